@@ -1,0 +1,433 @@
+"""The desk's data model, for the whole SPEC.
+
+Person data (names, dates of birth, A-numbers, addresses, contact details) lives only in the
+`pii` ciphertext columns, sealed by `store.crypto.Keyring` and opened through `store.people`,
+which audits every read. Lookups use the `*_index` blind-index columns. Everything else
+(posture, custody, facility, dates of detention) is kept in clear so the desk can filter and
+plan without decrypting.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from spilldesk.store.types import JSONText, UTCDateTime, utcnow
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# --- registry (the agency's system of record) -------------------------------------------------
+
+
+class Facility(Base):
+    __tablename__ = "facilities"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address_line1: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str | None] = mapped_column(String(40))
+    postal_code: Mapped[str | None] = mapped_column(String(20))
+    aor: Mapped[str | None] = mapped_column(String(40))
+
+
+class Representative(Base, Timestamped):
+    """A representative of record (form G-28). Name and contact details are sealed."""
+
+    __tablename__ = "representatives"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    representative_id: Mapped[str] = mapped_column(String(64), unique=True)
+    pii: Mapped[bytes] = mapped_column(LargeBinary)
+    has_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_address: Mapped[bool] = mapped_column(Boolean, default=False)
+    record_digest: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Person(Base, Timestamped):
+    """A registry person. `pii` seals a_number, names, date of birth and mailing address."""
+
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    a_number_index: Mapped[str] = mapped_column(String(64), unique=True)
+    name_dob_index: Mapped[str] = mapped_column(String(64), index=True)
+    a_number_tail: Mapped[str] = mapped_column(String(4))  # shown masked: A*****1234
+    pii: Mapped[bytes] = mapped_column(LargeBinary)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    country_of_citizenship: Mapped[str | None] = mapped_column(String(3), index=True)
+    language: Mapped[str | None] = mapped_column(String(16))
+    custody: Mapped[str | None] = mapped_column(String(16), index=True)
+    book_in_date: Mapped[date | None] = mapped_column(Date)
+    book_out_date: Mapped[date | None] = mapped_column(Date)
+    facility_code: Mapped[str | None] = mapped_column(ForeignKey("facilities.code"), index=True)
+    has_address: Mapped[bool] = mapped_column(Boolean, default=False)
+    address_abroad: Mapped[bool] = mapped_column(Boolean, default=False)
+    posture: Mapped[str | None] = mapped_column(String(40), index=True)
+    appeal_by: Mapped[str | None] = mapped_column(String(16))
+    final_order: Mapped[bool] = mapped_column(Boolean, default=False)
+    order_type: Mapped[str | None] = mapped_column(String(32))
+    motion_barred: Mapped[bool] = mapped_column(Boolean, default=False)
+    return_decided: Mapped[bool] = mapped_column(Boolean, default=False)
+    representative_id: Mapped[int | None] = mapped_column(
+        ForeignKey("representatives.id"), index=True
+    )
+    record_digest: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    facility: Mapped[Facility | None] = relationship()
+    representative: Mapped[Representative | None] = relationship()
+
+
+# --- incidents and what they disclosed ----------------------------------------------------------
+
+
+class Incident(Base, Timestamped):
+    __tablename__ = "incidents"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    disclosed_how: Mapped[str | None] = mapped_column(Text)
+    disclosed_to: Mapped[str | None] = mapped_column(Text)
+    exposed_from: Mapped[datetime] = mapped_column(UTCDateTime())
+    exposed_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    discovered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    custody_reference_date: Mapped[date | None] = mapped_column(Date)
+    notice_languages: Mapped[list[str]] = mapped_column(JSONText(), default=lambda: ["en"])
+    hold_days: Mapped[int] = mapped_column(Integer, default=30)
+    mail_days: Mapped[int] = mapped_column(Integer, default=5)
+    originating_component: Mapped[str | None] = mapped_column(String(40))
+    risk: Mapped[dict[str, Any] | None] = mapped_column(JSONText())
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class HoldExtension(Base, Timestamped):
+    """An extension of an incident's removal hold: by days, to a date, or indefinite."""
+
+    __tablename__ = "hold_extensions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # days | until | indefinite
+    days: Mapped[int | None] = mapped_column(Integer)
+    until: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class DisclosedDocument(Base, Timestamped):
+    __tablename__ = "disclosed_documents"
+    __table_args__ = (UniqueConstraint("incident_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    data_elements: Mapped[list[str]] = mapped_column(JSONText(), default=list)
+    record_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class DisclosedRecord(Base):
+    """One person record found in a disclosed document; its fields are sealed."""
+
+    __tablename__ = "disclosed_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("disclosed_documents.id"), index=True)
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
+    source_part: Mapped[str | None] = mapped_column(String(40))
+    source_sheet: Mapped[str | None] = mapped_column(String(200))
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    source_page: Mapped[int | None] = mapped_column(Integer)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    pii: Mapped[bytes] = mapped_column(LargeBinary)
+    a_number_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    # pending → matched | review | unmatched (never dropped)
+    link_status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    probability: Mapped[float | None] = mapped_column(Float)
+    explanation: Mapped[dict[str, Any] | None] = mapped_column(JSONText())
+    link_reason: Mapped[str | None] = mapped_column(String(64))
+    linked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ReviewItem(Base, Timestamped):
+    """A candidate person for a record that linkage would not decide alone.
+
+    While open, the candidate is held by the notice block (fail closed).
+    """
+
+    __tablename__ = "review_items"
+    __table_args__ = (UniqueConstraint("record_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("disclosed_records.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    rank: Mapped[int] = mapped_column(Integer, default=1)
+    probability: Mapped[float | None] = mapped_column(Float)
+    match_weight: Mapped[float | None] = mapped_column(Float)
+    explanation: Mapped[dict[str, Any] | None] = mapped_column(JSONText())
+    reason: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Exposure(Base, Timestamped):
+    """A person exposed by an incident, and which of their data elements were disclosed."""
+
+    __tablename__ = "exposures"
+    __table_args__ = (UniqueConstraint("incident_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("disclosed_records.id"))
+    data_elements: Mapped[list[str]] = mapped_column(JSONText(), default=list)
+    source: Mapped[str] = mapped_column(String(16))  # linkage | review | manual
+    created_by: Mapped[str] = mapped_column(String(100))
+
+    person: Mapped[Person] = relationship()
+    incident: Mapped[Incident] = relationship()
+
+
+# --- the response -----------------------------------------------------------------------------
+
+
+class Task(Base, Timestamped):
+    """Work for a component. `key` makes planning idempotent (legal tasks once per person)."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    component: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    due: Mapped[date | None] = mapped_column(Date)
+    owner: Mapped[str | None] = mapped_column(String(100))
+    depends_on_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    outcome: Mapped[str | None] = mapped_column(Text)
+    done_by: Mapped[str | None] = mapped_column(String(100))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    playbook: Mapped[str | None] = mapped_column(String(100))
+    playbook_version: Mapped[str | None] = mapped_column(String(40))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    incidents: Mapped[list[TaskIncident]] = relationship(cascade="all, delete-orphan")
+
+
+class TaskIncident(Base):
+    __tablename__ = "task_incidents"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+
+
+class Commitment(Base, Timestamped):
+    """A standing commitment ("will not oppose", "upon request", "upon return").
+
+    It becomes a task when its trigger event is recorded for the person.
+    """
+
+    __tablename__ = "commitments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    component: Mapped[str] = mapped_column(String(16))
+    trigger: Mapped[str] = mapped_column(String(64))
+    incidents: Mapped[list[str]] = mapped_column(JSONText(), default=list)
+    status: Mapped[str] = mapped_column(String(16), default="standing")
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    triggered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    playbook: Mapped[str | None] = mapped_column(String(100))
+    playbook_version: Mapped[str | None] = mapped_column(String(40))
+
+
+class CaseEvent(Base, Timestamped):
+    """Something that happened in a person's case (motion filed, request received, returned)."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class RemovalHold(Base, Timestamped):
+    """`place_removal_hold`: a person with an unexecuted final order waits the hold period."""
+
+    __tablename__ = "removal_holds"
+    __table_args__ = (UniqueConstraint("incident_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    placed_by: Mapped[str] = mapped_column(String(100))
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    release_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Alert(Base, Timestamped):
+    """An alert for a record system (ERO, OPLA) or for CBP, and its delivery."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("person_id", "incident_id", "system", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
+    system: Mapped[str] = mapped_column(String(16), index=True)  # ERO | OPLA | CBP
+    kind: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class Notice(Base, Timestamped):
+    """One notice per incident × person × recipient (the noncitizen or the representative)."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("incident_id", "person_id", "recipient"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_number: Mapped[str] = mapped_column(String(40), unique=True)
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    recipient: Mapped[str] = mapped_column(String(16))  # noncitizen | representative
+    representative_id: Mapped[int | None] = mapped_column(ForeignKey("representatives.id"))
+    language: Mapped[str] = mapped_column(String(16))
+    needs_translation: Mapped[bool] = mapped_column(Boolean, default=False)
+    channel: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    generated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    document_path: Mapped[str | None] = mapped_column(String(500))
+
+    attempts: Mapped[list[DeliveryAttempt]] = relationship(
+        order_by="DeliveryAttempt.at", cascade="all, delete-orphan"
+    )
+
+
+class DeliveryAttempt(Base, Timestamped):
+    """attempted | delivered | refused | mailed | returned — the hold clock reads these."""
+
+    __tablename__ = "delivery_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    method: Mapped[str | None] = mapped_column(String(24))
+    served_by: Mapped[str | None] = mapped_column(String(100))
+    location: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class CustodyDecision(Base, Timestamped):
+    """A case-by-case custody redetermination, with its rationale."""
+
+    __tablename__ = "custody_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    decision: Mapped[str] = mapped_column(String(32))
+    rationale: Mapped[str] = mapped_column(Text)
+    bond_amount: Mapped[int | None] = mapped_column(Integer)
+    decided_by: Mapped[str] = mapped_column(String(100))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# --- people who use the desk, and the audit log ----------------------------------------------
+
+
+class User(Base, Timestamped):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ApiToken(Base, Timestamped):
+    """A long-lived token for a machine client; only the SHA-256 of its secret is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AuditEvent(Base):
+    """One link of the hash chain. `detail` never holds a person's data."""
+
+    __tablename__ = "audit_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(100))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSONText())
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's last link, locked by each writer so the chain never forks."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+Index("ix_audit_object", AuditEvent.object_type, AuditEvent.object_id)

@@ -1,0 +1,159 @@
+"""Sealing and opening person data; blind-index lookups; audited reads.
+
+Only this module turns a `Person.pii` / `Representative.pii` / `DisclosedRecord.pii`
+ciphertext into plaintext, and every such read is an audit event (one event for a bulk read).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spilldesk.domain.anumber import normalize_a_number
+from spilldesk.domain.names import normalize_name
+from spilldesk.store.audit import record_event
+from spilldesk.store.db import keyring_of
+from spilldesk.store.models import DisclosedRecord, Person, Representative
+
+PERSON = "person"
+REPRESENTATIVE = "representative"
+RECORD = "disclosed_record"
+
+
+@dataclass(frozen=True)
+class PersonPII:
+    """What `Person.pii` seals."""
+
+    a_number: str
+    family_name: str
+    given_name: str
+    date_of_birth: str | None = None  # ISO
+    address_line1: str | None = None
+    address_line2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    address_country: str | None = None  # ISO alpha-3; None or USA means a US address
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> PersonPII:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class RepresentativePII:
+    name: str
+    organization: str | None = None
+    address_line1: str | None = None
+    address_line2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> RepresentativePII:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})  # type: ignore[arg-type]
+
+
+# --- blind indexes ------------------------------------------------------------------------------
+
+
+def a_number_index(session: Session, a_number: str) -> str:
+    return keyring_of(session).blind_index("a_number", normalize_a_number(a_number))
+
+
+def name_dob_index(session: Session, family: str, given: str, dob: date | str | None) -> str:
+    key = f"{normalize_name(family)}|{normalize_name(given)}|{dob or ''}"
+    return keyring_of(session).blind_index("name_dob", key)
+
+
+def find_person(session: Session, a_number: str) -> Person | None:
+    """Look a person up by A-number without decrypting anything."""
+    index = a_number_index(session, a_number)
+    query = select(Person).where(Person.a_number_index == index)
+    return session.execute(query).scalar_one_or_none()
+
+
+def find_people(session: Session, a_numbers: Iterable[str]) -> dict[str, Person]:
+    """Bulk lookup: normalised A-number → Person for those in the registry."""
+    keyring = keyring_of(session)
+    by_index = {keyring.blind_index("a_number", a): a for a in a_numbers}
+    found: dict[str, Person] = {}
+    keys = list(by_index)
+    for start in range(0, len(keys), 900):
+        chunk = keys[start : start + 900]
+        query = select(Person).where(Person.a_number_index.in_(chunk))
+        for person in session.execute(query).scalars():
+            found[by_index[person.a_number_index]] = person
+    return found
+
+
+# --- sealing ------------------------------------------------------------------------------------
+
+
+def seal_person(session: Session, pii: PersonPII) -> bytes:
+    return keyring_of(session).seal(asdict(pii), PERSON)
+
+
+def seal_representative(session: Session, pii: RepresentativePII) -> bytes:
+    return keyring_of(session).seal(asdict(pii), REPRESENTATIVE)
+
+
+def seal_record(session: Session, fields_: dict[str, str]) -> bytes:
+    return keyring_of(session).seal(dict(fields_), RECORD)
+
+
+# --- audited reads ------------------------------------------------------------------------------
+
+
+def read_person(session: Session, person: Person, *, actor: str, purpose: str) -> PersonPII:
+    """Open one person's data; the read is audited with its purpose."""
+    record_event(
+        session, actor=actor, action="person.read", object_type="person",
+        object_id=person.id, detail={"purpose": purpose},
+    )
+    return PersonPII.from_dict(keyring_of(session).open(person.pii, PERSON))
+
+
+def read_people(
+    session: Session, people: Sequence[Person], *, actor: str, purpose: str
+) -> dict[int, PersonPII]:
+    """Open many persons' data in one audited bulk read (the event lists who, not what)."""
+    keyring = keyring_of(session)
+    record_event(
+        session, actor=actor, action="person.bulk_read", object_type="person",
+        object_id=None, detail={"purpose": purpose, "count": len(people),
+                                "person_ids": [p.id for p in people][:20000]},
+    )
+    return {p.id: PersonPII.from_dict(keyring.open(p.pii, PERSON)) for p in people}
+
+
+def read_representatives(
+    session: Session, reps: Sequence[Representative], *, actor: str, purpose: str
+) -> dict[int, RepresentativePII]:
+    keyring = keyring_of(session)
+    record_event(
+        session, actor=actor, action="representative.bulk_read", object_type="representative",
+        object_id=None, detail={"purpose": purpose, "count": len(reps)},
+    )
+    return {r.id: RepresentativePII.from_dict(keyring.open(r.pii, REPRESENTATIVE)) for r in reps}
+
+
+def read_records(
+    session: Session, records: Sequence[DisclosedRecord], *, actor: str, purpose: str
+) -> dict[int, dict[str, str]]:
+    """Open disclosed records' fields (they are person data too)."""
+    keyring = keyring_of(session)
+    record_event(
+        session, actor=actor, action="disclosed_record.bulk_read", object_type="disclosed_record",
+        object_id=None, detail={"purpose": purpose, "count": len(records)},
+    )
+    return {r.id: {k: str(v) for k, v in keyring.open(r.pii, RECORD).items()} for r in records}
