@@ -95,7 +95,6 @@ class EventKind(StrEnum):
     REQUEST_RECEIVED = "request_received"
     PERSON_RETURNED = "person_returned"
     RETURN_DECIDED = "return_decided"
-    PERSON_ENCOUNTERED = "person_encountered"
 
 
 class CustodyDecisionKind(StrEnum):

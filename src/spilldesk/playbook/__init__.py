@@ -1,0 +1,25 @@
+"""The response playbook: a declarative, versioned set of rules turning posture into work."""
+
+from spilldesk.playbook.evaluate import plan_person
+from spilldesk.playbook.facts import IncidentFacts, PersonFacts, PlannedAction
+from spilldesk.playbook.loader import (
+    DEFAULT_PLAYBOOK,
+    PlaybookError,
+    load_playbook,
+    parse_playbook,
+    shipped_playbooks,
+)
+from spilldesk.playbook.schema import Playbook
+
+__all__ = [
+    "DEFAULT_PLAYBOOK",
+    "IncidentFacts",
+    "PersonFacts",
+    "PlannedAction",
+    "Playbook",
+    "PlaybookError",
+    "load_playbook",
+    "parse_playbook",
+    "plan_person",
+    "shipped_playbooks",
+]

@@ -1,0 +1,68 @@
+"""What the evaluator reads (a person's posture, the incidents that exposed them) and writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from spilldesk.domain.posture import (
+    ActionCode,
+    ActionKind,
+    AppealBy,
+    Component,
+    Custody,
+    EventKind,
+    OrderType,
+    Posture,
+    Scope,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFacts:
+    """A person's attributes the rules may test. An unknown flag (None) counts as false."""
+
+    a_number: str
+    posture: Posture | None = None
+    custody: Custody | None = None
+    represented: bool = False
+    final_order: bool | None = None
+    order_type: OrderType | None = None
+    appeal_by: AppealBy | None = None
+    motion_barred: bool | None = None
+    return_decided: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentFacts:
+    """An incident that exposed the person; `starts_on` is the day its response clock starts."""
+
+    id: str
+    starts_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedAction:
+    """One thing the plan holds for a person.
+
+    `incidents` lists every incident behind it (several for a once-per-person legal task, one
+    for an incident-scoped notice, hold or alert). `due` is None for a standing commitment: its
+    task is due `due_days` after the triggering event is recorded.
+    """
+
+    action: ActionCode
+    kind: ActionKind
+    component: Component
+    scope: Scope
+    incidents: tuple[str, ...]
+    due: date | None
+    due_days: int
+    depends_on: tuple[ActionCode, ...] = ()
+    trigger: EventKind | None = None
+    rules: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """Identity across re-plans: the same key means the same piece of work."""
+        incident = self.incidents[0] if self.scope is Scope.INCIDENT else ""
+        return (self.kind.value, self.action.value, self.component.value, incident)
