@@ -143,6 +143,19 @@ def test_alerts_go_to_both_ero_and_opla_systems_per_incident() -> None:
     }
 
 
+def test_pro_se_executed_orders_get_alerts_for_section_240_at_next_encounter() -> None:
+    person = _person(P.FINAL_ORDER_EXECUTED, X, False, {"final_order": True, "order_type": ER})
+    plan = plan_person(load_playbook("ice-2022"), person, [NOV28])
+    alerts = {(a.component.value, a.purpose) for a in plan if a.kind is ActionKind.ALERT}
+    purpose = "section_240_at_next_encounter"
+    assert alerts == {
+        ("ERO", "pii_disclosure"),
+        ("OPLA", "pii_disclosure"),
+        ("ERO", purpose),
+        ("CBP", purpose),
+    }
+
+
 def test_detained_are_served_by_hand_others_by_mail() -> None:
     playbook = load_playbook("ice-2022")
     for custody, owner in ((D, "ERO"), (R, "PRIVACY"), (X, "PRIVACY"), (None, "PRIVACY")):

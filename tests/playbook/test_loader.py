@@ -106,6 +106,7 @@ def test_duplicate_rule_ids() -> None:
         ),
         ("{action: issue_nta, component: ERO, kind: alert}", "cannot be kind 'alert'"),
         ("{action: issue_nta, component: ERO, trigger: lunch}", "unknown event 'lunch'"),
+        ("{action: issue_nta, component: ERO, purpose: x}", "only alerts have a 'purpose'"),
     ],
 )
 def test_effects_that_make_no_sense(effect: str, complaint: str) -> None:

@@ -22,7 +22,7 @@ from spilldesk.playbook.schema import Conditions, Effect, Playbook, Rule
 _KIND_ORDER = {kind: index for index, kind in enumerate(ActionKind)}
 _ACTION_ORDER = {code: index for index, code in enumerate(ActionCode)}
 
-Key = tuple[str, str, str, str]
+Key = tuple[str, str, str, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +83,8 @@ def plan_person(
 
 def _key(effect: Effect, incident: IncidentFacts) -> Key:
     scoped = incident.id if effect.resolved_scope is Scope.INCIDENT else ""
-    return (effect.resolved_kind.value, effect.action.value, effect.component.value, scoped)
+    kind, action = effect.resolved_kind.value, effect.action.value
+    return (kind, action, effect.component.value, scoped, effect.purpose or "")
 
 
 def _merge(asks: list[_Ask], planned: dict[Key, PlannedAction]) -> PlannedAction:
@@ -101,6 +102,7 @@ def _merge(asks: list[_Ask], planned: dict[Key, PlannedAction]) -> PlannedAction
         depends_on=tuple(sorted({a.effect.depends_on for a in asks if a.effect.depends_on})),
         trigger=first.trigger,
         rules=tuple(sorted({ask.rule.id for ask in asks})),
+        purpose=first.purpose or "",
     )
 
 

@@ -60,9 +60,11 @@ class PlannedAction:
     depends_on: tuple[ActionCode, ...] = ()
     trigger: EventKind | None = None
     rules: tuple[str, ...] = ()
+    purpose: str = ""
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
-        """Identity across re-plans: the same key means the same piece of work."""
+    def key(self) -> str:
+        """Identity across re-plans: the same key means the same piece of work for a person."""
         incident = self.incidents[0] if self.scope is Scope.INCIDENT else ""
-        return (self.kind.value, self.action.value, self.component.value, incident)
+        parts = (self.kind.value, self.action.value, self.component.value, incident, self.purpose)
+        return ":".join(parts).rstrip(":")

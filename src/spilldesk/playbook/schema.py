@@ -78,6 +78,8 @@ class Effect(BaseModel):
     depends_on: Annotated[ActionCode | None, _code(parse_action_code)] = None
     scope: Scope | None = None
     trigger: Annotated[EventKind | None, _code(parse_event_kind)] = None
+    # What an alert asks the receiving system to do; two alerts to one system differ by it.
+    purpose: str | None = Field(default=None, pattern=r"^[a-z0-9_]+$")
 
     @model_validator(mode="after")
     def _consistent(self) -> Effect:
@@ -91,6 +93,8 @@ class Effect(BaseModel):
             raise ValueError(f"{self.action.value!r} is a {natural.value}, not a commitment")
         if kind is ActionKind.COMMITMENT and self.depends_on is not None:
             raise ValueError("a commitment cannot depend on another action")
+        if self.purpose is not None and kind is not ActionKind.ALERT:
+            raise ValueError("only alerts have a 'purpose'")
         if kind is ActionKind.NOTICE and self.scope is Scope.PERSON:
             raise ValueError("notices are once per incident: scope must be 'incident'")
         return self
