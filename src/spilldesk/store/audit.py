@@ -106,9 +106,8 @@ def verify(session: Session, batch: int = 5000) -> Verification:
     expected_prev, expected_seq, count = GENESIS, 1, 0
     last_seq = 0
     while True:
-        query = (
-            select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch)
-        )
+        query = select(AuditEvent).where(AuditEvent.seq > last_seq)
+        query = query.order_by(AuditEvent.seq).limit(batch)
         rows = session.execute(query).scalars().all()
         if not rows:
             break

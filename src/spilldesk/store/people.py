@@ -70,9 +70,13 @@ def a_number_index(session: Session, a_number: str) -> str:
     return keyring_of(session).blind_index("a_number", normalize_a_number(a_number))
 
 
+def name_dob_key(family: str, given: str, dob: date | str | None) -> str:
+    """The normalised text behind the name + date-of-birth blind index."""
+    return f"{normalize_name(family)}|{normalize_name(given)}|{dob or ''}"
+
+
 def name_dob_index(session: Session, family: str, given: str, dob: date | str | None) -> str:
-    key = f"{normalize_name(family)}|{normalize_name(given)}|{dob or ''}"
-    return keyring_of(session).blind_index("name_dob", key)
+    return keyring_of(session).blind_index("name_dob", name_dob_key(family, given, dob))
 
 
 def find_person(session: Session, a_number: str) -> Person | None:

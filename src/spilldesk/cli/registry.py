@@ -1,0 +1,57 @@
+"""`spilldesk registry import FILE [--kind persons|representatives|facilities]`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from spilldesk.cli.common import JsonOption, WorkdirOption, actor, desk, err, fail, print_json
+from spilldesk.response.registry import KINDS, RegistryError, import_file
+from spilldesk.response.tabular import read_table
+
+registry_app = typer.Typer(help="The agency's system of record.", no_args_is_help=True)
+
+
+@registry_app.command("import")
+def import_command(
+    files: Annotated[list[Path], typer.Argument(help="CSV, XLSX or Parquet files.")],
+    kind: Annotated[
+        str | None, typer.Option(help=f"One of {', '.join(KINDS)} (default: from the columns).")
+    ] = None,
+    workdir: WorkdirOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import registry files, all or nothing: facilities, then representatives, then persons."""
+    reports = []
+    with desk(workdir) as store:
+        try:
+            with store.session() as session, _progress(as_json) as progress:
+                for path in files:
+                    total = len(read_table(path).rows) if path.exists() else 0
+                    task = progress.add_task(path.name, total=total or None)
+                    reports.append(import_file(
+                        session, path, kind=kind, actor=actor(),
+                        progress=lambda n, task=task: progress.advance(task, n),
+                    ))
+        except (RegistryError, ValueError) as exc:
+            fail(f"{exc} (nothing was imported)")
+    if as_json:
+        print_json({"imports": [r.__dict__ for r in reports]})
+        return
+    for r in reports:
+        err.print(f"{r.file}: {r.rows} {r.kind} — {r.created} created, {r.updated} updated, "
+                  f"{r.unchanged} unchanged")
+
+
+def _progress(quiet: bool) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, disable=quiet, transient=True,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(registry_app, name="registry")
