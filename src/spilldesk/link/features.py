@@ -1,0 +1,104 @@
+"""Comparison features computed once per distinct value, identically on both sides.
+
+Names are normalised through ``spilldesk.domain.names`` (the one home for that), split
+into surnames, reduced to keys without particles or spaces, given a phonetic code and a
+canonical nickname; dates of birth are split into parts and given their day/month swap.
+Work is done per distinct value, so a million-person registry costs what its distinct
+names cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import jellyfish
+import pandas as pd
+
+from spilldesk.domain.names import name_tokens, normalize_name, surnames
+from spilldesk.link.nicknames import canonical_given_name
+
+PERSON_COLUMNS = ("a_number", "family_name", "given_name", "date_of_birth", "sex", "country")
+
+
+def _per_distinct(series: pd.Series, func: Callable[[str], str | None]) -> pd.Series:
+    values = series.dropna().unique()
+    mapping = {value: func(str(value)) for value in values}
+    return series.map(mapping).astype("object").where(series.notna(), None)
+
+
+def _blank_to_none(text: str | None) -> str | None:
+    return text if text else None
+
+
+def _family_features(family: pd.Series) -> dict[str, pd.Series]:
+    norm = _per_distinct(family, lambda v: _blank_to_none(normalize_name(v)))
+    parts = _per_distinct(norm, lambda v: "|".join(surnames(v)))
+    first = parts.str.split("|").str[0]
+    second = parts.str.split("|").str[1]
+    return {
+        "family_norm": norm,
+        "family_key": _per_distinct(norm, lambda v: _blank_to_none("".join(name_tokens(v)))),
+        "surname_1": first,
+        "surname_2": second.where(second.notna(), None),
+        "surname_1_key": _per_distinct(first, lambda v: "".join(name_tokens(v)) or v),
+        "surname_1_sound": _per_distinct(first, _phonetic),
+    }
+
+
+def _given_features(given: pd.Series) -> dict[str, pd.Series]:
+    norm = _per_distinct(given, lambda v: _blank_to_none(normalize_name(v)))
+    first = _per_distinct(norm, lambda v: _first_token(v))
+    return {
+        "given_norm": norm,
+        "given_1": first,
+        "given_canon": _per_distinct(first, canonical_given_name),
+        "given_sound": _per_distinct(first, _phonetic),
+    }
+
+
+def _first_token(name: str) -> str | None:
+    tokens = name_tokens(name)
+    return tokens[0] if tokens else None
+
+
+def _phonetic(name: str) -> str | None:
+    key = "".join(name_tokens(name)) or name
+    return jellyfish.metaphone(key)[:6] or None
+
+
+def _dob_features(dob: pd.Series) -> dict[str, pd.Series]:
+    text = dob.where(dob.notna(), None).astype("object")
+    year = _per_distinct(text, lambda v: v[0:4] if len(v) >= 4 else None)
+    month = _per_distinct(text, lambda v: v[5:7] if len(v) >= 7 else None)
+    day = _per_distinct(text, lambda v: v[8:10] if len(v) >= 10 else None)
+    full = _per_distinct(text, lambda v: v[0:10] if len(v) >= 10 else None)
+    return {
+        "dob": full,
+        "dob_year": year,
+        "dob_month": month,
+        "dob_day": day,
+        "dob_month_day": _per_distinct(full, lambda v: v[5:10]),
+        "dob_swapped": _per_distinct(full, _swap_day_month),
+    }
+
+
+def _swap_day_month(iso: str) -> str | None:
+    month, day = iso[5:7], iso[8:10]
+    if month == day or int(day) > 12:
+        return None
+    return f"{iso[0:4]}-{day}-{month}"
+
+
+def comparison_frame(frame: pd.DataFrame, extra_columns: Iterable[str] = ()) -> pd.DataFrame:
+    """The columns the comparisons and blocking rules read, keyed by ``unique_id``."""
+    out: dict[str, pd.Series] = {"unique_id": frame["unique_id"].astype("int64")}
+    out["a_number"] = frame["a_number"].astype("object").where(frame["a_number"].notna(), None)
+    out |= _family_features(frame["family_name"])
+    out |= _given_features(frame["given_name"])
+    out |= _dob_features(frame["date_of_birth"])
+    for column in ("sex", "country"):
+        out[column] = _per_distinct(frame[column], lambda v: _blank_to_none(v.strip().upper()))
+    for column in extra_columns:
+        out[column] = _per_distinct(frame[column], lambda v: _blank_to_none(normalize_name(v)))
+    result = pd.DataFrame(out)
+    return result.astype({c: "object" for c in result.columns if c != "unique_id"})
