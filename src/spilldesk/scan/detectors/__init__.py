@@ -1,0 +1,55 @@
+"""Detectors, one small module per entity (Presidio's shape), plus column classification."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+from spilldesk.scan.detectors import (
+    a_number,
+    address,
+    date_of_birth,
+    email,
+    nationality,
+    passport,
+    person_name,
+    phone,
+    ssn,
+)
+from spilldesk.scan.detectors.base import REPORTABLE, Hit
+
+__all__ = ["DETECTORS", "GOVERNMENT_IDS", "REPORTABLE", "Hit", "find_all"]
+
+
+class Detector(Protocol):
+    entity: str
+
+    def find(self, text: str) -> Iterator[Hit]: ...
+
+
+DETECTORS: tuple[Detector, ...] = (
+    a_number.DETECTOR,
+    ssn.DETECTOR,
+    passport.DETECTOR,
+    date_of_birth.DETECTOR,
+    person_name.DETECTOR,
+    nationality.DETECTOR,
+    phone.DETECTOR,
+    email.DETECTOR,
+    address.DETECTOR,
+)
+GOVERNMENT_IDS = frozenset({"A_NUMBER", "SSN", "PASSPORT"})
+
+
+def find_all(text: str) -> list[Hit]:
+    """Every hit in a text, overlapping hits resolved in favour of the higher score."""
+    hits = [hit for detector in DETECTORS for hit in detector.find(text)]
+    hits.sort(key=lambda h: (h.start, -h.score))
+    kept: list[Hit] = []
+    for hit in hits:
+        if kept and hit.start < kept[-1].end:
+            if hit.score > kept[-1].score:
+                kept[-1] = hit
+            continue
+        kept.append(hit)
+    return kept

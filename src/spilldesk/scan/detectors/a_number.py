@@ -1,0 +1,40 @@
+"""A-numbers: `A` + 8 or 9 digits, or 3-3-3 digit groups; bare digit runs need context."""
+
+from __future__ import annotations
+
+import re
+
+from spilldesk.domain.anumber import is_a_number, mask_a_number
+from spilldesk.scan.detectors.base import Pattern, PatternDetector
+
+CONTEXT = (
+    "a-number",
+    "a number",
+    "a#",
+    "a #",
+    "a-file",
+    "alien",
+    "registration",
+    "número a",
+    "numero a",
+    "a no.",
+    "anumber",
+    "extranjero",
+)
+
+DETECTOR = PatternDetector(
+    entity="A_NUMBER",
+    patterns=[
+        Pattern(
+            "prefixed",
+            re.compile(r"(?<![\w-])A\s?#?\s?[-:]?\s?\d{3}-?\d{3}-?\d{2,3}(?![\w-])"),
+            0.75,
+        ),
+        Pattern("grouped", re.compile(r"(?<![\w-])\d{3}-\d{3}-\d{3}(?![\w-])"), 0.45),
+        Pattern("bare", re.compile(r"(?<![\w.,-])\d{8,9}(?![\w.,-])"), 0.15),
+    ],
+    context=CONTEXT,
+    validate=is_a_number,
+    mask=mask_a_number,
+    prefilter=re.compile(r"\d{3}-?\d{3}-?\d{2}"),
+)

@@ -1,0 +1,68 @@
+"""Dates of birth: any plausible past date is a candidate; only birth context makes it one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from spilldesk.domain.dates import InvalidDate, parse_date
+from spilldesk.scan.detectors.base import Pattern, PatternDetector
+
+CONTEXT = (
+    "dob",
+    "d.o.b",
+    "born",
+    "birth",
+    "nacimiento",
+    "nacido",
+    "nacida",
+    "nació",
+    "f. nac",
+    "fecha de nac",
+    "nascimento",
+    "naissance",
+    "age ",
+)
+_MONTHS = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|ene|abr|ago|dic)"
+    r"[a-z]*\.?"
+)
+
+
+def plausible_birth_date(text: str) -> bool:
+    for day_first in (False, True):
+        try:
+            born = parse_date(text, day_first=day_first)
+        except (InvalidDate, ValueError):
+            continue
+        return born.year >= 1900 and born <= dt.date.today()
+    return False
+
+
+def mask_date(_text: str) -> str:
+    return "****-**-**"
+
+
+DETECTOR = PatternDetector(
+    entity="DATE_OF_BIRTH",
+    patterns=[
+        Pattern("iso", re.compile(r"(?<![\w-])(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?![\w-])"), 0.2),
+        Pattern(
+            "numeric",
+            re.compile(r"(?<![\w/.-])\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\w/.-])"),
+            0.2,
+        ),
+        Pattern(
+            "day_month_year",
+            re.compile(rf"(?i)(?<!\w)\d{{1,2}}[- ](?:de )?{_MONTHS}[- ,]+(?:de )?\d{{4}}(?!\w)"),
+            0.2,
+        ),
+        Pattern(
+            "month_day_year", re.compile(rf"(?i)(?<!\w){_MONTHS} \d{{1,2}},? \d{{4}}(?!\w)"), 0.2
+        ),
+    ],
+    context=CONTEXT,
+    validate=plausible_birth_date,
+    mask=mask_date,
+    prefilter=re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}|\d{4}"),
+)

@@ -1,0 +1,23 @@
+"""Passport numbers: too shapeless to find alone, so only next to the word passport."""
+
+from __future__ import annotations
+
+import re
+
+from spilldesk.scan.detectors.base import Pattern, PatternDetector
+
+CONTEXT = ("passport", "pasaporte", "passaporte", "passeport", "travel document")
+
+
+def plausible_passport(text: str) -> bool:
+    digits = sum(c.isdigit() for c in text)
+    return digits >= 5 and len(set(text)) > 2
+
+
+DETECTOR = PatternDetector(
+    entity="PASSPORT",
+    patterns=[Pattern("alnum", re.compile(r"(?<![\w-])[A-Z]{0,2}\d{6,9}[A-Z]?(?![\w-])"), 0.1)],
+    context=CONTEXT,
+    validate=plausible_passport,
+    prefilter=re.compile(r"(?i)pas+[a-z]*port|passeport|travel document"),
+)

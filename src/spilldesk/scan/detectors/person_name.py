@@ -1,0 +1,174 @@
+"""Person names: in a table a name column says so by its header; in free text a name is a run
+of capitalised words that a title or label introduces, or whose words are common given names
+and surnames (a modest list shipped as package data, drawn from Faker's locale lists)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from importlib.resources import files
+
+from spilldesk.domain.names import normalize_name
+from spilldesk.scan.detectors.base import CONTEXT_BOOST, Hit, has_context
+
+CONTEXT = (
+    "name:",
+    "name ",
+    "nombre",
+    "apellido",
+    "detainee",
+    "respondent",
+    "noncitizen",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "señor",
+    "señora",
+    "sr.",
+    "sra.",
+    "dear ",
+    "estimado",
+    "estimada",
+)
+# Words that make a capitalised run an institution or a place rather than a person.
+INSTITUTIONAL = frozenset(
+    [
+        "CENTER",
+        "CENTRE",
+        "COUNTY",
+        "JAIL",
+        "FACILITY",
+        "DETENTION",
+        "CORRECTIONAL",
+        "CORRECTIONS",
+        "PROCESSING",
+        "ICE",
+        "INSTITUTE",
+        "INSTITUTION",
+        "PRISON",
+        "PARISH",
+        "CITY",
+        "STATE",
+        "DEPARTMENT",
+        "OFFICE",
+        "SERVICE",
+        "SERVICES",
+        "COMPLEX",
+        "REGIONAL",
+        "HOLD",
+        "ROOM",
+        "STAGING",
+        "HOSPITAL",
+        "MEDICAL",
+        "JUSTICE",
+        "SHERIFF",
+        "PUBLIC",
+        "SAFETY",
+        "UNITED",
+        "STATES",
+        "AREA",
+        "RESPONSIBILITY",
+        "FIELD",
+        "TOTAL",
+        "FY",
+        "ADP",
+        "ALOS",
+        "FEDERAL",
+        "RESIDENTIAL",
+        "FAMILY",
+        "CORRECTION",
+        "UNIT",
+        "MANAGEMENT",
+        "ENFORCEMENT",
+        "REMOVAL",
+        "OPERATIONS",
+        "HOMELAND",
+        "SECURITY",
+        "IMMIGRATION",
+        "CUSTOMS",
+        "POLICE",
+        "DISTRICT",
+        "SCHOOL",
+        "UNIVERSITY",
+        "HALL",
+        "ROAD",
+        "STREET",
+        "AVENUE",
+        "HIGHWAY",
+        "DRIVE",
+        "BOULEVARD",
+        "MONTH",
+        "YEAR",
+    ]
+)
+_RUN = re.compile(r"(?<![\w'-])[A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+(?:,?\s[A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+){1,3}(?![\w'-])")
+_TITLE = re.compile(r"(?i)\b(?:mr|mrs|ms|sr|sra|srta|señor|señora|dr)\.?\s*$")
+
+
+@cache
+def _names(resource: str) -> frozenset[str]:
+    text = files("spilldesk.scan.detectors").joinpath("data", resource).read_text("utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())
+
+
+def given_names() -> frozenset[str]:
+    return _names("given_names.txt")
+
+
+def family_names() -> frozenset[str]:
+    return _names("family_names.txt")
+
+
+def looks_like_person_name(text: str) -> bool:
+    """The shape of a person's name: 2–6 words of letters, no digits, not an institution."""
+    if not text or len(text) > 80 or any(c.isdigit() for c in text):
+        return False
+    tokens = normalize_name(text).split()
+    if not 1 <= len(tokens) <= 6 or any(t in INSTITUTIONAL for t in tokens):
+        return False
+    return sum(len(t) > 1 for t in tokens) >= (2 if "," not in text else 1)
+
+
+def name_likelihood(text: str) -> float:
+    """0–1: how much a capitalised run reads as a person (known given name and surname)."""
+    tokens = normalize_name(text).split()
+    if len(tokens) < 2 or any(t in INSTITUTIONAL for t in tokens):
+        return 0.0
+    given = sum(t in given_names() for t in tokens)
+    family = sum(t in family_names() for t in tokens)
+    if given and family:
+        return 0.55
+    return 0.15 if given or family else 0.0
+
+
+class PersonNameDetector:
+    entity = "PERSON_NAME"
+
+    def find(self, text: str) -> Iterator[Hit]:
+        lowered: str | None = None
+        for match in _RUN.finditer(text):
+            value = match.group(0)
+            score = name_likelihood(value)
+            if _TITLE.search(text[max(0, match.start() - 8) : match.start()]):
+                score = max(score, 0.2) + CONTEXT_BOOST
+            else:
+                lowered = lowered if lowered is not None else text.lower()
+                if score and has_context(lowered, match.start(), CONTEXT):
+                    score += CONTEXT_BOOST
+            if score >= 0.15:
+                yield Hit(
+                    self.entity,
+                    match.start(),
+                    match.end(),
+                    min(score, 1.0),
+                    value,
+                    _initials(value),
+                )
+
+
+def _initials(value: str) -> str:
+    return " ".join(word[0] + "." for word in value.replace(",", " ").split())
+
+
+DETECTOR = PersonNameDetector()

@@ -1,0 +1,36 @@
+"""US Social Security numbers, with the SSA's validity rules (area, group and serial)."""
+
+from __future__ import annotations
+
+import re
+
+from spilldesk.scan.detectors.base import Pattern, PatternDetector
+
+CONTEXT = ("ssn", "social security", "seguro social", "ss#", "ss #", "s.s.n")
+_KNOWN_INVALID = {"078051120", "219099999", "123456789", "111111111", "333333333"}
+
+
+def valid_ssn(text: str) -> bool:
+    digits = re.sub(r"\D", "", text)
+    if len(digits) != 9 or digits in _KNOWN_INVALID or len(set(digits)) == 1:
+        return False
+    area, group, serial = digits[:3], digits[3:5], digits[5:]
+    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+def mask_ssn(text: str) -> str:
+    return "***-**-" + re.sub(r"\D", "", text)[-4:]
+
+
+DETECTOR = PatternDetector(
+    entity="SSN",
+    patterns=[
+        Pattern("dashed", re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])"), 0.5),
+        Pattern("spaced", re.compile(r"(?<![\w-])\d{3} \d{2} \d{4}(?![\w-])"), 0.3),
+        Pattern("bare", re.compile(r"(?<![\w.,-])\d{9}(?![\w.,-])"), 0.05),
+    ],
+    context=CONTEXT,
+    validate=valid_ssn,
+    mask=mask_ssn,
+    prefilter=re.compile(r"\d{3}[- ]?\d{2}[- ]?\d{4}"),
+)

@@ -1,0 +1,114 @@
+"""Readers: turn any supported file into located pieces (see spilldesk.scan.pieces).
+
+`read_document` sniffs the format from the bytes (the name only breaks ties between text
+formats) and refuses what it cannot judge with a ScanError that says why.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+from spilldesk.scan.errors import ScanError
+from spilldesk.scan.pieces import Piece
+from spilldesk.scan.readers.archive import DEFAULT_LIMITS, Limits, check_package, read_archive
+from spilldesk.scan.readers.delimited import SNIFF_BYTES, detect_encoding, read_delimited
+from spilldesk.scan.readers.docx import read_docx
+from spilldesk.scan.readers.html import read_html
+from spilldesk.scan.readers.pdf import read_pdf
+from spilldesk.scan.readers.text import read_json, read_text
+from spilldesk.scan.readers.xlsx import read_xlsx
+
+__all__ = ["Limits", "DEFAULT_LIMITS", "read_document"]
+
+_CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MAX_TEXT_IN_MEMORY = 256 << 20
+_DELIMITED = (".csv", ".tsv", ".tab", ".psv")
+
+
+def read_document(
+    opener: Callable[[], BinaryIO], name: str, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[Piece]:
+    """Pieces of one file. `opener` returns a fresh binary stream each time it is called."""
+    with opener() as stream:
+        head = stream.read(SNIFF_BYTES)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        yield from _read_zip(opener, name, limits)
+    elif head.startswith(_CFB):
+        raise ScanError(_cfb_reason(opener, name))
+    elif head.lstrip().startswith(b"%PDF") or head[:1024].find(b"%PDF-") >= 0:
+        yield from read_pdf(_all(opener, name), name)
+    elif name.lower().endswith(_DELIMITED):
+        yield from read_delimited(opener, name)
+    else:
+        yield from _read_text_like(opener, head, name)
+
+
+def _all(opener: Callable[[], BinaryIO], name: str) -> bytes:
+    with opener() as stream:
+        data = stream.read(_MAX_TEXT_IN_MEMORY + 1)
+    if len(data) > _MAX_TEXT_IN_MEMORY:
+        raise ScanError(f"{name}: larger than {_MAX_TEXT_IN_MEMORY >> 20} MiB; split it")
+    return data
+
+
+def _read_zip(opener: Callable[[], BinaryIO], name: str, limits: Limits) -> Iterator[Piece]:
+    data = _all(opener, name)
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+        check_package(package, name, limits)
+        names = set(package.namelist())
+        if "xl/workbook.xml" in names:
+            yield from read_xlsx(package, data, name)
+        elif "word/document.xml" in names:
+            yield from read_docx(package, name)
+        else:
+            yield from read_archive(package, name)
+    except ScanError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as error:
+        raise ScanError(f"{name}: damaged or truncated ZIP package ({error})") from None
+    except (KeyError, ValueError, OSError) as error:
+        raise ScanError(f"{name}: damaged package ({type(error).__name__}: {error})") from None
+
+
+def _cfb_reason(opener: Callable[[], BinaryIO], name: str) -> str:
+    data = _all(opener, name)
+    if "EncryptionInfo".encode("utf-16-le") in data:
+        return f"{name}: password-protected (encrypted Office file); scan the unprotected file"
+    return f"{name}: legacy binary Office format (.xls/.doc) is not supported; save as .xlsx/.docx"
+
+
+def _read_text_like(opener: Callable[[], BinaryIO], head: bytes, name: str) -> Iterator[Piece]:
+    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ScanError(f"{name}: unsupported binary file type")
+    lower = name.lower()
+    start = head[:512].lstrip().lower()
+    if lower.endswith((".html", ".htm", ".xhtml")) or start.startswith(
+        (b"<!doctype html", b"<html")
+    ):
+        yield from read_html(_decode(opener, head, name), name)
+    elif lower.endswith(".json") or start[:1] in (b"{", b"["):
+        yield from read_json(_decode(opener, head, name), name)
+    elif _looks_delimited(head):
+        yield from read_delimited(opener, name)
+    else:
+        yield from read_text(_decode(opener, head, name), name)
+
+
+def _decode(opener: Callable[[], BinaryIO], head: bytes, name: str) -> str:
+    return _all(opener, name).decode(detect_encoding(head), errors="replace")
+
+
+def _looks_delimited(head: bytes) -> bool:
+    """Unnamed text whose first lines share a delimiter count is read as a table."""
+    lines = [line for line in head[:8192].splitlines()[:10] if line.strip()]
+    if len(lines) < 3:
+        return False
+    for delimiter in (b",", b"\t", b";", b"|"):
+        counts = {line.count(delimiter) for line in lines[:-1]}
+        if len(counts) == 1 and min(counts) >= 2:
+            return True
+    return False

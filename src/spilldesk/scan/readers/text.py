@@ -1,0 +1,69 @@
+"""Plain text and JSON. JSON arrays of objects become tables (keys are the header)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from spilldesk.scan.errors import ScanError
+from spilldesk.scan.pieces import Location, Piece, Table, TextPiece
+
+_MAX_DEPTH = 64
+
+
+def read_text(text: str, path: str) -> Iterator[Piece]:
+    if text.strip():
+        yield TextPiece(Location(path, "text"), text)
+
+
+def read_json(text: str, path: str) -> Iterator[Piece]:
+    try:
+        document = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise ScanError(f"{path}: not valid JSON ({error})") from None
+    tables: list[tuple[str, list[dict[str, object]]]] = []
+    strings: list[str] = []
+    _walk(document, "$", tables, strings, 0)
+    for pointer, records in tables:
+        keys = list(dict.fromkeys(k for record in records for k in record))
+        rows = [(1, keys)] + [
+            (n, [_scalar(record.get(k)) for k in keys]) for n, record in enumerate(records, start=2)
+        ]
+        yield Table(Location(path, "json", cell=pointer), rows)
+    if strings:
+        yield TextPiece(Location(path, "json"), "\n".join(strings))
+
+
+def _walk(
+    node: object,
+    pointer: str,
+    tables: list[tuple[str, list[dict[str, object]]]],
+    strings: list[str],
+    depth: int,
+) -> None:
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(node, list) and node and all(isinstance(i, dict) for i in node):
+        tables.append((pointer, node))
+        for index, item in enumerate(node):
+            for key, value in item.items():
+                if isinstance(value, dict | list):
+                    _walk(value, f"{pointer}[{index}].{key}", tables, strings, depth + 1)
+        return
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, dict | list):
+                _walk(value, f"{pointer}.{key}", tables, strings, depth + 1)
+            elif value is not None:
+                strings.append(f"{key}: {value}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _walk(value, f"{pointer}[{index}]", tables, strings, depth + 1)
+    elif node is not None:
+        strings.append(str(node))
+
+
+def _scalar(value: object) -> str:
+    if value is None or isinstance(value, dict | list):
+        return ""
+    return str(value).strip()
