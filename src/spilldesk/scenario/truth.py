@@ -76,7 +76,10 @@ def ground_truth(
         },
         "namesakes": _namesakes(disclosures.namesakes),
         "cuba_namesakes": _namesakes(disclosures.cuba_namesakes),
-        "exposed_without_address": sorted({p.a_number for p in exposed if p.address is None}),
+        # Released or removed, no address on file: the notification step must flag them.
+        "exposed_without_usable_address": sorted(
+            {p.a_number for p in exposed if p.address is None and p.custody is not Custody.DETAINED}
+        ),
         "manifest": {
             "file": paths.manifest, "a_numbers": manifest.a_numbers,
             "exposed": manifest.exposed, "unknown": manifest.unknown,
