@@ -1,0 +1,53 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Everything else is set up here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint typecheck unit bench system-deps serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,spark]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+# Debian packages the tests and the letters need (root on this kind of machine; skipped,
+# with a note, where they are already present).
+system-deps:
+	@need=""; \
+	command -v chromium >/dev/null 2>&1 || need="$$need chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || need="$$need poppler-utils"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need="$$need fonts-dejavu-core"; \
+	command -v java >/dev/null 2>&1 || need="$$need openjdk-17-jre-headless"; \
+	if [ -n "$$need" ]; then \
+	  echo "installing Debian packages:$$need"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; fi; \
+	fi
+
+demo: $(STAMP) system-deps
+	$(BIN)/spilldesk demo --workdir demo-run
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy src/spilldesk/domain
+
+unit: $(STAMP) system-deps
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test: lint typecheck unit
+
+bench: $(STAMP) system-deps
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	$(BIN)/python benchmarks/collect.py
+
+serve: $(STAMP)
+	$(BIN)/spilldesk serve --workdir demo-run
+
+clean:
+	rm -rf demo-run test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,46 @@
+"""`spilldesk demo [--workdir DIR] [--json]`: the 2022 scenario end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.panel import Panel
+from rich.pretty import Pretty
+
+from spilldesk.cli.common import JsonOption, WorkdirOption, err, fail, print_json, settings_for
+
+
+def demo(
+    workdir: WorkdirOption = None,
+    seed: Annotated[int, typer.Option(help="Scenario seed (same seed, same scenario).")] = 2022,
+    as_json: JsonOption = False,
+) -> None:
+    """Generate the 2022 scenario and run the whole response on it; print what happened."""
+    from spilldesk.demo.runner import DemoContext, DemoError, prepare_workdir, run_demo
+
+    settings = settings_for(workdir or Path("demo-run"))
+    try:
+        prepare_workdir(settings.workdir)
+    except DemoError as exc:
+        fail(str(exc))
+    ctx = DemoContext(settings=settings, scenario_dir=settings.workdir / "scenario", seed=seed,
+                      say=lambda text: err.print(text))
+
+    def announce(stage: Any) -> None:
+        err.print(f"[bold]▸ {stage.title}[/]")
+
+    summary = run_demo(ctx, on_stage=announce)
+    if as_json:
+        print_json(summary)
+        return
+    for name, figures in summary.items():
+        if isinstance(figures, dict) and name != "stage_seconds":
+            err.print(Panel(Pretty(figures, expand_all=False), title=name, expand=False))
+    err.print(f"done in {summary['seconds']} s — database: {summary['database']}")
+    err.print(f"browse it: spilldesk serve --workdir {settings.workdir}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
