@@ -1,0 +1,143 @@
+"""`spilldesk hold extend|list ID`: extend an incident's removal holds, and see them."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from spilldesk.cli.clearance import parse_on
+from spilldesk.cli.common import (
+    JsonOption,
+    WorkdirOption,
+    actor,
+    desk,
+    err,
+    fail,
+    out,
+    print_json,
+    settings_for,
+)
+from spilldesk.response.holds import HoldError, extend_holds, extensions_of, list_holds
+from spilldesk.store.models import HoldExtension
+
+hold_app = typer.Typer(help="Removal holds: extend them, list them.", no_args_is_help=True)
+IncidentArg = Annotated[str, typer.Argument(metavar="ID", help="The incident.")]
+
+
+def extension_json(row: HoldExtension) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "days": row.days,
+        "until": None if row.until is None else row.until.isoformat(),
+        "reason": row.reason,
+        "recorded_at": row.created_at.isoformat(),
+        "recorded_by": row.created_by,
+    }
+
+
+@hold_app.command("extend")
+def extend_command(
+    incident_id: IncidentArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why the holds are extended.")],
+    days: Annotated[int | None, typer.Option("--days", help="Add N days.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Hold through this date.")] = None,
+    indefinite: Annotated[bool, typer.Option("--indefinite", help="Hold with no end.")] = False,
+    workdir: WorkdirOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Extend every removal hold of an incident (also holds that already ran out)."""
+    through = None
+    if until is not None:
+        try:
+            through = date.fromisoformat(until)
+        except ValueError:
+            fail(f"--until: {until!r} is not an ISO date (YYYY-MM-DD)")
+    with desk(workdir) as store:
+        try:
+            with store.session() as session:
+                row = extend_holds(
+                    session,
+                    incident_id,
+                    days=days,
+                    until=through,
+                    indefinite=indefinite,
+                    reason=reason,
+                    actor=actor(),
+                )
+                document = extension_json(row)
+        except HoldError as exc:
+            fail(str(exc))
+    if as_json:
+        print_json({"incident": incident_id, "extension": document})
+    else:
+        what = {
+            "days": f"by {days} days",
+            "until": f"through {until}",
+            "indefinite": "indefinitely",
+        }[document["kind"]]
+        err.print(f"removal holds of {incident_id} extended {what}")
+
+
+@hold_app.command("list")
+def list_command(
+    incident_id: IncidentArg,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Clearance date (ISO); default today.")
+    ] = None,
+    workdir: WorkdirOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every removal hold of an incident, its extensions, and each person's clearance."""
+    day = parse_on(on, settings_for(workdir).timezone)
+    _list(incident_id, day, workdir, as_json)
+
+
+def _list(incident_id: str, day: date, workdir: Path | None, as_json: bool) -> None:
+    tz = settings_for(workdir).timezone
+    with desk(workdir) as store:
+        try:
+            with store.session() as session:
+                held = list_holds(session, incident_id, day, actor=actor(), tz=tz)
+                extensions = [extension_json(e) for e in extensions_of(session, incident_id)]
+        except HoldError as exc:
+            fail(str(exc))
+    if as_json:
+        print_json(
+            {
+                "incident": incident_id,
+                "on": day.isoformat(),
+                "holds": [h.to_json() for h in held],
+                "extensions": extensions,
+            }
+        )
+        return
+    table = Table(
+        "A-number",
+        "placed",
+        "released",
+        "cleared",
+        "blocked until",
+        title=f"removal holds of {incident_id} on {day.isoformat()}",
+    )
+    for h in held:
+        table.add_row(
+            h.masked_a_number,
+            h.placed_at.date().isoformat(),
+            h.released_at.date().isoformat() if h.released_at else "—",
+            "yes" if h.cleared else "NO",
+            h.blocked_until.isoformat() if h.blocked_until else "—",
+        )
+    out.print(table)
+    for e in extensions:
+        err.print(
+            f"extension {e['id']}: {e['kind']} {e['days'] or e['until'] or ''} ({e['reason']})"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(hold_app, name="hold")
