@@ -1,0 +1,84 @@
+"""Render many packets: chunks over worker processes, a Rich progress bar on stderr.
+
+Workers write their PDFs themselves so that only small facts travel between processes. The
+progress bar shows counts, never a person's name.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from spilldesk.notify.facts import NoticeFacts
+from spilldesk.notify.packets import packet_filename, render_packet
+from spilldesk.notify.pdf import register_fonts
+
+ProgressCallback = Callable[[int, int], None]  # (done, total)
+
+
+def _render_chunk(chunk: Sequence[NoticeFacts], out_dir: str) -> int:
+    for facts in chunk:
+        target = Path(out_dir) / packet_filename(facts)
+        tmp = target.with_suffix(".pdf.part")
+        tmp.write_bytes(render_packet(facts))
+        tmp.replace(target)  # a half-written packet never looks finished
+    return len(chunk)
+
+
+def _chunks(items: Sequence[NoticeFacts], size: int) -> list[Sequence[NoticeFacts]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def render_packets(
+    notices: Sequence[NoticeFacts],
+    out_dir: Path,
+    *,
+    workers: int | None = None,
+    chunk_size: int = 50,
+    on_progress: ProgressCallback | None = None,
+) -> list[Path]:
+    """Render every notice into `out_dir/<notice number>.pdf`; returns the paths in order."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    workers = default_workers() if workers is None else workers
+    total, done = len(notices), 0
+    chunks = _chunks(notices, chunk_size)
+    if workers <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            done += _render_chunk(chunk, str(out_dir))
+            if on_progress:
+                on_progress(done, total)
+    else:
+        register_fonts()
+        context = multiprocessing.get_context("fork")  # children inherit fonts and templates
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [pool.submit(_render_chunk, chunk, str(out_dir)) for chunk in chunks]
+            for future in as_completed(futures):
+                done += future.result()
+                if on_progress:
+                    on_progress(done, total)
+    return [out_dir / packet_filename(facts) for facts in notices]
+
+
+def render_packets_with_bar(
+    notices: Sequence[NoticeFacts], out_dir: Path, *, label: str, workers: int | None = None,
+    console: Console | None = None,
+) -> list[Path]:
+    """`render_packets` with a Rich progress bar (on stderr unless a console is given)."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=console or Console(stderr=True), transient=False) as bar:
+        task = bar.add_task(label, total=len(notices))
+        return render_packets(
+            notices, out_dir, workers=workers,
+            on_progress=lambda done, _total: bar.update(task, completed=done),
+        )

@@ -1,0 +1,176 @@
+"""Notice packets as PDF with ReportLab's canvas: fast enough for thousands in a minute.
+
+Every page carries the notice number in words and as a QR code (the code holds the notice
+number and nothing about the person). Text is set in DejaVu Sans (Debian `fonts-dejavu-core`)
+when installed, otherwise in Bitstream Vera, which ships inside ReportLab: both cover the
+accents of Spanish and Portuguese.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import reportlab
+import segno
+from reportlab.lib.pagesizes import LETTER
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from spilldesk.notify.markup import Block, BlockKind, parse_markup
+
+REGULAR, BOLD = "SpilldeskSans", "SpilldeskSans-Bold"
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+_VERA = Path(reportlab.__file__).parent / "fonts"
+
+WIDTH, HEIGHT = LETTER
+MARGIN = 54.0
+TOP = HEIGHT - 44.0
+QR_SIZE = 54.0
+QR_BAND = TOP - QR_SIZE - 12  # below this line the full width is free
+BODY = 9.5
+LEADING = 12.2
+_STYLE = {  # font, size, space before, indent
+    BlockKind.TITLE: (BOLD, 12.5, 4.0, 0.0),
+    BlockKind.HEADING: (BOLD, 10.5, 2.0, 0.0),
+    BlockKind.PARAGRAPH: (REGULAR, BODY, 0.0, 0.0),
+    BlockKind.BULLET: (REGULAR, BODY, 2.0, 14.0),
+    BlockKind.LINE: (REGULAR, BODY, 0.0, 0.0),
+}
+
+
+@cache
+def register_fonts() -> str:
+    """Register the packet fonts once per process; returns the family used."""
+    regular, bold, family = _DEJAVU / "DejaVuSans.ttf", _DEJAVU / "DejaVuSans-Bold.ttf", "DejaVu"
+    if not regular.exists():
+        regular, bold, family = _VERA / "Vera.ttf", _VERA / "VeraBd.ttf", "Vera"
+    pdfmetrics.registerFont(TTFont(REGULAR, str(regular)))
+    pdfmetrics.registerFont(TTFont(BOLD, str(bold)))
+    return family
+
+
+@lru_cache(maxsize=65536)
+def _width(word: str, font: str, size: float) -> float:
+    return float(pdfmetrics.stringWidth(word, font, size))
+
+
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Greedy line breaking on spaces; word widths are cached (letters repeat their words)."""
+    space = _width(" ", font, size)
+    lines: list[str] = []
+    current: list[str] = []
+    used = 0.0
+    for word in text.split():
+        w = _width(word, font, size)
+        if current and used + space + w > width:
+            lines.append(" ".join(current))
+            current, used = [], 0.0
+        used += (space if current else 0.0) + w
+        current.append(word)
+    lines.append(" ".join(current))
+    return lines
+
+
+@dataclass(frozen=True)
+class Line:
+    font: str
+    size: float
+    x: float
+    text: str
+    bullet: bool = False
+
+
+Page = list[tuple[float, "Line"]]
+
+
+def _layout(blocks: Sequence[Block], first_top: float, bottom: float) -> list[Page]:
+    """Break blocks into lines and lines into pages: [(y, line), ...] per page."""
+    pages: list[Page] = [[]]
+    y = first_top
+    width = WIDTH - 2 * MARGIN
+    for block in blocks:
+        if block.kind is BlockKind.GAP:
+            y -= LEADING * 0.5
+            continue
+        font, size, before, indent = _STYLE[block.kind]
+        y -= before
+        keep_with_next = 3 if block.kind in (BlockKind.TITLE, BlockKind.HEADING) else 1
+        if y - LEADING * keep_with_next < bottom:
+            pages.append([])
+            y = first_top
+        # Beside the QR code in the top corner the text column is narrower.
+        room = width - indent - (QR_SIZE + 12 if y > QR_BAND else 0)
+        texts = wrap(block.text, font, size, room)
+        for i, text in enumerate(texts):
+            if y - LEADING < bottom:
+                pages.append([])
+                y = QR_BAND
+            y -= LEADING if block.kind is not BlockKind.TITLE else LEADING + 3
+            bullet = block.kind is BlockKind.BULLET and i == 0
+            pages[-1].append((y, Line(font, size, MARGIN + indent, text, bullet)))
+    return pages
+
+
+def _qr_form(canvas: Canvas, notice_number: str) -> str:
+    """Draw the notice number's QR code once per document as a reusable form."""
+    name = "notice-qr"
+    qr = segno.make_qr(notice_number, error="m", mask=0)  # mask search costs 1 ms a code
+    matrix = qr.matrix
+    cell = QR_SIZE / (len(matrix) + 2)
+    canvas.beginForm(name)
+    path = canvas.beginPath()
+    for row, values in enumerate(matrix):
+        y = QR_SIZE - (row + 2) * cell
+        start = None
+        for col, dark in enumerate([*values, 0]):
+            if dark and start is None:
+                start = col
+            elif not dark and start is not None:
+                path.rect((start + 1) * cell, y, (col - start) * cell, cell)
+                start = None
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.endForm()
+    return name
+
+
+def _page_frame(canvas: Canvas, form: str, notice_number: str, footer: str) -> None:
+    canvas.saveState()
+    canvas.translate(WIDTH - MARGIN - QR_SIZE, TOP - QR_SIZE)
+    canvas.doForm(form)
+    canvas.restoreState()
+    canvas.setFont(REGULAR, 8)
+    canvas.drawRightString(WIDTH - MARGIN, TOP - QR_SIZE - 9, notice_number)
+    canvas.drawString(MARGIN, 30, footer)
+
+
+def render_packet_pdf(
+    notice_number: str, pages_markup: Sequence[str], *, footer: str, title: str = "Notice"
+) -> bytes:
+    """One PDF: each markup text starts on a new page; `footer` may use {page} and {pages}."""
+    register_fonts()
+    laid_out: list[Page] = []
+    for markup in pages_markup:
+        laid_out.extend(_layout(parse_markup(markup), TOP, 48.0))
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=LETTER, pageCompression=1, invariant=1)
+    canvas.setTitle(f"{title} {notice_number}")
+    form = _qr_form(canvas, notice_number)
+    for number, page in enumerate(laid_out, start=1):
+        _page_frame(canvas, form, notice_number, footer.format(page=number, pages=len(laid_out)))
+        text = canvas.beginText()
+        for y, line in page:
+            text.setFont(line.font, line.size)
+            if line.bullet:
+                text.setTextOrigin(line.x - 10, y)
+                text.textOut("•")
+            text.setTextOrigin(line.x, y)
+            text.textOut(line.text)
+        canvas.drawText(text)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

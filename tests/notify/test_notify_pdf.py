@@ -1,0 +1,66 @@
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from spilldesk.notify.facts import CaseFacts
+from spilldesk.notify.numbers import InvalidNoticeNumber, notice_number, parse_notice_number
+from spilldesk.notify.packets import render_packet
+from spilldesk.notify.pdf import wrap
+from tests.notify.notify_cases import base_facts
+
+
+def _read(pdf: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(pdf))
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", ["Questions and answers", "Board of Immigration Appeals"]),
+    ("es", ["divulgación", "Núñez", "¿Necesito un abogado?", "Gonçalves"]),
+    ("pt-BR", ["divulgação", "Notificação para Comparecimento", "você", "razoável"]),
+])
+def test_packet_pages_carry_the_notice_number_and_accents(language, words):
+    facts = base_facts(language, case=CaseFacts(posture="credible_fear_positive",
+                                                custody="detained", custody_review=True))
+    reader = _read(render_packet(facts))
+    texts = [page.extract_text() for page in reader.pages]
+    assert len(texts) >= 2
+    for page, text in zip(reader.pages, texts, strict=True):
+        assert facts.notice_number in text
+        assert "/XObject" in page["/Resources"]  # the QR code form, on every page
+    joined = "\n".join(texts)
+    for word in words:
+        assert word in joined
+    faq_heading = {"en": "Questions and answers", "es": "Preguntas y respuestas",
+                   "pt-BR": "Perguntas e respostas"}[language]
+    assert faq_heading in texts[-1] and faq_heading not in texts[0]
+
+
+def test_metadata_holds_no_person_data():
+    facts = base_facts()
+    pdf = render_packet(facts)
+    info = _read(pdf).metadata
+    assert facts.family_name not in str(info) and facts.a_number not in str(info)
+
+
+def test_wrap_respects_width_and_keeps_words():
+    text = "uma moção conjunta para reabrir " * 20
+    lines = wrap(text, "Helvetica", 10, 200)
+    assert " ".join(lines).split() == text.split()
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    assert all(stringWidth(line, "Helvetica", 10) <= 200 for line in lines)
+
+
+def test_notice_numbers_round_trip_and_catch_typos():
+    number = notice_number("NOV28", 123)
+    assert parse_notice_number(number) == ("NOV28", 123)
+    assert number.startswith("NOV28-000123-")
+    digits = number[-2:]
+    for typo in (number.replace("000123", "000132"), number.replace("000123", "000124")):
+        with pytest.raises(InvalidNoticeNumber):
+            parse_notice_number(typo)
+    assert parse_notice_number(f"  {number} ")[1] == 123
+    with pytest.raises(InvalidNoticeNumber):
+        parse_notice_number("hello")
+    assert len({notice_number("X", i) for i in range(1, 2000)}) == 1999
+    assert digits.isdigit()
