@@ -25,7 +25,8 @@ def database_api(backend: Backend) -> DatabaseAPI[Any]:
     if backend == "spark":
         from splink import SparkAPI
 
-        return SparkAPI(spark_session=local_spark_session(), num_partitions_on_repartition=4)
+        spark = local_spark_session()
+        return SparkAPI(spark_session=spark, num_partitions_on_repartition=4)  # type: ignore[no-untyped-call]
     raise ValueError(f"unknown linkage backend {backend!r}: use duckdb or spark")
 
 

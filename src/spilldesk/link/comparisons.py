@@ -8,9 +8,12 @@ part off; citizenship; sex; an identifier with a one-digit typo.
 
 from __future__ import annotations
 
+from typing import Any
+
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink.internals.comparison_creator import ComparisonCreator
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 
 def _level(sql: str, label: str) -> cll.CustomLevel:
@@ -25,7 +28,11 @@ PRIORS_IDENTIFIER = (0.95, 0.03, 0.02)
 
 
 def _comparison(
-    name: str, levels: list[cll.ComparisonLevelCreator], m_priors: tuple[float, ...]
+    name: str,
+    levels: list[ComparisonLevelCreator],
+    m_priors: tuple[float, ...],
+    *,
+    fixed: bool = False,
 ) -> ComparisonCreator:
     """A comparison whose non-null levels start from these m-probabilities (best first).
 
@@ -33,11 +40,11 @@ def _comparison(
     some level is never observed (EM cannot estimate an m for an empty level).
     """
     for level, m in zip(levels[1:], m_priors, strict=True):
-        level.configure(m_probability=m)
-    return cl.CustomComparison(output_column_name=name, comparison_levels=levels)
+        level.configure(m_probability=m, fix_m_probability=fixed)
+    return cl.CustomComparison(output_column_name=name, comparison_levels=list(levels))
 
 
-def _either_null(*columns: str) -> cll.CustomLevel:
+def _either_null(*columns: str) -> ComparisonLevelCreator:
     condition = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
     return _level(condition, "null").configure(is_null_level=True)
 
@@ -137,6 +144,9 @@ def identifier() -> ComparisonCreator:
             cll.ElseLevel(),
         ],
         PRIORS_IDENTIFIER,
+        # How often an agency's own identifier is mistyped is not something EM can learn
+        # from pairs the identifier itself helped to find.
+        fixed=True,
     )
 
 
@@ -168,8 +178,12 @@ def fuzzy_text(column: str) -> ComparisonCreator:
 
 def person_comparisons(
     *, use_identifier: bool, extra_columns: tuple[str, ...]
-) -> list[ComparisonCreator]:
-    comparisons = [family_name(), given_name(), date_of_birth()]
+) -> list[ComparisonCreator | dict[str, Any]]:
+    comparisons: list[ComparisonCreator | dict[str, Any]] = [
+        family_name(),
+        given_name(),
+        date_of_birth(),
+    ]
     comparisons += [exact_or_else("sex"), exact_or_else("country")]
     if use_identifier:
         comparisons.append(identifier())

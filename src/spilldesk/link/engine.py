@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from splink import Linker, SettingsCreator
+from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.splink_dataframe import SplinkDataFrame
 
 from spilldesk.link.backends import database_api
 from spilldesk.link.comparisons import person_comparisons
@@ -31,7 +34,7 @@ class ScoredPairs:
     comparisons: tuple[str, ...]
 
 
-def blocking_rules(settings: LinkSettings) -> list[str]:
+def blocking_rules(settings: LinkSettings) -> list[BlockingRuleCreator | dict[str, Any]]:
     """Keys that keep recall at registry scale: exact, phonetic and date-variant."""
     rules = [
         "l.dob = r.dob",
@@ -47,7 +50,8 @@ def blocking_rules(settings: LinkSettings) -> list[str]:
     ]
     if settings.use_identifier:
         rules.insert(0, "l.a_number = r.a_number")
-    return rules + list(settings.extra_blocking)
+    # splink accepts SQL strings here although its annotation names only creators.
+    return [*rules, *settings.extra_blocking]  # type: ignore[list-item]
 
 
 def _training_rules() -> list[str]:
@@ -60,7 +64,7 @@ def _training_rules() -> list[str]:
 
 def _linker(
     records: pd.DataFrame, registry: pd.DataFrame, backend: Backend, settings: LinkSettings
-) -> Linker:
+) -> tuple[Linker, list[SplinkDataFrame]]:
     api = database_api(backend)
     left = api.register(records, table_name=RECORDS)
     right = api.register(registry, table_name=REGISTRY)
@@ -75,14 +79,15 @@ def _linker(
         retain_intermediate_calculation_columns=True,
         max_iterations=20,
     )
-    return Linker([left, right], creator, log_level=None)
+    return Linker([left, right], creator, log_level=None), [left, right]
 
 
-def _train(linker: Linker, settings: LinkSettings) -> None:
+def _train(linker: Linker, inputs: list[SplinkDataFrame], settings: LinkSettings) -> Linker:
     linker.training.estimate_u_using_random_sampling(
         max_pairs=settings.u_max_pairs, seed=settings.seed
     )
     for rule in _training_rules():
+        snapshot = linker.misc.save_model_to_json()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule,
@@ -91,9 +96,11 @@ def _train(linker: Linker, settings: LinkSettings) -> None:
                 record_sample_proportion=1.0,
             )
         except ValueError:
-            # splink refuses an m of 0 for a level no blocked pair reached (small
-            # incidents): that session's m-probabilities stay at their priors.
-            _log.info("EM session on %s kept prior m-probabilities", rule)
+            # splink refuses an m that underflows to 0 (a level no match reaches, common in
+            # small incidents) and leaves the model half-trained: resume from the snapshot.
+            _log.info("EM session on %s kept the previous m-probabilities", rule)
+            linker = Linker(inputs, snapshot, log_level=None)
+    return linker
 
 
 def score(
@@ -104,12 +111,12 @@ def score(
     settings: LinkSettings,
 ) -> ScoredPairs:
     """Score every blocked (record, registry person) pair above a small floor."""
-    linker = _linker(records, registry, backend, settings)
-    _train(linker, settings)
+    linker, inputs = _linker(records, registry, backend, settings)
+    linker = _train(linker, inputs, settings)
     predictions = linker.inference.predict(
         threshold_match_probability=CANDIDATE_FLOOR, warning_mode="never"
     )
-    raw = predictions.as_pandas_dataframe()
+    raw: pd.DataFrame = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]
     comparisons = tuple(c.output_column_name for c in linker._settings_obj.comparisons)
     return ScoredPairs(_explain(raw, linker, comparisons), comparisons)
 
