@@ -45,10 +45,8 @@ def choose_manifest(
         p for p in detained_cubans
         if p.a_number in in_workbook and p.a_number not in listed and p.case.final_order
     ]
-    unexposed = [
-        p for p in detained_cubans
-        if p.a_number not in in_workbook | listed | namesakes
-    ]
+    known = in_workbook | listed | namesakes
+    unexposed = [p for p in detained_cubans if p.a_number not in known]
     ordered = [p for p in unexposed if p.case.final_order]
     not_ordered = [p for p in unexposed if not p.case.final_order]
     cuba_namesakes = [p for p, _ in disclosures.cuba_namesakes if p.custody is Custody.DETAINED]
