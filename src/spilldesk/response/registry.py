@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from spilldesk.response.registry_rows import (
@@ -176,11 +176,21 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> tuple
         if count % 2000 == 0:
             progress(2000)
     progress(len(table.rows) % 2000)
-    if inserts:
-        session.execute(insert(Person), inserts)
-    if updates:
-        session.execute(update(Person), updates)
+    _write(session, Person, inserts, updates)
     return len(inserts), len(updates)
+
+
+def _write(session: Session, model: Any, inserts: list[dict[str, Any]],
+           updates: list[dict[str, Any]]) -> None:
+    """Core executemany: one round of statements, not an ORM flush per row."""
+    table = model.__table__
+    if inserts:
+        session.execute(insert(table), inserts)
+    if updates:
+        columns = [c for c in updates[0] if c != "id"]
+        statement = update(table).where(table.c.id == bindparam("_id")).values(
+            {c: bindparam(c) for c in columns})
+        session.execute(statement, [{**u, "_id": u["id"]} for u in updates])
 
 
 def _person_values(person: Any, rep_pk: int | None) -> dict[str, Any]:
@@ -236,10 +246,7 @@ def _import_representatives(session: Session, table: Table, progress: Progress) 
         else:
             inserts.append({**values, "created_at": utcnow()})
     progress(len(table.rows))
-    if inserts:
-        session.execute(insert(Representative), inserts)
-    if updates:
-        session.execute(update(Representative), updates)
+    _write(session, Representative, inserts, updates)
     return len(inserts), len(updates)
 
 
