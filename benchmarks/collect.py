@@ -1,0 +1,25 @@
+"""Merge docs/benchmarks/*.md into docs/benchmarks.md (run by `make bench`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADER = """# Benchmarks
+
+Every figure here was measured by a script in `benchmarks/` (run them all with `make bench`),
+side by side with a peer where the SPEC names one. Tests never assert timings. Each section says
+when and with which command it was measured; a section is rewritten whenever its script runs.
+"""
+
+
+def main() -> None:
+    parts = [HEADER]
+    for path in sorted((ROOT / "docs" / "benchmarks").glob("*.md")):
+        parts.append(path.read_text().strip() + "\n")
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(parts))
+    print(f"wrote docs/benchmarks.md from {len(parts) - 1} sections")
+
+
+if __name__ == "__main__":
+    main()
