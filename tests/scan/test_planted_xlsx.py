@@ -12,9 +12,9 @@ import pytest
 from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.workbook.defined_name import DefinedName
-from scan_people import HEADERS_EN, HEADERS_ES, Person, people, real_workbooks
 
 from spilldesk.scan import Verdict, scan_path
+from tests.scan.scan_people import HEADERS_EN, HEADERS_ES, Person, people, real_workbooks
 
 Planter = Callable[[openpyxl.Workbook, list[Person]], None]
 
