@@ -106,11 +106,15 @@ def plan_incident(
     get_incident(session, incident_id)
     people = _exposed_people(session, incident_id)
     incidents_of = _incidents_of_people(session, incident_id, timezone)
+    already = _work_from_commitments(session, incident_id)
     desired: list[Desired] = []
     for person in people:
         facts = person_facts(person)
         for planned in plan_person(playbook, facts, incidents_of[person.id]):
-            if incident_id in planned.incidents:
+            done_as_commitment = (person.id, planned.action.value) in already
+            if incident_id in planned.incidents and not (
+                planned.kind is ActionKind.TASK and done_as_commitment
+            ):
                 desired.append(
                     Desired(identity(person.id, planned, incident_id), person.id, planned)
                 )
@@ -181,6 +185,15 @@ def _incidents_of_people(
     for person_id, exposing in rows:
         incidents_of[person_id].append(facts[exposing])
     return incidents_of
+
+
+def _work_from_commitments(session: Session, incident_id: str) -> set[tuple[int, str]]:
+    """(person, action) a triggered commitment already made a task for: not planned twice."""
+    exposed_here = select(Exposure.person_id).where(Exposure.incident_id == incident_id)
+    query = select(Commitment.person_id, Commitment.action).where(
+        Commitment.status == "triggered", Commitment.person_id.in_(exposed_here)
+    )
+    return {(person_id, action) for person_id, action in session.execute(query)}
 
 
 def _starts_on(incident: Incident, timezone: ZoneInfo) -> date:

@@ -1,0 +1,180 @@
+"""Task queues: list tasks by incident, person, component, status or overdue; finish them.
+
+A task is finished as `done` (with its outcome) or `waived` (with the reason), by someone,
+and the change is audited. Work that waits for another task (cancel the reinstatement order
+after the motion to dismiss) cannot be marked done before it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from spilldesk.domain.anumber import InvalidANumber, mask_a_number
+from spilldesk.domain.posture import TaskStatus, UnknownCode, parse_component, parse_task_status
+from spilldesk.store.audit import record_event
+from spilldesk.store.models import Person, Task, TaskIncident
+from spilldesk.store.people import find_person
+from spilldesk.store.types import utcnow
+
+FINISHED = (TaskStatus.DONE, TaskStatus.WAIVED)
+
+
+class TaskError(ValueError):
+    """A task request that cannot be carried out; the message says which task and why."""
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: int
+    a_number: str  # masked: A*****5678
+    incidents: tuple[str, ...]
+    action: str
+    component: str
+    status: str
+    due: date | None
+    owner: str | None
+    outcome: str | None
+    done_by: str | None
+    done_at: datetime | None
+    depends_on: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "a_number": self.a_number, "incidents": list(self.incidents),
+            "action": self.action, "component": self.component, "status": self.status,
+            "due": self.due.isoformat() if self.due else None, "owner": self.owner,
+            "outcome": self.outcome, "done_by": self.done_by,
+            "done_at": self.done_at.isoformat() if self.done_at else None,
+            "depends_on": self.depends_on,
+        }
+
+
+def person_by_a_number(session: Session, a_number: str, *, actor: str, purpose: str) -> Person:
+    """The registry person for an A-number, or a TaskError that shows it masked."""
+    try:
+        person = find_person(session, a_number)
+    except InvalidANumber as exc:
+        raise TaskError(f"--a-number: {exc}") from None
+    if person is None:
+        raise TaskError(f"no person {mask_a_number(a_number)} in the registry")
+    record_event(session, actor=actor, action="person.lookup", object_type="person",
+                 object_id=person.id, detail={"purpose": purpose})
+    return person
+
+
+def list_tasks(
+    session: Session,
+    *,
+    actor: str,
+    incident: str | None = None,
+    a_number: str | None = None,
+    component: str | None = None,
+    status: str | None = None,
+    action: str | None = None,
+    overdue_on: date | None = None,
+) -> list[TaskView]:
+    """Tasks matching every filter given, by due date; `overdue_on` keeps open ones past due."""
+    query = select(Task, Person.a_number_tail).join(Person, Person.id == Task.person_id)
+    try:
+        if component:
+            query = query.where(Task.component == parse_component(component).value)
+        if status:
+            query = query.where(Task.status == parse_task_status(status).value)
+    except UnknownCode as exc:
+        raise TaskError(str(exc)) from None
+    if action:
+        query = query.where(Task.action == action)
+    if incident:
+        query = query.where(Task.id.in_(
+            select(TaskIncident.task_id).where(TaskIncident.incident_id == incident)))
+    if a_number:
+        person = person_by_a_number(session, a_number, actor=actor, purpose="tasks.list")
+        query = query.where(Task.person_id == person.id)
+    if overdue_on:
+        query = query.where(Task.status == TaskStatus.OPEN.value, Task.due < overdue_on)
+    return _views(session, query.order_by(Task.due, Task.id))
+
+
+def _views(session: Session, query: Select[Task, str]) -> list[TaskView]:
+    rows = session.execute(query).all()
+    ids = [task.id for task, _ in rows]
+    incidents: dict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(ids), 900):
+        links = select(TaskIncident.task_id, TaskIncident.incident_id).where(
+            TaskIncident.task_id.in_(ids[start : start + 900]))
+        for task_id, incident_id in session.execute(links):
+            incidents[task_id].append(incident_id)
+    return [_view(task, tail, incidents[task.id]) for task, tail in rows]
+
+
+def _view(task: Task, tail: str, incidents: list[str]) -> TaskView:
+    return TaskView(task.id, f"A*****{tail}", tuple(sorted(incidents)), task.action,
+                    task.component, task.status, task.due, task.owner, task.outcome,
+                    task.done_by, task.done_at, task.depends_on_id)
+
+
+def get_task(session: Session, task_id: int) -> TaskView:
+    query = (select(Task, Person.a_number_tail).join(Person, Person.id == Task.person_id)
+             .where(Task.id == task_id))
+    views = _views(session, query)
+    if not views:
+        raise TaskError(f"no task {task_id}")
+    return views[0]
+
+
+def finish_task(
+    session: Session, task_id: int, *, status: str, outcome: str, actor: str,
+    at: datetime | None = None,
+) -> TaskView:
+    """Move an open task to done or waived, with its outcome and who did it (audited)."""
+    try:
+        final = parse_task_status(status)
+    except UnknownCode as exc:
+        raise TaskError(str(exc)) from None
+    if final not in FINISHED:
+        raise TaskError(f"a task is finished as done or waived, not {final.value}")
+    if not outcome.strip():
+        raise TaskError("--outcome: say what was done (or why it is waived)")
+    task = session.get(Task, task_id, with_for_update=True)
+    if task is None:
+        raise TaskError(f"no task {task_id}")
+    if task.status != TaskStatus.OPEN.value:
+        raise TaskError(f"task {task_id} is {task.status}, not open")
+    if final is TaskStatus.DONE and task.depends_on_id is not None:
+        before = session.get(Task, task.depends_on_id)
+        if before is not None and before.status == TaskStatus.OPEN.value:
+            raise TaskError(f"task {task_id} ({task.action}) waits for task {before.id} "
+                            f"({before.action}); finish that first")
+    now = at or utcnow()
+    task.status, task.outcome, task.done_by = final.value, outcome.strip(), actor
+    task.done_at = task.updated_at = now
+    session.flush()
+    # the outcome is free text an officer typed: it stays in the task, not in the audit log
+    record_event(session, actor=actor, action=f"task.{final.value}", object_type="task",
+                 object_id=task.id, detail={"action": task.action, "component": task.component})
+    return get_task(session, task.id)
+
+
+def task_summary(session: Session, incident: str | None = None) -> dict[str, dict[str, int]]:
+    """Counts by action and by component (and open / overdue), for the demo and metrics."""
+    query = select(Task.action, Task.component, Task.status)
+    if incident:
+        query = query.where(Task.id.in_(
+            select(TaskIncident.task_id).where(TaskIncident.incident_id == incident)))
+    by_action: dict[str, int] = defaultdict(int)
+    by_component: dict[str, int] = defaultdict(int)
+    by_status: dict[str, int] = defaultdict(int)
+    for action, component, status in session.execute(query):
+        if status != TaskStatus.WITHDRAWN.value:
+            by_action[action] += 1
+            by_component[component] += 1
+        by_status[status] += 1
+    return {"by_action": dict(sorted(by_action.items())),
+            "by_component": dict(sorted(by_component.items())),
+            "by_status": dict(sorted(by_status.items()))}
