@@ -16,12 +16,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from spilldesk.domain.notice_rules import (
-    REPRESENTATIVE_LANGUAGE,
-    Channel,
-    notice_channel,
-    notice_language,
-)
 from spilldesk.domain.posture import (
     ActionKind,
     UnknownCode,
@@ -41,6 +35,7 @@ from spilldesk.playbook.diff import (
 )
 from spilldesk.playbook.plan_json import changes_json, counts, masked, persons_json
 from spilldesk.response.incidents import get_incident
+from spilldesk.response.notices import ensure_notices_for
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import (
     Alert,
@@ -54,11 +49,6 @@ from spilldesk.store.models import (
     TaskIncident,
 )
 from spilldesk.store.types import utcnow
-
-try:  # the notices service (a colleague's); until it lands, the same rows by the same rules
-    from spilldesk.response.notices import ensure_notices
-except ImportError:  # pragma: no cover - depends on what has landed
-    ensure_notices = None
 
 DEFAULT_TIMEZONE = ZoneInfo("America/New_York")
 
@@ -403,41 +393,4 @@ def ensure_incident_notices(
         .where(Exposure.incident_id == incident_id, Exposure.person_id.in_(sorted(person_ids)))
         .order_by(Exposure.person_id)
     )
-    exposures = list(session.execute(query).scalars())
-    if ensure_notices is None:
-        _notices_by_the_rules(session, exposures)
-        return
-    for exposure in exposures:
-        ensure_notices(session, exposure, actor=actor)
-
-
-def _notices_by_the_rules(session: Session, exposures: list[Exposure]) -> None:
-    """Until `response.notices` lands: the same rows, by the same domain rules, in bulk."""
-    rows: list[dict[str, Any]] = []
-    for exposure in exposures:
-        person, incident = exposure.person, exposure.incident
-        language, translate = notice_language(
-            person.language, incident.notice_languages, detained=person.custody == "detained"
-        )
-        rows.append(_notice_row(exposure, "noncitizen", None, language, translate, notice_channel(
-            "noncitizen", person.custody, has_address=person.has_address,
-            address_abroad=person.address_abroad, has_email=False)))
-        rep = person.representative
-        if rep is not None:
-            rows.append(_notice_row(exposure, "representative", rep.id, REPRESENTATIVE_LANGUAGE,
-                                    False, notice_channel("representative", None,
-                                    has_address=rep.has_address, address_abroad=False,
-                                    has_email=rep.has_email)))
-    _insert_rows(session, Notice, rows)
-
-
-def _notice_row(
-    exposure: Exposure, recipient: str, rep_id: int | None, language: str, translate: bool,
-    channel: Channel,
-) -> dict[str, Any]:
-    number = f"{exposure.incident_id}-{exposure.person_id:07d}-{recipient[0].upper()}"
-    return {"notice_number": number, "incident_id": exposure.incident_id,
-            "person_id": exposure.person_id, "recipient": recipient, "representative_id": rep_id,
-            "language": language, "needs_translation": translate, "channel": channel.value,
-            "status": "pending", "follow_up": channel is Channel.FOLLOW_UP,
-            "created_at": utcnow()}
+    ensure_notices_for(session, list(session.execute(query).scalars()), actor=actor)
