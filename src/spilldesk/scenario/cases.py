@@ -16,6 +16,7 @@ import random
 from dataclasses import dataclass, replace
 
 from spilldesk.domain.posture import AppealBy, Custody, OrderType, Posture
+from spilldesk.scenario.weighted import Weighted
 
 _FIXED_ORDER: dict[Posture, OrderType] = {
     Posture.CREDIBLE_FEAR_POSITIVE: OrderType.EXPEDITED_REMOVAL,
@@ -69,14 +70,14 @@ class Case:
         return self.posture in FINAL_POSTURES
 
 
-def _pick(rng: random.Random, shares: tuple[tuple[Posture, float], ...]) -> Posture:
-    postures = [posture for posture, _ in shares]
-    return rng.choices(postures, weights=[weight for _, weight in shares])[0]
+_SHARES = {custody: Weighted.of(shares) for custody, shares in POSTURE_SHARES.items()}
+_BEFORE_REMOVAL = Weighted.of(BEFORE_REMOVAL)
+_ORDER_TYPE = Weighted(_ORDER_TYPES, (0.5, 0.3, 0.2))
 
 
 def case_for(rng: random.Random, posture: Posture) -> Case:
     """A consistent case for a posture, its free attributes drawn at random."""
-    order_type = _FIXED_ORDER.get(posture) or rng.choices(_ORDER_TYPES, (0.5, 0.3, 0.2))[0]
+    order_type = _FIXED_ORDER.get(posture) or _ORDER_TYPE.pick(rng)
     appeal_by = None
     if posture is Posture.BIA_APPEAL:
         appeal_by = AppealBy.DHS if rng.random() < 0.2 else AppealBy.RESPONDENT
@@ -90,11 +91,11 @@ def case_for(rng: random.Random, posture: Posture) -> Case:
 
 
 def draw_case(rng: random.Random, custody: Custody) -> Case:
-    return case_for(rng, _pick(rng, POSTURE_SHARES[custody]))
+    return case_for(rng, _SHARES[custody].pick(rng))
 
 
 def draw_case_before_removal(rng: random.Random) -> Case:
-    return case_for(rng, _pick(rng, BEFORE_REMOVAL))
+    return case_for(rng, _BEFORE_REMOVAL.pick(rng))
 
 
 def executed(case: Case, rng: random.Random) -> Case:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+
 from spilldesk.scenario import access_log, cuba_list, manifest, mirror, selection, workbook
 from spilldesk.scenario.incidents import COMMUNICATION_FILE, CUBA_LIST_FILE, WORKBOOK_FILE
 from spilldesk.scenario.population import FacilityPicker, Person, draw_a_numbers, draw_population
@@ -121,7 +123,8 @@ def generate(
     out = Path(out)
     shared = find_shared_dir()
     source, facility_sheet = choose_workbook(shared)
-    facilities = read_facilities(source, facility_sheet)
+    statistics = openpyxl.load_workbook(source)  # read once: facilities, then the copy
+    facilities = read_facilities(statistics, facility_sheet)
     step(STEPS[0])
     people, disclosures, unknown = _build_people(seed, persons, facilities)
     reps = draw_representatives(_rng(seed, "representatives"), representative_count(persons))
@@ -129,7 +132,7 @@ def generate(
     registry = write_registry(out / "registry", people, reps, facilities)
     step(STEPS[1])
     rows = workbook.workbook_rows(_rng(seed, "workbook"), disclosures.workbook)
-    workbook_bytes = workbook.write_workbook(source, out / WORKBOOK_FILE, rows)
+    workbook_bytes = workbook.write_workbook(statistics, out / WORKBOOK_FILE, rows)
     step(STEPS[2])
     listed = cuba_list.listed_rows(
         _rng(seed, "cuba-list"), disclosures.cuba_list, disclosures.cuba_in_workbook

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,6 +19,7 @@ from spilldesk.scenario.nationalities import (
 )
 from spilldesk.scenario.shared_data import Facility
 from spilldesk.scenario.timeline import CUSTODY_REFERENCE, EARLIEST_BOOK_IN
+from spilldesk.scenario.weighted import Weighted
 
 
 class Stay(Enum):
@@ -62,17 +62,14 @@ class FacilityPicker:
     """Facilities drawn in proportion to their average population, by whom they hold."""
 
     def __init__(self, facilities: list[Facility]) -> None:
-        self._by_sex = {
-            sex: [f for f in facilities if word in f.holds or f.holds in ("", "None")]
-            for sex, word in (("M", "Male"), ("F", "Female"))
-        }
-        self._weights = {
-            sex: list(itertools.accumulate(max(f.average_population, 1.0) for f in group))
-            for sex, group in self._by_sex.items()
-        }
+        self._by_sex: dict[str, Weighted[Facility]] = {}
+        for sex, word in (("M", "Male"), ("F", "Female")):
+            group = [f for f in facilities if word in f.holds or f.holds in ("", "None")]
+            weights = [max(f.average_population, 1.0) for f in group]
+            self._by_sex[sex] = Weighted(group, weights)
 
     def pick(self, rng: random.Random, sex: str) -> Facility:
-        return rng.choices(self._by_sex[sex], cum_weights=self._weights[sex])[0]
+        return self._by_sex[sex].pick(rng)
 
 
 def draw_a_numbers(rng: random.Random, count: int) -> list[str]:
@@ -84,16 +81,16 @@ def draw_a_numbers(rng: random.Random, count: int) -> list[str]:
     return [f"A{number:09d}" for number in numbers]
 
 
-_NATIONALITY_WEIGHTS = list(itertools.accumulate(n.share for n in NATIONALITIES))
+_NATIONALITY = Weighted(NATIONALITIES, [n.share for n in NATIONALITIES])
+_VARIANTS = {n.code: Weighted(n.variants, [v.weight for v in n.variants]) for n in NATIONALITIES}
 
 
 def draw_nationality(rng: random.Random) -> Nationality:
-    return rng.choices(NATIONALITIES, cum_weights=_NATIONALITY_WEIGHTS)[0]
+    return _NATIONALITY.pick(rng)
 
 
 def draw_variant(rng: random.Random, nationality: Nationality) -> Variant:
-    variants = nationality.variants
-    return rng.choices(variants, weights=[v.weight for v in variants])[0]
+    return _VARIANTS[nationality.code].pick(rng)
 
 
 def draw_birth_date(rng: random.Random) -> date:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
-import openpyxl
+from openpyxl import Workbook
 
 SHARED_DIR_ENV = "SPILLDESK_SHARED_DIR"
 STATS_FOLDER = Path("data") / "ice-detention-stats"
@@ -58,12 +60,18 @@ def find_shared_dir(start: Path | None = None) -> Path:
     )
 
 
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The workbook's sheet names, read from its package without loading the workbook."""
+    with zipfile.ZipFile(path) as package:
+        root = ElementTree.fromstring(package.read("xl/workbook.xml"))
+    return [str(sheet.get("name")) for sheet in root.iter(f"{_MAIN_NS}sheet")]
+
+
 def _facility_sheet_name(path: Path) -> str | None:
-    workbook = openpyxl.load_workbook(path, read_only=True)
-    try:
-        titles = [sheet.title for sheet in workbook.worksheets]
-    finally:
-        workbook.close()
+    titles = sheet_names(path)
     if any("FY24" in title or "EOFY" in title for title in titles):
         return None
     facilities = [title for title in titles if title.strip().startswith("Facilities")]
@@ -119,13 +127,9 @@ def _number(value: object) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
 
-def read_facilities(path: Path, sheet_name: str) -> list[Facility]:
+def read_facilities(workbook: Workbook, sheet_name: str) -> list[Facility]:
     """Every facility row of the sheet, with a real code from the footnotes when there is one."""
-    workbook = openpyxl.load_workbook(path, read_only=True)
-    try:
-        rows = [tuple(row) for row in workbook[sheet_name].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+    rows = [tuple(row) for row in workbook[sheet_name].iter_rows(values_only=True)]
     header_at = _header_index(rows)
     header = [str(value).strip() if value is not None else "" for value in rows[header_at]]
     col = {name: index for index, name in enumerate(header) if name}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import openpyxl
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from unidecode import unidecode
 
@@ -133,9 +133,8 @@ def workbook_rows(rng: random.Random, people: list[Person]) -> list[WorkbookRow]
     ]
 
 
-def write_workbook(source: Path, path: Path, rows: list[WorkbookRow]) -> bytes:
-    """Copy the real workbook and add the person sheet after its statistics sheets."""
-    workbook = openpyxl.load_workbook(source)
+def write_workbook(workbook: Workbook, path: Path, rows: list[WorkbookRow]) -> bytes:
+    """Add the person sheet after the real workbook's statistics sheets and save a copy."""
     sheet = workbook.create_sheet(PERSON_SHEET)
     sheet.append(HEADERS)
     for row in rows:
