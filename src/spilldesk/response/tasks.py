@@ -47,6 +47,7 @@ class TaskView:
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id, "a_number": self.a_number, "incidents": list(self.incidents),
+            "incident": self.incidents[0] if self.incidents else None,
             "action": self.action, "component": self.component, "status": self.status,
             "due": self.due.isoformat() if self.due else None, "owner": self.owner,
             "outcome": self.outcome, "done_by": self.done_by,

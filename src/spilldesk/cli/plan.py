@@ -1,0 +1,82 @@
+"""`spilldesk plan ID [--playbook NAME|FILE] [--dry-run] [--json]`: the response plan.
+
+Prints what the plan holds (counts by action, kind and component) and what it changed: added,
+withdrawn, unchanged and kept. `--dry-run` shows the same without writing anything.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from spilldesk.cli.common import (
+    JsonOption,
+    WorkdirOption,
+    actor,
+    desk,
+    err,
+    fail,
+    out,
+    print_json,
+    settings_for,
+)
+from spilldesk.playbook import DEFAULT_PLAYBOOK, PlaybookError, load_playbook
+from spilldesk.response.incidents import IncidentError
+from spilldesk.response.planning import PlanningError, PlanResult, plan_incident
+
+
+def plan_command(
+    incident_id: Annotated[str, typer.Argument(metavar="ID", help="The incident to plan.")],
+    playbook: Annotated[
+        str, typer.Option("--playbook", help="A shipped playbook's name or a YAML file.")
+    ] = DEFAULT_PLAYBOOK,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
+    workdir: WorkdirOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Turn every exposed person's posture into tasks, holds, alerts, notices, commitments."""
+    try:
+        chosen = load_playbook(playbook)
+    except PlaybookError as exc:
+        fail(str(exc))
+    settings = settings_for(workdir)
+    with desk(workdir) as store:
+        try:
+            with store.session() as session:
+                result = plan_incident(session, incident_id, playbook=chosen, dry_run=dry_run,
+                                       actor=actor(), timezone=settings.timezone)
+        except (IncidentError, PlanningError) as exc:
+            fail(str(exc))
+    if as_json:
+        print_json(result.to_json())
+    else:
+        _print(result)
+
+
+def _print(result: PlanResult) -> None:
+    counts: Counter[tuple[str, str, str]] = Counter(
+        (action["action"], action["kind"], action["component"])
+        for person in result.persons
+        for action in person["actions"]
+    )
+    table = Table(title=f"plan for {result.incident_id} — playbook {result.playbook} "
+                        f"v{result.version}" + (" (dry run)" if result.dry_run else ""))
+    for column in ("action", "kind", "component", "persons"):
+        table.add_column(column, justify="right" if column == "persons" else "left")
+    for (action, kind, component), count in sorted(counts.items()):
+        table.add_row(action, kind, component, str(count))
+    out.print(table)
+    changes = result.changes
+    verb = "would change" if result.dry_run else "changed"
+    err.print(f"{len(result.persons)} persons; {verb}: {changes['added']} added, "
+              f"{changes['withdrawn']} withdrawn, {changes['unchanged']} unchanged, "
+              f"{changes['kept']} kept (protections and notices are never withdrawn)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan")(plan_command)
