@@ -56,10 +56,13 @@ class CaseFacts:
     motion_barred: bool = False
     represented: bool = False
     custody_review: bool = False
+    held: bool | None = None  # a removal hold is placed; None: not planned yet
 
     @property
     def hold_applies(self) -> bool:
         """A final order not yet executed: removal waits the hold period after notice."""
+        if self.held is not None:
+            return self.held
         return self.final_order and self.posture != "final_order_executed"
 
     @property

@@ -7,6 +7,8 @@ not know is still told to the person, as "other information from your immigratio
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 OTHER = "other"
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -24,6 +26,11 @@ _LABELS: dict[str, dict[str, str]] = {
         "disclosure_status": "whether your information was part of an earlier ICE disclosure",
         "aor": "the ICE field office responsible for your case",
         "address": "your address",
+        "ssn": "your Social Security number",
+        "passport": "your passport number",
+        "phone": "your telephone number",
+        "email": "your email address",
+        "final_order": "whether you have a final order of removal",
         OTHER: "other information from your immigration record",
     },
     "es": {
@@ -42,6 +49,11 @@ _LABELS: dict[str, dict[str, str]] = {
         "disclosure_status": "si su información formaba parte de una divulgación anterior de ICE",
         "aor": "la oficina local de ICE responsable de su caso",
         "address": "su dirección",
+        "ssn": "su número de Seguro Social",
+        "passport": "su número de pasaporte",
+        "phone": "su número de teléfono",
+        "email": "su correo electrónico",
+        "final_order": "si usted tiene una orden final de deportación",
         OTHER: "otra información de su expediente de inmigración",
     },
     "pt-BR": {
@@ -58,6 +70,11 @@ _LABELS: dict[str, dict[str, str]] = {
         "disclosure_status": "se suas informações faziam parte de uma divulgação anterior do ICE",
         "aor": "o escritório local do ICE responsável pelo seu caso",
         "address": "seu endereço",
+        "ssn": "seu número do Seguro Social",
+        "passport": "seu número de passaporte",
+        "phone": "seu número de telefone",
+        "email": "seu e-mail",
+        "final_order": "se você tem uma ordem final de deportação",
         OTHER: "outras informações do seu processo de imigração",
     },
 }
@@ -77,10 +94,31 @@ _THIRD_PERSON: dict[str, str] = {
     "disclosure_status": "whether the respondent's information was part of an earlier disclosure",
     "aor": "ICE area of responsibility",
     "address": "address",
+    "ssn": "Social Security number",
+    "passport": "passport number",
+    "phone": "telephone number",
+    "email": "email address",
+    "final_order": "whether the respondent has a final order of removal",
     OTHER: "other information from the respondent's immigration record",
 }
 
 DATA_ELEMENTS = tuple(code for code in _LABELS["en"] if code != OTHER)
+
+# The scanner's column names for the same elements (SPEC: columns recognised by meaning).
+_ALIASES = {
+    "family_name": "name", "given_name": "name", "middle_name": "name", "full_name": "name",
+    "country_of_citizenship": "nationality", "custody": "custody_status",
+    "a_number_raw": "a_number",
+}
+
+
+def canonical_elements(codes: Iterable[str]) -> tuple[str, ...]:
+    """The exposure's data elements as letters list them: each once, in a fixed order, and
+    anything unrecognised once as "other information"."""
+    wanted = {_ALIASES.get(code, code) for code in codes}
+    known = tuple(code for code in DATA_ELEMENTS if code in wanted)
+    other = bool(wanted - set(DATA_ELEMENTS)) or not known
+    return known + ((OTHER,) if other else ())
 
 
 def data_element_label(code: str, language: str, *, third_person: bool = False) -> str:
@@ -100,3 +138,11 @@ def page_footer(language: str, notice_number: str) -> str:
     """The footer of every packet page; keeps {page} and {pages} for the renderer."""
     template = _FOOTER.get(language, _FOOTER["en"])
     return template.replace("{number}", notice_number)
+
+
+_ANOTHER_COUNTRY = {"en": "another country", "es": "otro país", "pt-BR": "outro país"}
+
+
+def another_country(language: str) -> str:
+    """Said when a foreign government received the data but the record does not name it."""
+    return _ANOTHER_COUNTRY.get(language, _ANOTHER_COUNTRY["en"])

@@ -17,7 +17,7 @@ from babel.dates import format_date, format_time, get_timezone_name
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from spilldesk.notify.facts import NoticeFacts
-from spilldesk.notify.labels import data_element_label
+from spilldesk.notify.labels import another_country, data_element_label
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGES = ("en", "es", "pt-BR")
@@ -30,7 +30,7 @@ def _locale(language: str) -> str:
 
 def _country(alpha3: str | None, language: str) -> str:
     if not alpha3:
-        return ""
+        return another_country(language)
     record = pycountry.countries.get(alpha_3=alpha3)
     if record is None:
         return alpha3
