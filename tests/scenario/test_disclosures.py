@@ -82,6 +82,16 @@ def test_some_have_since_been_released_or_removed(scenario: Generated) -> None:
             assert date.fromisoformat(person["book_out_date"]) > REFERENCE
 
 
+def test_few_were_removed_after_the_discovery(scenario: Generated) -> None:
+    truth = scenario.truth["workbook"]
+    after = truth["removed_after_discovery"]
+    assert set(after) <= set(truth["removed_since_reference"])
+    assert len(after) < max(len(truth["removed_since_reference"]) / 4, 1)
+    for a_number in truth["removed_since_reference"]:
+        removed_on = date.fromisoformat(scenario.persons[a_number]["book_out_date"])
+        assert (removed_on > date(2022, 11, 28)) == (a_number in after)
+
+
 def test_namesakes_share_names_but_were_not_in_custody(scenario: Generated) -> None:
     in_workbook = {r["a_number"] for r in scenario.truth["workbook"]["records"]}
     namesakes = scenario.truth["namesakes"]

@@ -14,7 +14,6 @@ _ICAO = {
     "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
     "щ": "shch", "ъ": "ie", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia",
 }
-TWO_SURNAME_SHARE = 0.92
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ def make_name(rng: random.Random, variant: Variant, sex: str) -> PersonName:
         if sex == "F":
             family = _feminine_russian(family)
         return PersonName(transliterate(given), (transliterate(family),))
-    if variant.two_surnames and rng.random() < TWO_SURNAME_SHARE:
+    if rng.random() < variant.two_surnames:
         first, second = rng.sample(names.family, 2)
         return PersonName(given, (first, second))
     return PersonName(given, (rng.choice(names.family),))

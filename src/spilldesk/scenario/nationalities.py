@@ -11,13 +11,15 @@ from dataclasses import dataclass
 
 from spilldesk.scenario import name_lists as n
 
+SPANISH_TWO_SURNAMES = 0.92
+
 
 @dataclass(frozen=True)
 class Variant:
     language: str
     weight: float
     names: n.NameList
-    two_surnames: bool = False
+    two_surnames: float = 0.0  # the share of people who carry two family names
     cyrillic: bool = False
 
 
@@ -30,9 +32,11 @@ class Nationality:
 
 
 def _spanish(*, indigenous: tuple[tuple[str, float], ...] = ()) -> tuple[Variant, ...]:
-    mayan = tuple(Variant(tag, w, n.MAYAN, two_surnames=True) for tag, w in indigenous)
+    mayan = tuple(
+        Variant(tag, w, n.MAYAN, two_surnames=SPANISH_TWO_SURNAMES) for tag, w in indigenous
+    )
     rest = 1.0 - sum(w for _, w in indigenous)
-    return (Variant("es", rest, n.SPANISH, two_surnames=True), *mayan)
+    return (Variant("es", rest, n.SPANISH, two_surnames=SPANISH_TWO_SURNAMES), *mayan)
 
 
 NATIONALITIES: tuple[Nationality, ...] = (
@@ -43,7 +47,7 @@ NATIONALITIES: tuple[Nationality, ...] = (
     Nationality("HND", 11.0, _spanish(), ("Tegucigalpa", "San Pedro Sula", "La Ceiba",
                                         "Choluteca")),
     Nationality("SLV", 5.0, _spanish(), ("San Salvador", "Santa Ana", "San Miguel")),
-    Nationality("CUB", 7.0, (Variant("es", 1.0, n.CUBAN, two_surnames=True),),
+    Nationality("CUB", 7.0, (Variant("es", 1.0, n.CUBAN, two_surnames=SPANISH_TWO_SURNAMES),),
                 ("La Habana", "Santiago de Cuba", "Camagüey", "Holguín", "Santa Clara")),
     Nationality("NIC", 5.0, _spanish(), ("Managua", "León", "Matagalpa", "Estelí")),
     Nationality("VEN", 5.0, _spanish(), ("Caracas", "Maracaibo", "Valencia", "Barquisimeto")),
@@ -53,7 +57,7 @@ NATIONALITIES: tuple[Nationality, ...] = (
     Nationality("DOM", 2.0, _spanish(), ("Santo Domingo", "Santiago de los Caballeros")),
     Nationality("HTI", 2.5, (Variant("ht", 0.85, n.HAITIAN), Variant("fr", 0.15, n.HAITIAN)),
                 ("Port-au-Prince", "Cap-Haïtien", "Les Cayes", "Gonaïves")),
-    Nationality("BRA", 3.0, (Variant("pt-BR", 1.0, n.PORTUGUESE),),
+    Nationality("BRA", 3.0, (Variant("pt-BR", 1.0, n.PORTUGUESE, two_surnames=0.6),),
                 ("Governador Valadares", "Belo Horizonte", "São Paulo", "Goiânia")),
     Nationality("IND", 3.0, (Variant("pa", 0.45, n.INDIAN_PUNJABI),
                              Variant("gu", 0.35, n.INDIAN_GUJARATI),

@@ -18,7 +18,7 @@ from spilldesk.scenario.nationalities import (
     Variant,
 )
 from spilldesk.scenario.shared_data import Facility
-from spilldesk.scenario.timeline import CUSTODY_REFERENCE, EARLIEST_BOOK_IN
+from spilldesk.scenario.timeline import CUSTODY_REFERENCE, EARLIEST_BOOK_IN, WORKBOOK_REPORTED
 from spilldesk.scenario.weighted import Weighted
 
 
@@ -34,6 +34,8 @@ STAY_SHARES = ((Stay.SPANS_REFERENCE, 0.42), (Stay.ENDED_BEFORE, 0.48), (Stay.BE
 # Of those in custody on Nov 19, what has happened to them by the registry's date.
 RELEASED_SINCE_REFERENCE = 0.08
 REMOVED_SINCE_REFERENCE = 0.016
+REMOVED_AFTER_DISCOVERY = 0.05
+DISCOVERY_DAY = WORKBOOK_REPORTED.date()
 MALE_SHARE = 0.86
 
 
@@ -102,15 +104,25 @@ def _days(start: date, end: date) -> int:
     return (end - start).days
 
 
+def _removal_day(rng: random.Random) -> date:
+    """Removals after Nov 19: most before the Nov 28 discovery, a few after it (the seed:
+    fewer than 10 were removed after the discovery and before they were notified)."""
+    if rng.random() < REMOVED_AFTER_DISCOVERY:
+        return DISCOVERY_DAY + timedelta(days=rng.randint(1, 10))
+    days = (DISCOVERY_DAY - CUSTODY_REFERENCE).days
+    return CUSTODY_REFERENCE + timedelta(days=rng.randint(1, days))
+
+
 def draw_stay(rng: random.Random, stay: Stay) -> tuple[date, date | None, Custody]:
     """Book-in and book-out dates of the current or last stay, and custody now."""
     if stay is Stay.SPANS_REFERENCE:
         book_in = CUSTODY_REFERENCE - timedelta(days=min(int(rng.expovariate(1 / 50)), 420))
         draw = rng.random()
+        if draw < REMOVED_SINCE_REFERENCE:
+            return book_in, _removal_day(rng), Custody.REMOVED
         if draw < REMOVED_SINCE_REFERENCE + RELEASED_SINCE_REFERENCE:
             out = CUSTODY_REFERENCE + timedelta(days=rng.randint(1, 19))
-            removed = draw < REMOVED_SINCE_REFERENCE
-            return book_in, out, Custody.REMOVED if removed else Custody.RELEASED
+            return book_in, out, Custody.RELEASED
         return book_in, None, Custody.DETAINED
     if stay is Stay.BEGAN_AFTER:
         book_in = CUSTODY_REFERENCE + timedelta(days=rng.randint(1, 19))

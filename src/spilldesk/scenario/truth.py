@@ -11,7 +11,7 @@ from spilldesk.scenario.cuba_list import SHEET as CUBA_SHEET
 from spilldesk.scenario.cuba_list import ListedRow
 from spilldesk.scenario.manifest import Manifest
 from spilldesk.scenario.mirror import MirrorPage
-from spilldesk.scenario.population import Person
+from spilldesk.scenario.population import DISCOVERY_DAY, Person
 from spilldesk.scenario.selection import Disclosures
 from spilldesk.scenario.timeline import CUSTODY_REFERENCE
 from spilldesk.scenario.workbook import PERSON_SHEET, WorkbookRow
@@ -62,6 +62,11 @@ def ground_truth(
             "records": [{"row": r.row, "a_number": r.a_number} for r in workbook_rows],
             "removed_since_reference": _since_reference(disclosures.workbook, Custody.REMOVED),
             "released_since_reference": _since_reference(disclosures.workbook, Custody.RELEASED),
+            # Removed after the Nov 28 discovery: the people the desk exists to protect.
+            "removed_after_discovery": sorted(
+                p.a_number for p in disclosures.workbook
+                if p.custody is Custody.REMOVED and p.book_out and p.book_out > DISCOVERY_DAY
+            ),
         },
         "cuba_list": {
             "file": paths.cuba_list, "sheet": CUBA_SHEET, "header_row": 1,
