@@ -1,0 +1,55 @@
+"""Stage: plan both incidents with the shipped ice-2022 playbook; count the work by kind."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import func, select
+
+from spilldesk.demo.runner import DemoContext
+from spilldesk.playbook import DEFAULT_PLAYBOOK, load_playbook
+from spilldesk.response.planning import plan_incident
+from spilldesk.response.tasks import task_summary
+from spilldesk.store.models import Alert, Commitment, Incident, Notice, RemovalHold
+
+TITLE = "Plan the response: tasks, commitments, removal holds, alerts and notices"
+
+
+def run(ctx: DemoContext) -> dict[str, Any]:
+    playbook = load_playbook(DEFAULT_PLAYBOOK)
+    planned: dict[str, Any] = {}
+    began = time.perf_counter()
+    with ctx.desk.session() as session:
+        incidents = session.execute(select(Incident.id).order_by(Incident.exposed_from))
+        for incident_id in list(incidents.scalars()):
+            result = plan_incident(session, incident_id, playbook=playbook, dry_run=False,
+                                   actor=ctx.actor, timezone=ctx.settings.timezone)
+            planned[incident_id] = {"persons": len(result.persons),
+                                    "added": result.changes["added"]}
+            ctx.say(f"planned {incident_id}: {len(result.persons)} persons, "
+                    f"{result.changes['added']} actions")
+        summary = task_summary(session)
+        counts = {
+            "holds": _count(session, RemovalHold),
+            "alerts_by_system": _grouped(session, Alert.system),
+            "commitments_by_action": _grouped(session, Commitment.action),
+            "notices_by_recipient": _grouped(session, Notice.recipient),
+        }
+    return {
+        "playbook": f"{playbook.name} v{playbook.version}",
+        "seconds": round(time.perf_counter() - began, 2),
+        "incidents": planned,
+        "tasks_by_action": summary["by_action"],
+        "tasks_by_component": summary["by_component"],
+        **counts,
+    }
+
+
+def _count(session: Any, model: Any) -> int:
+    return int(session.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def _grouped(session: Any, column: Any) -> dict[str, int]:
+    rows = session.execute(select(column, func.count()).group_by(column).order_by(column))
+    return {str(key): int(count) for key, count in rows}
