@@ -55,6 +55,18 @@ def test_person_sheet_rows_match_the_truth(scenario: Generated) -> None:
         assert cells["Book In Date"].date().isoformat() == person["book_in_date"]
 
 
+def test_person_sheet_reads_the_same_with_calamine(scenario: Generated) -> None:
+    from python_calamine import CalamineWorkbook
+
+    truth = scenario.truth["workbook"]
+    book = CalamineWorkbook.from_path(str(scenario.files.workbook))
+    rows = book.get_sheet_by_name(truth["sheet"]).to_python()
+    assert len(rows) == len(truth["records"]) + 1 and len(rows[0]) == 20
+    last = truth["records"][-1]
+    assert normalize_a_number(str(rows[last["row"] - 1][2]).removesuffix(".0")) == last["a_number"]
+    assert all(isinstance(row[11], date) for row in rows[1:])
+
+
 def test_a_numbers_are_written_several_ways(scenario: Generated) -> None:
     _, sheet = _person_sheet(scenario)
     written = [row[0] for row in sheet.iter_rows(min_row=2, min_col=3, max_col=3,

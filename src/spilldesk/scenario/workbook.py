@@ -20,6 +20,7 @@ from spilldesk.domain.countries import country_name
 from spilldesk.domain.posture import OrderType, Posture
 from spilldesk.scenario.cases import Case
 from spilldesk.scenario.population import Person
+from spilldesk.scenario.sheet_xml import splice_rows
 from spilldesk.scenario.timeline import CUSTODY_REFERENCE
 from spilldesk.scenario.xlsx import save_reproducibly
 
@@ -134,15 +135,25 @@ def workbook_rows(rng: random.Random, people: list[Person]) -> list[WorkbookRow]
 
 
 def write_workbook(workbook: Workbook, path: Path, rows: list[WorkbookRow]) -> bytes:
-    """Add the person sheet after the real workbook's statistics sheets and save a copy."""
+    """Add the person sheet after the real workbook's statistics sheets and save a copy.
+
+    openpyxl writes the sheet with its header and first row (so that the date styles exist);
+    every row is then written straight into the sheet's part (see sheet_xml)."""
     sheet = workbook.create_sheet(PERSON_SHEET)
     sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row.cells)
+    if rows:
+        sheet.append(rows[0].cells)
     for column in ("L", "S"):
-        for cell in sheet[column][1:]:
-            cell.number_format = "m/d/yyyy"
+        sheet[f"{column}2"].number_format = "m/d/yyyy"
     sheet["A1"].comment = Comment(AS_OF_NOTE, "ERO LESA")
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    return save_reproducibly(workbook, path, creator="ICE ERO LESA Statistical Tracking Unit")
+    sheet.auto_filter.ref = f"A1:T{len(rows) + 1}"
+    part = f"xl/worksheets/sheet{len(workbook.worksheets)}.xml"
+    cells = [row.cells for row in rows]
+
+    def rewrite(name: str, content: bytes) -> bytes:
+        return splice_rows(content, cells) if name == part and cells else content
+
+    return save_reproducibly(
+        workbook, path, creator="ICE ERO LESA Statistical Tracking Unit", rewrite=rewrite
+    )

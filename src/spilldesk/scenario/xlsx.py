@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -14,8 +15,11 @@ from spilldesk.scenario.timeline import DOCUMENT_TIME
 _ZIP_TIME = DOCUMENT_TIME.timetuple()[:6]
 
 
-def _repack(data: bytes) -> bytes:
-    """The same archive with every entry stamped at the document time."""
+PartRewrite = Callable[[str, bytes], bytes]
+
+
+def _repack(data: bytes, rewrite: PartRewrite | None = None) -> bytes:
+    """The same archive with every entry stamped at the document time (and parts rewritten)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -23,11 +27,16 @@ def _repack(data: bytes) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
-            target.writestr(entry, source.read(info.filename))
+            content = source.read(info.filename)
+            if rewrite is not None:
+                content = rewrite(info.filename, content)
+            target.writestr(entry, content)
     return out.getvalue()
 
 
-def save_reproducibly(workbook: Workbook, path: Path, *, creator: str) -> bytes:
+def save_reproducibly(
+    workbook: Workbook, path: Path, *, creator: str, rewrite: PartRewrite | None = None
+) -> bytes:
     """Save with fixed created/modified times; return the bytes written."""
     workbook.properties.creator = creator
     workbook.properties.lastModifiedBy = creator
@@ -36,7 +45,7 @@ def save_reproducibly(workbook: Workbook, path: Path, *, creator: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(workbook, archive).save()
-    data = _repack(buffer.getvalue())
+    data = _repack(buffer.getvalue(), rewrite)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return data
