@@ -15,6 +15,7 @@ from spilldesk.cli.common import JsonOption, WorkdirOption, err, fail, print_jso
 def demo(
     workdir: WorkdirOption = None,
     seed: Annotated[int, typer.Option(help="Scenario seed (same seed, same scenario).")] = 2022,
+    persons: Annotated[int, typer.Option(help="Registry size (smaller runs faster).")] = 40_000,
     as_json: JsonOption = False,
 ) -> None:
     """Generate the 2022 scenario and run the whole response on it; print what happened."""
@@ -26,6 +27,7 @@ def demo(
     except DemoError as exc:
         fail(str(exc))
     ctx = DemoContext(settings=settings, scenario_dir=settings.workdir / "scenario", seed=seed,
+                      persons=persons,
                       say=lambda text: err.print(text))
 
     def announce(stage: Any) -> None:

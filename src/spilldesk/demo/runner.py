@@ -28,6 +28,7 @@ class DemoContext:
     settings: Settings
     scenario_dir: Path
     seed: int
+    persons: int = 40_000
     store: Store | None = None
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     say: Callable[[str], None] = print
@@ -88,6 +89,7 @@ def run_demo(ctx: DemoContext, *, on_stage: Callable[[Stage], None] | None = Non
         "database": ctx.settings.database_url.split("@")[-1],
         "scenario": str(ctx.scenario_dir),
         "seed": ctx.seed,
+        "persons": ctx.persons,
         "seconds": round(time.perf_counter() - started, 2),
         "stage_seconds": timings,
         **ctx.results,

@@ -12,5 +12,5 @@ TITLE = "Generate the synthetic 2022 scenario"
 def run(ctx: DemoContext) -> dict[str, Any]:
     from spilldesk.scenario import generate
 
-    files = generate(ctx.scenario_dir, seed=ctx.seed)
+    files = generate(ctx.scenario_dir, seed=ctx.seed, persons=ctx.persons)
     return dict(files.summary)
