@@ -49,6 +49,8 @@ def make_name(rng: random.Random, variant: Variant, sex: str) -> PersonName:
             family = _feminine_russian(family)
         return PersonName(transliterate(given), (transliterate(family),))
     if rng.random() < variant.two_surnames:
-        first, second = rng.sample(names.family, 2)
+        first = second = rng.choice(names.family)
+        while second == first:  # (rng.sample is several times slower for two draws)
+            second = rng.choice(names.family)
         return PersonName(given, (first, second))
     return PersonName(given, (rng.choice(names.family),))
