@@ -33,7 +33,14 @@ def block_fields(block: RecordBlock) -> dict[int, str]:
     return columns
 
 
-def record_fields(block: RecordBlock, columns: dict[int, str], cells: list[str]) -> dict[str, str]:
+def date_orders(block: RecordBlock) -> dict[str, bool]:
+    """Each date field's day/month order, settled once per block (not per row)."""
+    return {name: _day_first(block, name) for name in _DATES}
+
+
+def record_fields(
+    columns: dict[int, str], cells: list[str], day_first: dict[str, bool]
+) -> dict[str, str]:
     raw: dict[str, list[str]] = {}
     for index, name in columns.items():
         if index < len(cells) and cells[index]:
@@ -53,7 +60,7 @@ def record_fields(block: RecordBlock, columns: dict[int, str], cells: list[str])
         elif name == "country_of_citizenship":
             _country(fields, text)
         elif name in _DATES:
-            _date(fields, name, text, _day_first(block, name))
+            _date(fields, name, text, day_first.get(name, False))
         else:
             fields[name] = text
     if "full_name" in fields and not ("family_name" in fields and "given_name" in fields):

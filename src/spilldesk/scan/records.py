@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from spilldesk.scan.errors import ScanError
 from spilldesk.scan.findings import text_tables
-from spilldesk.scan.normalise import block_fields, record_fields
+from spilldesk.scan.normalise import block_fields, date_orders, record_fields
 from spilldesk.scan.pieces import Embedded, Table, TextPiece
 from spilldesk.scan.readers import DEFAULT_LIMITS, read_document
 from spilldesk.scan.tables import RecordBlock, record_blocks
@@ -108,8 +108,9 @@ def _records(block: RecordBlock, columns: dict[int, str]) -> list[PersonRecord]:
     table = block.table
     hidden_columns = any(i + table.first_column in table.hidden_columns for i in columns)
     made = []
+    orders = date_orders(block)
     for number, cells in block.kept:
         hidden = table.location.hidden or number in table.hidden_rows or hidden_columns
         source = Source(where.path, where.part, where.sheet, number, where.page, hidden)
-        made.append(PersonRecord(source, record_fields(block, columns, cells)))
+        made.append(PersonRecord(source, record_fields(columns, cells, orders)))
     return made

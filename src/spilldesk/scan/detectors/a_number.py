@@ -31,7 +31,7 @@ DETECTOR = PatternDetector(
             0.75,
         ),
         Pattern("grouped", re.compile(r"(?<![\w-])\d{3}-\d{3}-\d{3}(?![\w-])"), 0.45),
-        Pattern("bare", re.compile(r"(?<![\w.,-])\d{8,9}(?![\w.,-])"), 0.15),
+        Pattern("bare", re.compile(r"(?<![\w.,-])\d{8,9}(?![\w-]|[.,]\d)"), 0.15),
     ],
     context=CONTEXT,
     validate=is_a_number,

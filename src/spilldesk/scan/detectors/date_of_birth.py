@@ -23,9 +23,12 @@ CONTEXT = (
     "naissance",
     "age ",
 )
+_MONTH_STEMS = "jan feb mar apr may jun jul aug sep oct nov dec ene abr ago dic".split()
+# Month words in lower, Title or UPPER case, spelled out without (?i), which slows every pass.
 _MONTHS = (
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|ene|abr|ago|dic)"
-    r"[a-z]*\.?"
+    "(?:"
+    + "|".join(f"{m}[a-z]*|{m.title()}[a-z]*|{m.upper()}[A-Z]*" for m in _MONTH_STEMS)
+    + r")\.?"
 )
 
 
@@ -49,17 +52,15 @@ DETECTOR = PatternDetector(
         Pattern("iso", re.compile(r"(?<![\w-])(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?![\w-])"), 0.2),
         Pattern(
             "numeric",
-            re.compile(r"(?<![\w/.-])\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\w/.-])"),
+            re.compile(r"(?<![\w/.-])\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\w/-]|\.\d)"),
             0.2,
         ),
         Pattern(
             "day_month_year",
-            re.compile(rf"(?i)(?<!\w)\d{{1,2}}[- ](?:de )?{_MONTHS}[- ,]+(?:de )?\d{{4}}(?!\w)"),
+            re.compile(rf"(?<!\w)\d{{1,2}}[- ](?:de )?{_MONTHS}[- ,]+(?:de )?\d{{4}}(?!\w)"),
             0.2,
         ),
-        Pattern(
-            "month_day_year", re.compile(rf"(?i)(?<!\w){_MONTHS} \d{{1,2}},? \d{{4}}(?!\w)"), 0.2
-        ),
+        Pattern("month_day_year", re.compile(rf"(?<!\w){_MONTHS} \d{{1,2}},? \d{{4}}(?!\w)"), 0.2),
     ],
     context=CONTEXT,
     validate=plausible_birth_date,

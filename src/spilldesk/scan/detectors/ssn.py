@@ -27,7 +27,7 @@ DETECTOR = PatternDetector(
     patterns=[
         Pattern("dashed", re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])"), 0.5),
         Pattern("spaced", re.compile(r"(?<![\w-])\d{3} \d{2} \d{4}(?![\w-])"), 0.3),
-        Pattern("bare", re.compile(r"(?<![\w.,-])\d{9}(?![\w.,-])"), 0.05),
+        Pattern("bare", re.compile(r"(?<![\w.,-])\d{9}(?![\w-]|[.,]\d)"), 0.05),
     ],
     context=CONTEXT,
     validate=valid_ssn,
