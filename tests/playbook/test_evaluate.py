@@ -18,6 +18,7 @@ from spilldesk.playbook import (
     PersonFacts,
     load_playbook,
     parse_playbook,
+    plan_people,
     plan_person,
 )
 
@@ -144,3 +145,10 @@ def test_ice_2022_never_skips_the_protections(person: PersonFacts, incidents) ->
             assert action.due <= max(starts.values()) + timedelta(days=365)
         else:
             assert action.kind is ActionKind.COMMITMENT and action.trigger is not None
+
+
+@given(st.lists(st.tuples(persons, incident_sets), min_size=1, max_size=8))
+def test_plan_people_is_plan_person_for_each(situations) -> None:  # type: ignore[no-untyped-def]
+    playbook = load_playbook("ice-2022")
+    expected = [plan_person(playbook, person, incidents) for person, incidents in situations]
+    assert list(plan_people(playbook, situations)) == expected

@@ -1,6 +1,6 @@
 """The response playbook: a declarative, versioned set of rules turning posture into work."""
 
-from spilldesk.playbook.evaluate import plan_person
+from spilldesk.playbook.evaluate import plan_people, plan_person
 from spilldesk.playbook.facts import IncidentFacts, PersonFacts, PlannedAction
 from spilldesk.playbook.loader import (
     DEFAULT_PLAYBOOK,
@@ -20,6 +20,7 @@ __all__ = [
     "PlaybookError",
     "load_playbook",
     "parse_playbook",
+    "plan_people",
     "plan_person",
     "shipped_playbooks",
 ]

@@ -9,8 +9,8 @@ several rules ask for the same action the earliest due date wins.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from fnmatch import fnmatchcase
 
@@ -79,6 +79,22 @@ def plan_person(
     for key in sorted(asks, key=lambda k: (rank[ActionCode(k[1])], k)):
         planned[key] = _merge(asks[key], planned)
     return sorted(planned.values(), key=_display_order)
+
+
+def plan_people(
+    playbook: Playbook, people: Iterable[tuple[PersonFacts, Sequence[IncidentFacts]]]
+) -> Iterator[list[PlannedAction]]:
+    """`plan_person` for many people, in order; people with the same facts share one plan.
+
+    A plan depends on a person's attributes and incidents, never on who they are, so an
+    incident of thousands of people needs only as many evaluations as distinct situations.
+    """
+    memo: dict[tuple[PersonFacts, frozenset[IncidentFacts]], list[PlannedAction]] = {}
+    for person, incidents in people:
+        key = (replace(person, a_number=""), frozenset(incidents))
+        if key not in memo:
+            memo[key] = plan_person(playbook, person, incidents)
+        yield memo[key]
 
 
 def _key(effect: Effect, incident: IncidentFacts) -> Key:

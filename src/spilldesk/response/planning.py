@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from spilldesk.domain.posture import (
     ActionKind,
@@ -24,7 +24,7 @@ from spilldesk.domain.posture import (
     parse_order_type,
     parse_posture,
 )
-from spilldesk.playbook import IncidentFacts, PersonFacts, Playbook, plan_person
+from spilldesk.playbook import IncidentFacts, PersonFacts, Playbook, plan_people
 from spilldesk.playbook.diff import (
     Desired,
     Existing,
@@ -98,9 +98,9 @@ def plan_incident(
     incidents_of = _incidents_of_people(session, incident_id, timezone)
     already = _work_from_commitments(session, incident_id)
     desired: list[Desired] = []
-    for person in people:
-        facts = person_facts(person)
-        for planned in plan_person(playbook, facts, incidents_of[person.id]):
+    situations = ((person_facts(person), incidents_of[person.id]) for person in people)
+    for person, plan in zip(people, plan_people(playbook, situations), strict=True):
+        for planned in plan:
             done_as_commitment = (person.id, planned.action.value) in already
             if incident_id in planned.incidents and not (
                 planned.kind is ActionKind.TASK and done_as_commitment
@@ -131,8 +131,8 @@ def plan_incident(
     )
 
 
-def person_facts(person: Person) -> PersonFacts:
-    """A registry person's planning facts (clear columns only: nothing is decrypted)."""
+def person_facts(person: Any) -> PersonFacts:
+    """A registry person's planning facts (a Person or a row of its clear columns)."""
     try:
         return PersonFacts(
             a_number=masked(person.a_number_tail),
@@ -149,14 +149,17 @@ def person_facts(person: Person) -> PersonFacts:
         raise PlanningError(f"person {masked(person.a_number_tail)}: {exc}") from None
 
 
-def _exposed_people(session: Session, incident_id: str) -> list[Person]:
+def _exposed_people(session: Session, incident_id: str) -> list[Any]:
+    """The planning columns of every person the incident exposed (never their sealed data)."""
     query = (
-        select(Person)
+        select(Person.id, Person.a_number_tail, Person.posture, Person.custody,
+               Person.representative_id, Person.final_order, Person.order_type,
+               Person.appeal_by, Person.motion_barred, Person.return_decided)
         .join(Exposure, Exposure.person_id == Person.id)
         .where(Exposure.incident_id == incident_id)
         .order_by(Person.id)
     )
-    return list(session.execute(query).scalars())
+    return list(session.execute(query))
 
 
 def _incidents_of_people(
@@ -388,9 +391,13 @@ def ensure_incident_notices(
     session: Session, incident_id: str, person_ids: set[int], *, actor: str
 ) -> None:
     """One notice per recipient for each of these exposures (the notices service decides how)."""
+    # Loaded with everything the notices service reads, so that it never lazy-loads (each
+    # lazy load would autoflush the notices added so far: quadratic on 6,000 people).
     query = (
         select(Exposure)
         .where(Exposure.incident_id == incident_id, Exposure.person_id.in_(sorted(person_ids)))
+        .options(selectinload(Exposure.incident),
+                 selectinload(Exposure.person).selectinload(Person.representative))
         .order_by(Exposure.person_id)
     )
     ensure_notices_for(session, list(session.execute(query).scalars()), actor=actor)
