@@ -83,8 +83,10 @@ def _linker(
 
 
 def _train(linker: Linker, inputs: list[SplinkDataFrame], settings: LinkSettings) -> Linker:
+    # One pass over the sampled pairs: splink's default keeps resampling until every level
+    # has 100 non-matching pairs, which rare levels (surnames swapped) never reach.
     linker.training.estimate_u_using_random_sampling(
-        max_pairs=settings.u_max_pairs, seed=settings.seed
+        max_pairs=settings.u_max_pairs, seed=settings.seed, min_count_per_level=None, num_chunks=1
     )
     for rule in _training_rules():
         snapshot = linker.misc.save_model_to_json()

@@ -62,7 +62,7 @@ class LinkSettings:
     conflict_weight: float = 0.0
     max_candidates: int = 5
     # Training: pairs sampled for u, and the share of records sampled for EM at scale.
-    u_max_pairs: float = 1e6
+    u_max_pairs: float = 3e5
     em_max_pairs: float = 5e5
     em_min_pairs: int = 200
     seed: int = 42

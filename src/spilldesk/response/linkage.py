@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from spilldesk.domain.anumber import mask_a_number
@@ -134,50 +134,74 @@ def data_elements_for(document: DisclosedDocument, reveals_status_of: str | None
     return sorted(elements)
 
 
-def ensure_exposure(
-    session: Session,
-    incident_id: str,
-    person_id: int,
-    record: DisclosedRecord,
-    elements: list[str],
-    *,
-    source: str,
-    actor: str,
-) -> bool:
-    """Create the incident × person exposure unless it exists; True when created."""
-    existing = session.execute(
-        select(Exposure).where(Exposure.incident_id == incident_id, Exposure.person_id == person_id)
-    ).scalar_one_or_none()
-    if existing is not None:
-        merged = sorted(set(existing.data_elements) | set(elements))
-        if merged != sorted(existing.data_elements):
-            existing.data_elements = merged
-        return False
-    exposure = Exposure(
-        incident_id=incident_id,
-        person_id=person_id,
-        record_id=record.id,
-        data_elements=elements,
-        source=source,
-        created_by=actor,
-    )
-    session.add(exposure)
-    session.flush()
-    record_event(
-        session,
-        actor=actor,
-        action="exposure.create",
-        object_type="exposure",
-        object_id=exposure.id,
-        detail={
-            "incident": incident_id,
-            "person_id": person_id,
-            "source": source,
-            "record_id": record.id,
-            "data_elements": elements,
-        },
-    )
-    return True
+@dataclass(frozen=True)
+class ExposureClaim:
+    person_id: int
+    record: DisclosedRecord
+    data_elements: list[str]
+
+
+def ensure_exposures(
+    session: Session, incident_id: str, claims: Sequence[ExposureClaim], *, source: str, actor: str
+) -> int:
+    """Create each incident × person exposure that does not exist yet (audited); the count.
+
+    An existing exposure keeps its origin and gains any data elements it lacked.
+    """
+    existing = {
+        e.person_id: e
+        for e in session.execute(
+            select(Exposure).where(Exposure.incident_id == incident_id)
+        ).scalars()
+    }
+    rows: list[dict[str, Any]] = []
+    for claim in claims:
+        found = existing.get(claim.person_id)
+        if found is not None:
+            merged = sorted(set(found.data_elements) | set(claim.data_elements))
+            if merged != sorted(found.data_elements):
+                found.data_elements = merged
+            continue
+        rows.append(
+            {
+                "incident_id": incident_id,
+                "person_id": claim.person_id,
+                "record_id": claim.record.id,
+                "data_elements": claim.data_elements,
+                "source": source,
+                "created_by": actor,
+                "created_at": utcnow(),
+            }
+        )
+        existing[claim.person_id] = Exposure(person_id=claim.person_id)
+    created = list(session.scalars(insert(Exposure).returning(Exposure.id), rows)) if rows else []
+    if created:
+        # One event for the batch (like a bulk read): which exposures, for whom, from where.
+        record_event(
+            session,
+            actor=actor,
+            action="exposure.create",
+            object_type="exposure",
+            object_id=created[0] if len(created) == 1 else None,
+            detail={
+                "incident": incident_id,
+                "source": source,
+                "count": len(created),
+                "exposure_ids": created,
+                "person_ids": [row["person_id"] for row in rows],
+                "record_ids": [row["record_id"] for row in rows],
+                "data_elements": sorted({e for r in rows for e in r["data_elements"]}),
+            },
+        )
+    return len(created)
+
+
+def _review_items_by_record(session: Session, incident_id: str) -> dict[int, list[ReviewItem]]:
+    grouped: dict[int, list[ReviewItem]] = {}
+    query = select(ReviewItem).where(ReviewItem.incident_id == incident_id)
+    for item in session.execute(query).scalars():
+        grouped.setdefault(item.record_id, []).append(item)
+    return grouped
 
 
 def _sync_review_items(
@@ -185,15 +209,11 @@ def _sync_review_items(
     incident_id: str,
     record: DisclosedRecord,
     result: LinkResult,
+    current: list[ReviewItem],
     reveals_status_of: str | None,
 ) -> int:
     """Open (or refresh) one item per candidate; retire open items no longer candidates."""
-    existing = {
-        item.person_id: item
-        for item in session.execute(
-            select(ReviewItem).where(ReviewItem.record_id == record.id)
-        ).scalars()
-    }
+    existing = {item.person_id: item for item in current}
     wanted = {c.person_id for c in result.candidates} if result.status == "review" else set()
     opened = 0
     for rank, candidate in enumerate(result.candidates, start=1):
@@ -385,25 +405,20 @@ def _apply(
     actor: str,
 ) -> _Tally:
     tally = _Tally()
-    for record, result in zip(records, results, strict=True):
-        if record.id in settled:
-            continue
-        _store_outcome(record, result)
-        tally.review_items += _sync_review_items(
-            session, incident_id, record, result, reveals_status_of
-        )
-        if result.status == "matched" and result.person_id is not None:
-            elements = data_elements_for(documents[record.document_id], reveals_status_of)
-            if ensure_exposure(
-                session,
-                incident_id,
-                result.person_id,
-                record,
-                elements,
-                source="linkage",
-                actor=actor,
-            ):
-                tally.exposures += 1
+    items = _review_items_by_record(session, incident_id)
+    claims: list[ExposureClaim] = []
+    with session.no_autoflush:
+        for record, result in zip(records, results, strict=True):
+            if record.id in settled:
+                continue
+            _store_outcome(record, result)
+            tally.review_items += _sync_review_items(
+                session, incident_id, record, result, items.get(record.id, []), reveals_status_of
+            )
+            if result.status == "matched" and result.person_id is not None:
+                elements = data_elements_for(documents[record.document_id], reveals_status_of)
+                claims.append(ExposureClaim(result.person_id, record, elements))
+    tally.exposures = ensure_exposures(session, incident_id, claims, source="linkage", actor=actor)
     session.flush()
     return tally
 

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 from spilldesk.domain.anumber import mask_a_number
 from spilldesk.response.linkage import (
     REVIEWER_REJECTED,
+    ExposureClaim,
     a_numbers_for,
     data_elements_for,
-    ensure_exposure,
+    ensure_exposures,
     source_of,
 )
 from spilldesk.store.audit import record_event
@@ -201,9 +202,8 @@ def accept_review_item(
     document = session.get(DisclosedDocument, record.document_id)
     reveals = (item.explanation or {}).get("reveals_status_of")
     elements = data_elements_for(document, reveals) if document else []
-    created = ensure_exposure(
-        session, item.incident_id, item.person_id, record, elements, source="review", actor=actor
-    )
+    claim = ExposureClaim(item.person_id, record, elements)
+    created = ensure_exposures(session, item.incident_id, [claim], source="review", actor=actor) > 0
     record_event(
         session,
         actor=actor,

@@ -1,0 +1,111 @@
+"""Stage: link both incidents' records to registry persons, and their overlap.
+
+Beside the figures the desk produces, the demo reads the scenario's ground truth (the demo
+only; the product never does) to show precision and recall and the true overlap (46 / 57).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from spilldesk.demo.runner import DemoContext
+from spilldesk.response.linkage import LinkReport, a_numbers_for, link_incident
+from spilldesk.response.overlap import overlap
+from spilldesk.store.models import DisclosedRecord
+
+TITLE = "Link disclosed records to registry persons; cross-incident overlap"
+
+
+def _reveals_status_of(record: dict[str, Any], earlier: list[str]) -> str | None:
+    # A disclosure that came with a communication about the earlier leak (Dec 7) revealed
+    # each listed person's status in it.
+    if record.get("reveals_status_of"):
+        return str(record["reveals_status_of"])
+    return earlier[-1] if record.get("communication") and earlier else None
+
+
+def _truth(scenario_dir: Path) -> dict[str, Any]:
+    path = scenario_dir / "truth" / "ground_truth.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def _scores(ctx: DemoContext, incident_id: str, truth: dict[str, Any]) -> dict[str, Any]:
+    """Precision and recall of the stored matches against the truth (by sheet row)."""
+    expected = {(truth.get("sheet"), r["row"]): r["a_number"] for r in truth.get("records", [])}
+    if not expected:
+        return {}
+    with ctx.desk.session() as session:
+        records = list(
+            session.execute(
+                select(DisclosedRecord).where(DisclosedRecord.incident_id == incident_id)
+            ).scalars()
+        )
+        matched = [r for r in records if r.link_status == "matched" and r.person_id]
+        shown = a_numbers_for(
+            session,
+            [r.person_id for r in matched if r.person_id],
+            reveal=True,
+            actor=ctx.actor,
+            purpose="demo: score against truth",
+        )
+    correct = sum(
+        1
+        for r in matched
+        if r.person_id is not None
+        and expected.get((r.source_sheet, r.source_row)) == shown[r.person_id]
+    )
+    return {
+        "precision": round(correct / len(matched), 4) if matched else None,
+        "recall": round(correct / len(expected), 4),
+        "truth_records": len(expected),
+    }
+
+
+def _summary(report: LinkReport) -> dict[str, Any]:
+    return {
+        "matched": report.matched,
+        "review": report.review,
+        "unmatched": report.unmatched,
+        "reasons": report.reasons,
+        "exposures": report.exposures_created,
+    }
+
+
+def run(ctx: DemoContext) -> dict[str, Any]:
+    from spilldesk.scenario import SCENARIO_INCIDENTS
+
+    truth = _truth(ctx.scenario_dir)
+    truth_by_file = {t.get("file"): t for t in (truth.get("workbook"), truth.get("cuba_list")) if t}
+    result: dict[str, Any] = {}
+    earlier: list[str] = []
+    for record in SCENARIO_INCIDENTS:
+        incident_id = str(record["id"])
+        with ctx.desk.session() as session:
+            report = link_incident(
+                session,
+                incident_id,
+                actor=ctx.actor,
+                reveals_status_of=_reveals_status_of(record, earlier),
+            )
+        result[incident_id] = _summary(report)
+        scores = _scores(ctx, incident_id, truth_by_file.get(record.get("disclosed_document"), {}))
+        result[incident_id].update(scores)
+        earlier.append(incident_id)
+    if len(earlier) >= 2:
+        with ctx.desk.session() as session:
+            found = overlap(session, earlier[0], earlier[1], actor=ctx.actor)
+        listed = truth.get("cuba_list", {}).get("records", [])
+        result["overlap"] = {
+            "in_both": len(found.both),
+            "only_second": len(found.only_second),
+            "still_in_review": found.open_review,
+            "truth": {
+                "in_both": sum(1 for r in listed if r.get("in_workbook")),
+                "only_second": sum(1 for r in listed if not r.get("in_workbook")),
+            },
+        }
+    return result
