@@ -92,6 +92,14 @@ def test_incidents_are_the_two_of_2022() -> None:
         "public_posting", "foreign_government"}
 
 
+def test_incident_documents_are_in_the_scenario(scenario: Generated) -> None:
+    for record in SCENARIO_INCIDENTS:
+        assert (scenario.files.out / record["disclosed_document"]).is_file()
+    assert (scenario.files.out / SCENARIO_INCIDENTS[1]["communication"]).is_file()
+    assert SCENARIO_INCIDENTS[0]["disclosed_document"] == scenario.truth["workbook"]["file"]
+    assert SCENARIO_INCIDENTS[1]["disclosed_document"] == scenario.truth["cuba_list"]["file"]
+
+
 def test_incident_records_open_as_incident_specs() -> None:
     from zoneinfo import ZoneInfo
 
