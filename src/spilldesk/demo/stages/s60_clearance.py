@@ -1,0 +1,99 @@
+"""Stage: clear the Dec 14 removal flight's manifest, and replay the Dec 7 communication
+through the egress check.
+
+The manifest mixes exposed and unexposed people, people with and without final orders, review
+candidates and one A-number the registry does not know: the desk must block everyone whose
+notice has not been provided (or whose hold is running), and the Dec 7 letter with its list
+must never leave the building.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from spilldesk.demo.runner import DemoContext, DemoError
+from spilldesk.response.clearance import clearance_manifest, read_manifest
+from spilldesk.response.egress import egress_check
+
+TITLE = "Clearance: the removal-flight manifest, and the Dec 7 egress replay"
+
+MANIFESTS = "manifests/removal-flight-*.csv"
+DEC_7_FILES = ("disclosures/2022-12-07-communication.txt", "disclosures/2022-12-07-cuba-list.xlsx")
+RECIPIENT = "Government of Cuba, consular section"
+_DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def run(ctx: DemoContext) -> dict[str, Any]:
+    manifests = sorted(ctx.scenario_dir.glob(MANIFESTS))
+    if not manifests:
+        raise DemoError(f"{ctx.scenario_dir}: no removal-flight manifest ({MANIFESTS})")
+    result: dict[str, Any] = {"manifests": [_check_manifest(ctx, path) for path in manifests]}
+    flight = result["manifests"][0]["on"]
+    result["egress_dec_7"] = _replay_dec_7(ctx, date.fromisoformat(flight))
+    return result
+
+
+def _flight_date(path: Path) -> date:
+    found = _DATE_IN_NAME.search(path.name)
+    if not found:
+        raise DemoError(f"{path.name}: no flight date (YYYY-MM-DD) in the file name")
+    return date.fromisoformat(found.group(1))
+
+
+def _check_manifest(ctx: DemoContext, path: Path) -> dict[str, Any]:
+    on = _flight_date(path)
+    lines = read_manifest(path)
+    with ctx.desk.session() as session:
+        answer = clearance_manifest(
+            session, [a for _, a in lines], on, actor=ctx.actor, tz=ctx.settings.timezone
+        )
+    codes: Counter[str] = Counter()
+    for row in answer.results:
+        codes.update({r.code.value for r in row.reasons})
+    summary: dict[str, Any] = {
+        "file": path.name,
+        "on": on.isoformat(),
+        "checked": len(answer.results),
+        "blocked": answer.blocked,
+        "cleared": len(answer.results) - answer.blocked,
+        "blocked_by_reason": dict(sorted(codes.items())),
+        "blocked_open_ended": sum(
+            1 for r in answer.results if not r.cleared and r.blocked_until is None
+        ),
+    }
+    ctx.say(
+        f"{path.name}: {summary['checked']} checked for {on.isoformat()}, "
+        f"{summary['blocked']} blocked ({', '.join(f'{k} {v}' for k, v in codes.items())})"
+    )
+    return summary
+
+
+def _replay_dec_7(ctx: DemoContext, on: date) -> dict[str, Any]:
+    paths = [ctx.scenario_dir / name for name in DEC_7_FILES]
+    missing = [p.name for p in paths if not p.exists()]
+    if missing:
+        raise DemoError(f"the scenario lacks the Dec 7 files: {', '.join(missing)}")
+    with ctx.desk.session() as session:
+        report = egress_check(
+            session, paths, on, actor=ctx.actor, recipient=RECIPIENT, tz=ctx.settings.timezone
+        )
+    found_by = Counter(p.found_by for p in report.persons)
+    summary: dict[str, Any] = {
+        "verdict": report.verdict,
+        "reasons": [r["code"] for r in report.reasons],
+        "persons_named": len(report.persons),
+        "exposed_named": sum(bool(p.exposed_by) for p in report.persons),
+        "not_cleared": sum(not p.clearance.cleared for p in report.persons),
+        "unresolved_records": len(report.unresolved),
+        "found_by": dict(sorted(found_by.items())),
+        "revealing_words": sorted({r.text for r in report.reveals}),
+    }
+    ctx.say(
+        f"Dec 7 egress replay → {report.verdict.upper()}: {summary['persons_named']} persons "
+        f"named, {summary['exposed_named']} exposed, reasons {', '.join(summary['reasons'])}"
+    )
+    return summary
