@@ -16,8 +16,7 @@ import pandas as pd
 
 from spilldesk.link.model import Candidate, LinkResult, LinkSettings
 
-# Evidence that must not contradict an A-number match.
-PERSONAL_COMPARISONS = ("family_name", "given_name", "date_of_birth")
+IDENTIFIER = "identifier"
 
 
 @dataclass(frozen=True)
@@ -61,8 +60,13 @@ def candidates_by_record(
     return found
 
 
-def _personal_weight(candidate: Candidate) -> float:
-    return sum(float(candidate.explanation.get(f"{n}_weight", 0.0)) for n in PERSONAL_COMPARISONS)
+def _evidence_beside_identifier(candidate: Candidate) -> float:
+    """What everything but the A-number says (bits): below zero, it is someone else's record."""
+    return sum(
+        float(value)
+        for key, value in candidate.explanation.items()
+        if key.endswith("_weight") and key != f"{IDENTIFIER}_weight"
+    )
 
 
 def _result(
@@ -96,7 +100,7 @@ def _by_identifier(
         # Even an agreeing A-number could not lift the pair above the scoring floor.
         chosen = Candidate(person_id, 0.0, float("-inf"), {"identifier": "exact"})
     ordered = [chosen, *others]
-    if chosen.probability == 0.0 or _personal_weight(chosen) < settings.conflict_weight:
+    if chosen.probability == 0.0 or _evidence_beside_identifier(chosen) < settings.conflict_weight:
         result = _result(record_id, "review", chosen, "a_number", ordered, "conflict")
         result.explanation["conflict"] = "a_number_agrees_name_or_birth_date_does_not"
         return result

@@ -123,6 +123,24 @@ def score(
     return ScoredPairs(_explain(raw, linker, comparisons), comparisons)
 
 
+def blocked_pairs(
+    records: pd.DataFrame, registry: pd.DataFrame, *, backend: Backend, settings: LinkSettings
+) -> pd.DataFrame:
+    """The (record_id, person_id) pairs the blocking rules let through, unscored.
+
+    For measuring blocking recall: a true match missing here can never be found.
+    """
+    linker, _ = _linker(records, registry, backend, settings)
+    pairs = linker.inference.deterministic_link().as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    flipped = pairs["source_dataset_l"] == REGISTRY
+    return pd.DataFrame(
+        {
+            "record_id": pairs["unique_id_l"].where(~flipped, pairs["unique_id_r"]).astype("int64"),
+            "person_id": pairs["unique_id_r"].where(~flipped, pairs["unique_id_l"]).astype("int64"),
+        }
+    ).drop_duplicates()
+
+
 def _level_labels(linker: Linker) -> dict[str, dict[int, str]]:
     labels: dict[str, dict[int, str]] = {}
     for comparison in linker._settings_obj.comparisons:

@@ -25,13 +25,16 @@ REGISTRY_COLUMNS = (
 )
 
 
-def _a_number_or_none(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+def _identifier_or_none(value: object) -> str | None:
+    """A-numbers in their one normal form; any other identifier compared as written."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
+    text = str(value).strip()
     try:
-        return normalize_a_number(str(value))
+        return normalize_a_number(text)
     except InvalidANumber:
-        return None
+        cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+        return cleaned or None
 
 
 def _records_frame(records: Sequence[LinkRecord]) -> pd.DataFrame:
@@ -79,8 +82,8 @@ def link_frames(
     settings: LinkSettings = LinkSettings(),
 ) -> list[LinkResult]:
     """Link a records frame (``unique_id`` + person columns) to a registry frame."""
-    records = records.assign(a_number=records["a_number"].map(_a_number_or_none))
-    registry = registry.assign(a_number=registry["a_number"].map(_a_number_or_none))
+    records = records.assign(a_number=records["a_number"].map(_identifier_or_none))
+    registry = registry.assign(a_number=registry["a_number"].map(_identifier_or_none))
     left = comparison_frame(records, settings.extra_columns)
     right = comparison_frame(
         registry.rename(columns={"person_id": "unique_id"}), settings.extra_columns

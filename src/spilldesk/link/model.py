@@ -58,7 +58,8 @@ class LinkSettings:
     review_threshold: float = 0.5
     # Two candidates whose match weights are closer than this (bits) are ambiguous.
     ambiguity_margin: float = 5.0
-    # An A-number match whose name and date-of-birth evidence sums below this is a conflict.
+    # An A-number match whose other evidence (names, birth date, ...) sums below this (bits)
+    # is a conflict: the number is right but the record describes someone else.
     conflict_weight: float = 0.0
     max_candidates: int = 5
     # Training: pairs sampled for u, and the share of records sampled for EM at scale.

