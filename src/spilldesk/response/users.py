@@ -1,0 +1,240 @@
+"""The people and machines who use the desk: users with roles, passwords and API tokens.
+
+Passwords are argon2id hashes (argon2-cffi): slow on purpose, checked once per login.
+API tokens for machine clients (removal schedulers) are random secrets of which only the
+SHA-256 is kept: they are checked on every request, where argon2 would be far too slow, and
+a 256-bit random secret needs no key stretching. A token acts with its user's role.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spilldesk.store.audit import record_event
+from spilldesk.store.models import ApiToken, User
+from spilldesk.store.types import utcnow
+
+MIN_PASSWORD_LENGTH = 12
+TOKEN_PREFIX = "sdt_"
+# A token's last use is written at most this often, so checks do not all write.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+_hasher = PasswordHasher()
+# Verified when the username is unknown, so a wrong name costs as long as a wrong password
+# (made on first use: hashing at import would slow every command's start).
+_dummy: dict[int, str] = {}
+
+
+def _dummy_hash() -> str:
+    key = id(_hasher)
+    if key not in _dummy:
+        _dummy[key] = _hasher.hash(secrets.token_urlsafe(16))
+    return _dummy[key]
+
+
+class Role(StrEnum):
+    PRIVACY_OFFICER = "privacy_officer"
+    OPLA_ATTORNEY = "opla_attorney"
+    ERO_OFFICER = "ero_officer"
+    CBP_LIAISON = "cbp_liaison"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+    MACHINE = "machine"
+
+
+class UserError(ValueError):
+    """A user or token cannot be created or found; the message says why."""
+
+
+def parse_role(text: str) -> Role:
+    try:
+        return Role(text.strip().lower().replace("-", "_"))
+    except ValueError:
+        raise UserError(
+            f"role: {text!r} is not one of {', '.join(r.value for r in Role)}"
+        ) from None
+
+
+def generate_password() -> str:
+    """A random password for a new user (shown once)."""
+    return secrets.token_urlsafe(15)
+
+
+def _check_username(username: str) -> str:
+    name = username.strip()
+    if not name or len(name) > 100 or any(c.isspace() for c in name):
+        raise UserError("username: one word of at most 100 characters")
+    return name
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def find_user(session: Session, username: str) -> User | None:
+    return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+
+
+def get_user(session: Session, username: str) -> User:
+    user = find_user(session, username)
+    if user is None:
+        raise UserError(f"no user {username!r} (see `spilldesk user list`)")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.execute(select(User).order_by(User.username)).scalars())
+
+
+def add_user(
+    session: Session, username: str, role: Role, password: str | None, *, actor: str
+) -> User:
+    """Create a user; a machine user has no password (it authenticates with tokens)."""
+    name = _check_username(username)
+    if find_user(session, name) is not None:
+        raise UserError(f"user {name!r} already exists")
+    if role is Role.MACHINE:
+        if password:
+            raise UserError("a machine user has no password: give it a token")
+        password_hash = None
+    else:
+        if not password:
+            raise UserError("password: required for a person's account")
+        _check_password(password)
+        password_hash = _hasher.hash(password)
+    user = User(username=name, role=role.value, password_hash=password_hash, active=True)
+    session.add(user)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="user.add",
+        object_type="user",
+        object_id=user.id,
+        detail={"username": name, "role": role.value},
+    )
+    return user
+
+
+def set_password(session: Session, username: str, password: str, *, actor: str) -> User:
+    user = get_user(session, username)
+    if user.role == Role.MACHINE:
+        raise UserError("a machine user has no password")
+    _check_password(password)
+    user.password_hash = _hasher.hash(password)
+    record_event(
+        session,
+        actor=actor,
+        action="user.password",
+        object_type="user",
+        object_id=user.id,
+        detail={"username": user.username},
+    )
+    return user
+
+
+def set_active(session: Session, username: str, active: bool, *, actor: str) -> User:
+    user = get_user(session, username)
+    user.active = active
+    record_event(
+        session,
+        actor=actor,
+        action="user.activate" if active else "user.deactivate",
+        object_type="user",
+        object_id=user.id,
+        detail={"username": user.username},
+    )
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with this password, or None (same cost for a wrong name)."""
+    user = find_user(session, username)
+    stored = user.password_hash if user is not None else None
+    try:
+        _hasher.verify(stored or _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or stored is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(stored):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
+def token_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_token(session: Session, username: str, label: str, *, actor: str) -> tuple[ApiToken, str]:
+    """A new long-lived token for `username`; the secret is returned once, never stored."""
+    user = get_user(session, username)
+    if not user.active:
+        raise UserError(f"user {username!r} is deactivated")
+    if not label.strip():
+        raise UserError("label: say what the token is for, e.g. removal-scheduler")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=label.strip()[:100], token_hash=token_digest(secret))
+    session.add(token)
+    session.flush()
+    record_event(
+        session,
+        actor=actor,
+        action="token.issue",
+        object_type="api_token",
+        object_id=token.id,
+        detail={"username": user.username, "label": token.name},
+    )
+    return token, secret
+
+
+def user_for_token(
+    session: Session, secret: str, *, now: datetime | None = None
+) -> tuple[User, ApiToken] | None:
+    """The active user behind an unrevoked token, or None."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    query = select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+    row = session.execute(query.where(ApiToken.token_hash == token_digest(secret))).first()
+    if row is None:
+        return None
+    token, user = row
+    if token.revoked_at is not None or not user.active:
+        return None
+    moment = now or utcnow()
+    if token.last_used_at is None or moment - token.last_used_at > LAST_USED_RESOLUTION:
+        token.last_used_at = moment
+    return user, token
+
+
+def list_tokens(session: Session, username: str | None = None) -> list[tuple[ApiToken, User]]:
+    query = select(ApiToken, User).join(User, User.id == ApiToken.user_id).order_by(ApiToken.id)
+    if username is not None:
+        query = query.where(User.username == username)
+    return [(t, u) for t, u in session.execute(query).all()]
+
+
+def revoke_token(session: Session, token_id: int, *, actor: str) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise UserError(f"no token {token_id} (see `spilldesk user tokens`)")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record_event(
+            session,
+            actor=actor,
+            action="token.revoke",
+            object_type="api_token",
+            object_id=token.id,
+            detail={"label": token.name},
+        )
+    return token

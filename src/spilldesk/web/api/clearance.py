@@ -1,0 +1,100 @@
+"""`GET /api/clearance/{a_number}?on=DATE` and `POST /api/clearance/manifest`.
+
+The single check is the removal schedulers' hot path: its audit event goes through the
+audit buffer (see `web.audit_buffer`) instead of locking the audit chain per request.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from spilldesk.domain.anumber import InvalidANumber, normalize_a_number
+from spilldesk.domain.holds import PersonClearanceFacts, clearance_for
+from spilldesk.response.clearance import ClearanceAnswer, clearance_manifest, facts_for_people
+from spilldesk.store.people import find_person
+from spilldesk.web.api.errors import bad_request
+from spilldesk.web.auth import Principal
+from spilldesk.web.deps import DeskDep, ReadSessionDep, SessionDep, require, require_reader
+from spilldesk.web.permissions import Permission
+
+router = APIRouter(prefix="/api/clearance", tags=["clearance"])
+Checker = Annotated[Principal, Depends(require(Permission.CHECK_CLEARANCE))]
+Reader = Annotated[Principal, Depends(require_reader(Permission.CHECK_CLEARANCE))]
+
+
+class ClearanceReason(BaseModel):
+    code: str
+    incident: str | None
+    text: str
+    until: date | None
+
+
+class ClearanceOut(BaseModel):
+    a_number: str = Field(description="masked: A*****5678")
+    on: date
+    cleared: bool
+    blocked_until: date | None = Field(
+        description="first date removal is allowed; null while it depends on a notice not "
+                    "yet provided or an indefinite extension")
+    reasons: list[ClearanceReason]
+
+
+class ManifestIn(BaseModel):
+    a_numbers: list[str] = Field(max_length=100_000, description="one per manifest line")
+    on: date | None = None
+
+
+class ManifestLine(ClearanceOut):
+    row: int
+
+
+class ManifestOut(BaseModel):
+    on: date
+    checked: int
+    blocked: int
+    results: list[ManifestLine]
+
+
+def today(desk: DeskDep) -> date:
+    return datetime.now(desk.settings.timezone).date()
+
+
+@router.get("/{a_number}", response_model=ClearanceOut,
+            summary="May this person be removed on this date?")
+def check(a_number: str, desk: DeskDep, session: ReadSessionDep, principal: Reader,
+          on: Annotated[date | None, Query(description="ISO date; default today")] = None,
+          ) -> dict[str, Any]:
+    day = on or today(desk)
+    try:
+        normal = normalize_a_number(a_number)
+    except InvalidANumber as exc:
+        raise bad_request(exc) from None
+    person = find_person(session, normal)
+    facts = (facts_for_people(session, [person.id])[person.id] if person is not None
+             else PersonClearanceFacts(known=False))
+    verdict = clearance_for(facts, day, desk.settings.timezone)
+    answer = ClearanceAnswer(normal, day, verdict.cleared, verdict.blocked_until,
+                             verdict.reasons, None if person is None else person.id)
+    desk.buffer.add(actor=principal.actor, action="clearance.check", object_type="person",
+                    object_id=answer.person_id,
+                    detail={"on": day.isoformat(), "cleared": answer.cleared,
+                            "reasons": sorted({r.code.value for r in answer.reasons})})
+    return answer.to_json()
+
+
+@router.post("/manifest", response_model=ManifestOut,
+             summary="Check every line of a removal manifest")
+def manifest(body: ManifestIn, desk: DeskDep, session: SessionDep,
+             principal: Checker) -> dict[str, Any]:
+    for line, text in enumerate(body.a_numbers, start=1):
+        try:
+            normalize_a_number(text)
+        except InvalidANumber as exc:
+            raise bad_request(ValueError(f"a_numbers line {line}: {exc}")) from None
+    answer = clearance_manifest(session, body.a_numbers, body.on or today(desk),
+                                actor=principal.actor, tz=desk.settings.timezone)
+    return answer.to_json()

@@ -1,0 +1,119 @@
+"""Incidents: list, open, show, dashboard figures, removal holds and their extensions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from spilldesk.domain.languages import UnknownLanguage
+from spilldesk.response.holds import HoldError, extend_holds, list_holds
+from spilldesk.response.incidents import (
+    IncidentError,
+    describe,
+    get_incident,
+    list_incidents,
+    open_incident,
+    spec_from_mapping,
+)
+from spilldesk.web.api.errors import bad_request, conflict, not_found
+from spilldesk.web.auth import Principal
+from spilldesk.web.deps import DeskDep, SessionDep, require
+from spilldesk.web.listings import incident_figures
+from spilldesk.web.permissions import Permission
+
+router = APIRouter(prefix="/api/incidents", tags=["incidents"])
+Viewer = Annotated[Principal, Depends(require(Permission.VIEW_INCIDENTS))]
+Manager = Annotated[Principal, Depends(require(Permission.MANAGE_INCIDENTS))]
+HoldViewer = Annotated[Principal, Depends(require(Permission.VIEW_HOLDS))]
+Extender = Annotated[Principal, Depends(require(Permission.EXTEND_HOLDS))]
+
+
+class IncidentIn(BaseModel):
+    id: str = Field(min_length=1, max_length=64, pattern=r"^\S+$")
+    title: str = Field(min_length=1, max_length=300)
+    exposed_from: str = Field(description="ISO timestamp (agency time zone if no offset)")
+    exposed_until: str
+    description: str | None = None
+    disclosed_how: str | None = None
+    disclosed_to: str | None = None
+    discovered_at: str | None = None
+    custody_reference_date: date | None = None
+    notice_languages: list[str] = Field(default_factory=lambda: ["en"])
+    hold_days: int = Field(30, ge=0, le=3650)
+    mail_days: int = Field(5, ge=0, le=365)
+    originating_component: str | None = None
+
+
+class ExtensionIn(BaseModel):
+    days: int | None = Field(None, ge=1, le=3650)
+    until: date | None = None
+    indefinite: bool = False
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+def _incident(session: Any, incident_id: str) -> Any:
+    try:
+        return get_incident(session, incident_id)
+    except IncidentError as exc:
+        raise not_found(str(exc)) from None
+
+
+@router.get("", summary="Every incident")
+def list_all(session: SessionDep, principal: Viewer) -> dict[str, Any]:
+    return {"incidents": [describe(i) for i in list_incidents(session)]}
+
+
+@router.post("", status_code=201, summary="Open an incident (idempotent for the same record)")
+def open_one(body: IncidentIn, desk: DeskDep, session: SessionDep,
+             principal: Manager) -> dict[str, Any]:
+    data = body.model_dump(exclude_none=True)
+    try:
+        spec = spec_from_mapping(data, desk.settings.timezone)
+        incident, created = open_incident(session, spec, actor=principal.actor)
+    except UnknownLanguage as exc:
+        raise bad_request(exc) from None
+    except IncidentError as exc:
+        raise (conflict(exc) if "already open" in str(exc) else bad_request(exc)) from None
+    return {"created": created, "incident": describe(incident)}
+
+
+@router.get("/{incident_id}", summary="An incident's record")
+def show(incident_id: str, session: SessionDep, principal: Viewer) -> dict[str, Any]:
+    return describe(_incident(session, incident_id))
+
+
+@router.get("/{incident_id}/dashboard", summary="Affected, notified, holds, tasks, notices")
+def dashboard(incident_id: str, desk: DeskDep, session: SessionDep, principal: Viewer,
+              on: date | None = None) -> dict[str, Any]:
+    _incident(session, incident_id)
+    tz = desk.settings.timezone
+    return incident_figures(session, incident_id, on or datetime.now(tz).date(), tz)
+
+
+@router.get("/{incident_id}/holds", summary="Every removal hold of the incident")
+def holds(incident_id: str, desk: DeskDep, session: SessionDep, principal: HoldViewer,
+          on: date | None = None) -> dict[str, Any]:
+    _incident(session, incident_id)
+    tz = desk.settings.timezone
+    day = on or datetime.now(tz).date()
+    held = list_holds(session, incident_id, day, actor=principal.actor, tz=tz)
+    return {"incident": incident_id, "on": day.isoformat(), "holds": [h.to_json() for h in held]}
+
+
+@router.post("/{incident_id}/holds/extensions", status_code=201,
+             summary="Extend every removal hold of the incident")
+def extend(incident_id: str, body: ExtensionIn, session: SessionDep,
+           principal: Extender) -> dict[str, Any]:
+    _incident(session, incident_id)
+    try:
+        ext = extend_holds(session, incident_id, days=body.days, until=body.until,
+                           indefinite=body.indefinite, reason=body.reason,
+                           actor=principal.actor)
+    except HoldError as exc:
+        raise bad_request(exc) from None
+    return {"incident": incident_id, "extension": {
+        "id": ext.id, "kind": ext.kind, "days": ext.days,
+        "until": ext.until.isoformat() if ext.until else None, "reason": ext.reason}}

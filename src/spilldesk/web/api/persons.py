@@ -1,0 +1,78 @@
+"""`GET /api/persons` (filtered, paginated) and `GET /api/persons/{a_number}` (the file)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, status
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spilldesk.domain.anumber import InvalidANumber
+from spilldesk.store.models import Alert
+from spilldesk.store.people import find_person, read_people
+from spilldesk.web.api.errors import bad_request, not_found
+from spilldesk.web.auth import Principal
+from spilldesk.web.deps import DeskDep, PrincipalDep, SessionDep
+from spilldesk.web.listings import PeopleFilter, people_page
+from spilldesk.web.permissions import Permission, alert_systems, allowed
+from spilldesk.web.person_file import person_file
+
+router = APIRouter(prefix="/api/persons", tags=["persons"])
+
+
+def visible_ids(session: Session, principal: Principal) -> frozenset[int] | None:
+    """None: every person; else only those named by an alert the role sees (CBP liaison)."""
+    if allowed(principal.role, Permission.VIEW_PERSONS):
+        return None
+    if allowed(principal.role, Permission.VIEW_ALERTED_PERSONS):
+        systems = sorted(alert_systems(principal.role))
+        query = select(Alert.person_id).where(Alert.system.in_(systems or [""]))
+        return frozenset(r[0] for r in session.execute(query))
+    raise HTTPException(status.HTTP_403_FORBIDDEN,
+                        f"the {principal.role} role may not see persons")
+
+
+@router.get("", summary="Affected people, filtered and paginated")
+def list_people(
+    desk: DeskDep, session: SessionDep, principal: PrincipalDep,
+    incident: str | None = None, posture: str | None = None, custody: str | None = None,
+    facility: str | None = None,
+    notified: Annotated[bool | None, Query(description="notice provided to the person")] = None,
+    hold: Annotated[bool | None, Query(description="under an active removal hold")] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
+    only = visible_ids(session, principal)
+    tz = desk.settings.timezone
+    today = datetime.now(tz).date()
+    found = people_page(session, PeopleFilter(incident, posture, custody, facility, notified,
+                                              hold, only), page, per_page, today, tz)
+    pii = read_people(session, found.people, actor=principal.actor, purpose="people list")
+    return {
+        "total": found.total, "page": found.page, "per_page": found.per_page,
+        "pages": found.pages,
+        "persons": [{
+            "a_number": pii[p.id].a_number, "family_name": pii[p.id].family_name,
+            "given_name": pii[p.id].given_name, "custody": p.custody, "posture": p.posture,
+            "facility_code": p.facility_code, "notified": found.notified[p.id],
+            "hold": found.held[p.id],
+        } for p in found.people],
+    }
+
+
+@router.get("/{a_number}", summary="A person's file: record, exposures, notices, tasks, holds")
+def get_person(a_number: str, desk: DeskDep, session: SessionDep, principal: PrincipalDep,
+               on: date | None = None) -> dict[str, Any]:
+    only = visible_ids(session, principal)
+    try:
+        person = find_person(session, a_number)
+    except InvalidANumber as exc:
+        raise bad_request(exc) from None
+    if person is None or (only is not None and person.id not in only):
+        raise not_found("no such person in the registry")
+    tz = desk.settings.timezone
+    return person_file(session, person, actor=principal.actor,
+                       on=on or datetime.now(tz).date(), tz=tz,
+                       with_audit=allowed(principal.role, Permission.VIEW_AUDIT))

@@ -1,0 +1,114 @@
+"""The desk in the browser: one FastAPI application serving the JSON API and the pages.
+
+`create_app(settings)` opens the store (or takes an open one, for tests), starts the audit
+buffer and mounts the API (`/api/...`), the pages and the static files. `spilldesk serve`
+runs it under uvicorn (`app_from_environment` is the factory each worker calls).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from spilldesk.config import Settings
+from spilldesk.store.db import Store, open_store
+from spilldesk.web.api import api_router
+from spilldesk.web.audit_buffer import AuditBuffer
+from spilldesk.web.auth import SESSION_SECONDS, AccessTokens, LoginThrottle, load_secret
+from spilldesk.web.deps import Desk, LoginRequired, PageForbidden, writing_session
+from spilldesk.web.pages import page_router
+from spilldesk.web.pages.actions import FormProblem, form_problem_handler
+from spilldesk.web.templating import render
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, *, store: Store | None = None,
+               secure_cookies: bool = False) -> FastAPI:
+    """The application over the desk in `settings.workdir` (or over an already open store)."""
+    owns_store = store is None
+    opened = store or open_store(settings)
+    secret = load_secret(settings.workdir)
+    buffer = AuditBuffer(lambda: writing_session(opened))
+    desk = Desk(settings=settings, store=opened, buffer=buffer,
+                access_tokens=AccessTokens(secret), throttle=LoginThrottle())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        desk.buffer.start()
+        try:
+            yield
+        finally:
+            desk.buffer.close()
+            if owns_store:
+                opened.close()
+
+    app = FastAPI(
+        title="spilldesk",
+        summary="Privacy-spill response desk: exposures, holds, clearance, notices, tasks.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.desk = desk
+    app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="spilldesk_session",
+                       max_age=SESSION_SECONDS, same_site="lax", https_only=secure_cookies)
+    app.include_router(api_router)
+    app.include_router(page_router)
+    static = resources.files("spilldesk.web") / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    _handle_errors(app)
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _handle_errors(app: FastAPI) -> None:
+    app.add_exception_handler(FormProblem, form_problem_handler)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(exc.next_url, safe='/')}", status_code=303)
+
+    @app.exception_handler(PageForbidden)
+    async def page_forbidden(request: Request, exc: PageForbidden) -> Response:
+        return render(request, "forbidden.html", {"message": exc.message}, status_code=403)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: {e.get('msg')}"
+            for e in exc.errors()
+        ]
+        if _wants_json(request):
+            return JSONResponse({"detail": "; ".join(problems) or "invalid request",
+                                 "errors": problems}, status_code=422)
+        return render(request, "forbidden.html", {"message": "; ".join(problems),
+                                                  "title": "Check the form"}, status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if _wants_json(request) or exc.status_code not in (403, 404):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                                headers=exc.headers)
+        return render(request, "forbidden.html", {"message": str(exc.detail)},
+                      status_code=exc.status_code)
+
+
+def app_from_environment() -> FastAPI:
+    """The uvicorn factory: each worker opens the desk named by SPILLDESK_HOME / env."""
+    import os
+
+    return create_app(Settings.load(None),
+                      secure_cookies=os.environ.get("SPILLDESK_SECURE_COOKIES") == "1")

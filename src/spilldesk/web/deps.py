@@ -1,0 +1,233 @@
+"""Dependencies every route shares: the desk, a session (one transaction), the current user.
+
+A route states what it needs (`Depends(require(Permission.X))`) and gets a `Principal`;
+API routes answer 401/403 as JSON, page routes send the browser to the login page.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, status
+from sqlalchemy.orm import Session
+
+from spilldesk.config import Settings
+from spilldesk.response.users import token_digest, user_for_token
+from spilldesk.store.db import Store
+from spilldesk.store.models import User
+from spilldesk.web.audit_buffer import AuditBuffer
+from spilldesk.web.auth import AccessTokens, LoginThrottle, Principal, csrf_matches
+from spilldesk.web.permissions import Permission, allowed
+
+# How long a verified API token is trusted without asking the database again: a revoked
+# token stops working within this many seconds.
+TOKEN_CACHE_SECONDS = 10.0
+
+
+@dataclass
+class Desk:
+    """What the running application holds: the store, the audit buffer, secrets, limits."""
+
+    settings: Settings
+    store: Store
+    buffer: AuditBuffer
+    access_tokens: AccessTokens
+    throttle: LoginThrottle
+    _token_cache: dict[str, tuple[float, Principal]] = field(default_factory=dict)
+    _cache_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def cached_token(self, secret: str) -> Principal | None:
+        key = token_digest(secret)
+        with self._cache_lock:
+            hit = self._token_cache.get(key)
+        if hit is not None and time.monotonic() - hit[0] < TOKEN_CACHE_SECONDS:
+            return hit[1]
+        return None
+
+    def remember_token(self, secret: str, principal: Principal) -> None:
+        with self._cache_lock:
+            if len(self._token_cache) > 10_000:
+                self._token_cache.clear()
+            self._token_cache[token_digest(secret)] = (time.monotonic(), principal)
+
+
+class LoginRequired(Exception):
+    """A page was asked for without a login: the browser goes to the login page."""
+
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+class PageForbidden(Exception):
+    """A signed-in user asked a page for something their role does not allow."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def get_desk(request: Request) -> Desk:
+    desk: Desk = request.app.state.desk
+    return desk
+
+
+DeskDep = Annotated[Desk, Depends(get_desk)]
+
+
+@contextmanager
+def writing_session(store: Store) -> Iterator[Session]:
+    """A transaction that may append to the audit chain.
+
+    On SQLite the chain head's `FOR UPDATE` is a no-op and pysqlite starts transactions only
+    at the first write, so two concurrent writers could both append the same link. Taking
+    SQLite's write lock up front (BEGIN IMMEDIATE) makes them queue instead; PostgreSQL's
+    row lock already does.
+    """
+    with store.session() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        yield session
+
+
+def db_session(desk: DeskDep) -> Iterator[Session]:
+    """One transaction for the request, committed before the response is sent."""
+    with writing_session(desk.store) as session:
+        yield session
+
+
+def read_session(desk: DeskDep) -> Iterator[Session]:
+    """For the hot read-only path (clearance checks): no write lock; audit via the buffer."""
+    with desk.store.session() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(db_session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(read_session, scope="function")]
+
+
+def _principal(user: User, via: str) -> Principal:
+    return Principal(user_id=user.id, username=user.username, role=user.role, via=via)
+
+
+def _from_bearer(token: str, desk: Desk, session: Session) -> Principal | None:
+    cached = desk.cached_token(token)
+    if cached is not None:
+        return cached
+    found = user_for_token(session, token)
+    if found is not None:
+        principal = _principal(found[0], "api_token")
+        desk.remember_token(token, principal)
+        return principal
+    user_id = desk.access_tokens.user_id(token)
+    if user_id is None:
+        return None
+    user = session.get(User, user_id)
+    return _principal(user, "access_token") if user is not None and user.active else None
+
+
+def find_principal(request: Request, desk: Desk, session: Session) -> Principal | None:
+    """Who is asking: a bearer token first, else the browser session."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return _from_bearer(header[7:].strip(), desk, session)
+    user_id = request.session.get("user_id") if "session" in request.scope else None
+    if not isinstance(user_id, int):
+        return None
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        request.session.clear()
+        return None
+    return _principal(user, "session")
+
+
+def _check_cookie_csrf(request: Request, principal: Principal) -> None:
+    """A cookie-authenticated API change must carry the session's CSRF token in a header."""
+    if principal.via != "session" or request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if not csrf_matches(request.session.get("csrf"), request.headers.get("x-csrf-token")):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "missing or wrong X-CSRF-Token header")
+
+
+def current_principal(request: Request, desk: DeskDep, session: SessionDep) -> Principal:
+    principal = find_principal(request, desk, session)
+    if principal is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "log in or send a bearer token",
+                            headers={"WWW-Authenticate": "Bearer"})
+    _check_cookie_csrf(request, principal)
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def current_reader(request: Request, desk: DeskDep, session: ReadSessionDep) -> Principal:
+    """`current_principal` over the read-only session (the clearance hot path)."""
+    return current_principal(request, desk, session)
+
+
+def require_reader(*permissions: Permission) -> Callable[..., Principal]:
+    """`require` for read-only routes that take `ReadSessionDep`."""
+
+    def dependency(principal: Annotated[Principal, Depends(current_reader)]) -> Principal:
+        _check(principal, permissions)
+        return principal
+
+    return dependency
+
+
+def _check(principal: Principal, permissions: tuple[Permission, ...]) -> None:
+    for permission in permissions:
+        if not allowed(principal.role, permission):
+            raise HTTPException(status.HTTP_403_FORBIDDEN,
+                                f"the {principal.role} role may not {permission.value}")
+
+
+def require(*permissions: Permission) -> Callable[..., Principal]:
+    """An API dependency: the current user, who must hold every one of `permissions`."""
+
+    def dependency(principal: PrincipalDep) -> Principal:
+        _check(principal, permissions)
+        return principal
+
+    return dependency
+
+
+def page_principal(request: Request, desk: DeskDep, session: SessionDep) -> Principal:
+    principal = find_principal(request, desk, session)
+    if principal is None:
+        raise LoginRequired(str(request.url.path) + (f"?{request.url.query}"
+                                                     if request.url.query else ""))
+    request.state.principal = principal
+    return principal
+
+
+PagePrincipalDep = Annotated[Principal, Depends(page_principal)]
+
+
+def require_page(*permissions: Permission) -> Callable[..., Principal]:
+    """A page dependency: log in first, then the role must hold every permission."""
+
+    def dependency(principal: PagePrincipalDep) -> Principal:
+        for permission in permissions:
+            if not allowed(principal.role, permission):
+                raise PageForbidden(f"Your role ({principal.role}) may not "
+                                    f"{permission.value.replace(':', ' ')}.")
+        return principal
+
+    return dependency
+
+
+async def check_form_csrf(request: Request) -> dict[str, Any]:
+    """Every form POST carries the session's CSRF token; returns the parsed form."""
+    form = await request.form()
+    if not csrf_matches(request.session.get("csrf"), str(form.get("csrf_token") or "")):
+        raise PageForbidden("This form has expired or did not come from the desk. "
+                            "Go back, reload the page and try again.")
+    return dict(form)
+
+
+FormDep = Annotated[dict[str, Any], Depends(check_form_csrf)]

@@ -1,0 +1,11 @@
+"""The pages: Jinja2 templates over the same services as the API; forms work without JS."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from spilldesk.web.pages import actions, incidents, login, people
+
+page_router = APIRouter(include_in_schema=False)
+for module in (login, incidents, people, actions):
+    page_router.include_router(module.router)

@@ -1,0 +1,117 @@
+"""What case workers record from a person's page: deliveries, custody decisions, events,
+and finishing tasks. Each form is one call to a service, then back to the page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from spilldesk.response.custody import CustodyError, decide_custody
+from spilldesk.response.events import EventError, record_case_event
+from spilldesk.response.notices import Delivery, NoticeError, record_delivery
+from spilldesk.response.tasks import TaskError, finish_task, get_task
+from spilldesk.web.auth import Principal
+from spilldesk.web.deps import DeskDep, FormDep, PageForbidden, SessionDep, require_page
+from spilldesk.web.permissions import Permission, task_components
+
+router = APIRouter(include_in_schema=False)
+Deliverer = Annotated[Principal, Depends(require_page(Permission.RECORD_DELIVERY))]
+Custodian = Annotated[Principal, Depends(require_page(Permission.RECORD_CUSTODY))]
+EventRecorder = Annotated[Principal, Depends(require_page(Permission.RECORD_EVENTS))]
+TaskWorker = Annotated[Principal, Depends(require_page(Permission.WORK_TASKS))]
+
+
+class FormProblem(Exception):
+    """A form the service refused: back to the page with the message (nothing changed)."""
+
+    def __init__(self, back: str, message: str) -> None:
+        self.back, self.message = back, message
+
+
+def back_to(request: Request, path: str, message: str, *, error: bool = False) -> Response:
+    """Back to the page, with the message shown once there (kept in the session)."""
+    request.session["flash"] = ["error" if error else "done", message]
+    return RedirectResponse(path, status_code=303)
+
+
+def _when(text: str, desk: Any) -> datetime:
+    """A datetime-local field in the agency's time zone; empty means now."""
+    if not text.strip():
+        return datetime.now(desk.settings.timezone)
+    moment = datetime.fromisoformat(text.strip())
+    return moment if moment.tzinfo else moment.replace(tzinfo=desk.settings.timezone)
+
+
+def _text(form: dict[str, Any], name: str) -> str:
+    return str(form.get(name) or "").strip()
+
+
+@router.post("/people/{a_number}/deliveries")
+def deliver(request: Request, a_number: str, form: FormDep, desk: DeskDep,
+            session: SessionDep, principal: Deliverer) -> Response:
+    page = f"/people/{a_number}"
+    incident, _, recipient = _text(form, "notice").partition("|")
+    try:
+        delivery = Delivery(status=_text(form, "status"), at=_when(_text(form, "at"), desk),
+                            method=_text(form, "method") or None,
+                            served_by=_text(form, "served_by") or None,
+                            location=_text(form, "location") or None,
+                            note=_text(form, "note") or None)
+        attempt = record_delivery(session, incident, a_number, recipient, delivery,
+                                  actor=principal.actor)
+    except (NoticeError, ValueError) as exc:
+        raise FormProblem(page, str(exc)) from None
+    return back_to(request, page, f"Recorded: notice {attempt.status} ({incident}, {recipient}).")
+
+
+@router.post("/people/{a_number}/custody")
+def custody(request: Request, a_number: str, form: FormDep, session: SessionDep,
+            principal: Custodian) -> Response:
+    page = f"/people/{a_number}"
+    bond = _text(form, "bond_amount").replace(",", "").replace("$", "")
+    try:
+        result = decide_custody(session, a_number, decision=_text(form, "decision"),
+                                rationale=_text(form, "rationale"), actor=principal.actor,
+                                bond_amount=int(bond) if bond else None)
+    except (CustodyError, ValueError) as exc:
+        raise FormProblem(page, str(exc)) from None
+    decided = result.decision.replace("_", " ")
+    return back_to(request, page, f"Custody decision recorded: {decided}.")
+
+
+@router.post("/people/{a_number}/events")
+def event(request: Request, a_number: str, form: FormDep, desk: DeskDep,
+          session: SessionDep, principal: EventRecorder) -> Response:
+    page = f"/people/{a_number}"
+    try:
+        result = record_case_event(session, a_number, _text(form, "kind"),
+                                   note=_text(form, "note") or None, actor=principal.actor,
+                                   timezone=desk.settings.timezone)
+    except EventError as exc:
+        raise FormProblem(page, str(exc)) from None
+    return back_to(request, page, f"Event recorded; {len(result.tasks)} task(s) created.")
+
+
+@router.post("/tasks/{task_id}/finish")
+def finish(request: Request, task_id: int, form: FormDep, session: SessionDep,
+           principal: TaskWorker) -> Response:
+    back = _text(form, "back")
+    back = back if back.startswith("/") and not back.startswith("//") else "/tasks"
+    try:
+        task = get_task(session, task_id)
+        if task.component not in task_components(principal.role):
+            raise PageForbidden(f"{task.component} tasks are not yours to finish.")
+        done = finish_task(session, task_id, status=_text(form, "status"),
+                           outcome=_text(form, "outcome"), actor=principal.actor)
+    except TaskError as exc:
+        raise FormProblem(back, str(exc)) from None
+    return back_to(request, back, f"Task {done.id} ({done.action.replace('_', ' ')}) "
+                                  f"{done.status} for {done.a_number}.")
+
+
+def form_problem_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, FormProblem)
+    return back_to(request, exc.back, exc.message, error=True)

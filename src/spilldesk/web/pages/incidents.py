@@ -1,0 +1,50 @@
+"""The incidents list (home) and each incident's dashboard."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from spilldesk.response.incidents import IncidentError, get_incident, list_incidents
+from spilldesk.web.auth import Principal
+from spilldesk.web.charts import cumulative_chart
+from spilldesk.web.deps import DeskDep, PagePrincipalDep, SessionDep, require_page
+from spilldesk.web.listings import incident_figures
+from spilldesk.web.permissions import Permission, allowed
+from spilldesk.web.templating import nav_for, render
+
+router = APIRouter(include_in_schema=False)
+Viewer = Annotated[Principal, Depends(require_page(Permission.VIEW_INCIDENTS))]
+
+
+@router.get("/")
+def home(request: Request, desk: DeskDep, session: SessionDep,
+         principal: PagePrincipalDep) -> Response:
+    if not allowed(principal.role, Permission.VIEW_INCIDENTS):
+        first = nav_for(principal)
+        if first:
+            return RedirectResponse(first[0][1], status_code=303)
+    tz = desk.settings.timezone
+    today = datetime.now(tz).date()
+    rows = [(i, incident_figures(session, i.id, today, tz)) for i in list_incidents(session)]
+    return render(request, "incidents.html", {"title": "Incidents", "rows": rows})
+
+
+@router.get("/incidents/{incident_id}")
+def dashboard(request: Request, incident_id: str, desk: DeskDep, session: SessionDep,
+              principal: Viewer, on: date | None = None) -> Response:
+    try:
+        incident = get_incident(session, incident_id)
+    except IncidentError as exc:
+        return render(request, "forbidden.html", {"title": "No such incident",
+                                                  "message": str(exc)}, status_code=404)
+    tz = desk.settings.timezone
+    day = on or datetime.now(tz).date()
+    figures = incident_figures(session, incident_id, day, tz)
+    chart = cumulative_chart(figures["notices_by_day"], figures["affected"],
+                             title=f"Notices provided over time, {incident_id}")
+    return render(request, "incident.html", {"title": incident.title, "incident": incident,
+                                             "f": figures, "chart": chart})

@@ -1,0 +1,85 @@
+"""The people list (filters, pagination) and a person's page (record, timeline, actions)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from spilldesk.domain.anumber import InvalidANumber
+from spilldesk.domain.posture import Custody, Posture
+from spilldesk.response.incidents import list_incidents
+from spilldesk.store.models import Facility
+from spilldesk.store.people import find_person, read_people
+from spilldesk.web.api.persons import visible_ids
+from spilldesk.web.deps import DeskDep, PagePrincipalDep, SessionDep
+from spilldesk.web.listings import PeopleFilter, people_page
+from spilldesk.web.permissions import Permission, allowed
+from spilldesk.web.person_file import person_file, timeline
+from spilldesk.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 50
+
+
+def _flag(text: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(text or "")
+
+
+def _visible(session: Any, principal: Any) -> frozenset[int] | None:
+    try:
+        return visible_ids(session, principal)
+    except HTTPException as exc:
+        from spilldesk.web.deps import PageForbidden
+
+        raise PageForbidden(str(exc.detail)) from None
+
+
+@router.get("/people")
+def people(request: Request, desk: DeskDep, session: SessionDep, principal: PagePrincipalDep,
+           incident: str = "", posture: str = "", custody: str = "", facility: str = "",
+           notified: str = "", hold: str = "", page: int = 1, a_number: str = "") -> Response:
+    only = _visible(session, principal)
+    if a_number.strip():
+        return RedirectResponse(f"/people/{a_number.strip()}", status_code=303)
+    tz = desk.settings.timezone
+    filters = PeopleFilter(incident or None, posture or None, custody or None, facility or None,
+                           _flag(notified), _flag(hold), only)
+    found = people_page(session, filters, max(page, 1), PER_PAGE, datetime.now(tz).date(), tz)
+    pii = read_people(session, found.people, actor=principal.actor, purpose="people list")
+    chosen = {"incident": incident, "posture": posture, "custody": custody,
+              "facility": facility, "notified": notified, "hold": hold}
+    query = {k: v for k, v in chosen.items() if v}
+    return render(request, "people.html", {
+        "title": "People", "found": found, "pii": pii, "chosen": chosen,
+        "incidents": [i.id for i in list_incidents(session)],
+        "postures": [p.value for p in Posture], "custodies": [c.value for c in Custody],
+        "facilities": [(f.code, f.name) for f in
+                       session.execute(select(Facility).order_by(Facility.name)).scalars()],
+        "page_link": lambda n: "/people?" + urlencode({**query, "page": n}),
+    })
+
+
+@router.get("/people/{a_number}")
+def person(request: Request, a_number: str, desk: DeskDep, session: SessionDep,
+           principal: PagePrincipalDep, on: date | None = None) -> Response:
+    only = _visible(session, principal)
+    try:
+        found = find_person(session, a_number)
+    except InvalidANumber as exc:
+        return render(request, "forbidden.html", {"title": "Not an A-number",
+                                                  "message": str(exc)}, status_code=422)
+    if found is None or (only is not None and found.id not in only):
+        return render(request, "forbidden.html", {"title": "Not found", "message":
+                      "No such person in the registry."}, status_code=404)
+    tz = desk.settings.timezone
+    file = person_file(session, found, actor=principal.actor, on=on or datetime.now(tz).date(),
+                       tz=tz, with_audit=allowed(principal.role, Permission.VIEW_AUDIT))
+    return render(request, "person.html", {
+        "title": f"{file['person']['family_name']}, {file['person']['given_name']}",
+        "f": file, "p": file["person"], "timeline": timeline(file),
+    })
