@@ -18,7 +18,9 @@ RECIPIENT_OF = {
     ActionCode.NOTIFY_REPRESENTATIVE: "representative",
 }
 WITHDRAWABLE_STATUSES = frozenset({"open", "standing"})
-INACTIVE_STATUSES = frozenset({"withdrawn", "released"})
+# A released hold stays released when the plan still calls for it: releasing is a person's
+# deliberate decision (with a reason), not something a re-plan undoes. It shows as unchanged.
+INACTIVE_STATUSES = frozenset({"withdrawn"})
 
 
 def alert_kind(planned: PlannedAction) -> str:
