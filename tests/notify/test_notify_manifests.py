@@ -85,4 +85,4 @@ def test_batch_renders_every_packet_in_parallel(tmp_path):
                            on_progress=lambda done, total: seen.append((done, total)))
     assert [p.name for p in paths] == [f"{n.notice_number}.pdf" for n in notices]
     assert all(p.read_bytes().startswith(b"%PDF") for p in paths)
-    assert seen[-1] == (24, 24) and not list(tmp_path.glob("*.part"))
+    assert seen[-1] == (24, 24) and not list(tmp_path.rglob("*.part"))

@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from spilldesk.notify.delivery_sheets import read_delivery_sheet
@@ -23,7 +24,14 @@ from spilldesk.response.notices import (
     record_delivery,
 )
 from spilldesk.response.registry import import_file
-from spilldesk.store.models import AuditEvent, DeliveryAttempt, Exposure, Notice
+from spilldesk.store.models import (
+    AuditEvent,
+    DeliveryAttempt,
+    Exposure,
+    Notice,
+    Task,
+    TaskIncident,
+)
 from spilldesk.store.people import find_people
 
 pytestmark = pytest.mark.db
@@ -179,6 +187,13 @@ def test_import_is_all_or_nothing(desk, tmp_path):
 def test_generate_packets_writes_everything_and_audits_one_bulk_read(desk, tmp_path):
     with desk.session() as session:
         _ensure_all(session)
+        people = find_people(session, ["A200000001", "A200000003"])
+        for a_number, action in (("A200000001", "file_disclosure_notice_ij"),
+                                 ("A200000003", "contact_representative_re_return")):
+            task = Task(key=f"{a_number}:{action}", person_id=people[a_number].id,
+                        action=action, component="OPLA")
+            task.incidents.append(TaskIncident(incident_id="NOV28"))
+            session.add(task)
     with desk.session() as session:
         before = session.scalar(select(func.count()).select_from(AuditEvent))
         report = generate_packets(session, "NOV28", tmp_path / "out", actor=ACTOR, tz=ET,
@@ -199,3 +214,10 @@ def test_generate_packets_writes_everything_and_audits_one_bulk_read(desk, tmp_p
     assert [(r["address_line_2"], r["address_line_3"]) for r in abroad] == [("La Habana", "CUBA")]
     follow = list(csv.DictReader((out / "follow-up.csv").open(encoding="utf-8")))
     assert [r["a_number"] for r in follow] == ["A200000004"]
+    assert report.letters == {"court_notice_ij": 1, "representative_return": 1}
+    court = " ".join(
+        PdfReader(next((out / "court").glob("*-IJ.pdf"))).pages[0].extract_text().split())
+    assert "IMMIGRATION COURT" in court and "Ana Ferreira" in court  # served on the lawyer
+    letter = " ".join(PdfReader(next((out / "representatives").glob("*-return.pdf")))
+                      .pages[0].extract_text().split())
+    assert "INA § 240" in letter and "2 Court St" in letter and "facilitate" in letter

@@ -15,23 +15,22 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from spilldesk.notify.facts import NoticeFacts
-from spilldesk.notify.packets import packet_filename, render_packet
+from spilldesk.notify.packets import RenderJob, output_path, render_job
 from spilldesk.notify.pdf import register_fonts
 
 ProgressCallback = Callable[[int, int], None]  # (done, total)
 
 
-def _render_chunk(chunk: Sequence[NoticeFacts], out_dir: str) -> int:
-    for facts in chunk:
-        target = Path(out_dir) / packet_filename(facts)
+def _render_chunk(chunk: Sequence[RenderJob], out_dir: str) -> int:
+    for job in chunk:
+        target = Path(out_dir) / output_path(job)
         tmp = target.with_suffix(".pdf.part")
-        tmp.write_bytes(render_packet(facts))
+        tmp.write_bytes(render_job(job))
         tmp.replace(target)  # a half-written packet never looks finished
     return len(chunk)
 
 
-def _chunks(items: Sequence[NoticeFacts], size: int) -> list[Sequence[NoticeFacts]]:
+def _chunks(items: Sequence[RenderJob], size: int) -> list[Sequence[RenderJob]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
@@ -40,15 +39,17 @@ def default_workers() -> int:
 
 
 def render_packets(
-    notices: Sequence[NoticeFacts],
+    notices: Sequence[RenderJob],
     out_dir: Path,
     *,
     workers: int | None = None,
     chunk_size: int = 50,
     on_progress: ProgressCallback | None = None,
 ) -> list[Path]:
-    """Render every notice into `out_dir/<notice number>.pdf`; returns the paths in order."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """Render every job under `out_dir` (packets in `notices/<notice number>.pdf`, letters in
+    their folder); returns the paths in order."""
+    for folder in {output_path(job).parent for job in notices}:
+        (out_dir / folder).mkdir(parents=True, exist_ok=True)
     workers = default_workers() if workers is None else workers
     total, done = len(notices), 0
     chunks = _chunks(notices, chunk_size)
@@ -66,11 +67,11 @@ def render_packets(
                 done += future.result()
                 if on_progress:
                     on_progress(done, total)
-    return [out_dir / packet_filename(facts) for facts in notices]
+    return [out_dir / output_path(job) for job in notices]
 
 
 def render_packets_with_bar(
-    notices: Sequence[NoticeFacts], out_dir: Path, *, label: str, workers: int | None = None,
+    notices: Sequence[RenderJob], out_dir: Path, *, label: str, workers: int | None = None,
     console: Console | None = None,
 ) -> list[Path]:
     """`render_packets` with a Rich progress bar (on stderr unless a console is given)."""

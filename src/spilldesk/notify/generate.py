@@ -29,8 +29,6 @@ from sqlalchemy.orm import Session
 
 from spilldesk.notify.batch import render_packets, render_packets_with_bar
 from spilldesk.notify.facts import NoticeFacts
-from spilldesk.notify.labels import page_footer
-from spilldesk.notify.letters import render_template
 from spilldesk.notify.manifests import (
     by_facility,
     delivery_sheet_csv,
@@ -38,7 +36,7 @@ from spilldesk.notify.manifests import (
     mail_merge_csv,
     render_facility_manifest,
 )
-from spilldesk.notify.pdf import render_packet_pdf
+from spilldesk.notify.packets import LetterJob, RenderJob
 from spilldesk.notify.records import notice_facts
 from spilldesk.response.notices import GENERATED, OPEN_STATUSES, PENDING, NoticeError
 from spilldesk.store.audit import record_event
@@ -80,29 +78,26 @@ def _write(path: Path, data: bytes | str) -> None:
         path.write_bytes(data)
 
 
-def _letters(session: Session, incident_id: str, facts: list[NoticeFacts], notices: list[Notice],
-             out_dir: Path) -> dict[str, int]:
+def _letter_jobs(session: Session, incident_id: str, facts: list[NoticeFacts],
+                 notices: list[Notice]) -> list[LetterJob]:
     """Court notices and representative letters for the open tasks that call for them."""
     by_recipient: dict[tuple[int, str], NoticeFacts] = {
         (n.person_id, n.recipient): f for n, f in zip(notices, facts, strict=True)}
     query = (select(Task.person_id, Task.action)
              .join(TaskIncident, TaskIncident.task_id == Task.id)
              .where(TaskIncident.incident_id == incident_id, Task.status == "open",
-                    Task.action.in_(list(COURT_LETTERS))))
-    written: Counter[str] = Counter()
+                    Task.action.in_(list(COURT_LETTERS)))
+             .order_by(Task.person_id, Task.action))
+    jobs = []
     for person_id, action in session.execute(query):
         folder, suffix, template = COURT_LETTERS[action]
         # Court notices speak of the noncitizen's case; the return letter goes to the lawyer.
         recipient = "representative" if folder == "representatives" else "noncitizen"
         subject = by_recipient.get((person_id, recipient))
-        if subject is None:
-            continue
-        text = render_template(template, "en", n=subject, court="")
-        name = f"{subject.notice_number}-{suffix}"
-        pdf = render_packet_pdf(name, [text], footer=page_footer("en", name), title="Letter")
-        _write(out_dir / folder / f"{name}.pdf", pdf)
-        written[action] += 1
-    return dict(sorted(written.items()))
+        if subject is not None:
+            jobs.append(LetterJob(f"{subject.notice_number}-{suffix}", folder, template,
+                                  subject))
+    return jobs
 
 
 def generate_packets(
@@ -122,12 +117,13 @@ def generate_packets(
     facts = notice_facts(session, incident, notices, actor=actor, tz=tz,
                          issued_on=moment.astimezone(tz).date())
     report = PacketReport(incident_id, out_dir)
-    folder = out_dir / "notices"
+    letters = _letter_jobs(session, incident_id, facts, notices)
+    jobs: list[RenderJob] = [*facts, *letters]
     if progress:
-        paths = render_packets_with_bar(facts, folder, label=f"packets {incident_id}",
+        paths = render_packets_with_bar(jobs, out_dir, label=f"packets {incident_id}",
                                         workers=workers)
     else:
-        paths = render_packets(facts, folder, workers=workers)
+        paths = render_packets(jobs, out_dir, workers=workers)
     groups = by_facility(facts)
     for code, group in groups.items():
         _write(out_dir / "manifests" / f"{code or 'unknown'}.pdf",
@@ -135,8 +131,8 @@ def generate_packets(
         _write(out_dir / "delivery-sheets" / f"{code or 'unknown'}.csv", delivery_sheet_csv(group))
     _write(out_dir / "mail-merge.csv", mail_merge_csv(facts))
     _write(out_dir / "follow-up.csv", follow_up_csv(facts))
-    report.letters = _letters(session, incident_id, facts, notices, out_dir)
-    for notice, path in zip(notices, paths, strict=True):
+    report.letters = dict(sorted(Counter(j.template for j in letters).items()))
+    for notice, path in zip(notices, paths[: len(notices)], strict=True):
         notice.generated_at = moment
         notice.document_path = str(path)
         if notice.status == PENDING:

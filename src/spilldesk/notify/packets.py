@@ -1,15 +1,39 @@
-"""One notice packet: the letter and the FAQ sheet in the notice's language, as one PDF."""
+"""What gets rendered: notice packets (letter + FAQ sheet in the notice's language) and the
+letters the playbook's tasks need (court notices, letters to representatives), as PDFs."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
 from spilldesk.notify.facts import NoticeFacts
 from spilldesk.notify.labels import page_footer
-from spilldesk.notify.letters import render_packet_text
+from spilldesk.notify.letters import render_packet_text, render_template
 from spilldesk.notify.pdf import render_packet_pdf
+
+
+@dataclass(frozen=True)
+class LetterJob:
+    """One English letter from a template about one notice's person (e.g. to the IJ)."""
+
+    name: str  # file name without .pdf, also printed on every page
+    folder: str  # relative folder in the output
+    template: str
+    facts: NoticeFacts
+
+
+RenderJob = NoticeFacts | LetterJob
 
 
 def packet_filename(facts: NoticeFacts) -> str:
     return f"{facts.notice_number}.pdf"
+
+
+def output_path(job: RenderJob) -> PurePosixPath:
+    """Where a job's PDF goes, relative to the output folder."""
+    if isinstance(job, LetterJob):
+        return PurePosixPath(job.folder, f"{job.name}.pdf")
+    return PurePosixPath("notices", packet_filename(job))
 
 
 def render_packet(facts: NoticeFacts) -> bytes:
@@ -19,3 +43,13 @@ def render_packet(facts: NoticeFacts) -> bytes:
         footer=page_footer(facts.language, facts.notice_number),
         title="Notice",
     )
+
+
+def render_letter(job: LetterJob) -> bytes:
+    text = render_template(job.template, "en", n=job.facts, court="")
+    return render_packet_pdf(job.name, [text], footer=page_footer("en", job.name),
+                             title="Letter")
+
+
+def render_job(job: RenderJob) -> bytes:
+    return render_letter(job) if isinstance(job, LetterJob) else render_packet(job)

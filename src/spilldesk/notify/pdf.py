@@ -1,9 +1,10 @@
 """Notice packets as PDF with ReportLab's canvas: fast enough for thousands in a minute.
 
 Every page carries the notice number in words and as a QR code (the code holds the notice
-number and nothing about the person). Text is set in DejaVu Sans (Debian `fonts-dejavu-core`)
-when installed, otherwise in Bitstream Vera, which ships inside ReportLab: both cover the
-accents of Spanish and Portuguese.
+number and nothing about the person). Text is set in DejaVu Sans, shipped in `fonts/` (free
+licence, see fonts/LICENSE-DejaVu.txt) cut down to the Latin scripts — accents of Spanish,
+Portuguese, French, Vietnamese, Romanian, Turkish — and without hinting instructions: the
+embedded subset is three times smaller and quicker to write.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-import reportlab
 import segno
 from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfbase import pdfmetrics
@@ -24,8 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from spilldesk.notify.markup import Block, BlockKind, parse_markup
 
 REGULAR, BOLD = "SpilldeskSans", "SpilldeskSans-Bold"
-_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-_VERA = Path(reportlab.__file__).parent / "fonts"
+FONTS = Path(__file__).parent / "fonts"
 
 WIDTH, HEIGHT = LETTER
 MARGIN = 54.0
@@ -44,14 +43,10 @@ _STYLE = {  # font, size, space before, indent
 
 
 @cache
-def register_fonts() -> str:
-    """Register the packet fonts once per process; returns the family used."""
-    regular, bold, family = _DEJAVU / "DejaVuSans.ttf", _DEJAVU / "DejaVuSans-Bold.ttf", "DejaVu"
-    if not regular.exists():
-        regular, bold, family = _VERA / "Vera.ttf", _VERA / "VeraBd.ttf", "Vera"
-    pdfmetrics.registerFont(TTFont(REGULAR, str(regular)))
-    pdfmetrics.registerFont(TTFont(BOLD, str(bold)))
-    return family
+def register_fonts() -> None:
+    """Register the packet fonts once per process."""
+    pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
 
 
 @lru_cache(maxsize=65536)
