@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import BindParameter
 
 from spilldesk.domain.anumber import InvalidANumber, mask_a_number, normalize_a_number
 from spilldesk.domain.holds import (
@@ -39,10 +40,11 @@ from spilldesk.store.models import (
     HoldExtension,
     Incident,
     Notice,
+    Person,
     RemovalHold,
     ReviewItem,
 )
-from spilldesk.store.people import find_people
+from spilldesk.store.people import a_number_index
 
 CHUNK = 900  # below SQLite's bound-parameter limit
 MANIFEST_COLUMN = "a_number"
@@ -212,60 +214,90 @@ def facts_for_people(
 def _answers(
     session: Session, normals: Sequence[str], on: date, tz: ZoneInfo
 ) -> list[ClearanceAnswer]:
-    people = find_people(session, set(normals))
-    facts = facts_for_people(session, (p.id for p in people.values()))
+    people = _person_ids(session, normals)
+    facts = facts_for_people(session, people.values())
     unknown = PersonClearanceFacts(known=False)
     answers = []
     for normal in normals:
-        person = people.get(normal)
-        result: Clearance = clearance_for(unknown if person is None else facts[person.id], on, tz)
+        person_id = people.get(normal)
+        result: Clearance = clearance_for(
+            unknown if person_id is None else facts[person_id], on, tz
+        )
         answers.append(
             ClearanceAnswer(
-                normal,
-                on,
-                result.cleared,
-                result.blocked_until,
-                result.reasons,
-                None if person is None else person.id,
+                normal, on, result.cleared, result.blocked_until, result.reasons, person_id
             )
         )
     return answers
 
 
+# The reads below are Core statements built once, with expanding IN parameters: a clearance
+# check is on the removal path and must stay within a few milliseconds.
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_PERSON_IDS = select(Person.__table__.c.a_number_index, Person.__table__.c.id).where(
+    Person.__table__.c.a_number_index.in_(_IDS)
+)
+_exposures, _reviews, _holds = Exposure.__table__, ReviewItem.__table__, RemovalHold.__table__
+_FLAGS = union_all(
+    select(literal("exposed"), _exposures.c.person_id, _exposures.c.incident_id).where(
+        _exposures.c.person_id.in_(_IDS)
+    ),
+    select(literal("review"), _reviews.c.person_id, _reviews.c.incident_id).where(
+        _reviews.c.person_id.in_(_IDS), _reviews.c.status == "open"
+    ),
+    select(literal("held"), _holds.c.person_id, _holds.c.incident_id).where(
+        _holds.c.person_id.in_(_IDS), _holds.c.released_at.is_(None)
+    ),
+)
+_notices, _attempts = Notice.__table__, DeliveryAttempt.__table__
+_ATTEMPTS = (
+    select(
+        _notices.c.person_id,
+        _notices.c.incident_id,
+        _notices.c.channel,
+        _attempts.c.method,
+        _attempts.c.status,
+        _attempts.c.at,
+    )
+    .join(_attempts, _attempts.c.notice_id == _notices.c.id)
+    .where(_notices.c.person_id.in_(_IDS), _notices.c.recipient == NONCITIZEN)
+)
+_POLICIES = select(
+    Incident.__table__.c.id, Incident.__table__.c.hold_days, Incident.__table__.c.mail_days
+).where(Incident.__table__.c.id.in_(_IDS))
+_extensions = HoldExtension.__table__
+_EXTENSIONS = select(
+    _extensions.c.incident_id,
+    _extensions.c.kind,
+    _extensions.c.days,
+    _extensions.c.until,
+    _extensions.c.created_at,
+).where(_extensions.c.incident_id.in_(_IDS))
+
+
+def _person_ids(session: Session, normals: Iterable[str]) -> dict[str, int]:
+    """Normalised A-number → person id, through the blind index (nothing decrypted)."""
+    by_index = {a_number_index(session, a): a for a in set(normals)}
+    keys = sorted(by_index)
+    found: dict[str, int] = {}
+    connection = session.connection()
+    for start in range(0, len(keys), CHUNK):
+        rows = connection.execute(_PERSON_IDS, {"ids": keys[start : start + CHUNK]})
+        found.update((by_index[index], person_id) for index, person_id in rows)
+    return found
+
+
 def _read_flags(session: Session, chunk: list[int], flags: dict[int, dict[str, set[str]]]) -> None:
-    queries = {
-        "exposed": select(Exposure.person_id, Exposure.incident_id).where(
-            Exposure.person_id.in_(chunk)
-        ),
-        "review": select(ReviewItem.person_id, ReviewItem.incident_id).where(
-            ReviewItem.person_id.in_(chunk), ReviewItem.status == "open"
-        ),
-        "held": select(RemovalHold.person_id, RemovalHold.incident_id).where(
-            RemovalHold.person_id.in_(chunk), RemovalHold.released_at.is_(None)
-        ),
-    }
-    for kind, query in queries.items():
-        for person_id, incident_id in session.execute(query):
-            if person_id is not None:
-                flags[person_id][kind].add(incident_id)
+    for kind, person_id, incident_id in session.connection().execute(_FLAGS, {"ids": chunk}):
+        if person_id is not None:
+            flags[person_id][kind].add(incident_id)
 
 
 def _read_attempts(
     session: Session, chunk: list[int], attempts: dict[tuple[int, str], list[NoticeAttempt]]
 ) -> None:
-    query = (
-        select(
-            Notice.person_id,
-            Notice.incident_id,
-            Notice.channel,
-            DeliveryAttempt.method,
-            DeliveryAttempt.status,
-            DeliveryAttempt.at,
-        )
-        .join(DeliveryAttempt, DeliveryAttempt.notice_id == Notice.id)
-        .where(Notice.person_id.in_(chunk), Notice.recipient == NONCITIZEN)
-    )
-    for person_id, incident_id, channel, method, status, at in session.execute(query):
+    rows = session.connection().execute(_ATTEMPTS, {"ids": chunk})
+    for person_id, incident_id, channel, method, status, at in rows:
         attempt = NoticeAttempt(NONCITIZEN, method or channel, status, at)
         attempts[(person_id, incident_id)].append(attempt)
 
@@ -277,21 +309,25 @@ def _incident_rules(
     if not incident_ids:
         return {}, {}
     names = sorted(incident_ids)
-    rows = session.execute(
-        select(Incident.id, Incident.hold_days, Incident.mail_days).where(Incident.id.in_(names))
-    )
-    policies = {row.id: (row.hold_days, row.mail_days) for row in rows}
+    connection = session.connection()
+    rows = connection.execute(_POLICIES, {"ids": names})
+    policies = {name: (hold_days, mail_days) for name, hold_days, mail_days in rows}
     found: dict[str, list[Extension]] = defaultdict(list)
-    query = select(HoldExtension).where(HoldExtension.incident_id.in_(names))
-    for row in session.execute(query).scalars():
-        found[row.incident_id].append(extension_of(row))
+    for incident_id, kind, days, until, recorded_at in connection.execute(
+        _EXTENSIONS, {"ids": names}
+    ):
+        found[incident_id].append(_extension(kind, days, until, recorded_at))
     return policies, {k: tuple(v) for k, v in found.items()}
 
 
-def extension_of(row: HoldExtension) -> Extension:
+def _extension(kind: str, days: int | None, until: date | None, recorded_at: datetime) -> Extension:
     return Extension(
-        row.created_at,
-        days=row.days if row.kind == "days" else None,
-        until=row.until if row.kind == "until" else None,
-        indefinite=row.kind == "indefinite",
+        recorded_at,
+        days=days if kind == "days" else None,
+        until=until if kind == "until" else None,
+        indefinite=kind == "indefinite",
     )
+
+
+def extension_of(row: HoldExtension) -> Extension:
+    return _extension(row.kind, row.days, row.until, row.created_at)
