@@ -24,7 +24,7 @@ __all__ = ["DETECTORS", "GOVERNMENT_IDS", "REPORTABLE", "Hit", "find_all"]
 class Detector(Protocol):
     entity: str
 
-    def find(self, text: str) -> Iterator[Hit]: ...
+    def find(self, text: str, lowered: str | None = None) -> Iterator[Hit]: ...
 
 
 DETECTORS: tuple[Detector, ...] = (
@@ -41,9 +41,18 @@ DETECTORS: tuple[Detector, ...] = (
 GOVERNMENT_IDS = frozenset({"A_NUMBER", "SSN", "PASSPORT"})
 
 
+def same_length_lower(text: str) -> str:
+    """Lower case with offsets kept (a few characters, like `İ`, lower to two)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
 def find_all(text: str) -> list[Hit]:
     """Every hit in a text, overlapping hits resolved in favour of the higher score."""
-    hits = [hit for detector in DETECTORS for hit in detector.find(text)]
+    lowered = same_length_lower(text)
+    hits = [hit for detector in DETECTORS for hit in detector.find(text, lowered)]
     hits.sort(key=lambda h: (h.start, -h.score))
     kept: list[Hit] = []
     for hit in hits:

@@ -22,19 +22,25 @@ CONTEXT = (
     "extranjero",
 )
 
+_THREE = re.compile(r"(?<![\w-])\d{3}$")
+
 DETECTOR = PatternDetector(
     entity="A_NUMBER",
     patterns=[
         Pattern(
             "prefixed",
-            re.compile(r"(?<![\w-])A\s?#?\s?[-:]?\s?\d{3}-?\d{3}-?\d{2,3}(?![\w-])"),
+            re.compile(r"A(?<![\w-]A)\s?#?\s?[-:]?\s?\d{3}-?\d{3}-?\d{2,3}(?![\w-])"),
             0.75,
         ),
-        Pattern("grouped", re.compile(r"(?<![\w-])\d{3}-\d{3}-\d{3}(?![\w-])"), 0.45),
-        Pattern("bare", re.compile(r"(?<![\w.,-])\d{8,9}(?![\w-]|[.,]\d)"), 0.15),
+        Pattern("grouped", re.compile(r"-(?<=\d-)\d{3}-\d{3}(?![\w-])"), 0.45, back=_THREE),
+        Pattern(
+            "bare",
+            re.compile(r"(?<![\w.,-])\d{8,9}(?![\w-]|[.,]\d)"),
+            0.15,
+            context_only=True,
+        ),
     ],
     context=CONTEXT,
     validate=is_a_number,
     mask=mask_a_number,
-    prefilter=re.compile(r"\d{3}-?\d{3}-?\d{2}"),
 )

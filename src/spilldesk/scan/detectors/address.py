@@ -6,10 +6,13 @@ import re
 
 from spilldesk.scan.detectors.base import Pattern, PatternDetector
 
-_TYPES = (
-    r"street|st|avenue|ave|road|rd|drive|dr|way|lane|ln|boulevard|blvd|highway|hwy|"
-    r"court|ct|place|pl|parkway|pkwy|circle|cir|terrace|trail|calle|avenida|camino"
-)
+_TYPE_WORDS = [
+    *("street", "st", "avenue", "ave", "road", "rd", "drive", "dr", "way", "lane", "ln"),
+    *("boulevard", "blvd", "highway", "hwy", "court", "ct", "place", "pl", "parkway", "pkwy"),
+    *("circle", "cir", "terrace", "trail", "calle", "avenida", "camino"),
+]
+# Spelled in lower, Title and UPPER case: (?i) would slow the whole pass.
+_TYPES = "|".join(f"{w}|{w.title()}|{w.upper()}" for w in _TYPE_WORDS)
 
 DETECTOR = PatternDetector(
     entity="STREET_ADDRESS",
@@ -17,18 +20,19 @@ DETECTOR = PatternDetector(
         Pattern(
             "numbered_street",
             re.compile(
-                rf"(?i)(?<![\w-])\d{{1,6}}\s+(?:[NSEW]\.?\s+)?(?:[A-Za-zÀ-ÿ0-9'.-]+\s+){{1,4}}(?:{_TYPES})\.?(?!\w)"
+                r"\d(?<![\w-]\d)\d{0,5}\s+(?:[NSEW]\.?\s+)?(?:[A-Za-zÀ-ÿ0-9'.-]+\s+){1,4}"
+                rf"(?:{_TYPES})\.?(?!\w)"
             ),
             0.5,
         ),
         Pattern(
             "calle",
             re.compile(
-                r"(?i)(?<!\w)(?:calle|avenida|av\.)\s+[A-Za-zÀ-ÿ' ]{2,40}\s+#?\d{1,6}(?!\w)"
+                r"[CcAa](?<!\w[CcAa])(?:alle|ALLE|venida|VENIDA|v\.)\s+[A-Za-zÀ-ÿ' ]{2,40}\s+#?"
+                r"\d{1,6}(?!\w)"
             ),
             0.5,
         ),
     ],
     context=("address", "dirección", "direccion", "domicilio", "resides", "lives at"),
-    prefilter=re.compile(r"\d{1,6}\s+\w"),
 )

@@ -23,7 +23,10 @@ CONTEXT = (
     "naissance",
     "age ",
 )
-_MONTH_STEMS = "jan feb mar apr may jun jul aug sep oct nov dec ene abr ago dic".split()
+_MONTH_STEMS = [
+    *("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+    *("ene", "abr", "ago", "dic"),
+]
 # Month words in lower, Title or UPPER case, spelled out without (?i), which slows every pass.
 _MONTHS = (
     "(?:"
@@ -49,21 +52,32 @@ def mask_date(_text: str) -> str:
 DETECTOR = PatternDetector(
     entity="DATE_OF_BIRTH",
     patterns=[
-        Pattern("iso", re.compile(r"(?<![\w-])(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?![\w-])"), 0.2),
+        Pattern(
+            "iso",
+            re.compile(r"(?<![\w-])(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?![\w-])"),
+            0.2,
+            context_only=True,
+        ),
         Pattern(
             "numeric",
             re.compile(r"(?<![\w/.-])\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?![\w/-]|\.\d)"),
             0.2,
+            context_only=True,
         ),
         Pattern(
             "day_month_year",
             re.compile(rf"(?<!\w)\d{{1,2}}[- ](?:de )?{_MONTHS}[- ,]+(?:de )?\d{{4}}(?!\w)"),
             0.2,
+            context_only=True,
         ),
-        Pattern("month_day_year", re.compile(rf"(?<!\w){_MONTHS} \d{{1,2}},? \d{{4}}(?!\w)"), 0.2),
+        Pattern(
+            "month_day_year",
+            re.compile(rf"(?<!\w){_MONTHS} \d{{1,2}},? \d{{4}}(?!\w)"),
+            0.2,
+            context_only=True,
+        ),
     ],
     context=CONTEXT,
     validate=plausible_birth_date,
     mask=mask_date,
-    prefilter=re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}|\d{4}"),
 )

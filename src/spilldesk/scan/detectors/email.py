@@ -18,11 +18,11 @@ DETECTOR = PatternDetector(
         Pattern(
             "address",
             re.compile(
-                r"(?<![\w.+-])[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b"
+                r"@(?<=[\w.+-]@)[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b"
             ),
             0.6,
+            back=re.compile(r"(?<![\w.+-])[\w.+-]{1,64}$"),
         )
     ],
     mask=mask_email,
-    prefilter=re.compile(r"@"),
 )

@@ -16,8 +16,14 @@ def plausible_passport(text: str) -> bool:
 
 DETECTOR = PatternDetector(
     entity="PASSPORT",
-    patterns=[Pattern("alnum", re.compile(r"(?<![\w-])[A-Z]{0,2}\d{6,9}[A-Z]?(?![\w-])"), 0.1)],
+    patterns=[
+        Pattern(
+            "alnum",
+            re.compile(r"(?<![\w-])[A-Z]{0,2}\d{6,9}[A-Z]?(?![\w-])"),
+            0.1,
+            context_only=True,
+        )
+    ],
     context=CONTEXT,
     validate=plausible_passport,
-    prefilter=re.compile(r"(?i)pas+[a-z]*port|passeport|travel document"),
 )

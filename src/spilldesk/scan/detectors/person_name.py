@@ -102,7 +102,11 @@ INSTITUTIONAL = frozenset(
         "YEAR",
     ]
 )
-_RUN = re.compile(r"(?<![\w'-])[A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+(?:,?\s[A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+){1,3}(?![\w'-])")
+# Begins with its capital (a character class) so the regex engine can scan fast; the
+# look-behind after it keeps runs from starting inside a word.
+_RUN = re.compile(
+    r"[A-ZÀ-Ý](?<![\w'-][A-ZÀ-Ý])[A-Za-zÀ-ÿ'-]+(?:,?\s[A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+){1,3}(?![\w'-])"
+)
 _TITLE = re.compile(r"(?i)\b(?:mr|mrs|ms|sr|sra|srta|señor|señora|dr)\.?\s*$")
 
 
@@ -132,7 +136,8 @@ def looks_like_person_name(text: str) -> bool:
 
 def name_likelihood(text: str) -> float:
     """0–1: how much a capitalised run reads as a person (known given name and surname)."""
-    tokens = normalize_name(text).split()
+    plain = text.isascii()
+    tokens = text.upper().replace(",", " ").split() if plain else normalize_name(text).split()
     if len(tokens) < 2 or any(t in INSTITUTIONAL for t in tokens):
         return 0.0
     given = sum(t in given_names() for t in tokens)
@@ -145,8 +150,7 @@ def name_likelihood(text: str) -> float:
 class PersonNameDetector:
     entity = "PERSON_NAME"
 
-    def find(self, text: str) -> Iterator[Hit]:
-        lowered: str | None = None
+    def find(self, text: str, lowered: str | None = None) -> Iterator[Hit]:
         for match in _RUN.finditer(text):
             value = match.group(0)
             score = name_likelihood(value)

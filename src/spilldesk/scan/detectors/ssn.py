@@ -25,12 +25,26 @@ def mask_ssn(text: str) -> str:
 DETECTOR = PatternDetector(
     entity="SSN",
     patterns=[
-        Pattern("dashed", re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])"), 0.5),
-        Pattern("spaced", re.compile(r"(?<![\w-])\d{3} \d{2} \d{4}(?![\w-])"), 0.3),
-        Pattern("bare", re.compile(r"(?<![\w.,-])\d{9}(?![\w-]|[.,]\d)"), 0.05),
+        Pattern(
+            "dashed",
+            re.compile(r"-(?<=\d-)\d{2}-\d{4}(?![\w-])"),
+            0.5,
+            back=re.compile(r"(?<![\w-])\d{3}$"),
+        ),
+        Pattern(
+            "spaced",
+            re.compile(r"(?<![\w-])\d{3} \d{2} \d{4}(?![\w-])"),
+            0.3,
+            context_only=True,
+        ),
+        Pattern(
+            "bare",
+            re.compile(r"(?<![\w.,-])\d{9}(?![\w-]|[.,]\d)"),
+            0.05,
+            context_only=True,
+        ),
     ],
     context=CONTEXT,
     validate=valid_ssn,
     mask=mask_ssn,
-    prefilter=re.compile(r"\d{3}[- ]?\d{2}[- ]?\d{4}"),
 )
