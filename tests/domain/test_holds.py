@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
@@ -258,6 +258,55 @@ def test_extension_must_be_exactly_one_kind() -> None:
         Extension(at("2022-12-20T12:00"), days=5, indefinite=True)
     with pytest.raises(ValueError):
         Extension(at("2022-12-20T12:00"), days=0)
+
+
+# --- "provided" properties ----------------------------------------------------------------
+
+attempts_strategy = st.lists(
+    st.builds(
+        NoticeAttempt,
+        recipient=st.sampled_from(["noncitizen", "representative"]),
+        method=st.sampled_from(["hand", "usps", "email", "fax"]),
+        status=st.sampled_from(["delivered", "refused", "returned", "attempted", "mailed"]),
+        at=st.integers(0, 24 * 60).map(lambda h: at("2022-12-01T08:00") + timedelta(hours=h)),
+    ),
+    max_size=8,
+)
+
+
+@given(attempts_strategy, attempts_strategy)
+def test_representative_copies_never_change_provision(
+    mine: list[NoticeAttempt], theirs: list[NoticeAttempt]
+) -> None:
+    copies = [NoticeAttempt("representative", a.method, a.status, a.at) for a in theirs]
+    to_person = [a for a in mine if a.recipient == "noncitizen"]
+    assert provided_at(to_person + copies) == provided_at(to_person)
+
+
+@given(attempts_strategy, st.integers(0, 24 * 60))
+def test_a_returned_letter_never_brings_provision_earlier(
+    attempts: list[NoticeAttempt], hours: int
+) -> None:
+    before = provided_at(attempts)
+    back = NoticeAttempt(
+        "noncitizen", "usps", "returned", at("2022-12-01T08:00") + timedelta(hours=hours)
+    )
+    after = provided_at([*attempts, back])
+    assert after is None or (before is not None and after >= before)
+
+
+@given(attempts_strategy)
+def test_provision_is_never_before_a_qualifying_attempt(attempts: list[NoticeAttempt]) -> None:
+    moment = provided_at(attempts)
+    if moment is not None:
+        qualifying = [
+            a.at
+            for a in attempts
+            if a.recipient == "noncitizen"
+            and a.method in ("hand", "usps")
+            and a.status in ("delivered", "refused", "mailed")
+        ]
+        assert qualifying and moment >= min(qualifying)
 
 
 # --- safety properties over random histories --------------------------------------------
