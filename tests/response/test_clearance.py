@@ -389,3 +389,23 @@ def test_clearance_stays_blocked_after_the_day_before(desk: tuple[Store, dict[st
     assert first == date(2023, 1, 1)
     assert not check(store, A_NUMBERS[2], (first - timedelta(days=1)).isoformat()).cleared
     assert check(store, A_NUMBERS[2], first.isoformat()).cleared
+
+
+def test_xlsx_manifest_is_read_with_its_row_numbers(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from spilldesk.response.clearance import ManifestError, read_manifest
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["flight", "A_Number"])
+    sheet.append(["F1", "A-012-345-678"])
+    sheet.append(["F1", "12345679"])
+    path = tmp_path / "manifest.xlsx"
+    workbook.save(path)
+    assert read_manifest(path) == [(2, "A012345678"), (3, "A012345679")]
+    sheet.append(["F1", "not a number"])
+    workbook.save(path)
+    with pytest.raises(ManifestError, match="row 4"):
+        read_manifest(path)

@@ -308,3 +308,22 @@ def test_cli_egress_check(cubans: tuple[Store, list[Person]], tmp_path: Path) ->
         app, ["egress", "check", str(tmp_path / "missing.pdf"), "--workdir", workdir]
     )
     assert result.exit_code == 2
+
+
+def test_a_list_on_a_hidden_sheet_is_still_found(
+    cubans: tuple[Store, list[Person]],
+    tmp_path: Path,
+) -> None:
+    store, people = cubans
+    expose(store, people[:2], notified=True)
+    path = write_list(tmp_path / "list.xlsx", people[:6])
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path)
+    workbook.create_sheet("Cover").append(["Removal flight coordination"])
+    workbook["Relacion"].sheet_state = "hidden"
+    workbook.save(path)
+    report = check(store, path)
+    assert len(report.persons) == 6
+    assert all("(hidden)" in p.places[0] for p in report.persons)
+    assert report.verdict == "review"
