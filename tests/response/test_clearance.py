@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -409,3 +410,77 @@ def test_xlsx_manifest_is_read_with_its_row_numbers(tmp_path: Path) -> None:
     workbook.save(path)
     with pytest.raises(ManifestError, match="row 4"):
         read_manifest(path)
+
+
+def test_store_answers_agree_with_the_rule_on_random_histories(
+    store: Store,
+    tmp_path: Path,
+) -> None:
+    """Differential: random histories written to the store and kept in memory agree."""
+    import random
+
+    from spilldesk.domain.holds import (
+        Extension,
+        IncidentFacts,
+        NoticeAttempt,
+        PersonClearanceFacts,
+        clearance_for,
+    )
+
+    rng = random.Random(5)
+    a_numbers = [f"A{600000000 + n:09d}" for n in range(40)]
+    people = seed_registry(store, tmp_path, a_numbers)
+    open_test_incident(store, "NOV28", hold_days=30)
+    open_test_incident(store, "DEC07", hold_days=20)
+    base = at("2022-12-01T08:00")
+    memory: dict[str, dict[str, dict[str, Any]]] = {}
+    for a in a_numbers:
+        memory[a] = {}
+        for incident in ("NOV28", "DEC07"):
+            facts: dict[str, Any] = {
+                "exposed": rng.random() < 0.6,
+                "held": rng.random() < 0.3,
+                "attempts": [],
+            }
+            if facts["exposed"]:
+                expose(store, incident, people[a])
+            if facts["held"]:
+                with store.session() as session:
+                    place_removal_hold(
+                        session, incident_id=incident, person_id=people[a], actor=ACTOR
+                    )
+            for _ in range(rng.randint(0, 3)):
+                recipient = rng.choice(["noncitizen", "noncitizen", "representative"])
+                method = rng.choice(["hand", "usps"])
+                status = rng.choice(["delivered", "refused", "mailed", "returned", "attempted"])
+                when = base + timedelta(hours=rng.randint(0, 24 * 40))
+                deliver(store, incident, people[a], recipient, method, status, when)
+                facts["attempts"].append(NoticeAttempt(recipient, method, status, when))
+            memory[a][incident] = facts
+    extension = Extension(at("2023-01-15T12:00"), days=15)
+    with store.session() as session:
+        row = extend_holds(session, "NOV28", days=15, reason="counsel", actor=ACTOR)
+        row.created_at = extension.recorded_at
+    hold_days = {"NOV28": 30, "DEC07": 20}
+    for a in a_numbers:
+        incidents = tuple(
+            IncidentFacts(
+                incident,
+                exposed=f["exposed"],
+                held=f["held"],
+                hold_days=hold_days[incident],
+                attempts=tuple(f["attempts"]),
+                extensions=(extension,) if incident == "NOV28" else (),
+            )
+            for incident, f in memory[a].items()
+            if f["exposed"] or f["held"]
+        )
+        expected_facts = PersonClearanceFacts(known=True, incidents=incidents)
+        for on in ("2022-12-10", "2023-01-10", "2023-02-20", "2023-06-01"):
+            day = date.fromisoformat(on)
+            expected = clearance_for(expected_facts, day, ET)
+            answer = check(store, a, on)
+            assert (answer.cleared, answer.blocked_until) == (
+                expected.cleared,
+                expected.blocked_until,
+            ), (a, on)
