@@ -194,6 +194,8 @@ ENTITY_OF_FIELD = {
 _FOLD = re.compile(r"[^a-z0-9#]+")
 _PHRASES: dict[str, str] = {p: f for f, phrases in HEADERS.items() for p in phrases}
 _MAX_HEADER = 48
+_DIGIT = re.compile(r"\d")
+_PLAIN = re.compile(r"[a-z#]+(?: [a-z#]+)*")  # already in folded form
 
 
 def fold_header(text: str) -> str:
@@ -201,9 +203,14 @@ def fold_header(text: str) -> str:
 
 
 def header_field(text: str) -> str | None:
-    """The canonical field a header names, or None."""
-    if not text or len(text) > _MAX_HEADER:
-        return None
+    """The canonical field a header names, or None. Called on every cell of every row (a
+    header may open a new table anywhere), so the common misses are decided cheaply."""
+    if not text or len(text) > _MAX_HEADER or _DIGIT.search(text):
+        return None  # no header phrase has a digit; most data cells do
+    lower = text.lower()
+    found = _PHRASES.get(lower)
+    if found is not None or _PLAIN.fullmatch(lower):
+        return found
     return _PHRASES.get(fold_header(text))
 
 
