@@ -1,5 +1,5 @@
-"""Stage: clear the Dec 14 removal flight's manifest, and replay the Dec 7 communication
-through the egress check.
+"""Stage: clear the Dec 14 removal flight's manifest, replay the Dec 7 communication through
+the egress check, count the removal holds, and write the alert feeds for ERO, OPLA and CBP.
 
 The manifest mixes exposed and unexposed people, people with and without final orders, review
 candidates and one A-number the registry does not know: the desk must block everyone whose
@@ -15,11 +15,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from spilldesk.demo.runner import DemoContext, DemoError
+from spilldesk.response.alerts import SYSTEMS, alert_feed, render_feed
 from spilldesk.response.clearance import clearance_manifest, read_manifest
 from spilldesk.response.egress import egress_check
+from spilldesk.response.holds import list_holds
+from spilldesk.store.models import Incident
 
-TITLE = "Clearance: the removal-flight manifest, and the Dec 7 egress replay"
+TITLE = "Clearance: the removal-flight manifest, the Dec 7 egress replay, holds and alerts"
 
 MANIFESTS = "manifests/removal-flight-*.csv"
 DEC_7_FILES = ("disclosures/2022-12-07-communication.txt", "disclosures/2022-12-07-cuba-list.xlsx")
@@ -32,9 +37,43 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     if not manifests:
         raise DemoError(f"{ctx.scenario_dir}: no removal-flight manifest ({MANIFESTS})")
     result: dict[str, Any] = {"manifests": [_check_manifest(ctx, path) for path in manifests]}
-    flight = result["manifests"][0]["on"]
-    result["egress_dec_7"] = _replay_dec_7(ctx, date.fromisoformat(flight))
+    flight = date.fromisoformat(result["manifests"][0]["on"])
+    result["egress_dec_7"] = _replay_dec_7(ctx, flight)
+    result["holds"] = _holds(ctx, flight)
+    result["alert_feeds"] = _alert_feeds(ctx)
     return result
+
+
+def _holds(ctx: DemoContext, on: date) -> dict[str, Any]:
+    """Each incident's removal holds and how many still block removal on the flight date."""
+    summary: dict[str, Any] = {}
+    with ctx.desk.session() as session:
+        incidents = session.execute(select(Incident.id).order_by(Incident.exposed_from))
+        for incident_id in incidents.scalars().all():
+            held = list_holds(session, incident_id, on, actor=ctx.actor, tz=ctx.settings.timezone)
+            active = [h for h in held if h.released_at is None]
+            summary[incident_id] = {
+                "holds": len(active),
+                "blocking_on_flight_date": sum(not h.cleared for h in active),
+                "blocked_open_ended": sum(h.blocked_until is None and not h.cleared for h in held),
+            }
+    return summary
+
+
+def _alert_feeds(ctx: DemoContext) -> dict[str, Any]:
+    """The feed each record system receives (A-number, incident, alert kind only)."""
+    folder = ctx.settings.output_dir("alerts")
+    counts: dict[str, Any] = {}
+    with ctx.desk.session() as session:
+        for system in SYSTEMS:
+            messages = alert_feed(session, system, actor=ctx.actor)
+            (folder / f"alerts-{system}.jsonl").write_text(render_feed(messages, "jsonl"))
+            counts[system] = len(messages)
+    ctx.say(
+        f"alert feeds written to {folder}: "
+        + ", ".join(f"{system} {n}" for system, n in counts.items())
+    )
+    return {"folder": str(folder), "alerts": counts}
 
 
 def _flight_date(path: Path) -> date:
