@@ -52,10 +52,11 @@ def _holds(ctx: DemoContext, on: date) -> dict[str, Any]:
         for incident_id in incidents.scalars().all():
             held = list_holds(session, incident_id, on, actor=ctx.actor, tz=ctx.settings.timezone)
             active = [h for h in held if h.released_at is None]
+            blocking = [h for h in active if not h.cleared]
             summary[incident_id] = {
                 "holds": len(active),
-                "blocking_on_flight_date": sum(not h.cleared for h in active),
-                "blocked_open_ended": sum(h.blocked_until is None and not h.cleared for h in held),
+                "blocking_on_flight_date": len(blocking),
+                "blocked_open_ended": sum(h.blocked_until is None for h in blocking),
             }
     return summary
 
