@@ -64,3 +64,20 @@ def test_notice_numbers_round_trip_and_catch_typos():
         parse_notice_number("hello")
     assert len({notice_number("X", i) for i in range(1, 2000)}) == 1999
     assert digits.isdigit()
+
+
+@pytest.mark.parametrize("language", ["en", "es", "pt-BR"])
+def test_the_font_has_every_character_the_letters_use(language):
+    from reportlab.pdfbase import pdfmetrics
+
+    from spilldesk.notify.letters import render_packet_text
+    from spilldesk.notify.pdf import BOLD, REGULAR, register_fonts
+    from tests.notify.notify_cases import all_variants
+
+    register_fonts()
+    used = {c for facts in all_variants(language)[::5] for page in render_packet_text(facts)
+            for c in page if not c.isspace() or c in "\u00a0\u202f"}
+    used |= set("ÁÉÍÓÚÑÇÃÕÂÊÔÀÜáéíóúñçãõâêôàü¿¡ĂȘȚășțğışŁłЖжЩщ")  # names people have
+    for font in (REGULAR, BOLD):
+        cmap = pdfmetrics.getFont(font).face.charToGlyph
+        assert not sorted(c for c in used if ord(c) not in cmap)
