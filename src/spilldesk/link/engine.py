@@ -36,16 +36,20 @@ class ScoredPairs:
 
 def blocking_rules(settings: LinkSettings) -> list[BlockingRuleCreator | dict[str, Any]]:
     """Keys that keep recall at registry scale: exact, phonetic and date-variant."""
+    # Beyond the exact and swapped birth date, every key pairs a phonetic name with a part
+    # of the birth date: names alone would pair every GARCIA with every other at scale.
     rules = [
         "l.dob = r.dob",
         "l.dob = r.dob_swapped",
-        "l.surname_1_sound = r.surname_1_sound AND l.dob_year = r.dob_year",
-        "l.surname_1_sound = r.surname_1_sound AND l.given_sound = r.given_sound",
-        "l.surname_2 = r.surname_1 AND l.given_sound = r.given_sound",
-        "l.surname_1 = r.surname_2 AND l.given_sound = r.given_sound",
-        "l.given_sound = r.surname_1_sound AND l.surname_1_sound = r.given_sound",
-        "l.dob_month_day = r.dob_month_day AND l.given_canon = r.given_canon",
-        "l.given_canon = r.given_canon AND l.dob_year = r.dob_year"
+        "l.surname_1_sound = r.surname_1_sound AND l.given_sound = r.given_sound"
+        " AND l.dob_year = r.dob_year",
+        "l.surname_1_sound = r.surname_1_sound AND l.given_sound = r.given_sound"
+        " AND l.dob_month_day = r.dob_month_day",
+        "l.surname_2 = r.surname_1 AND l.given_sound = r.given_sound AND l.dob_year = r.dob_year",
+        "l.surname_1 = r.surname_2 AND l.given_sound = r.given_sound AND l.dob_year = r.dob_year",
+        "l.given_sound = r.surname_1_sound AND l.surname_1_sound = r.given_sound"
+        " AND l.dob_year = r.dob_year",
+        "l.given_canon = r.given_canon AND l.dob_year = r.dob_year AND l.dob_month = r.dob_month"
         " AND substr(l.family_key, 1, 1) = substr(r.family_key, 1, 1)",
     ]
     if settings.use_identifier:
@@ -58,7 +62,8 @@ def _training_rules() -> list[str]:
     # Each session leaves out the comparisons its blocking rule forces to agree.
     return [
         "l.dob = r.dob",
-        "l.surname_1_sound = r.surname_1_sound AND l.given_sound = r.given_sound",
+        "l.surname_1_sound = r.surname_1_sound AND l.given_sound = r.given_sound"
+        " AND l.dob_year = r.dob_year",
     ]
 
 

@@ -32,17 +32,21 @@ def _blank_to_none(text: str | None) -> str | None:
 
 def _family_features(family: pd.Series) -> dict[str, pd.Series]:
     norm = _per_distinct(family, lambda v: _blank_to_none(normalize_name(v)))
-    parts = _per_distinct(norm, lambda v: "|".join(surnames(v)))
-    first = parts.str.split("|").str[0]
-    second = parts.str.split("|").str[1]
+    first = _per_distinct(norm, lambda v: _nth_surname(v, 0))
+    second = _per_distinct(norm, lambda v: _nth_surname(v, 1))
     return {
         "family_norm": norm,
         "family_key": _per_distinct(norm, lambda v: _blank_to_none("".join(name_tokens(v)))),
         "surname_1": first,
-        "surname_2": second.where(second.notna(), None),
+        "surname_2": second,
         "surname_1_key": _per_distinct(first, lambda v: "".join(name_tokens(v)) or v),
         "surname_1_sound": _per_distinct(first, _phonetic),
     }
+
+
+def _nth_surname(family: str, index: int) -> str | None:
+    found = surnames(family)
+    return found[index] if len(found) > index else None
 
 
 def _given_features(given: pd.Series) -> dict[str, pd.Series]:

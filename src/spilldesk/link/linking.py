@@ -42,16 +42,19 @@ def _records_frame(records: Sequence[LinkRecord]) -> pd.DataFrame:
     return frame.rename(columns={"record_id": "unique_id"})
 
 
-def _stays(registry: pd.DataFrame) -> dict[int, CustodyStay]:
-    if "book_in_date" not in registry.columns:
+def _stays(registry: pd.DataFrame, person_ids: set[int]) -> dict[int, CustodyStay]:
+    """Custody stays of the persons that could be chosen (not the whole registry)."""
+    if "book_in_date" not in registry.columns or not person_ids:
         return {}
-    book_out = registry.get("book_out_date", pd.Series([None] * len(registry)))
-    stays: dict[int, CustodyStay] = {}
-    for person_id, book_in, out in zip(
-        registry["person_id"], registry["book_in_date"], book_out, strict=True
-    ):
-        stays[int(person_id)] = CustodyStay(_as_date(book_in), _as_date(out))
-    return stays
+    chosen = registry[registry["person_id"].isin(person_ids)]
+    book_out = chosen["book_out_date"] if "book_out_date" in chosen.columns else None
+    outs = book_out if book_out is not None else [None] * len(chosen)
+    return {
+        int(person_id): CustodyStay(_as_date(book_in), _as_date(out))
+        for person_id, book_in, out in zip(
+            chosen["person_id"], chosen["book_in_date"], outs, strict=True
+        )
+    }
 
 
 def _as_date(value: object) -> date | None:
@@ -61,16 +64,22 @@ def _as_date(value: object) -> date | None:
 
 
 def _identifier_hits(records: pd.DataFrame, registry: pd.DataFrame) -> dict[int, int]:
-    """Stage 1: records whose normalised A-number is one registry person's."""
-    owner: dict[str, int] = {}
-    for person_id, a_number in zip(registry["person_id"], registry["a_number"], strict=True):
-        if a_number is not None:
-            owner.setdefault(a_number, int(person_id))
-    return {
-        int(uid): owner[a_number]
-        for uid, a_number in zip(records["unique_id"], records["a_number"], strict=True)
-        if a_number is not None and a_number in owner
-    }
+    """Stage 1: records whose normalised identifier is one registry person's."""
+    owners = registry.loc[registry["a_number"].notna(), ["a_number", "person_id"]]
+    owners = owners.drop_duplicates("a_number", keep="first")
+    wanted = records.loc[records["a_number"].notna(), ["unique_id", "a_number"]]
+    joined = wanted.merge(owners, on="a_number", how="inner")
+    return {int(u): int(p) for u, p in zip(joined["unique_id"], joined["person_id"], strict=True)}
+
+
+def _identifiers(values: pd.Series) -> pd.Series:
+    """Normalise identifiers; those already in the A-number form are kept as they are."""
+    text = values.astype("object")
+    canonical = text.notna() & text.astype(str).str.fullmatch(r"A\d{9}")
+    out = text.where(canonical, None)
+    rest = text[~canonical & text.notna()]
+    out.loc[rest.index] = rest.map(_identifier_or_none)
+    return out
 
 
 def link_frames(
@@ -82,8 +91,8 @@ def link_frames(
     settings: LinkSettings = LinkSettings(),
 ) -> list[LinkResult]:
     """Link a records frame (``unique_id`` + person columns) to a registry frame."""
-    records = records.assign(a_number=records["a_number"].map(_identifier_or_none))
-    registry = registry.assign(a_number=registry["a_number"].map(_identifier_or_none))
+    records = records.assign(a_number=_identifiers(records["a_number"]))
+    registry = registry.assign(a_number=_identifiers(registry["a_number"]))
     left = comparison_frame(records, settings.extra_columns)
     right = comparison_frame(
         registry.rename(columns={"person_id": "unique_id"}), settings.extra_columns
@@ -95,7 +104,7 @@ def link_frames(
         [int(uid) for uid in records["unique_id"]],
         hits,
         candidates,
-        _stays(registry),
+        _stays(registry, {c.person_id for found in candidates.values() for c in found}),
         custody_reference_date=custody_reference_date,
         settings=settings,
     )
