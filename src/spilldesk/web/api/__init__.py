@@ -4,8 +4,23 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from spilldesk.web.api import auth, clearance, health, incidents, persons
+from spilldesk.web.api import (
+    alerts,
+    audit,
+    auth,
+    cases,
+    clearance,
+    gate,
+    health,
+    incidents,
+    notices,
+    persons,
+    review,
+    tasks,
+    users,
+)
 
 api_router = APIRouter()
-for module in (health, auth, incidents, persons, clearance):
+for module in (health, auth, incidents, notices, persons, cases, clearance, tasks, review,
+               alerts, gate, audit, users):
     api_router.include_router(module.router)

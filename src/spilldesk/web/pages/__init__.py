@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from spilldesk.web.pages import actions, incidents, login, people
+from spilldesk.web.pages import actions, admin, desk_tools, incidents, login, people, queues
 
 page_router = APIRouter(include_in_schema=False)
-for module in (login, incidents, people, actions):
+for module in (login, incidents, people, actions, queues, desk_tools, admin):
     page_router.include_router(module.router)

@@ -11,7 +11,13 @@ from fastapi.responses import RedirectResponse, Response
 from spilldesk.response.incidents import IncidentError, get_incident, list_incidents
 from spilldesk.web.auth import Principal
 from spilldesk.web.charts import cumulative_chart
-from spilldesk.web.deps import DeskDep, PagePrincipalDep, SessionDep, require_page
+from spilldesk.web.deps import (
+    DeskDep,
+    PageForbidden,
+    PagePrincipalDep,
+    SessionDep,
+    require_page,
+)
 from spilldesk.web.listings import incident_figures
 from spilldesk.web.permissions import Permission, allowed
 from spilldesk.web.templating import nav_for, render
@@ -25,8 +31,9 @@ def home(request: Request, desk: DeskDep, session: SessionDep,
          principal: PagePrincipalDep) -> Response:
     if not allowed(principal.role, Permission.VIEW_INCIDENTS):
         first = nav_for(principal)
-        if first:
-            return RedirectResponse(first[0][1], status_code=303)
+        if not first:
+            raise PageForbidden(f"The {principal.role} role has no pages; use the API.")
+        return RedirectResponse(first[0][1], status_code=303)
     tz = desk.settings.timezone
     today = datetime.now(tz).date()
     rows = [(i, incident_figures(session, i.id, today, tz)) for i in list_incidents(session)]

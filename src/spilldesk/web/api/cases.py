@@ -1,0 +1,56 @@
+"""What happens in a person's case: events (motions, requests, returns), custody decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from spilldesk.response.custody import CustodyError, decide_custody
+from spilldesk.response.events import EventError, record_case_event
+from spilldesk.web.api.errors import bad_request
+from spilldesk.web.auth import Principal
+from spilldesk.web.deps import DeskDep, SessionDep, require
+from spilldesk.web.permissions import Permission
+
+router = APIRouter(prefix="/api/persons/{a_number}", tags=["cases"])
+EventRecorder = Annotated[Principal, Depends(require(Permission.RECORD_EVENTS))]
+Custodian = Annotated[Principal, Depends(require(Permission.RECORD_CUSTODY))]
+
+
+class EventIn(BaseModel):
+    kind: Literal["motion_to_remand_filed", "motion_to_reopen_filed", "request_received",
+                  "person_returned", "return_decided"]
+    at: datetime | None = None
+    note: str | None = Field(None, max_length=4000)
+
+
+class CustodyIn(BaseModel):
+    decision: Literal["continue_detention", "parole", "release_on_recognizance", "bond"]
+    rationale: str = Field(min_length=1, max_length=4000)
+    bond_amount: int | None = Field(None, ge=0, le=10_000_000)
+
+
+@router.post("/events", status_code=201, summary="Record a case event (may create tasks)")
+def event(a_number: str, body: EventIn, desk: DeskDep, session: SessionDep,
+          principal: EventRecorder) -> dict[str, Any]:
+    tz = desk.settings.timezone
+    at = body.at if body.at is None or body.at.tzinfo else body.at.replace(tzinfo=tz)
+    try:
+        return record_case_event(session, a_number, body.kind, at=at, note=body.note,
+                                 actor=principal.actor, timezone=tz).to_json()
+    except EventError as exc:
+        raise bad_request(exc) from None
+
+
+@router.post("/custody-decisions", status_code=201, summary="Record a custody decision")
+def custody(a_number: str, body: CustodyIn, session: SessionDep,
+            principal: Custodian) -> dict[str, Any]:
+    try:
+        return decide_custody(session, a_number, decision=body.decision,
+                              rationale=body.rationale, bond_amount=body.bond_amount,
+                              actor=principal.actor).to_json()
+    except CustodyError as exc:
+        raise bad_request(exc) from None

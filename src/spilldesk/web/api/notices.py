@@ -1,0 +1,55 @@
+"""Notices and deliveries: an incident's notice figures, recording a delivery attempt."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from spilldesk.domain.anumber import InvalidANumber
+from spilldesk.response.notices import Delivery, NoticeError, notice_status, record_delivery
+from spilldesk.web.api.errors import bad_request, not_found
+from spilldesk.web.auth import Principal
+from spilldesk.web.deps import DeskDep, SessionDep, require
+from spilldesk.web.permissions import Permission
+
+router = APIRouter(prefix="/api/incidents/{incident_id}/notices", tags=["notices"])
+Viewer = Annotated[Principal, Depends(require(Permission.VIEW_NOTICES))]
+Recorder = Annotated[Principal, Depends(require(Permission.RECORD_DELIVERY))]
+
+
+class DeliveryIn(BaseModel):
+    a_number: str
+    recipient: Literal["noncitizen", "representative"] = "noncitizen"
+    status: Literal["attempted", "delivered", "refused", "mailed", "returned"]
+    at: datetime | None = Field(None, description="default now; no offset = agency time zone")
+    method: Literal["hand", "usps", "email"] | None = None
+    served_by: str | None = Field(None, max_length=100)
+    location: str | None = Field(None, max_length=200)
+    note: str | None = Field(None, max_length=2000)
+
+
+@router.get("", summary="Notices of the incident by language, channel, status; % provided")
+def status_of(incident_id: str, session: SessionDep, principal: Viewer) -> dict[str, Any]:
+    try:
+        return notice_status(session, incident_id)
+    except NoticeError as exc:
+        raise not_found(str(exc)) from None
+
+
+@router.post("/deliveries", status_code=201, summary="Record a delivery attempt")
+def deliver(incident_id: str, body: DeliveryIn, desk: DeskDep, session: SessionDep,
+            principal: Recorder) -> dict[str, Any]:
+    tz = desk.settings.timezone
+    at = body.at or datetime.now(tz)
+    at = at if at.tzinfo else at.replace(tzinfo=tz)
+    try:
+        attempt = record_delivery(session, incident_id, body.a_number, body.recipient,
+                                  Delivery(body.status, at, body.method, body.served_by,
+                                           body.location, body.note), actor=principal.actor)
+    except (NoticeError, InvalidANumber) as exc:
+        raise bad_request(exc) from None
+    return {"incident": incident_id, "recipient": body.recipient, "status": attempt.status,
+            "method": attempt.method, "at": attempt.at.isoformat()}

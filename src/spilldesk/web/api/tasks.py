@@ -1,0 +1,58 @@
+"""Task queues: `GET /api/tasks` (scoped to the role's components), finishing a task."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+from pydantic import BaseModel, Field
+
+from spilldesk.response.tasks import TaskError, finish_task, get_task, list_tasks
+from spilldesk.web.api.errors import bad_request, not_found
+from spilldesk.web.auth import Principal
+from spilldesk.web.deps import SessionDep, require
+from spilldesk.web.permissions import Permission, task_components
+
+router = APIRouter(prefix="/api/tasks", tags=["tasks"])
+Viewer = Annotated[Principal, Depends(require(Permission.VIEW_TASKS))]
+Worker = Annotated[Principal, Depends(require(Permission.WORK_TASKS))]
+
+
+class FinishIn(BaseModel):
+    status: Literal["done", "waived"]
+    outcome: str = Field(min_length=1, max_length=4000)
+
+
+@router.get("", summary="Tasks (each: a_number, incident, action, component, status, due)")
+def tasks(session: SessionDep, principal: Viewer, incident: str | None = None,
+          a_number: str | None = None, component: str | None = None,
+          status_: Annotated[str | None, Query(alias="status")] = None,
+          overdue_on: date | None = None) -> dict[str, Any]:
+    mine = task_components(principal.role)
+    if component and component.upper() not in mine:
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            f"the {principal.role} role does not see {component} tasks")
+    try:
+        found = list_tasks(session, actor=principal.actor, incident=incident, a_number=a_number,
+                           component=component, status=status_, overdue_on=overdue_on)
+    except TaskError as exc:
+        raise bad_request(exc) from None
+    return {"tasks": [t.to_json() for t in found if t.component in mine]}
+
+
+@router.post("/{task_id}/finish", summary="Finish an open task as done or waived")
+def finish(task_id: int, body: FinishIn, session: SessionDep,
+           principal: Worker) -> dict[str, Any]:
+    try:
+        task = get_task(session, task_id)
+    except TaskError as exc:
+        raise not_found(str(exc)) from None
+    if task.component not in task_components(principal.role):
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            f"{task.component} tasks are not the {principal.role}'s to finish")
+    try:
+        return finish_task(session, task_id, status=body.status, outcome=body.outcome,
+                           actor=principal.actor).to_json()
+    except TaskError as exc:
+        raise bad_request(exc) from None

@@ -1,0 +1,97 @@
+"""Users and API tokens, for the admin."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from spilldesk.response.users import (
+    Role,
+    UserError,
+    add_user,
+    generate_password,
+    issue_token,
+    list_tokens,
+    list_users,
+    revoke_token,
+    set_active,
+)
+from spilldesk.web.api.errors import bad_request
+from spilldesk.web.auth import Principal
+from spilldesk.web.deps import SessionDep, require
+from spilldesk.web.permissions import Permission
+
+router = APIRouter(prefix="/api/users", tags=["users"])
+Admin = Annotated[Principal, Depends(require(Permission.MANAGE_USERS))]
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=1, max_length=100, pattern=r"^\S+$")
+    role: Role
+    password: str | None = Field(None, description="omit to generate one (returned once)")
+
+
+class TokenIn(BaseModel):
+    label: str = Field(min_length=1, max_length=100)
+
+
+def _token_json(token: Any, user: Any) -> dict[str, Any]:
+    return {"id": token.id, "username": user.username, "label": token.name,
+            "created_at": token.created_at.isoformat(),
+            "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+            "revoked": token.revoked_at is not None}
+
+
+@router.get("", summary="Users and their roles")
+def users(session: SessionDep, principal: Admin) -> dict[str, Any]:
+    return {"users": [{"username": u.username, "role": u.role, "active": u.active}
+                      for u in list_users(session)]}
+
+
+@router.post("", status_code=201, summary="Add a user (a generated password is shown once)")
+def add(body: UserIn, session: SessionDep, principal: Admin) -> dict[str, Any]:
+    generated = None
+    password = body.password
+    if body.role is not Role.MACHINE and not password:
+        password = generated = generate_password()
+    try:
+        user = add_user(session, body.username, body.role, password, actor=principal.actor)
+    except UserError as exc:
+        raise bad_request(exc) from None
+    return {"username": user.username, "role": user.role, "password": generated}
+
+
+@router.post("/{username}/active", summary="Activate or deactivate a user")
+def activate(username: str, active: bool, session: SessionDep,
+             principal: Admin) -> dict[str, Any]:
+    try:
+        user = set_active(session, username, active, actor=principal.actor)
+    except UserError as exc:
+        raise bad_request(exc) from None
+    return {"username": user.username, "active": user.active}
+
+
+@router.get("/tokens", summary="API tokens (never their secrets)")
+def tokens(session: SessionDep, principal: Admin) -> dict[str, Any]:
+    return {"tokens": [_token_json(t, u) for t, u in list_tokens(session)]}
+
+
+@router.post("/{username}/tokens", status_code=201,
+             summary="Issue an API token (the secret is shown once)")
+def issue(username: str, body: TokenIn, session: SessionDep, principal: Admin) -> dict[str, Any]:
+    try:
+        token, secret = issue_token(session, username, body.label, actor=principal.actor)
+    except UserError as exc:
+        raise bad_request(exc) from None
+    return {"id": token.id, "username": username, "label": token.name, "token": secret}
+
+
+@router.post("/tokens/{token_id}/revoke", summary="Revoke an API token")
+def revoke(token_id: int, session: SessionDep, principal: Admin) -> dict[str, Any]:
+    try:
+        token = revoke_token(session, token_id, actor=principal.actor)
+    except UserError as exc:
+        raise bad_request(exc) from None
+    return {"id": token.id, "revoked": token.revoked_at is not None}

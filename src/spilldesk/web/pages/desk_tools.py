@@ -1,0 +1,161 @@
+"""Notices and deliveries, clearance checks, the gate and the egress check, the audit log."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from spilldesk.domain.anumber import InvalidANumber
+from spilldesk.notify.generate import generate_packets
+from spilldesk.response.clearance import ManifestError, clearance, clearance_manifest, read_manifest
+from spilldesk.response.incidents import list_incidents
+from spilldesk.response.notices import Delivery, NoticeError, notice_status, record_delivery
+from spilldesk.web.api.audit import audit_events
+from spilldesk.web.api.gate import check_communication, read_upload, safe_name, scan_uploads
+from spilldesk.web.auth import Principal, csrf_matches
+from spilldesk.web.deps import DeskDep, FormDep, PageForbidden, SessionDep, require_page
+from spilldesk.web.pages.actions import FormProblem, back_to
+from spilldesk.web.permissions import Permission
+from spilldesk.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+NoticeViewer = Annotated[Principal, Depends(require_page(Permission.VIEW_NOTICES))]
+Deliverer = Annotated[Principal, Depends(require_page(Permission.RECORD_DELIVERY))]
+Generator = Annotated[Principal, Depends(require_page(Permission.GENERATE_NOTICES))]
+Checker = Annotated[Principal, Depends(require_page(Permission.CHECK_CLEARANCE))]
+Gatekeeper = Annotated[Principal, Depends(require_page(Permission.RUN_GATE))]
+Screener = Annotated[Principal, Depends(require_page(Permission.EGRESS_CHECK))]
+Auditor = Annotated[Principal, Depends(require_page(Permission.VIEW_AUDIT))]
+
+
+@router.get("/notices")
+def notices(request: Request, session: SessionDep, principal: NoticeViewer,
+            incident: str = "") -> Response:
+    incidents = [i.id for i in list_incidents(session)]
+    chosen = incident if incident in incidents else (incidents[0] if incidents else "")
+    figures = notice_status(session, chosen) if chosen else None
+    return render(request, "notices.html", {"title": "Notices", "incidents": incidents,
+                                            "chosen": chosen, "s": figures})
+
+
+@router.post("/notices/deliveries")
+def deliver(request: Request, form: FormDep, desk: DeskDep, session: SessionDep,
+            principal: Deliverer) -> Response:
+    incident = str(form.get("incident") or "")
+    back = f"/notices?incident={incident}"
+    text = str(form.get("at") or "").strip()
+    tz = desk.settings.timezone
+    try:
+        at = datetime.fromisoformat(text) if text else datetime.now(tz)
+        at = at if at.tzinfo else at.replace(tzinfo=tz)
+        record_delivery(session, incident, str(form.get("a_number") or ""),
+                        str(form.get("recipient") or "noncitizen"),
+                        Delivery(str(form.get("status") or ""), at,
+                                 str(form.get("method") or "") or None,
+                                 str(form.get("served_by") or "").strip() or None,
+                                 str(form.get("location") or "").strip() or None),
+                        actor=principal.actor)
+    except (NoticeError, InvalidANumber, ValueError) as exc:
+        raise FormProblem(back, str(exc)) from None
+    return back_to(request, back, "Delivery recorded.")
+
+
+@router.post("/notices/generate")
+def generate(request: Request, form: FormDep, desk: DeskDep, session: SessionDep,
+             principal: Generator) -> Response:
+    incident = str(form.get("incident") or "")
+    back = f"/notices?incident={incident}"
+    out_dir = desk.settings.output_dir("packets") / incident
+    try:
+        report = generate_packets(session, incident, out_dir, actor=principal.actor,
+                                  tz=desk.settings.timezone, progress=False)
+    except (NoticeError, ValueError) as exc:
+        raise FormProblem(back, str(exc)) from None
+    return back_to(request, back, f"{report.packets} packet(s) rendered in {out_dir} "
+                                  f"({report.seconds:.1f} s).")
+
+
+@router.get("/clearance")
+def clearance_page(request: Request, desk: DeskDep, session: SessionDep,
+                   principal: Checker, a_number: str = "", on: date | None = None) -> Response:
+    tz = desk.settings.timezone
+    day = on or datetime.now(tz).date()
+    answer = None
+    error = None
+    if a_number.strip():
+        try:
+            answer = clearance(session, a_number, day, actor=principal.actor, tz=tz).to_json()
+        except InvalidANumber as exc:
+            error = str(exc)
+    return render(request, "clearance.html", {"title": "Clearance", "answer": answer,
+                                              "a_number": a_number, "on": day.isoformat(),
+                                              "error": error})
+
+
+@router.post("/clearance/manifest")
+def manifest_page(request: Request, desk: DeskDep, session: SessionDep, principal: Checker,
+                  manifest: Annotated[UploadFile, File()], csrf_token: Annotated[str, Form()],
+                  on: Annotated[str, Form()] = "") -> Response:
+    _check_csrf(request, csrf_token)
+    tz = desk.settings.timezone
+    day = date.fromisoformat(on) if on else datetime.now(tz).date()
+    data = read_upload(manifest)
+    with tempfile.TemporaryDirectory(prefix="spilldesk-manifest-") as folder:
+        path = Path(folder) / safe_name(manifest.filename)
+        path.write_bytes(data)
+        try:
+            lines = read_manifest(path)
+        except ManifestError as exc:
+            raise FormProblem("/clearance", str(exc).replace(str(folder) + "/", "")) from None
+    answer = clearance_manifest(session, [a for _, a in lines], day, actor=principal.actor,
+                                tz=tz).to_json([n for n, _ in lines])
+    return render(request, "clearance.html", {"title": "Clearance", "manifest": answer,
+                                              "on": day.isoformat(), "a_number": ""})
+
+
+def _uploads(files: list[UploadFile]) -> list[tuple[str, bytes]]:
+    return [(safe_name(f.filename), read_upload(f)) for f in files if f.filename]
+
+
+def _check_csrf(request: Request, token: str) -> None:
+    if not csrf_matches(request.session.get("csrf"), token):
+        raise PageForbidden("This form has expired; reload the page and try again.")
+
+
+@router.get("/gate")
+def gate_page(request: Request, principal: Annotated[Principal, Depends(
+        require_page())]) -> Response:
+    return render(request, "gate.html", {"title": "Gate and egress check"})
+
+
+@router.post("/gate/scan")
+def gate_scan(request: Request, principal: Gatekeeper,
+              files: Annotated[list[UploadFile], File()],
+              csrf_token: Annotated[str, Form()]) -> Response:
+    _check_csrf(request, csrf_token)
+    report = scan_uploads(_uploads(files))
+    return render(request, "gate.html", {"title": "Gate and egress check", "scan": report})
+
+
+@router.post("/gate/egress")
+def gate_egress(request: Request, desk: DeskDep, session: SessionDep, principal: Screener,
+                files: Annotated[list[UploadFile], File()], csrf_token: Annotated[str, Form()],
+                recipient: Annotated[str, Form()] = "") -> Response:
+    _check_csrf(request, csrf_token)
+    tz = desk.settings.timezone
+    result = check_communication(session, _uploads(files), datetime.now(tz).date(),
+                                 actor=principal.actor, recipient=recipient or None, tz=tz)
+    return render(request, "gate.html", {"title": "Gate and egress check", "egress": result})
+
+
+@router.get("/audit")
+def audit_page(request: Request, session: SessionDep, principal: Auditor, actor: str = "",
+               action: str = "", before: int | None = None) -> Response:
+    events = audit_events(session, actor=actor or None, action=action or None, before=before)
+    return render(request, "audit.html", {"title": "Audit log", "events": events,
+                                          "actor": actor, "action": action})

@@ -1,0 +1,109 @@
+"""Work queues: tasks per component, the linkage review queue, alerts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from spilldesk.response.alerts import AlertError, acknowledge_alert, list_alerts
+from spilldesk.response.incidents import list_incidents
+from spilldesk.response.review import (
+    ReviewError,
+    accept_review_item,
+    list_review_items,
+    reject_review_item,
+    show_review_item,
+)
+from spilldesk.response.tasks import TaskError, list_tasks
+from spilldesk.store.models import Alert
+from spilldesk.web.auth import Principal
+from spilldesk.web.deps import DeskDep, FormDep, PageForbidden, SessionDep, require_page
+from spilldesk.web.pages.actions import FormProblem, back_to
+from spilldesk.web.permissions import Permission, alert_systems, task_components
+from spilldesk.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+TaskViewer = Annotated[Principal, Depends(require_page(Permission.VIEW_TASKS))]
+ReviewViewer = Annotated[Principal, Depends(require_page(Permission.VIEW_REVIEW))]
+Decider = Annotated[Principal, Depends(require_page(Permission.DECIDE_REVIEW))]
+AlertViewer = Annotated[Principal, Depends(require_page(Permission.VIEW_ALERTS))]
+Acknowledger = Annotated[Principal, Depends(require_page(Permission.ACKNOWLEDGE_ALERTS))]
+
+
+@router.get("/tasks")
+def tasks(request: Request, desk: DeskDep, session: SessionDep, principal: TaskViewer,
+          component: str = "", incident: str = "", status: str = "open",
+          overdue: str = "") -> Response:
+    mine = sorted(task_components(principal.role))
+    chosen = component.upper() if component.upper() in mine else (mine[0] if mine else "")
+    today = datetime.now(desk.settings.timezone).date()
+    try:
+        found = list_tasks(session, actor=principal.actor, component=chosen or None,
+                           incident=incident or None, status=status or None,
+                           overdue_on=today if overdue == "yes" else None)
+    except TaskError as exc:
+        raise PageForbidden(str(exc)) from None
+    rows = [{**t.to_json(), "a_number_link": t.a_number} for t in found]
+    return render(request, "tasks.html", {
+        "title": f"{chosen} tasks", "tasks": rows, "components": mine, "chosen": chosen,
+        "incident": incident, "status": status, "overdue": overdue,
+        "incidents": [i.id for i in list_incidents(session)], "show_person": True,
+    })
+
+
+@router.get("/review")
+def review(request: Request, session: SessionDep, principal: ReviewViewer,
+           incident: str = "", item: int | None = None) -> Response:
+    items = list_review_items(session, incident_id=incident or None)
+    chosen = item or (items[0].id if items else None)
+    detail: dict[str, Any] | None = None
+    if chosen is not None:
+        try:
+            detail = show_review_item(session, chosen, actor=principal.actor)
+        except ReviewError:
+            detail = None
+    fields = sorted(set((detail or {}).get("record", {})) | set((detail or {}).get("person", {})))
+    return render(request, "review.html", {
+        "title": "Review queue", "items": [asdict(i) for i in items], "detail": detail,
+        "fields": fields, "incident": incident,
+    })
+
+
+@router.post("/review/{item_id}/{decision}")
+def decide(request: Request, item_id: int, decision: str, form: FormDep, session: SessionDep,
+           principal: Decider) -> Response:
+    note = str(form.get("note") or "").strip() or None
+    decide_with = {"accept": accept_review_item, "reject": reject_review_item}.get(decision)
+    if decide_with is None:
+        raise PageForbidden("A review item is accepted or rejected.")
+    try:
+        result = decide_with(session, item_id, actor=principal.actor, note=note)
+    except ReviewError as exc:
+        raise FormProblem("/review", str(exc)) from None
+    return back_to(request, "/review", f"Review item {item_id} {result.status}; record is now "
+                                       f"{result.record_status}.")
+
+
+@router.get("/alerts")
+def alerts(request: Request, session: SessionDep, principal: AlertViewer) -> Response:
+    systems = alert_systems(principal.role)
+    found = [a for a in list_alerts(session) if a["system"] in systems]
+    return render(request, "alerts.html", {"title": "Alerts", "alerts": found,
+                                           "systems": sorted(systems)})
+
+
+@router.post("/alerts/{alert_id}/acknowledge")
+def acknowledge(request: Request, alert_id: int, form: FormDep, session: SessionDep,
+                principal: Acknowledger) -> Response:
+    alert = session.get(Alert, alert_id)
+    if alert is None or alert.system not in alert_systems(principal.role):
+        raise FormProblem("/alerts", f"No alert {alert_id} for your role.")
+    try:
+        acknowledge_alert(session, alert_id, actor=principal.actor)
+    except AlertError as exc:
+        raise FormProblem("/alerts", str(exc)) from None
+    return back_to(request, "/alerts", f"Alert {alert_id} acknowledged.")
