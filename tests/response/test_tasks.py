@@ -55,6 +55,8 @@ def test_bad_filters_are_one_line_errors(planned: Store) -> None:
     with planned.session() as session:
         with pytest.raises(TaskError, match="unknown component 'USCIS'"):
             list_tasks(session, actor="t", component="USCIS")
+        with pytest.raises(TaskError, match="--incident: no incident 'NOPE'"):
+            list_tasks(session, actor="t", incident="NOPE")
         with pytest.raises(TaskError, match=r"no person A\*\*\*\*\*9999 in the registry"):
             list_tasks(session, actor="t", a_number="A123459999")
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from spilldesk.domain.anumber import InvalidANumber, mask_a_number
 from spilldesk.domain.posture import TaskStatus, UnknownCode, parse_component, parse_task_status
 from spilldesk.store.audit import record_event
-from spilldesk.store.models import Person, Task, TaskIncident
+from spilldesk.store.models import Incident, Person, Task, TaskIncident
 from spilldesk.store.people import find_person
 from spilldesk.store.types import utcnow
 
@@ -92,6 +92,8 @@ def list_tasks(
     if action:
         query = query.where(Task.action == action)
     if incident:
+        if session.get(Incident, incident) is None:
+            raise TaskError(f"--incident: no incident {incident!r}")
         query = query.where(Task.id.in_(
             select(TaskIncident.task_id).where(TaskIncident.incident_id == incident)))
     if a_number:
