@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from spilldesk.playbook import load_playbook, parse_playbook
 from spilldesk.response.incidents import IncidentSpec, open_incident
-from spilldesk.response.planning import plan_incident
+from spilldesk.response.planning import PlanningError, plan_incident
 from spilldesk.response.registry import import_file
 from spilldesk.store.db import Store
 from spilldesk.store.models import (
@@ -222,3 +222,28 @@ def test_plan_is_audited_once_without_person_data(store: Store, tmp_path: Path) 
     assert event.object_id == NOV28 and event.actor == "tester"
     assert event.detail is not None and event.detail["playbook"] == "ice-2022"
     assert "A2000" not in str(event.detail)
+
+
+def test_a_person_linked_later_is_added_by_the_next_plan(store: Store, tmp_path: Path) -> None:
+    with store.session() as session:
+        build_desk(session, tmp_path, exposed={NOV28: ["A200000001"], DEC7: []})
+        plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test")
+        late = find_person(session, "A200000003")
+        assert late is not None
+        session.add(Exposure(incident_id=NOV28, person_id=late.id, source="review",
+                             created_by="reviewer"))
+        session.flush()
+        result = plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test")
+    added = {item["a_number"] for item in result.changes["items"]["added"]}
+    assert added == {"A*****0003"} and result.changes["withdrawn"] == 0
+
+
+def test_bad_registry_facts_name_the_field_not_the_person(store: Store, tmp_path: Path) -> None:
+    with store.session() as session:
+        build_desk(session, tmp_path)
+        person = find_person(session, "A200000002")
+        assert person is not None
+        person.posture = "asylum_pending"
+        with pytest.raises(PlanningError) as err:
+            plan_incident(session, NOV28, playbook=ICE, dry_run=True, actor="test")
+    assert str(err.value).startswith("person A*****0002: unknown posture 'asylum_pending'")
