@@ -1,0 +1,112 @@
+"""A real `spilldesk serve` on 127.0.0.1 over a small desk the tests build, and Chromium.
+
+Debian's Chromium (`apt-get install chromium`), driven by Playwright; never a downloaded
+browser. Screenshots of every page land in test-artifacts/screenshots/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from spilldesk.config import Settings
+from spilldesk.response.users import Role, add_user
+from spilldesk.store.db import initialise
+from tests.web.desk_seed import PASSWORD, Seeded, seed_desk
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+REPO = Path(__file__).resolve().parents[2]
+SHOTS = REPO / "test-artifacts" / "screenshots"
+
+
+@dataclass
+class LiveDesk:
+    url: str
+    seeded: Seeded
+    password: str = PASSWORD
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_up(url: str, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"spilldesk serve exited with {server.returncode}")
+        try:
+            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("spilldesk serve did not answer /api/health in time")
+
+
+@pytest.fixture(scope="module")
+def live_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDesk]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    root = tmp_path_factory.mktemp("e2e")
+    workdir = root / "desk"
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("SPILLDESK_DATABASE_URL", "SPILLDESK_KEY_FILE")}
+    env["SPILLDESK_HOME"] = str(workdir)
+    saved = {k: os.environ.pop(k, None) for k in ("SPILLDESK_DATABASE_URL",
+                                                  "SPILLDESK_KEY_FILE")}
+    try:
+        store = initialise(Settings.load(workdir))
+        seeded = seed_desk(store, root)
+        with store.session() as session:
+            for role in (Role.ERO_OFFICER, Role.AUDITOR, Role.PRIVACY_OFFICER):
+                add_user(session, role.value, role, PASSWORD, actor="test:e2e")
+        store.close()
+    finally:
+        for key, value in saved.items():
+            if value is not None:
+                os.environ[key] = value
+    port = _free_port()
+    spilldesk = shutil.which("spilldesk", path=str(Path(sys.executable).parent)) or "spilldesk"
+    server = subprocess.Popen([spilldesk, "serve", "--workdir", str(workdir), "--host",
+                               "127.0.0.1", "--port", str(port)], env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, server)
+        yield LiveDesk(url, seeded)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def shot(page: object, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
