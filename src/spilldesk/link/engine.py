@@ -87,7 +87,9 @@ def _linker(
     return Linker([left, right], creator, log_level=None), [left, right]
 
 
-def _train(linker: Linker, inputs: list[SplinkDataFrame], settings: LinkSettings) -> Linker:
+def _train(
+    linker: Linker, inputs: list[SplinkDataFrame], settings: LinkSettings, registry_size: int
+) -> Linker:
     # One pass over the sampled pairs: splink's default keeps resampling until every level
     # has 100 non-matching pairs, which rare levels (surnames swapped) never reach.
     linker.training.estimate_u_using_random_sampling(
@@ -100,7 +102,8 @@ def _train(linker: Linker, inputs: list[SplinkDataFrame], settings: LinkSettings
                 rule,
                 fix_probability_two_random_records_match=True,
                 max_pairs=settings.em_max_pairs,
-                record_sample_proportion=1.0,
+                # Only to estimate how many pairs the rule makes, before sampling them.
+                record_sample_proportion=0.1 if registry_size > 100_000 else 1.0,
             )
         except ValueError:
             # splink refuses an m that underflows to 0 (a level no match reaches, common in
@@ -119,7 +122,7 @@ def score(
 ) -> ScoredPairs:
     """Score every blocked (record, registry person) pair above a small floor."""
     linker, inputs = _linker(records, registry, backend, settings)
-    linker = _train(linker, inputs, settings)
+    linker = _train(linker, inputs, settings, len(registry))
     predictions = linker.inference.predict(
         threshold_match_probability=CANDIDATE_FLOOR, warning_mode="never"
     )

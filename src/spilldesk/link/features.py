@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import jellyfish
+import numpy as np
 import pandas as pd
 
 from spilldesk.domain.names import name_tokens, normalize_name, surnames
@@ -21,9 +22,10 @@ PERSON_COLUMNS = ("a_number", "family_name", "given_name", "date_of_birth", "sex
 
 
 def _per_distinct(series: pd.Series, func: Callable[[str], str | None]) -> pd.Series:
-    values = series.dropna().unique()
-    mapping = {value: func(str(value)) for value in values}
-    return series.map(mapping).astype("object").where(series.notna(), None)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = np.array([func(str(value)) for value in uniques] + [None], dtype=object)
+    # Code -1 (missing) picks the trailing None.
+    return pd.Series(mapped[codes], index=series.index, dtype="object")
 
 
 def _blank_to_none(text: str | None) -> str | None:

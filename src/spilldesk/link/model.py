@@ -64,7 +64,7 @@ class LinkSettings:
     max_candidates: int = 5
     # Training: pairs sampled for u, and the share of records sampled for EM at scale.
     u_max_pairs: float = 3e5
-    em_max_pairs: float = 2e5
+    em_max_pairs: float = 1e5
     em_min_pairs: int = 200
     seed: int = 42
     # Extra string columns compared exactly / fuzzily (benchmarks: addresses).
