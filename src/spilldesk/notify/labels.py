@@ -79,7 +79,8 @@ _LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-# Court filings speak of "the respondent", not "you".
+# Court filings and letters to representatives speak of the person, not to them
+# ("the information disclosed about the respondent was: name; A-number; ...").
 _THIRD_PERSON: dict[str, str] = {
     "name": "name",
     "a_number": "A-number",
@@ -91,15 +92,15 @@ _THIRD_PERSON: dict[str, str] = {
     "custody_status": "custody status",
     "case_status": "immigration case status",
     "fear_screening": "credible fear or reasonable fear screening result",
-    "disclosure_status": "whether the respondent's information was part of an earlier disclosure",
+    "disclosure_status": "status as part (or not) of an earlier disclosure",
     "aor": "ICE area of responsibility",
     "address": "address",
     "ssn": "Social Security number",
     "passport": "passport number",
     "phone": "telephone number",
     "email": "email address",
-    "final_order": "whether the respondent has a final order of removal",
-    OTHER: "other information from the respondent's immigration record",
+    "final_order": "final order of removal status",
+    OTHER: "other information from the immigration record",
 }
 
 DATA_ELEMENTS = tuple(code for code in _LABELS["en"] if code != OTHER)

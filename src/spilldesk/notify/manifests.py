@@ -49,9 +49,9 @@ def _entry(canvas: Canvas, y: float, index: int, notice: NoticeFacts) -> None:
     canvas.drawString(MARGIN, y, f"{index}. {notice.family_name.upper()}, {notice.given_name}")
     canvas.setFont(REGULAR, 9)
     language = notice.language + (" + translation service" if notice.needs_translation else "")
-    details = f"{notice.a_number}   Notice {notice.notice_number}   Language: {language}"
-    canvas.drawString(MARGIN + 230, y, details)
-    canvas.drawString(MARGIN + 14, y - 13, f"Housing: {notice.housing or 'not recorded'}")
+    canvas.drawString(MARGIN + 14, y - 13,
+                      f"{notice.a_number}   Notice {notice.notice_number}   "
+                      f"Housing: {notice.housing or 'not recorded'}   Language: {language}")
     canvas.drawString(MARGIN + 14, y - 30,
                       "Signature ______________________   Date/time ______________   "
                       "[  ] Refused   Served by ______________")
