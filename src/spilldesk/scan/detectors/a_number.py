@@ -33,12 +33,8 @@ DETECTOR = PatternDetector(
             0.75,
         ),
         Pattern("grouped", re.compile(r"-(?<=\d-)\d{3}-\d{3}(?![\w-])"), 0.45, back=_THREE),
-        Pattern(
-            "bare",
-            re.compile(r"(?<![\w.,-])\d{8,9}(?![\w-]|[.,]\d)"),
-            0.15,
-            context_only=True,
-        ),
+        # Scores below REPORTABLE unless a context word precedes it.
+        Pattern("bare", re.compile(r"\d(?<![\w.,-]\d)\d{7,8}(?![\w-]|[.,]\d)"), 0.15),
     ],
     context=CONTEXT,
     validate=is_a_number,

@@ -21,7 +21,6 @@ CONTEXT = (
     "fecha de nac",
     "nascimento",
     "naissance",
-    "age ",
 )
 _MONTH_STEMS = [
     *("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),

@@ -107,7 +107,7 @@ INSTITUTIONAL = frozenset(
 _RUN = re.compile(
     r"[A-ZÀ-Ý](?<![\w'-][A-ZÀ-Ý])[A-Za-zÀ-ÿ'-]+(?:,?\s[A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+){1,3}(?![\w'-])"
 )
-_TITLE = re.compile(r"(?i)\b(?:mr|mrs|ms|sr|sra|srta|señor|señora|dr)\.?\s*$")
+_TITLES = frozenset({"mr", "mrs", "ms", "sr", "sra", "srta", "señor", "señora", "dr"})
 
 
 @cache
@@ -137,38 +137,37 @@ def looks_like_person_name(text: str) -> bool:
 def name_likelihood(text: str) -> float:
     """0–1: how much a capitalised run reads as a person (known given name and surname)."""
     plain = text.isascii()
-    tokens = text.upper().replace(",", " ").split() if plain else normalize_name(text).split()
-    if len(tokens) < 2 or any(t in INSTITUTIONAL for t in tokens):
+    tokens = set(text.upper().replace(",", " ").split() if plain else normalize_name(text).split())
+    if len(tokens) < 2 or not INSTITUTIONAL.isdisjoint(tokens):
         return 0.0
-    given = sum(t in given_names() for t in tokens)
-    family = sum(t in family_names() for t in tokens)
+    given = not given_names().isdisjoint(tokens)
+    family = not family_names().isdisjoint(tokens)
     if given and family:
         return 0.55
     return 0.15 if given or family else 0.0
+
+
+def _titled(text: str, start: int) -> bool:
+    """Is the run introduced by a title (`Mr.`, `Sra.`...)? Checked without a regex pass."""
+    words = text[max(0, start - 8) : start].replace(".", " ").split()
+    return bool(words) and words[-1].lower() in _TITLES
 
 
 class PersonNameDetector:
     entity = "PERSON_NAME"
 
     def find(self, text: str, lowered: str | None = None) -> Iterator[Hit]:
+        lowered = lowered if lowered is not None else text.lower()
         for match in _RUN.finditer(text):
             value = match.group(0)
+            start = match.start()
             score = name_likelihood(value)
-            if _TITLE.search(text[max(0, match.start() - 8) : match.start()]):
+            if _titled(text, start):
                 score = max(score, 0.2) + CONTEXT_BOOST
-            else:
-                lowered = lowered if lowered is not None else text.lower()
-                if score and has_context(lowered, match.start(), CONTEXT):
-                    score += CONTEXT_BOOST
+            elif score and has_context(lowered, start, CONTEXT):
+                score += CONTEXT_BOOST
             if score >= 0.15:
-                yield Hit(
-                    self.entity,
-                    match.start(),
-                    match.end(),
-                    min(score, 1.0),
-                    value,
-                    _initials(value),
-                )
+                yield Hit(self.entity, start, match.end(), min(score, 1.0), value, _initials(value))
 
 
 def _initials(value: str) -> str:

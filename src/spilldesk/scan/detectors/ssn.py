@@ -31,18 +31,9 @@ DETECTOR = PatternDetector(
             0.5,
             back=re.compile(r"(?<![\w-])\d{3}$"),
         ),
-        Pattern(
-            "spaced",
-            re.compile(r"(?<![\w-])\d{3} \d{2} \d{4}(?![\w-])"),
-            0.3,
-            context_only=True,
-        ),
-        Pattern(
-            "bare",
-            re.compile(r"(?<![\w.,-])\d{9}(?![\w-]|[.,]\d)"),
-            0.05,
-            context_only=True,
-        ),
+        # These two score below REPORTABLE unless a context word precedes them.
+        Pattern("spaced", re.compile(r"\d(?<![\w-]\d)\d{2} \d{2} \d{4}(?![\w-])"), 0.3),
+        Pattern("bare", re.compile(r"\d(?<![\w.,-]\d)\d{8}(?![\w-]|[.,]\d)"), 0.1),
     ],
     context=CONTEXT,
     validate=valid_ssn,
