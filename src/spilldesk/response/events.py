@@ -17,7 +17,6 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from spilldesk.domain.posture import EventKind, UnknownCode, parse_event_kind
-from spilldesk.playbook import PlaybookError, load_playbook, shipped_playbooks
 from spilldesk.response.tasks import TaskError, TaskView, get_task, person_by_a_number
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import CaseEvent, Commitment, Task, TaskIncident
@@ -98,17 +97,5 @@ def _task_from(
 
 
 def _due_days(commitment: Commitment) -> int:
-    """The days the playbook that made the commitment gives its task."""
-    if commitment.playbook not in shipped_playbooks():
-        return DEFAULT_DUE_DAYS
-    try:
-        playbook = load_playbook(commitment.playbook)
-    except PlaybookError:
-        return DEFAULT_DUE_DAYS
-    for rule in playbook.rules:
-        for effect in rule.actions:
-            if (effect.action.value, effect.component.value) == (
-                commitment.action, commitment.component
-            ) and effect.trigger is not None and effect.trigger.value == commitment.trigger:
-                return effect.due_days
-    return DEFAULT_DUE_DAYS
+    """The days the playbook that made the commitment gives its task (recorded when planned)."""
+    return DEFAULT_DUE_DAYS if commitment.due_days is None else commitment.due_days

@@ -264,8 +264,8 @@ def write_plan(
     _insert_rows(session, Commitment, [
         {"key": d.identity, "person_id": d.person_id, "action": d.planned.action.value,
          "component": d.planned.component.value, "trigger": _trigger(d),
-         "incidents": list(d.planned.incidents), "status": "standing", "created_at": now,
-         **made_by}
+         "due_days": d.planned.due_days, "incidents": list(d.planned.incidents),
+         "status": "standing", "created_at": now, **made_by}
         for d in by_kind[ActionKind.COMMITMENT]
     ])
     _insert_rows(session, RemovalHold, [

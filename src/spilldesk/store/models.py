@@ -267,6 +267,7 @@ class Commitment(Base, Timestamped):
     action: Mapped[str] = mapped_column(String(64))
     component: Mapped[str] = mapped_column(String(16))
     trigger: Mapped[str] = mapped_column(String(64))
+    due_days: Mapped[int | None] = mapped_column(Integer)  # the task's due, from the trigger
     incidents: Mapped[list[str]] = mapped_column(JSONText(), default=list)
     status: Mapped[str] = mapped_column(String(16), default="standing")
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
