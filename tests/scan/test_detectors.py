@@ -1,0 +1,112 @@
+"""Detectors one by one: what they find, what they refuse, how they mask."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from spilldesk.domain.anumber import mask_a_number
+from spilldesk.scan.detectors import REPORTABLE, find_all
+from spilldesk.scan.detectors.columns import header_field, value_field
+from spilldesk.scan.detectors.ssn import valid_ssn
+
+
+def _reportable(text: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for hit in find_all(text):
+        if hit.score >= REPORTABLE:
+            found.setdefault(hit.entity, []).append(hit.value)
+    return found
+
+
+@given(st.integers(1_000_000, 999_999_999), st.sampled_from(["A{}", "A# {}", "A-{}", "A {}"]))
+def test_prefixed_a_numbers_are_found_and_masked(number: int, shape: str) -> None:
+    digits = f"{number:09d}"
+    text = f"The respondent, {shape.format(digits)}, was booked in."
+    hits = [h for h in find_all(text) if h.entity == "A_NUMBER"]
+    assert len(hits) == 1 and hits[0].score >= REPORTABLE
+    assert hits[0].masked == mask_a_number(digits) and digits not in hits[0].masked
+
+
+def test_bare_digits_need_context() -> None:
+    assert "A_NUMBER" not in _reportable("Population 123456789 in total")
+    assert "A_NUMBER" in _reportable("Alien registration number 123456789.")
+
+
+@pytest.mark.parametrize(
+    ("ssn", "valid"),
+    [
+        ("123-45-6780", True),
+        ("000-12-3456", False),
+        ("666-12-3456", False),
+        ("912-34-5678", False),
+        ("123-00-4567", False),
+        ("123-45-0000", False),
+        ("078-05-1120", False),
+    ],
+)
+def test_ssn_validity_rules(ssn: str, valid: bool) -> None:
+    assert valid_ssn(ssn) is valid
+    assert ("SSN" in _reportable(f"SSN {ssn}")) is valid
+
+
+def test_dates_are_birth_dates_only_in_context() -> None:
+    assert "DATE_OF_BIRTH" not in _reportable("Report as of 11/19/2022.")
+    for text in (
+        "DOB: 03/14/1988",
+        "born March 14, 1988",
+        "Fecha de nacimiento 14-mar-1988",
+        "date of birth 1988-03-14.",
+    ):
+        assert "DATE_OF_BIRTH" in _reportable(text), text
+    assert "DATE_OF_BIRTH" not in _reportable("DOB: 03/14/2190")
+
+
+def test_phones_emails_nationality() -> None:
+    found = _reportable(
+        "Call (212) 555-0188 or +41 44 668 18 00, write ana.p@example.org. "
+        "Nationality: Cuban. Card 4218196001337, on 2010-12-15 05:00."
+    )
+    assert len(found["PHONE"]) == 2
+    assert found["EMAIL"] == ["ana.p@example.org"]
+    assert found["NATIONALITY"] == ["Cuban"]
+
+
+def test_names_need_known_words_or_a_title() -> None:
+    assert "PERSON_NAME" in _reportable("Juan Garcia called")
+    assert "PERSON_NAME" in _reportable("Dear Mr. Zorblat Quintavex,")
+    assert "PERSON_NAME" not in _reportable("SOUTH TEXAS ICE PROCESSING CENTER")
+    assert "PERSON_NAME" not in _reportable("Quarterly Detention Statistics")
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Last Name", "family_name"),
+        ("APELLIDOS", "family_name"),
+        ("Nombre", "given_name"),
+        ("A#", "a_number"),
+        ("Número A", "a_number"),
+        ("D.O.B.", "date_of_birth"),
+        ("Fecha de Nacimiento", "date_of_birth"),
+        ("Nacionalidad", "country_of_citizenship"),
+        ("Nombre completo", "full_name"),
+        ("Facility Name", "facility"),
+        ("ADP", None),
+        ("FY23 ALOS", None),
+    ],
+)
+def test_headers_in_english_and_spanish(header: str, field: str | None) -> None:
+    assert header_field(header) == field
+
+
+def test_headerless_columns_by_their_values() -> None:
+    assert value_field(["A012345678", "A123456789", "A234567890"]) == "a_number"
+    assert value_field(["03/14/1988", "11/02/1975", "07/30/1990"]) == "date_of_birth"
+    assert value_field(["10/01/2022", "11/01/2022", "12/01/2022"]) is None
+    assert value_field(["PEREZ GARCIA, JUAN", "LOPEZ, ANA", "DIAZ RUIZ, LUIS"]) == "full_name"
+    assert (
+        value_field(["STEWART DETENTION CENTER", "WINN CORRECTIONAL CENTER", "X COUNTY JAIL"])
+        != "full_name"
+    )
