@@ -8,6 +8,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -221,3 +224,38 @@ def test_generate_packets_writes_everything_and_audits_one_bulk_read(desk, tmp_p
     letter = " ".join(PdfReader(next((out / "representatives").glob("*-return.pdf")))
                       .pages[0].extract_text().split())
     assert "INA § 240" in letter and "2 Court St" in letter and "facilitate" in letter
+
+
+@examples(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batches=st.lists(st.lists(st.integers(0, 4), max_size=5), min_size=1, max_size=4))
+def test_exactly_one_notice_per_incident_person_recipient(desk, batches):
+    """However the planner calls it (per exposure, in batches, repeatedly), never 0 or 2."""
+    for batch in batches:
+        with desk.session() as session:
+            exposures = list(session.execute(select(Exposure).order_by(Exposure.id)).scalars())
+            chosen = [exposures[i] for i in batch]
+            if len(chosen) == 1:
+                ensure_notices(session, chosen[0], actor=ACTOR)
+            else:
+                ensure_notices_for(session, chosen, actor=ACTOR)
+    with desk.session() as session:
+        _ensure_all(session)
+        keys = [(n.incident_id, n.person_id, n.recipient)
+                for n in session.execute(select(Notice)).scalars()]
+        numbers = set(session.execute(select(Notice.notice_number)).scalars())
+    assert len(keys) == len(set(keys)) == len(numbers) == 7
+
+
+def test_a_released_person_gets_mail_instead_of_hand_delivery(desk, tmp_path):
+    with desk.session() as session:
+        _ensure_all(session)
+        before = _notices(session)["A200000001", "noncitizen"].notice_number
+    released = PEOPLE[0].replace(",detained,KRO,,,,,,", ",released,,9 Elm St,Tampa,FL,33601,,")
+    (tmp_path / "p2.csv").write_text("\n".join([PERSON_COLUMNS, released]) + "\n",
+                                     encoding="utf-8")
+    with desk.session() as session:
+        import_file(session, tmp_path / "p2.csv", kind="persons", actor=ACTOR)
+        _ensure_all(session)
+        notice = _notices(session)["A200000001", "noncitizen"]
+        assert (notice.channel, notice.notice_number) == ("usps", before)
