@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from unidecode import unidecode
 
@@ -227,8 +227,8 @@ def value_field(values: Sequence[str]) -> str | None:
     if len(sample) < 3:
         return None
 
-    def share(test: object) -> float:
-        return sum(1 for v in sample if test(v)) / len(sample)  # type: ignore[operator]
+    def share(test: Callable[[str], object]) -> float:
+        return sum(1 for v in sample if test(v)) / len(sample)
 
     if share(_strong_a_number) >= 0.6:
         return "a_number"

@@ -70,7 +70,9 @@ def _inside_table(element: etree._Element) -> bool:
 
 
 def _paragraph(paragraph: etree._Element) -> tuple[str, str, str]:
-    visible, deleted, vanished = [], [], []
+    visible: list[str] = []
+    deleted: list[str] = []
+    vanished: list[str] = []
     for run in paragraph.iter(f"{{{W}}}r"):
         hidden = run.find(f"{{{W}}}rPr/{{{W}}}vanish") is not None
         for node in run:

@@ -58,7 +58,7 @@ def _page(page: object, number: int, path: str) -> Iterator[Piece]:
 
 def _metadata(reader: PdfReader, path: str) -> Iterator[Piece]:
     try:
-        info = reader.metadata or {}
+        info: dict[str, object] = dict(reader.metadata or {})
         lines = [f"{key.lstrip('/')}: {value}" for key, value in info.items() if value]
     except Exception:
         lines = []
