@@ -198,3 +198,17 @@ def test_statistics_text_passes(tmp_path: Path) -> None:
         "ATL,STEWART DETENTION CENTER,617,11/01/2022\n"
     )
     assert scan_path(path).verdict is Verdict.PASS
+
+
+def test_html_hidden_rows_are_hidden_records(tmp_path: Path) -> None:
+    rows = "".join(
+        f'<tr style="display:none"><td>{p.family}</td><td>{p.a_number}</td></tr>' for p in CROWD
+    )
+    path = tmp_path / "rows.html"
+    path.write_text(
+        f"<html><body><table><tr><th>Last Name</th><th>A#</th></tr>{rows}"
+        "<tr><td>Total</td><td>12</td></tr></table></body></html>"
+    )
+    report = scan_path(path)
+    records = [f for f in report.findings if f.entity == "PERSON_RECORDS"]
+    assert report.verdict is Verdict.BLOCK and records[0].location.hidden

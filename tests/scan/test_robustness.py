@@ -124,3 +124,14 @@ def test_damaged_workbooks_never_crash(cuts: list[tuple[int, int]], keep: int) -
             data[offset] = value
     report = scan_bytes(bytes(data), "damaged.xlsx")
     assert report.verdict in set(Verdict)
+
+
+def test_unreadable_member_of_an_archive_is_for_review_not_an_error() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("stats.txt", "Average daily population 31,000")
+        archive.writestr("tool.exe", bytes(range(256)) * 8)
+    report = scan_bytes(buffer.getvalue(), "bundle.zip")
+    assert report.verdict is Verdict.REVIEW
+    member = report.members[1]
+    assert member.path == "bundle.zip!/tool.exe" and member.findings[0].entity == "UNINSPECTABLE"

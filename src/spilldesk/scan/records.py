@@ -7,6 +7,7 @@ fields are canonical and normalised (see docs/gate.md, "Canonical fields").
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 from collections.abc import Callable, Iterator
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from spilldesk.scan.errors import ScanError
+from spilldesk.scan.errors import ScanError, UnsupportedFormat
 from spilldesk.scan.findings import text_tables
 from spilldesk.scan.normalise import block_fields, date_orders, record_fields
 from spilldesk.scan.pieces import Embedded, Table, TextPiece
@@ -72,35 +73,15 @@ def _blocks(opener: Callable[[], BinaryIO], name: str, depth: int) -> Iterator[R
             tables = [table for table, _ in text_tables(piece)]
         elif isinstance(piece, Embedded):
             member = f"{name}!/{piece.name}"
-            try:
+            # A picture or a binary object holds no table to extract.
+            with contextlib.suppress(UnsupportedFormat):
                 yield from _blocks(_opener(piece.data), member, depth + 1)
-            except ScanError:
-                if not _inert(piece.name):
-                    raise
         for table in tables:
             yield from (b for b in record_blocks(table, keep=True) if b.records)
 
 
 def _opener(data: bytes) -> Callable[[], BinaryIO]:
     return lambda: io.BytesIO(data)
-
-
-def _inert(name: str) -> bool:
-    return not name.lower().endswith(
-        (
-            ".xlsx",
-            ".xlsm",
-            ".docx",
-            ".csv",
-            ".tsv",
-            ".pdf",
-            ".zip",
-            ".html",
-            ".htm",
-            ".json",
-            ".txt",
-        )
-    )
 
 
 def _records(block: RecordBlock, columns: dict[int, str]) -> list[PersonRecord]:

@@ -9,14 +9,21 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from spilldesk.scan.errors import ScanError
+from spilldesk.scan.errors import ScanError, UnsupportedFormat
 from spilldesk.scan.findings import (
     hidden_finding,
     table_findings,
     text_findings,
     uninspectable_finding,
 )
-from spilldesk.scan.pieces import Embedded, HiddenContent, Table, TextPiece, Uninspectable
+from spilldesk.scan.pieces import (
+    Embedded,
+    HiddenContent,
+    Location,
+    Table,
+    TextPiece,
+    Uninspectable,
+)
 from spilldesk.scan.readers import DEFAULT_LIMITS, Limits, read_document
 from spilldesk.scan.report import FileReport, Finding, Verdict
 from spilldesk.scan.verdict import verdict_for, worst
@@ -92,6 +99,13 @@ def _scan(opener: Callable[[], BinaryIO], name: str, depth: int, limits: Limits)
                 findings.append(uninspectable_finding(piece))
             elif isinstance(piece, Embedded):
                 members.append(_member(piece, name, depth, limits))
+    except UnsupportedFormat as error:
+        if depth == 0:
+            return FileReport(name, Verdict.ERROR, findings, error=str(error), members=members)
+        unseen = Uninspectable(
+            Location(name, "embedded_object").hide("not inspectable"), str(error)
+        )
+        return FileReport(name, Verdict.REVIEW, [uninspectable_finding(unseen)], members=members)
     except ScanError as error:
         return FileReport(name, Verdict.ERROR, findings, error=str(error), members=members)
     except (RecursionError, MemoryError) as error:

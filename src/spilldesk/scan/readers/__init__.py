@@ -11,7 +11,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
-from spilldesk.scan.errors import ScanError
+from spilldesk.scan.errors import ScanError, UnsupportedFormat
 from spilldesk.scan.pieces import Piece
 from spilldesk.scan.readers.archive import DEFAULT_LIMITS, Limits, check_package, read_archive
 from spilldesk.scan.readers.delimited import SNIFF_BYTES, detect_encoding, read_delimited
@@ -37,7 +37,8 @@ def read_document(
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         yield from _read_zip(opener, name, limits)
     elif head.startswith(_CFB):
-        raise ScanError(_cfb_reason(opener, name))
+        reason = _cfb_reason(opener, name)
+        raise (ScanError if "password" in reason else UnsupportedFormat)(reason)
     elif head.lstrip().startswith(b"%PDF") or head[:1024].find(b"%PDF-") >= 0:
         yield from read_pdf(_all(opener, name), name)
     elif name.lower().endswith(_DELIMITED):
@@ -83,7 +84,7 @@ def _cfb_reason(opener: Callable[[], BinaryIO], name: str) -> str:
 
 def _read_text_like(opener: Callable[[], BinaryIO], head: bytes, name: str) -> Iterator[Piece]:
     if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ScanError(f"{name}: unsupported binary file type")
+        raise UnsupportedFormat(f"{name}: unsupported binary file type")
     lower = name.lower()
     start = head[:512].lstrip().lower()
     if lower.endswith((".html", ".htm", ".xhtml")) or start.startswith(

@@ -93,7 +93,10 @@ def _attribute_texts(element: etree._Element) -> list[str]:
 
 def _table(table: etree._Element, location: Location) -> Table:
     rows = []
+    hidden_rows = set()
     for number, row in enumerate(table.iter("tr"), start=1):
         cells = [all_text(cell) for cell in row if cell.tag in ("td", "th")]
         rows.append((number, cells))
-    return Table(location, rows)
+        if _hidden(row):
+            hidden_rows.add(number)
+    return Table(location, rows, hidden_rows=frozenset(hidden_rows))
