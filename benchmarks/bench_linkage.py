@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from spilldesk.link import LinkSettings, link_frames
 from spilldesk.link.engine import blocked_pairs
 from spilldesk.link.features import comparison_frame
 
+REFERENCE = date(2022, 11, 19)
 FEBRL_EXTRAS = ("address_1", "suburb", "postcode", "street_number")
 
 
@@ -217,16 +220,30 @@ def run_scale(registry_size: int, record_count: int) -> dict[str, object]:
 
     started = time.perf_counter()
     registry = make_registry(registry_size, seed=7)
-    records = make_disclosed(registry, record_count, seed=11)
+    # Like the Nov 28 sheet: people in custody on the reference date.
+    in_custody = (registry.book_in_date <= REFERENCE.isoformat()) & (
+        registry.book_out_date.isna() | (registry.book_out_date >= REFERENCE.isoformat())
+    )
+    records = make_disclosed(registry[in_custody], record_count, seed=11)
     truth = dict(zip(records.unique_id, records.true_person_id, strict=True))
     built = time.perf_counter()
+    cpu_before = _cpu_seconds()
     results = link_frames(
         records.drop(columns="true_person_id"), registry, custody_reference_date=date(2022, 11, 19)
     )
     linked = time.perf_counter()
+    cpu = _cpu_seconds() - cpu_before
     matched = [r for r in results if r.status == "matched"]
     correct = sum(1 for r in matched if truth[r.record_id] == r.person_id)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    blocked = blocked_pairs(
+        comparison_frame(records.drop(columns="true_person_id")),
+        comparison_frame(registry.rename(columns={"person_id": "unique_id"})),
+        backend="duckdb",
+        settings=LinkSettings(),
+    )
+    kept = set(zip(blocked.record_id, blocked.person_id, strict=True))
+    in_blocks = sum(1 for pair in truth.items() if pair in kept)
     return {
         "registry": registry_size,
         "records": record_count,
@@ -237,7 +254,15 @@ def run_scale(registry_size: int, record_count: int) -> dict[str, object]:
         "precision": round(correct / max(len(matched), 1), 5),
         "review": sum(1 for r in results if r.status == "review"),
         "unmatched": sum(1 for r in results if r.status == "unmatched"),
+        "reasons": dict(Counter(r.reason for r in results if r.reason)),
+        "blocking_recall": round(in_blocks / len(truth), 4),
+        "blocked_pairs": len(blocked),
     }
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def scale_in_child(registry_size: int, record_count: int) -> dict[str, object]:

@@ -41,6 +41,8 @@ def blocking_rules(settings: LinkSettings) -> list[BlockingRuleCreator | dict[st
     rules = [
         "l.dob = r.dob",
         "l.dob = r.dob_swapped",
+        # The whole name written the same: a birth date mistyped beyond one part.
+        "l.family_key = r.family_key AND l.given_norm = r.given_norm",
         "l.surname_1_sound = r.surname_1_sound AND l.given_sound = r.given_sound"
         " AND l.dob_year = r.dob_year",
         "l.surname_1_sound = r.surname_1_sound AND l.given_sound = r.given_sound"
