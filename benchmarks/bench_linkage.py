@@ -249,6 +249,8 @@ def run_scale(registry_size: int, record_count: int) -> dict[str, object]:
         "records": record_count,
         "generate_seconds": round(built - started, 1),
         "link_seconds": round(linked - built, 1),
+        "link_cpu_seconds": round(cpu, 1),
+        "load_average": round(os.getloadavg()[0], 1),
         "peak_rss_mb": round(peak_mb),
         "matched": len(matched),
         "precision": round(correct / max(len(matched), 1), 5),
