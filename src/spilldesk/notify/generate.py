@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from spilldesk.notify.batch import render_packets, render_packets_with_bar
@@ -34,9 +34,8 @@ from spilldesk.notify.manifests import (
     delivery_sheet_csv,
     follow_up_csv,
     mail_merge_csv,
-    render_facility_manifest,
 )
-from spilldesk.notify.packets import LetterJob, RenderJob
+from spilldesk.notify.packets import LetterJob, ManifestJob, RenderJob
 from spilldesk.notify.records import notice_facts
 from spilldesk.response.notices import GENERATED, OPEN_STATUSES, PENDING, NoticeError
 from spilldesk.store.audit import record_event
@@ -100,6 +99,21 @@ def _letter_jobs(session: Session, incident_id: str, facts: list[NoticeFacts],
     return jobs
 
 
+def _mark_generated(session: Session, notices: list[Notice], paths: list[Path],
+                    moment: datetime) -> None:
+    """One bulk UPDATE rather than thousands of flushed objects."""
+    if not notices:
+        return
+    session.flush()
+    session.execute(update(Notice), [
+        {"id": n.id, "generated_at": moment, "document_path": str(path),
+         "status": GENERATED if n.status == PENDING else n.status}
+        for n, path in zip(notices, paths, strict=True)
+    ])
+    for notice in notices:
+        session.expire(notice, ["generated_at", "document_path", "status"])
+
+
 def generate_packets(
     session: Session, incident_id: str, out_dir: Path, *, actor: str, tz: ZoneInfo,
     progress: bool = True, workers: int | None = None, now: datetime | None = None,
@@ -118,25 +132,20 @@ def generate_packets(
                          issued_on=moment.astimezone(tz).date())
     report = PacketReport(incident_id, out_dir)
     letters = _letter_jobs(session, incident_id, facts, notices)
-    jobs: list[RenderJob] = [*facts, *letters]
+    groups = by_facility(facts)
+    manifests = [ManifestJob(incident_id, code, tuple(group)) for code, group in groups.items()]
+    jobs: list[RenderJob] = [*facts, *letters, *manifests]
     if progress:
         paths = render_packets_with_bar(jobs, out_dir, label=f"packets {incident_id}",
                                         workers=workers)
     else:
         paths = render_packets(jobs, out_dir, workers=workers)
-    groups = by_facility(facts)
     for code, group in groups.items():
-        _write(out_dir / "manifests" / f"{code or 'unknown'}.pdf",
-               render_facility_manifest(incident_id, group))
         _write(out_dir / "delivery-sheets" / f"{code or 'unknown'}.csv", delivery_sheet_csv(group))
     _write(out_dir / "mail-merge.csv", mail_merge_csv(facts))
     _write(out_dir / "follow-up.csv", follow_up_csv(facts))
     report.letters = dict(sorted(Counter(j.template for j in letters).items()))
-    for notice, path in zip(notices, paths[: len(notices)], strict=True):
-        notice.generated_at = moment
-        notice.document_path = str(path)
-        if notice.status == PENDING:
-            notice.status = GENERATED
+    _mark_generated(session, notices, paths[: len(notices)], moment)
     report.packets = len(facts)
     report.by_language = dict(sorted(Counter(f.language for f in facts).items()))
     report.by_channel = dict(sorted(Counter(f.channel for f in facts).items()))

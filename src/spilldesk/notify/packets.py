@@ -1,5 +1,6 @@
-"""What gets rendered: notice packets (letter + FAQ sheet in the notice's language) and the
-letters the playbook's tasks need (court notices, letters to representatives), as PDFs."""
+"""What gets rendered: notice packets (letter + FAQ sheet in the notice's language), the
+letters the playbook's tasks need (court notices, letters to representatives) and the
+facilities' hand-delivery manifests, as PDFs — one job each, for the worker processes."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import PurePosixPath
 from spilldesk.notify.facts import NoticeFacts
 from spilldesk.notify.labels import page_footer
 from spilldesk.notify.letters import render_packet_text, render_template
+from spilldesk.notify.manifests import render_facility_manifest
 from spilldesk.notify.pdf import render_packet_pdf
 
 
@@ -22,7 +24,16 @@ class LetterJob:
     facts: NoticeFacts
 
 
-RenderJob = NoticeFacts | LetterJob
+@dataclass(frozen=True)
+class ManifestJob:
+    """The hand-delivery manifest of one facility (notices in walking order)."""
+
+    incident_id: str
+    facility_code: str
+    notices: tuple[NoticeFacts, ...]
+
+
+RenderJob = NoticeFacts | LetterJob | ManifestJob
 
 
 def packet_filename(facts: NoticeFacts) -> str:
@@ -33,6 +44,8 @@ def output_path(job: RenderJob) -> PurePosixPath:
     """Where a job's PDF goes, relative to the output folder."""
     if isinstance(job, LetterJob):
         return PurePosixPath(job.folder, f"{job.name}.pdf")
+    if isinstance(job, ManifestJob):
+        return PurePosixPath("manifests", f"{job.facility_code or 'unknown'}.pdf")
     return PurePosixPath("notices", packet_filename(job))
 
 
@@ -52,4 +65,8 @@ def render_letter(job: LetterJob) -> bytes:
 
 
 def render_job(job: RenderJob) -> bytes:
-    return render_letter(job) if isinstance(job, LetterJob) else render_packet(job)
+    if isinstance(job, LetterJob):
+        return render_letter(job)
+    if isinstance(job, ManifestJob):
+        return render_facility_manifest(job.incident_id, job.notices)
+    return render_packet(job)
