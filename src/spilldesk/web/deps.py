@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from spilldesk.config import Settings
@@ -70,7 +71,8 @@ class PageForbidden(Exception):
         self.message = message
 
 
-def get_desk(request: Request) -> Desk:
+async def get_desk(request: Request) -> Desk:
+    """Async on purpose: FastAPI runs a sync dependency in the thread pool (a hop each)."""
     desk: Desk = request.app.state.desk
     return desk
 
@@ -99,14 +101,10 @@ def db_session(desk: DeskDep) -> Iterator[Session]:
         yield session
 
 
-def read_session(desk: DeskDep) -> Iterator[Session]:
-    """For the hot read-only path (clearance checks): no write lock; audit via the buffer."""
-    with desk.store.session() as session:
-        yield session
-
-
 SessionDep = Annotated[Session, Depends(db_session, scope="function")]
-ReadSessionDep = Annotated[Session, Depends(read_session, scope="function")]
+
+# Documents the bearer token in OpenAPI (password flow at /api/auth/token); checking is ours.
+bearer_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
 
 def _principal(user: User, via: str) -> Principal:
@@ -164,21 +162,6 @@ def current_principal(request: Request, desk: DeskDep, session: SessionDep) -> P
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def current_reader(request: Request, desk: DeskDep, session: ReadSessionDep) -> Principal:
-    """`current_principal` over the read-only session (the clearance hot path)."""
-    return current_principal(request, desk, session)
-
-
-def require_reader(*permissions: Permission) -> Callable[..., Principal]:
-    """`require` for read-only routes that take `ReadSessionDep`."""
-
-    def dependency(principal: Annotated[Principal, Depends(current_reader)]) -> Principal:
-        _check(principal, permissions)
-        return principal
-
-    return dependency
-
-
 def _check(principal: Principal, permissions: tuple[Permission, ...]) -> None:
     for permission in permissions:
         if not allowed(principal.role, permission):
@@ -189,7 +172,7 @@ def _check(principal: Principal, permissions: tuple[Permission, ...]) -> None:
 def require(*permissions: Permission) -> Callable[..., Principal]:
     """An API dependency: the current user, who must hold every one of `permissions`."""
 
-    def dependency(principal: PrincipalDep) -> Principal:
+    async def dependency(principal: PrincipalDep) -> Principal:
         _check(principal, permissions)
         return principal
 
@@ -211,7 +194,7 @@ PagePrincipalDep = Annotated[Principal, Depends(page_principal)]
 def require_page(*permissions: Permission) -> Callable[..., Principal]:
     """A page dependency: log in first, then the role must hold every permission."""
 
-    def dependency(principal: PagePrincipalDep) -> Principal:
+    async def dependency(principal: PagePrincipalDep) -> Principal:
         for permission in permissions:
             if not allowed(principal.role, permission):
                 raise PageForbidden(f"Your role ({principal.role}) may not "
@@ -231,3 +214,11 @@ async def check_form_csrf(request: Request) -> dict[str, Any]:
 
 
 FormDep = Annotated[dict[str, Any], Depends(check_form_csrf)]
+
+
+def authorize(request: Request, desk: Desk, session: Session,
+              *permissions: Permission) -> Principal:
+    """The whole of `require(...)` in one call, for a hot route that avoids dependency hops."""
+    principal = current_principal(request, desk, session)
+    _check(principal, permissions)
+    return principal

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Security
 
 from spilldesk.web.api import (
     alerts,
@@ -19,8 +19,11 @@ from spilldesk.web.api import (
     tasks,
     users,
 )
+from spilldesk.web.deps import bearer_scheme
 
 api_router = APIRouter()
-for module in (health, auth, incidents, notices, persons, cases, clearance, tasks, review,
-               alerts, gate, audit, users):
-    api_router.include_router(module.router)
+api_router.include_router(health.router)
+api_router.include_router(auth.router)
+for module in (incidents, notices, persons, cases, clearance, tasks, review, alerts, gate,
+               audit, users):
+    api_router.include_router(module.router, dependencies=[Security(bearer_scheme)])

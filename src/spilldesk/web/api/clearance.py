@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from spilldesk.domain.anumber import InvalidANumber, normalize_a_number
@@ -18,12 +18,11 @@ from spilldesk.response.clearance import ClearanceAnswer, clearance_manifest, fa
 from spilldesk.store.people import find_person
 from spilldesk.web.api.errors import bad_request
 from spilldesk.web.auth import Principal
-from spilldesk.web.deps import DeskDep, ReadSessionDep, SessionDep, require, require_reader
+from spilldesk.web.deps import Desk, DeskDep, SessionDep, authorize, require
 from spilldesk.web.permissions import Permission
 
 router = APIRouter(prefix="/api/clearance", tags=["clearance"])
 Checker = Annotated[Principal, Depends(require(Permission.CHECK_CLEARANCE))]
-Reader = Annotated[Principal, Depends(require_reader(Permission.CHECK_CLEARANCE))]
 
 
 class ClearanceReason(BaseModel):
@@ -65,10 +64,18 @@ def today(desk: DeskDep) -> date:
 
 @router.get("/{a_number}", response_model=ClearanceOut,
             summary="May this person be removed on this date?")
-def check(a_number: str, desk: DeskDep, session: ReadSessionDep, principal: Reader,
-          on: Annotated[date | None, Query(description="ISO date; default today")] = None,
-          ) -> dict[str, Any]:
-    day = on or today(desk)
+async def check(a_number: str, request: Request, desk: DeskDep,
+                on: Annotated[date | None, Query(description="ISO date; default today")] = None,
+                ) -> dict[str, Any]:
+    """The hot path, run on the event loop itself: the check is a few indexed reads (well
+    under a millisecond), cheaper than a hop to the thread pool; audit via the buffer."""
+    with desk.store.session() as session:
+        principal = authorize(request, desk, session, Permission.CHECK_CLEARANCE)
+        return _check(session, desk, principal, a_number, on or today(desk))
+
+
+def _check(session: Any, desk: Desk, principal: Principal, a_number: str,
+           day: date) -> dict[str, Any]:
     try:
         normal = normalize_a_number(a_number)
     except InvalidANumber as exc:

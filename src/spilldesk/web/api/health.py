@@ -13,7 +13,8 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/api/health", summary="Liveness and database check")
-def health(desk: DeskDep) -> dict[str, Any]:
+async def health(desk: DeskDep) -> dict[str, Any]:
+    """On the event loop, like the clearance check: one trivial query."""
     with desk.store.session() as session:
         session.execute(text("SELECT 1"))
     return {"status": "ok", "database": desk.store.engine.dialect.name,

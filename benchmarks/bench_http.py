@@ -1,0 +1,285 @@
+"""HTTP clearance under load: `GET /api/clearance/{a_number}` on loopback (SPEC target:
+>= 1,000 requests/s with p99 <= 20 ms), on SQLite and on PostgreSQL.
+
+Builds a desk (registry, an incident with exposures, notices, deliveries, holds, a machine
+token), starts `spilldesk serve` with N uvicorn workers, and drives it from a second process:
+`wrk` (Debian) with a Lua script picking random A-numbers, or, without wrk, a bounded Python
+load generator (httpx, threads). The peer run, side by side: `GET /api/health` on the same
+server (the framework and database floor).
+
+    python benchmarks/bench_http.py [--persons 20000] [--workers 2] [--seconds 10]
+                                    [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+from sqlalchemy import create_engine, text
+
+from spilldesk.config import Settings
+from spilldesk.response.incidents import IncidentSpec, open_incident
+from spilldesk.response.registry import import_file
+from spilldesk.response.users import Role, add_user, issue_token
+from spilldesk.store.db import Store, initialise
+from spilldesk.store.models import DeliveryAttempt, Exposure, Notice, RemovalHold
+from spilldesk.store.people import find_people
+
+ET = ZoneInfo("America/New_York")
+INCIDENT = "BENCH-1"
+TARGET_RPS, TARGET_P99_MS = 1000.0, 20.0
+
+
+@dataclass
+class Run:
+    label: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def build_desk(workdir: Path, persons: int) -> tuple[Store, list[str], str]:
+    """A registry of `persons`, 30% exposed, half of those notified, holds on final orders."""
+    store = initialise(Settings.load(workdir))
+    a_numbers = [f"A{400000000 + n:09d}" for n in range(persons)]
+    csv = workdir / "persons.csv"
+    lines = ["a_number,family_name,given_name,date_of_birth,custody,final_order"]
+    lines += [f"{a},FAM{n},GIV{n},1980-01-{n % 28 + 1:02d},"
+              f"{'detained' if n % 2 else 'released'},{'true' if n % 3 == 0 else 'false'}"
+              for n, a in enumerate(a_numbers)]
+    csv.write_text("\n".join(lines) + "\n")
+    with store.session() as session:
+        import_file(session, csv, kind="persons", actor="bench")
+        open_incident(session, IncidentSpec(
+            id=INCIDENT, title="bench", exposed_from=datetime(2022, 11, 28, 9, 45, tzinfo=ET),
+            exposed_until=datetime(2022, 11, 28, 14, 4, tzinfo=ET)), actor="bench")
+    with store.session() as session:
+        ids = {a: p.id for a, p in find_people(session, a_numbers).items()}
+        exposed = a_numbers[: persons * 3 // 10]
+        session.add_all(Exposure(incident_id=INCIDENT, person_id=ids[a], source="manual",
+                                 created_by="bench") for a in exposed)
+        notices = [Notice(notice_number=f"B-{n:07d}", incident_id=INCIDENT, person_id=ids[a],
+                          recipient="noncitizen", language="en", channel="hand")
+                   for n, a in enumerate(exposed)]
+        session.add_all(notices)
+        session.add_all(RemovalHold(incident_id=INCIDENT, person_id=ids[a], placed_by="bench")
+                        for n, a in enumerate(exposed) if n % 3 == 0)
+        session.flush()
+        served = datetime(2022, 12, 5, 10, tzinfo=ET)
+        session.add_all(DeliveryAttempt(notice_id=notice.id, status="delivered", at=served,
+                                        method="hand", served_by="bench", created_by="bench")
+                        for notice in notices[::2])
+        add_user(session, "scheduler", Role.MACHINE, None, actor="bench")
+        _, secret = issue_token(session, "scheduler", "bench", actor="bench")
+    return store, a_numbers, secret
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(workdir: Path, env: dict[str, str],
+                 workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    spilldesk = shutil.which("spilldesk", path=str(Path(sys.executable).parent)) or "spilldesk"
+    server = subprocess.Popen([spilldesk, "serve", "--workdir", str(workdir), "--port", str(port),
+                               "--workers", str(workers)], env=env)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
+                return server, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("the server did not come up")
+
+
+WRK_SCRIPT = """
+local numbers = {}
+for line in io.lines("%s") do numbers[#numbers + 1] = line end
+request = function()
+  local path = "%s" .. numbers[math.random(#numbers)]
+  return wrk.format("GET", path, {["Authorization"] = "Bearer %s"})
+end
+"""
+
+
+def run_wrk(label: str, url: str, path_prefix: str, numbers: list[str], token: str,
+            seconds: int, connections: int, folder: Path) -> Run:
+    listing = folder / "numbers.txt"
+    listing.write_text("\n".join(numbers) + "\n")
+    script = folder / "clearance.lua"
+    script.write_text(WRK_SCRIPT % (listing, path_prefix, token))
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
+                          "-s", str(script), url], capture_output=True, text=True, check=True)
+    text_out = out.stdout
+    requests = int(re.search(r"(\d+) requests in", text_out).group(1))  # type: ignore[union-attr]
+    elapsed = re.search(r"requests in ([\d.]+)(m?s)", text_out)
+    secs = float(elapsed.group(1)) * (0.001 if elapsed.group(2) == "ms" else 1)  # type: ignore[union-attr]
+    errors = sum(int(x) for x in re.findall(r"Non-2xx or 3xx responses: (\d+)", text_out))
+    return Run(label, requests, secs, _pct(text_out, "50%"), _pct(text_out, "99%"), errors)
+
+
+def _pct(text_out: str, which: str) -> float:
+    match = re.search(rf"{which}\s+([\d.]+)(us|ms|s)", text_out)
+    if match is None:
+        return float("nan")
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
+    return float(match.group(1)) * scale
+
+
+def run_python(label: str, url: str, path_prefix: str, numbers: list[str], token: str,
+               seconds: int, threads: int) -> Run:
+    """The fallback load generator: `threads` keep-alive clients for `seconds`."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def worker() -> None:
+        mine: list[float] = []
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
+            while time.perf_counter() < stop:
+                started = time.perf_counter()
+                response = client.get(path_prefix + random.choice(numbers))
+                mine.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 200:
+                    errors[0] += 1
+        with lock:
+            latencies.extend(mine)
+
+    began = time.perf_counter()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    ordered = sorted(latencies)
+    return Run(label, len(ordered), time.perf_counter() - began, statistics.median(ordered),
+               ordered[int(len(ordered) * 0.99) - 1], errors[0])
+
+
+def postgres_database(admin_url: str) -> tuple[str, str]:
+    name = f"spilldesk_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return f"{admin_url.rsplit('/', 1)[0]}/{name}", name
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    admin = create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def bench_backend(backend: str, args: argparse.Namespace) -> list[Run]:
+    folder = Path(tempfile.mkdtemp(prefix=f"spilldesk-bench-http-{backend}-"))
+    workdir = folder / "desk"
+    env = {k: v for k, v in os.environ.items() if k != "SPILLDESK_KEY_FILE"}
+    env["SPILLDESK_HOME"] = str(workdir)
+    dropped = None
+    if backend == "postgresql":
+        url, dropped = postgres_database(args.postgres)
+        env["SPILLDESK_DATABASE_URL"] = os.environ["SPILLDESK_DATABASE_URL"] = url
+    else:
+        env.pop("SPILLDESK_DATABASE_URL", None)
+        os.environ.pop("SPILLDESK_DATABASE_URL", None)
+    built = time.perf_counter()
+    store, numbers, token = build_desk(workdir, args.persons)
+    store.close()
+    print(f"[{backend}] desk of {args.persons} persons built in "
+          f"{time.perf_counter() - built:.1f} s", flush=True)
+    server, url = start_server(workdir, env, args.workers)
+    sample = random.Random(7).sample(numbers, min(len(numbers), 5000))
+    try:
+        load = run_wrk if shutil.which("wrk") and not args.python_load else None
+        runs = []
+        for label, prefix in (("clearance", "/api/clearance/"), ("health (peer)", "/api/")):
+            targets = sample if label == "clearance" else ["health"]
+            run_load(url, prefix, targets, token, args, 2, folder, load, f"{label} warm-up")
+            runs.append(run_load(url, prefix, targets, token, args, args.seconds, folder,
+                                 load, f"{backend} {label}"))
+        return runs
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        if dropped:
+            drop_database(args.postgres, dropped)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_load(url: str, prefix: str, targets: list[str], token: str, args: argparse.Namespace,
+             seconds: int, folder: Path, load: object, label: str) -> Run:
+    if load is not None:
+        return run_wrk(label, url, prefix, targets, token, seconds, args.connections, folder)
+    return run_python(label, url, prefix, targets, token, seconds, args.connections)
+
+
+def report(runs: list[Run]) -> None:
+    print(f"\n{'run':32} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'errors':>7}")
+    for r in runs:
+        print(f"{r.label:32} {r.requests:9d} {r.rps:9.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} "
+              f"{r.errors:7d}")
+    for check, peer in zip(runs[::2], runs[1::2], strict=True):
+        meets = check.rps >= TARGET_RPS and check.p99_ms <= TARGET_P99_MS
+        print(f"{check.label}: {check.rps / TARGET_RPS:.2f}x the 1,000 req/s target, "
+              f"p99 {check.p99_ms:.1f} ms vs {TARGET_P99_MS:.0f} ms "
+              f"({'meets' if meets else 'misses'} the target); "
+              f"{check.rps / peer.rps:.2f}x the health endpoint's throughput")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--persons", type=int, default=20000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--python-load", action="store_true", help="do not use wrk")
+    parser.add_argument("--postgres", default=os.environ.get("SPILLDESK_TEST_POSTGRES_URL"),
+                        help="admin URL of a PostgreSQL server (skip PostgreSQL if unset)")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    args = parser.parse_args()
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    if "postgresql" in backends and not args.postgres:
+        print("PostgreSQL skipped: give --postgres or SPILLDESK_TEST_POSTGRES_URL")
+        backends.remove("postgresql")
+    runs: list[Run] = []
+    for backend in backends:
+        runs += bench_backend(backend, args)
+    report(runs)
+
+
+if __name__ == "__main__":
+    main()
