@@ -212,3 +212,23 @@ def test_html_hidden_rows_are_hidden_records(tmp_path: Path) -> None:
     report = scan_path(path)
     records = [f for f in report.findings if f.entity == "PERSON_RECORDS"]
     assert report.verdict is Verdict.BLOCK and records[0].location.hidden
+
+
+def test_hidden_list_of_name_number_date_lines_blocks(tmp_path: Path) -> None:
+    """No header and no context words: a leaked list's lines still tie names to numbers.
+
+    Each name is a synthetic surname plus common name words, as real lists are made of."""
+    items = "".join(
+        f"<li>{p.family.upper()} {p.given.upper()} JUAN GARCIA {p.a_number[1:]} "
+        f"{p.born:%m/%d/%Y}</li>"
+        for p in CROWD[:5]
+    )
+    path = tmp_path / "draft.html"
+    path.write_text(
+        f'<html><body><p>We will not republish it.</p><div style="display:none">'
+        f"<ul>{items}</ul></div></body></html>"
+    )
+    report = scan_path(path)
+    records = [f for f in report.findings if f.entity == "PERSON_RECORDS"]
+    assert report.verdict is Verdict.BLOCK
+    assert records[0].rows == 5 and records[0].location.hidden

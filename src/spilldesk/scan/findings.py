@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterator
 
 from spilldesk.domain.anumber import normalize_a_number
 from spilldesk.scan.detectors import GOVERNMENT_IDS, REPORTABLE, Hit, find_all
+from spilldesk.scan.detectors.date_of_birth import DETECTOR as BIRTH_DATES
+from spilldesk.scan.detectors.date_of_birth import plausible_birth_date
 from spilldesk.scan.pieces import HiddenContent, Table, TextPiece, Uninspectable
 from spilldesk.scan.report import Finding, Severity
 from spilldesk.scan.tables import RecordBlock, record_blocks
@@ -58,12 +61,13 @@ def _record_message(block: RecordBlock) -> str:
 def text_findings(piece: TextPiece) -> Iterator[Finding]:
     tables = list(text_tables(piece))
     table_lines: set[int] = set()
-    for table, lines in tables:
+    for table, numbers in tables:
         found = list(table_findings(table))
         if found:
-            table_lines |= lines
+            table_lines |= numbers
         yield from found
-    hits = [h for h in find_all(piece.text) if _line_of(piece.text, h.start) not in table_lines]
+    index = _LineIndex(piece.text)
+    hits = [h for h in find_all(piece.text) if index.of(h.start) not in table_lines]
     yield from _hit_findings(piece, hits)
     records = _line_records(piece.text, hits)
     if records:
@@ -76,10 +80,6 @@ def text_findings(piece: TextPiece) -> Iterator[Finding]:
             rows=records,
             message=f"{records} line(s) tie a name to an identifier or birth date",
         )
-
-
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset)
 
 
 def _hit_findings(piece: TextPiece, hits: list[Hit]) -> Iterator[Finding]:
@@ -122,18 +122,48 @@ def _identity(hit: Hit) -> str:
 
 
 def _line_records(text: str, hits: list[Hit]) -> int:
-    """Lines where a person's name sits beside an identifier or a birth date."""
+    """Lines where a person's name sits beside an identifier or a birth date.
+
+    Either is enough when it was found for sure (a prefixed A-number, `DOB:`); without
+    context, a number shaped like an A-number or SSN *and* a plausible birth date on the
+    name's line make a record too: the shape of a leaked list (`GARCIA LOPEZ JUAN 211409175
+    07/18/1982`).
+    """
+    lines = _LineIndex(text)
     named: set[int] = set()
     tied: set[int] = set()
+    numbered: set[int] = set()
     for hit in hits:
-        line = _line_of(text, hit.start)
+        line = lines.of(hit.start)
         if hit.entity == "PERSON_NAME":
             named.add(line)
-        elif hit.score >= REPORTABLE and (
-            hit.entity in GOVERNMENT_IDS or hit.entity == "DATE_OF_BIRTH"
-        ):
-            tied.add(line)
-    return len(named & tied)
+        elif hit.entity in GOVERNMENT_IDS or hit.entity == "DATE_OF_BIRTH":
+            (tied if hit.score >= REPORTABLE else numbered).add(line)
+    dated = {n for n in named & numbered - tied if _has_birth_date(lines.text_of(n))}
+    return len(named & tied) + len(dated)
+
+
+def _has_birth_date(line: str) -> bool:
+    return any(
+        plausible_birth_date(match.group(0))
+        for pattern in BIRTH_DATES.patterns
+        for match in pattern.regex.finditer(line)
+    )
+
+
+class _LineIndex:
+    """Line numbers of offsets in a text, by bisection (texts may be large)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def text_of(self, line: int) -> str:
+        end = self.starts[line + 1] - 1 if line + 1 < len(self.starts) else len(self.text)
+        return self.text[self.starts[line] : end]
 
 
 def text_tables(piece: TextPiece) -> Iterator[tuple[Table, set[int]]]:

@@ -32,7 +32,7 @@ DETECTOR = PatternDetector(
             re.compile(r"A(?<![\w-]A)\s?#?\s?[-:]?\s?\d{3}-?\d{3}-?\d{2,3}(?![\w-])"),
             0.75,
         ),
-        Pattern("grouped", re.compile(r"-(?<=\d-)\d{3}-\d{3}(?![\w-])"), 0.45, back=_THREE),
+        Pattern("grouped", re.compile(r"-(?<=\d-)\d{3}-\d{3}(?![\w-])"), 0.5, back=_THREE),
         # Scores below REPORTABLE unless a context word precedes it.
         Pattern("bare", re.compile(r"\d(?<![\w.,-]\d)\d{7,8}(?![\w-]|[.,]\d)"), 0.15),
     ],

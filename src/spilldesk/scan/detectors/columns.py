@@ -158,6 +158,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "cfi result",
         "rfi result",
         "fear result",
+        "fear screening result",
+        "credible fear result",
         "miedo creible",
         "cf rf result",
     ),
