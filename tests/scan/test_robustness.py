@@ -135,3 +135,19 @@ def test_unreadable_member_of_an_archive_is_for_review_not_an_error() -> None:
     assert report.verdict is Verdict.REVIEW
     member = report.members[1]
     assert member.path == "bundle.zip!/tool.exe" and member.findings[0].entity == "UNINSPECTABLE"
+
+
+def test_plain_text_streams_in_chunks_and_says_where(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import spilldesk.scan.readers.text as text_reader
+
+    monkeypatch.setattr(text_reader, "TEXT_CHUNK", 4096)
+    crowd = people(4, seed=31)
+    filler = "Average daily population was stable this month.\n" * 400
+    path = tmp_path / "notes.txt"
+    path.write_text(filler + "\n".join(p.line() for p in crowd) + "\n" + filler)
+    report = scan_path(path)
+    assert report.verdict is Verdict.BLOCK
+    cells = {f.location.cell for f in report.findings if f.entity == "A_NUMBER"}
+    assert cells and all(c and c.startswith("line ") and c != "line 1" for c in cells)

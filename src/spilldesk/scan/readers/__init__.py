@@ -96,7 +96,7 @@ def _read_text_like(opener: Callable[[], BinaryIO], head: bytes, name: str) -> I
     elif _looks_delimited(head):
         yield from read_delimited(opener, name)
     else:
-        yield from read_text(_decode(opener, head, name), name)
+        yield from read_text(opener, detect_encoding(head), name)
 
 
 def _decode(opener: Callable[[], BinaryIO], head: bytes, name: str) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
 
 from spilldesk.scan.errors import ScanError
 from spilldesk.scan.pieces import Location, Piece, Table, TextPiece
@@ -11,9 +13,25 @@ from spilldesk.scan.pieces import Location, Piece, Table, TextPiece
 _MAX_DEPTH = 64
 
 
-def read_text(text: str, path: str) -> Iterator[Piece]:
-    if text.strip():
-        yield TextPiece(Location(path, "text"), text)
+TEXT_CHUNK = 4 << 20
+
+
+def read_text(opener: Callable[[], BinaryIO], encoding: str, path: str) -> Iterator[Piece]:
+    """Plain text, streamed in chunks of whole lines: memory stays bounded for any size.
+
+    Each chunk says where it starts (`cell`: "line N") so a finding can be found again.
+    """
+    with opener() as stream:
+        text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
+        first_line = 1
+        while True:
+            chunk = text.read(TEXT_CHUNK)
+            if not chunk:
+                return
+            chunk += text.readline()  # end on a line boundary
+            if chunk.strip():
+                yield TextPiece(Location(path, "text", cell=f"line {first_line}"), chunk)
+            first_line += chunk.count("\n")
 
 
 def read_json(text: str, path: str) -> Iterator[Piece]:
