@@ -90,6 +90,16 @@ def crafted() -> dict[str, LinkRecord]:
 
 
 @pytest.fixture(scope="session")
+def crafted_persons() -> list[dict]:
+    return CRAFTED
+
+
+@pytest.fixture(scope="session")
+def to_records():
+    return as_records
+
+
+@pytest.fixture(scope="session")
 def registry() -> pd.DataFrame:
     background = make_registry(3000, seed=3)
     return pd.concat([background, pd.DataFrame(CRAFTED)], ignore_index=True)

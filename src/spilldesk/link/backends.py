@@ -26,7 +26,10 @@ def database_api(backend: Backend) -> DatabaseAPI[Any]:
         from splink import SparkAPI
 
         spark = local_spark_session()
-        return SparkAPI(spark_session=spark, num_partitions_on_repartition=4)  # type: ignore[no-untyped-call]
+        # In local mode, caching breaks lineage without a checkpoint directory on disk.
+        return SparkAPI(  # type: ignore[no-untyped-call]
+            spark_session=spark, num_partitions_on_repartition=4, break_lineage_method="persist"
+        )
     raise ValueError(f"unknown linkage backend {backend!r}: use duckdb or spark")
 
 
@@ -36,12 +39,15 @@ def local_spark_session() -> Any:
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
-    return (
+    session = (
         SparkSession.builder.master("local[2]")
         .appName("spilldesk-link")
         .config("spark.jars", similarity_jar_location())
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.memory", "2g")
+        .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
