@@ -108,6 +108,8 @@ _RUN = re.compile(
     r"[A-ZÀ-Ý](?<![\w'-][A-ZÀ-Ý])[A-Za-zÀ-ÿ'-]+(?:,?\s[A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+){1,3}(?![\w'-])"
 )
 _TITLES = frozenset({"mr", "mrs", "ms", "sr", "sra", "srta", "señor", "señora", "dr"})
+_TITLE_ENDS = frozenset(".rsaRSA")
+_LEADS = _TITLES | {"dear", "estimado", "estimada", "querido", "querida", "hello", "hola"}
 
 
 @cache
@@ -149,6 +151,8 @@ def name_likelihood(text: str) -> float:
 
 def _titled(text: str, start: int) -> bool:
     """Is the run introduced by a title (`Mr.`, `Sra.`...)? Checked without a regex pass."""
+    if start < 3 or text[start - 2] not in _TITLE_ENDS:
+        return False  # every title ends in one of these, then a space
     words = text[max(0, start - 8) : start].replace(".", " ").split()
     return bool(words) and words[-1].lower() in _TITLES
 
@@ -159,10 +163,17 @@ class PersonNameDetector:
     def find(self, text: str, lowered: str | None = None) -> Iterator[Hit]:
         lowered = lowered if lowered is not None else text.lower()
         for match in _RUN.finditer(text):
-            value = match.group(0)
-            start = match.start()
+            start, value = match.start(), match.group(0)
+            titled = _titled(text, start)
+            # "Dear Mr Quintavex" / "Señora Quintavex": salutations are not the name.
+            while len(parts := value.split(maxsplit=1)) == 2:
+                lead = parts[0].rstrip(".").lower()
+                if lead not in _LEADS:
+                    break
+                titled = titled or lead in _TITLES
+                start, value = match.end() - len(parts[1]), parts[1]
             score = name_likelihood(value)
-            if _titled(text, start):
+            if titled:
                 score = max(score, 0.2) + CONTEXT_BOOST
             elif score and has_context(lowered, start, CONTEXT):
                 score += CONTEXT_BOOST
