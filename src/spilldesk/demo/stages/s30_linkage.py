@@ -15,7 +15,7 @@ from sqlalchemy import select
 from spilldesk.demo.runner import DemoContext
 from spilldesk.response.linkage import LinkReport, a_numbers_for, link_incident
 from spilldesk.response.overlap import overlap
-from spilldesk.store.models import DisclosedRecord
+from spilldesk.store.models import DisclosedRecord, ReviewItem
 
 TITLE = "Link disclosed records to registry persons; cross-incident overlap"
 
@@ -34,7 +34,11 @@ def _truth(scenario_dir: Path) -> dict[str, Any]:
 
 
 def _scores(ctx: DemoContext, incident_id: str, truth: dict[str, Any]) -> dict[str, Any]:
-    """Precision and recall of the stored matches against the truth (by sheet row)."""
+    """Precision and recall of the stored matches against the truth (by sheet row).
+
+    `recall_with_review` also counts records whose open review candidates include the
+    right person: a human decides those, nobody is lost.
+    """
     expected = {(truth.get("sheet"), r["row"]): r["a_number"] for r in truth.get("records", [])}
     if not expected:
         return {}
@@ -44,23 +48,35 @@ def _scores(ctx: DemoContext, incident_id: str, truth: dict[str, Any]) -> dict[s
                 select(DisclosedRecord).where(DisclosedRecord.incident_id == incident_id)
             ).scalars()
         )
-        matched = [r for r in records if r.link_status == "matched" and r.person_id]
+        candidates = session.execute(
+            select(ReviewItem.record_id, ReviewItem.person_id).where(
+                ReviewItem.incident_id == incident_id, ReviewItem.status == "open"
+            )
+        ).all()
+        people = {r.person_id for r in records if r.person_id} | {p for _, p in candidates if p}
         shown = a_numbers_for(
             session,
-            [r.person_id for r in matched if r.person_id],
+            sorted(people),
             reveal=True,
             actor=ctx.actor,
             purpose="demo: score against truth",
         )
+    row_of = {r.id: (r.source_sheet, r.source_row) for r in records}
+    matched = [r for r in records if r.link_status == "matched" and r.person_id]
     correct = sum(
         1
         for r in matched
-        if r.person_id is not None
-        and expected.get((r.source_sheet, r.source_row)) == shown[r.person_id]
+        if r.person_id is not None and expected.get(row_of[r.id]) == shown[r.person_id]
     )
+    in_review = {
+        record_id
+        for record_id, person_id in candidates
+        if person_id and expected.get(row_of[record_id]) == shown[person_id]
+    }
     return {
         "precision": round(correct / len(matched), 4) if matched else None,
         "recall": round(correct / len(expected), 4),
+        "recall_with_review": round((correct + len(in_review)) / len(expected), 4),
         "truth_records": len(expected),
     }
 
