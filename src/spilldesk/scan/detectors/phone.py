@@ -25,7 +25,7 @@ _NOT_A_PHONE = re.compile(
 
 
 def valid_phone(text: str) -> bool:
-    digits = sum(c.isdigit() for c in text)
+    digits = sum(map(str.isdigit, text))
     if not 7 <= digits <= 15 or _NOT_A_PHONE.search(text.strip()):
         return False
     if digits == len(text) and digits not in (10, 11):

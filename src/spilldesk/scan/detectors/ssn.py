@@ -31,9 +31,20 @@ DETECTOR = PatternDetector(
             0.5,
             back=re.compile(r"(?<![\w-])\d{3}$"),
         ),
-        # These two score below REPORTABLE unless a context word precedes them.
-        Pattern("spaced", re.compile(r"\d(?<![\w-]\d)\d{2} \d{2} \d{4}(?![\w-])"), 0.3),
-        Pattern("bare", re.compile(r"\d(?<![\w.,-]\d)\d{8}(?![\w-]|[.,]\d)"), 0.1),
+        # These two score below REPORTABLE unless a context word precedes them, so they run
+        # only in the windows after context words.
+        Pattern(
+            "spaced",
+            re.compile(r"\d(?<![\w-]\d)\d{2} \d{2} \d{4}(?![\w-])"),
+            0.3,
+            context_only=True,
+        ),
+        Pattern(
+            "bare",
+            re.compile(r"\d(?<![\w.,-]\d)\d{8}(?![\w-]|[.,]\d)"),
+            0.1,
+            context_only=True,
+        ),
     ],
     context=CONTEXT,
     validate=valid_ssn,
