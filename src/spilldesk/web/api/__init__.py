@@ -19,11 +19,13 @@ from spilldesk.web.api import (
     tasks,
     users,
 )
+from spilldesk.web.api.errors import ERROR_RESPONSES
 from spilldesk.web.deps import bearer_scheme
 
 api_router = APIRouter()
 api_router.include_router(health.router)
-api_router.include_router(auth.router)
+api_router.include_router(auth.router, responses=ERROR_RESPONSES)
 for module in (incidents, notices, persons, cases, clearance, tasks, review, alerts, gate,
                audit, users):
-    api_router.include_router(module.router, dependencies=[Security(bearer_scheme)])
+    api_router.include_router(module.router, dependencies=[Security(bearer_scheme)],
+                              responses=ERROR_RESPONSES)

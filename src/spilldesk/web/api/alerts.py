@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, status
 
 from spilldesk.response.alerts import AlertError, acknowledge_alert, alert_summary, list_alerts
 from spilldesk.store.models import Alert, Person
-from spilldesk.web.api.errors import not_found
+from spilldesk.web.api.errors import RowId, not_found
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import SessionDep, require
 from spilldesk.web.permissions import Permission, alert_systems
@@ -32,7 +32,8 @@ def alerts(session: SessionDep, principal: Viewer, system: str | None = None) ->
 
 
 @router.post("/{alert_id}/acknowledge", summary="The receiving system placed the alert")
-def acknowledge(alert_id: int, session: SessionDep, principal: Acknowledger) -> dict[str, Any]:
+def acknowledge(alert_id: RowId, session: SessionDep,
+                principal: Acknowledger) -> dict[str, Any]:
     alert = session.get(Alert, alert_id)
     if alert is None or alert.system not in alert_systems(principal.role):
         raise not_found(f"no alert {alert_id} for the {principal.role} role")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from spilldesk.store.audit import verify
 from spilldesk.store.models import AuditEvent
+from spilldesk.web.api.errors import MAX_ROW_ID
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import SessionDep, require
 from spilldesk.web.permissions import Permission
@@ -33,7 +34,8 @@ def audit_events(session: Any, *, actor: str | None = None, action: str | None =
 
 @router.get("", summary="Audit events, newest first")
 def events(session: SessionDep, principal: Auditor, actor: str | None = None,
-           action: str | None = None, before: int | None = None,
+           action: str | None = None,
+           before: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
            limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
     return {"events": audit_events(session, actor=actor, action=action, before=before,
                                    limit=limit)}

@@ -34,8 +34,9 @@ Extender = Annotated[Principal, Depends(require(Permission.EXTEND_HOLDS))]
 class IncidentIn(BaseModel):
     id: str = Field(min_length=1, max_length=64, pattern=r"^\S+$")
     title: str = Field(min_length=1, max_length=300)
-    exposed_from: str = Field(description="ISO timestamp (agency time zone if no offset)")
-    exposed_until: str
+    exposed_from: str = Field(min_length=1, description="ISO timestamp (agency time zone "
+                                                         "if no offset)")
+    exposed_until: str = Field(min_length=1)
     description: str | None = None
     disclosed_how: str | None = None
     disclosed_to: str | None = None

@@ -15,7 +15,7 @@ from spilldesk.response.review import (
     reject_review_item,
     show_review_item,
 )
-from spilldesk.web.api.errors import bad_request, not_found
+from spilldesk.web.api.errors import RowId, bad_request, not_found
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import SessionDep, require
 from spilldesk.web.permissions import Permission
@@ -40,7 +40,7 @@ def items(session: SessionDep, principal: Viewer, incident: str | None = None,
 
 
 @router.get("/{item_id}", summary="A review item side by side (person data masked)")
-def show(item_id: int, session: SessionDep, principal: Viewer) -> dict[str, Any]:
+def show(item_id: RowId, session: SessionDep, principal: Viewer) -> dict[str, Any]:
     try:
         return show_review_item(session, item_id, actor=principal.actor)
     except ReviewError as exc:
@@ -48,7 +48,7 @@ def show(item_id: int, session: SessionDep, principal: Viewer) -> dict[str, Any]
 
 
 @router.post("/{item_id}/accept", summary="The candidate is the record's person")
-def accept(item_id: int, body: DecisionIn, session: SessionDep,
+def accept(item_id: RowId, body: DecisionIn, session: SessionDep,
            principal: Decider) -> dict[str, Any]:
     try:
         return asdict(accept_review_item(session, item_id, actor=principal.actor,
@@ -58,7 +58,7 @@ def accept(item_id: int, body: DecisionIn, session: SessionDep,
 
 
 @router.post("/{item_id}/reject", summary="The candidate is not the record's person")
-def reject(item_id: int, body: DecisionIn, session: SessionDep,
+def reject(item_id: RowId, body: DecisionIn, session: SessionDep,
            principal: Decider) -> dict[str, Any]:
     try:
         return asdict(reject_review_item(session, item_id, actor=principal.actor,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, status
 from pydantic import BaseModel, Field
 
 from spilldesk.response.tasks import TaskError, finish_task, get_task, list_tasks
-from spilldesk.web.api.errors import bad_request, not_found
+from spilldesk.web.api.errors import RowId, bad_request, not_found
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import SessionDep, require
 from spilldesk.web.permissions import Permission, task_components
@@ -42,7 +42,7 @@ def tasks(session: SessionDep, principal: Viewer, incident: str | None = None,
 
 
 @router.post("/{task_id}/finish", summary="Finish an open task as done or waived")
-def finish(task_id: int, body: FinishIn, session: SessionDep,
+def finish(task_id: RowId, body: FinishIn, session: SessionDep,
            principal: Worker) -> dict[str, Any]:
     try:
         task = get_task(session, task_id)

@@ -18,7 +18,7 @@ from spilldesk.response.users import (
     revoke_token,
     set_active,
 )
-from spilldesk.web.api.errors import bad_request
+from spilldesk.web.api.errors import RowId, bad_request
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import SessionDep, require
 from spilldesk.web.permissions import Permission
@@ -89,7 +89,7 @@ def issue(username: str, body: TokenIn, session: SessionDep, principal: Admin) -
 
 
 @router.post("/tokens/{token_id}/revoke", summary="Revoke an API token")
-def revoke(token_id: int, session: SessionDep, principal: Admin) -> dict[str, Any]:
+def revoke(token_id: RowId, session: SessionDep, principal: Admin) -> dict[str, Any]:
     try:
         token = revoke_token(session, token_id, actor=principal.actor)
     except UserError as exc:

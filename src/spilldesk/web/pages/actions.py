@@ -13,6 +13,7 @@ from spilldesk.response.custody import CustodyError, decide_custody
 from spilldesk.response.events import EventError, record_case_event
 from spilldesk.response.notices import Delivery, NoticeError, record_delivery
 from spilldesk.response.tasks import TaskError, finish_task, get_task
+from spilldesk.web.api.errors import RowId
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, FormDep, PageForbidden, SessionDep, require_page
 from spilldesk.web.permissions import Permission, task_components
@@ -96,7 +97,7 @@ def event(request: Request, a_number: str, form: FormDep, desk: DeskDep,
 
 
 @router.post("/tasks/{task_id}/finish")
-def finish(request: Request, task_id: int, form: FormDep, session: SessionDep,
+def finish(request: Request, task_id: RowId, form: FormDep, session: SessionDep,
            principal: TaskWorker) -> Response:
     back = _text(form, "back")
     back = back if back.startswith("/") and not back.startswith("//") else "/tasks"

@@ -19,6 +19,7 @@ from spilldesk.response.users import (
     revoke_token,
     set_active,
 )
+from spilldesk.web.api.errors import RowId
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import FormDep, SessionDep, require_page
 from spilldesk.web.pages.actions import FormProblem, back_to
@@ -75,7 +76,7 @@ def activate(request: Request, username: str, form: FormDep, session: SessionDep
 
 
 @router.post("/tokens/{token_id}/revoke")
-def revoke(request: Request, token_id: int, form: FormDep, session: SessionDep,
+def revoke(request: Request, token_id: RowId, form: FormDep, session: SessionDep,
            principal: Admin) -> Response:
     try:
         revoke_token(session, token_id, actor=principal.actor)

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from spilldesk.response.alerts import AlertError, acknowledge_alert, list_alerts
@@ -20,6 +20,7 @@ from spilldesk.response.review import (
 )
 from spilldesk.response.tasks import TaskError, list_tasks
 from spilldesk.store.models import Alert
+from spilldesk.web.api.errors import MAX_ROW_ID, RowId
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, FormDep, PageForbidden, SessionDep, require_page
 from spilldesk.web.pages.actions import FormProblem, back_to
@@ -57,7 +58,8 @@ def tasks(request: Request, desk: DeskDep, session: SessionDep, principal: TaskV
 
 @router.get("/review")
 def review(request: Request, session: SessionDep, principal: ReviewViewer,
-           incident: str = "", item: int | None = None) -> Response:
+           incident: str = "",
+           item: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None) -> Response:
     items = list_review_items(session, incident_id=incident or None)
     chosen = item or (items[0].id if items else None)
     detail: dict[str, Any] | None = None
@@ -74,7 +76,8 @@ def review(request: Request, session: SessionDep, principal: ReviewViewer,
 
 
 @router.post("/review/{item_id}/{decision}")
-def decide(request: Request, item_id: int, decision: str, form: FormDep, session: SessionDep,
+def decide(request: Request, item_id: RowId, decision: str, form: FormDep,
+           session: SessionDep,
            principal: Decider) -> Response:
     note = str(form.get("note") or "").strip() or None
     decide_with = {"accept": accept_review_item, "reject": reject_review_item}.get(decision)
@@ -97,7 +100,8 @@ def alerts(request: Request, session: SessionDep, principal: AlertViewer) -> Res
 
 
 @router.post("/alerts/{alert_id}/acknowledge")
-def acknowledge(request: Request, alert_id: int, form: FormDep, session: SessionDep,
+def acknowledge(request: Request, alert_id: RowId, form: FormDep,
+                session: SessionDep,
                 principal: Acknowledger) -> Response:
     alert = session.get(Alert, alert_id)
     if alert is None or alert.system not in alert_systems(principal.role):
