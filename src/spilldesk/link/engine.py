@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from splink import Linker, SettingsCreator
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.exceptions import EMTrainingException
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from spilldesk.link.backends import database_api
@@ -81,7 +82,8 @@ def _linker(
             use_identifier=settings.use_identifier, extra_columns=settings.extra_columns
         ),
         blocking_rules_to_generate_predictions=blocking_rules(settings),
-        probability_two_random_records_match=1.0 / max(len(registry), 1),
+        # A disclosed record is about one registry person (kept below 1 for tiny registries).
+        probability_two_random_records_match=1.0 / (len(registry) + 1),
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=True,
         max_iterations=20,
@@ -107,9 +109,10 @@ def _train(
                 # Only to estimate how many pairs the rule makes, before sampling them.
                 record_sample_proportion=0.1 if registry_size > 100_000 else 1.0,
             )
-        except ValueError:
-            # splink refuses an m that underflows to 0 (a level no match reaches, common in
-            # small incidents) and leaves the model half-trained: resume from the snapshot.
+        except (ValueError, EMTrainingException):
+            # splink refuses a rule that pairs nobody (one record, no birth dates) and an m
+            # that underflows to 0 (a level no match reaches, common in small incidents),
+            # leaving the model half-trained: resume from the snapshot.
             _log.info("EM session on %s kept the previous m-probabilities", rule)
             linker = Linker(inputs, snapshot, log_level=None)
     return linker
