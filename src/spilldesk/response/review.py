@@ -8,6 +8,7 @@ with who made it; showing a record and a person side by side is an audited read.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -128,9 +129,11 @@ def _side(fields: dict[str, Any], reveal: bool) -> dict[str, Any]:
     for key in ("family_name", "given_name", "full_name", "name"):
         if key in shown:
             shown[key] = _masked(shown[key])
-    for key in ("date_of_birth", "date_of_birth_raw"):
-        if shown.get(key):
-            shown[key] = str(shown[key])[:4] + "-**-**"
+    if shown.get("date_of_birth"):
+        shown["date_of_birth"] = str(shown["date_of_birth"])[:4] + "-**-**"
+    if shown.get("date_of_birth_raw"):
+        # As written (day first, words...): no part of it is safe to show.
+        shown["date_of_birth_raw"] = re.sub(r"[0-9A-Za-z]", "*", str(shown["date_of_birth_raw"]))
     if shown.get("a_number"):
         shown["a_number"] = mask_a_number(str(shown["a_number"]))
     for key in ("address_line1", "address_line2", "postal_code", "city"):
