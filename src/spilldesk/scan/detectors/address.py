@@ -20,7 +20,7 @@ DETECTOR = PatternDetector(
         Pattern(
             "numbered_street",
             re.compile(
-                r"\d(?<![\w-]\d)\d{0,5}\s+(?:[NSEW]\.?\s+)?(?:[A-Za-zÀ-ÿ0-9'.-]+\s+){1,4}"
+                r"\d(?<![\w-]\d)\d{0,5}\s+(?:[NSEW]\.?\s+)?(?:[A-ZÀ-Ý0-9][A-Za-zÀ-ÿ0-9'.-]*\s+){1,4}"
                 rf"(?:{_TYPES})\.?(?!\w)"
             ),
             0.5,
@@ -28,7 +28,7 @@ DETECTOR = PatternDetector(
         Pattern(
             "calle",
             re.compile(
-                r"[CcAa](?<!\w[CcAa])(?:alle|ALLE|venida|VENIDA|v\.)\s+[A-Za-zÀ-ÿ' ]{2,40}\s+#?"
+                r"[CA](?<!\w[CA])(?:alle|ALLE|venida|VENIDA|v\.)\s+[A-Za-zÀ-ÿ' ]{2,40}\s+#?"
                 r"\d{1,6}(?!\w)"
             ),
             0.5,

@@ -49,10 +49,6 @@ def mask_generic(value: str) -> str:
     return "*" * len(value.strip())
 
 
-def context_regex(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-
-
 @dataclass
 class PatternDetector:
     entity: str
@@ -61,9 +57,6 @@ class PatternDetector:
     validate: Callable[[str], bool] = field(default=lambda _value: True)
     mask: Callable[[str], str] = mask_generic
     prefilter: re.Pattern[str] | None = None
-
-    def __post_init__(self) -> None:
-        self._context = context_regex(self.context) if self.context else None
 
     def find(self, text: str, lowered: str | None = None) -> Iterator[Hit]:
         if self.prefilter is not None and not self.prefilter.search(text):
@@ -83,14 +76,20 @@ class PatternDetector:
                         yield hit
 
     def _windows(self, lowered: str) -> list[tuple[int, int]]:
-        """Stretches of text that follow a context word (merged when they overlap)."""
-        if self._context is None:
-            return []
+        """Stretches of text that follow a context word (merged when they overlap).
+
+        Found with str.find, word by word: a substring search is far faster than a regex
+        alternation whose words begin with common letters."""
+        starts: list[tuple[int, int]] = []
+        for word in self.context:
+            at = lowered.find(word)
+            while at != -1:
+                starts.append((at, at + len(word) + CONTEXT_WINDOW + 32))
+                at = lowered.find(word, at + 1)
         windows: list[tuple[int, int]] = []
-        for word in self._context.finditer(lowered):
-            start, end = word.start(), word.end() + CONTEXT_WINDOW + 32
+        for start, end in sorted(starts):
             if windows and start <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], end)
+                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
             else:
                 windows.append((start, end))
         return windows

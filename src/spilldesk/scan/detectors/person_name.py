@@ -126,6 +126,13 @@ def family_names() -> frozenset[str]:
     return _names("family_names.txt")
 
 
+@cache
+def known_words() -> frozenset[str]:
+    """Every word that may make a run a name (commas stay attached: checked again later)."""
+    names = given_names() | family_names()
+    return frozenset(names | {n + "," for n in names})
+
+
 def looks_like_person_name(text: str) -> bool:
     """The shape of a person's name: 2–6 words of letters, no digits, not an institution."""
     if not text or len(text) > 80 or any(c.isdigit() for c in text):
@@ -162,16 +169,17 @@ class PersonNameDetector:
 
     def find(self, text: str, lowered: str | None = None) -> Iterator[Hit]:
         lowered = lowered if lowered is not None else text.lower()
+        known = known_words()
         for match in _RUN.finditer(text):
             start, value = match.start(), match.group(0)
             titled = _titled(text, start)
             # "Dear Mr Quintavex" / "Señora Quintavex": salutations are not the name.
-            while len(parts := value.split(maxsplit=1)) == 2:
-                lead = parts[0].rstrip(".").lower()
-                if lead not in _LEADS:
-                    break
-                titled = titled or lead in _TITLES
-                start, value = match.end() - len(parts[1]), parts[1]
+            while (space := value.find(" ")) > 0 and value[:space].rstrip(".").lower() in _LEADS:
+                titled = titled or value[:space].rstrip(".").lower() in _TITLES
+                value = value[space + 1 :].lstrip()
+                start = match.end() - len(value)
+            if not titled and value.isascii() and known.isdisjoint(value.upper().split()):
+                continue  # the common case: no known name word, no title
             score = name_likelihood(value)
             if titled:
                 score = max(score, 0.2) + CONTEXT_BOOST
