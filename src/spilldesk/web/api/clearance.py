@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from spilldesk.domain.anumber import InvalidANumber, normalize_a_number
@@ -66,12 +67,14 @@ def today(desk: DeskDep) -> date:
             summary="May this person be removed on this date?")
 async def check(a_number: str, request: Request, desk: DeskDep,
                 on: Annotated[date | None, Query(description="ISO date; default today")] = None,
-                ) -> dict[str, Any]:
+                ) -> Response:
     """The hot path, run on the event loop itself: the check is a few indexed reads (well
     under a millisecond), cheaper than a hop to the thread pool; audit via the buffer."""
     with desk.store.session() as session:
         principal = authorize(request, desk, session, Permission.CHECK_CLEARANCE)
-        return _check(session, desk, principal, a_number, on or today(desk))
+        answer = _check(session, desk, principal, a_number, on or today(desk))
+    # Already the documented shape (tests hold it to ClearanceOut): skip re-validating it.
+    return JSONResponse(answer)
 
 
 def _check(session: Any, desk: Desk, principal: Principal, a_number: str,
