@@ -172,3 +172,12 @@ def test_hold_extension_and_list(client: TestClient, seeded: Seeded) -> None:
     assert both.status_code == 422
     holds = client.get(f"/api/incidents/{INCIDENT}/holds", headers=officer).json()["holds"]
     assert [h["a_number"] for h in holds] == ["A*****0001"]
+
+
+def test_exposures_of_an_incident_are_listed_masked(client: TestClient, seeded: Seeded) -> None:
+    body = client.get(f"/api/incidents/{INCIDENT}/exposures?per_page=2&page=2",
+                      headers=bearer(client, "opla_attorney")).json()
+    assert body["total"] == 5 and len(body["exposures"]) == 2
+    assert all(e["a_number"].startswith("A*****") for e in body["exposures"])
+    assert client.get(f"/api/incidents/{INCIDENT}/exposures",
+                      headers=bearer(client, "cbp_liaison")).status_code == 403

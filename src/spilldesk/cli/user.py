@@ -82,7 +82,7 @@ def list_command(workdir: WorkdirOption = None, as_json: JsonOption = False) -> 
         return
     table = Table("username", "role", "active")
     for row in rows:
-        table.add_row(row["username"], row["role"], "yes" if row["active"] else "no")
+        table.add_row(str(row["username"]), str(row["role"]), "yes" if row["active"] else "no")
     out.print(table)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -169,7 +169,7 @@ def _check(principal: Principal, permissions: tuple[Permission, ...]) -> None:
                                 f"the {principal.role} role may not {permission.value}")
 
 
-def require(*permissions: Permission) -> Callable[..., Principal]:
+def require(*permissions: Permission) -> Callable[..., Awaitable[Principal]]:
     """An API dependency: the current user, who must hold every one of `permissions`."""
 
     async def dependency(principal: PrincipalDep) -> Principal:
@@ -191,7 +191,7 @@ def page_principal(request: Request, desk: DeskDep, session: SessionDep) -> Prin
 PagePrincipalDep = Annotated[Principal, Depends(page_principal)]
 
 
-def require_page(*permissions: Permission) -> Callable[..., Principal]:
+def require_page(*permissions: Permission) -> Callable[..., Awaitable[Principal]]:
     """A page dependency: log in first, then the role must hold every permission."""
 
     async def dependency(principal: PagePrincipalDep) -> Principal:

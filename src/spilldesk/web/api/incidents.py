@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
+from sqlalchemy import func, select
 
 from spilldesk.domain.languages import UnknownLanguage
 from spilldesk.response.holds import HoldError, extend_holds, list_holds
@@ -18,6 +19,7 @@ from spilldesk.response.incidents import (
     open_incident,
     spec_from_mapping,
 )
+from spilldesk.store.models import Exposure, Person
 from spilldesk.web.api.errors import bad_request, conflict, not_found
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, SessionDep, require
@@ -27,6 +29,7 @@ from spilldesk.web.permissions import Permission
 router = APIRouter(prefix="/api/incidents", tags=["incidents"])
 Viewer = Annotated[Principal, Depends(require(Permission.VIEW_INCIDENTS))]
 Manager = Annotated[Principal, Depends(require(Permission.MANAGE_INCIDENTS))]
+ExposureViewer = Annotated[Principal, Depends(require(Permission.VIEW_EXPOSURES))]
 HoldViewer = Annotated[Principal, Depends(require(Permission.VIEW_HOLDS))]
 Extender = Annotated[Principal, Depends(require(Permission.EXTEND_HOLDS))]
 
@@ -92,6 +95,23 @@ def dashboard(incident_id: str, desk: DeskDep, session: SessionDep, principal: V
     _incident(session, incident_id)
     tz = desk.settings.timezone
     return incident_figures(session, incident_id, on or datetime.now(tz).date(), tz)
+
+
+@router.get("/{incident_id}/exposures", summary="Who the incident exposed (A-numbers masked)")
+def exposures(incident_id: str, session: SessionDep, principal: ExposureViewer,
+              page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+              per_page: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+    _incident(session, incident_id)
+    where = Exposure.incident_id == incident_id
+    total = session.execute(select(func.count()).select_from(Exposure).where(where)
+                            ).scalar_one()
+    rows = session.execute(
+        select(Exposure, Person.a_number_tail).join(Person, Person.id == Exposure.person_id)
+        .where(where).order_by(Exposure.id).offset((page - 1) * per_page).limit(per_page))
+    return {"incident": incident_id, "total": total, "page": page, "per_page": per_page,
+            "exposures": [{"a_number": f"A*****{tail}", "data_elements": e.data_elements,
+                           "source": e.source, "at": e.created_at.isoformat()}
+                          for e, tail in rows]}
 
 
 @router.get("/{incident_id}/holds", summary="Every removal hold of the incident")
