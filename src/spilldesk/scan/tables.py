@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from spilldesk.domain.anumber import is_a_number, mask_a_number, normalize_a_number
 from spilldesk.scan.detectors.columns import (
+    ENTITY_OF_FIELD,
     ID_FIELDS,
     NAME_FIELDS,
     PERSON_FIELDS,
@@ -60,8 +61,6 @@ class RecordBlock:
         return where
 
     def entities(self) -> list[str]:
-        from spilldesk.scan.detectors.columns import ENTITY_OF_FIELD
-
         return sorted({ENTITY_OF_FIELD[f] for f in self.fields.values() if f in ENTITY_OF_FIELD})
 
 

@@ -7,7 +7,7 @@ import io
 import logging
 from collections.abc import Iterator
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError
 
 from spilldesk.scan.errors import ScanError
@@ -35,16 +35,16 @@ def read_pdf(data: bytes, path: str) -> Iterator[Piece]:
             yield Embedded(location, name if index == 0 else f"{name}#{index}", blob)
 
 
-def _page(page: object, number: int, path: str) -> Iterator[Piece]:
+def _page(page: PageObject, number: int, path: str) -> Iterator[Piece]:
     location = Location(path, "page", page=number)
     try:
-        text = page.extract_text(extraction_mode="layout")  # type: ignore[attr-defined]
+        text = page.extract_text(extraction_mode="layout")
     except Exception as error:  # pypdf raises many kinds on damaged content streams
         raise ScanError(f"{path}: page {number} cannot be read ({type(error).__name__})") from None
     if text.strip():
         yield TextPiece(location, text)
     notes = []
-    for annotation in page.get("/Annots") or []:  # type: ignore[attr-defined]
+    for annotation in page.get("/Annots") or []:
         try:
             contents = annotation.get_object().get("/Contents")
         except Exception:

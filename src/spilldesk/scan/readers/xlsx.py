@@ -179,13 +179,11 @@ def _defined_names(package: zipfile.ZipFile, path: str) -> Iterator[Piece]:
     root = parse_xml(package, "xl/workbook.xml")
     if root is None:
         return
-    lines = []
-    hidden_names = 0
-    for element in root.iter():
-        if local(element.tag) == "definedName" and element.text:
-            if element.get("hidden") in ("1", "true"):
-                hidden_names += 1
-            lines.append(f"{element.get('name', '')}: {element.text.strip()}")
+    lines = [
+        f"{element.get('name', '')}: {element.text.strip()}"
+        for element in root.iter()
+        if local(element.tag) == "definedName" and element.text
+    ]
     if lines:
         location = Location(path, "defined_name").hide("defined names")
         yield TextPiece(location, "\n".join(lines))
