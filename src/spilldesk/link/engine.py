@@ -61,13 +61,33 @@ def blocking_rules(settings: LinkSettings) -> list[BlockingRuleCreator | dict[st
     return [*rules, *settings.extra_blocking]  # type: ignore[list-item]
 
 
-def _training_rules() -> list[str]:
-    # Each session leaves out the comparisons its blocking rule forces to agree.
-    return [
-        "l.dob = r.dob",
-        "l.surname_1_sound = r.surname_1_sound AND l.given_sound = r.given_sound"
-        " AND l.dob_year = r.dob_year",
-    ]
+# Each EM session leaves out the comparisons its blocking rule forces to agree; the keys are
+# the columns the rule holds equal (so the pairs can be counted and the registry cut to them).
+TRAINING_RULES: dict[str, tuple[str, ...]] = {
+    "l.dob = r.dob": ("dob",),
+    "l.surname_1_sound = r.surname_1_sound AND l.given_sound = r.given_sound"
+    " AND l.dob_year = r.dob_year": ("surname_1_sound", "given_sound", "dob_year"),
+}
+
+
+def _pairs_on(records: pd.DataFrame, registry: pd.DataFrame, keys: tuple[str, ...]) -> int:
+    counts = registry[list(keys)].dropna().value_counts().rename("n").reset_index()
+    return int(records[list(keys)].dropna().merge(counts, on=list(keys))["n"].sum())
+
+
+def _settings(settings: LinkSettings, registry_size: int) -> SettingsCreator:
+    return SettingsCreator(
+        link_type="link_only",
+        comparisons=person_comparisons(
+            use_identifier=settings.use_identifier, extra_columns=settings.extra_columns
+        ),
+        blocking_rules_to_generate_predictions=blocking_rules(settings),
+        # A disclosed record is about one registry person (kept below 1 for tiny registries).
+        probability_two_random_records_match=1.0 / (registry_size + 1),
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=True,
+        max_iterations=20,
+    )
 
 
 def _linker(
@@ -76,38 +96,38 @@ def _linker(
     api = database_api(backend)
     left = api.register(records, table_name=RECORDS)
     right = api.register(registry, table_name=REGISTRY)
-    creator = SettingsCreator(
-        link_type="link_only",
-        comparisons=person_comparisons(
-            use_identifier=settings.use_identifier, extra_columns=settings.extra_columns
-        ),
-        blocking_rules_to_generate_predictions=blocking_rules(settings),
-        # A disclosed record is about one registry person (kept below 1 for tiny registries).
-        probability_two_random_records_match=1.0 / (len(registry) + 1),
-        retain_matching_columns=True,
-        retain_intermediate_calculation_columns=True,
-        max_iterations=20,
-    )
+    creator = _settings(settings, len(registry))
     return Linker([left, right], creator, log_level=None), [left, right]
 
 
-def _train(
-    linker: Linker, inputs: list[SplinkDataFrame], settings: LinkSettings, registry_size: int
+def _training_registry(records: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
+    """The registry persons a training rule can pair with a record.
+
+    EM on these gives the very pairs it would get from the whole registry (each rule is an
+    equality on its keys), at a fraction of the cost.
+    """
+    keep = pd.Series(False, index=registry.index)
+    for keys in TRAINING_RULES.values():
+        wanted = records[list(keys)].dropna().drop_duplicates().assign(_hit=True)
+        hits = registry[list(keys)].merge(wanted, on=list(keys), how="left")["_hit"]
+        keep |= hits.notna().to_numpy()
+    return registry[keep.to_numpy()]
+
+
+def _expectation_maximisation(
+    linker: Linker, inputs: list[SplinkDataFrame], settings: LinkSettings, rules: list[str]
 ) -> Linker:
-    # One pass over the sampled pairs: splink's default keeps resampling until every level
-    # has 100 non-matching pairs, which rare levels (surnames swapped) never reach.
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=settings.u_max_pairs, seed=settings.seed, min_count_per_level=None, num_chunks=1
-    )
-    for rule in _training_rules():
+    for rule in rules:
         snapshot = linker.misc.save_model_to_json()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule,
                 fix_probability_two_random_records_match=True,
+                # The training registry is a subset: its term frequencies are not the
+                # registry's, so m is learnt without them (prediction applies them).
+                estimate_without_term_frequencies=True,
                 max_pairs=settings.em_max_pairs,
-                # Only to estimate how many pairs the rule makes, before sampling them.
-                record_sample_proportion=0.1 if registry_size > 100_000 else 1.0,
+                record_sample_proportion=1.0,
             )
         except (ValueError, EMTrainingException):
             # splink refuses a rule that pairs nobody (one record, no birth dates) and an m
@@ -127,7 +147,23 @@ def score(
 ) -> ScoredPairs:
     """Score every blocked (record, registry person) pair above a small floor."""
     linker, inputs = _linker(records, registry, backend, settings)
-    linker = _train(linker, inputs, settings, len(registry))
+    # One pass over the sampled pairs: splink's default keeps resampling until every level
+    # has 100 non-matching pairs, which rare levels (surnames swapped) never reach.
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=settings.u_max_pairs, seed=settings.seed, min_count_per_level=None, num_chunks=1
+    )
+    subset = _training_registry(records, registry)
+    api = inputs[0].db_api
+    training_inputs = [inputs[0], api.register(subset, table_name=f"{REGISTRY}_training")]
+    trainer = Linker(training_inputs, linker.misc.save_model_to_json(), log_level=None)
+    # Too few pairs teach EM nothing but noise: those sessions keep the prior m-probabilities.
+    rules = [
+        rule
+        for rule, keys in TRAINING_RULES.items()
+        if _pairs_on(records, registry, keys) >= settings.em_min_pairs
+    ]
+    trainer = _expectation_maximisation(trainer, training_inputs, settings, rules)
+    linker = Linker(inputs, trainer.misc.save_model_to_json(), log_level=None)
     predictions = linker.inference.predict(
         threshold_match_probability=CANDIDATE_FLOOR, warning_mode="never"
     )
