@@ -177,3 +177,11 @@ def test_login_redirect_stays_on_the_desk(client: TestClient, seeded: Seeded) ->
                                            "next": "https://evil.example/"},
                            follow_redirects=False)
     assert response.headers["location"] == "/"
+
+
+def test_signing_secret_is_private_and_stable(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from spilldesk.web.auth import SECRET_FILE, load_secret
+
+    first = load_secret(tmp_path)
+    assert (tmp_path / SECRET_FILE).stat().st_mode & 0o777 == 0o600
+    assert load_secret(tmp_path) == first and len(first) >= 48
