@@ -47,7 +47,7 @@ def ingest_document(session: Session, incident_id: str, path: Path, *, actor: st
     try:
         extraction = extract_records(path)
     except ScanError as exc:
-        raise IngestError(f"{path}: {exc}") from None
+        raise IngestError(str(exc)) from None
     previous = session.execute(
         select(DisclosedDocument).where(
             DisclosedDocument.incident_id == incident.id,
