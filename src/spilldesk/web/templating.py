@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -29,6 +30,20 @@ _NAV: list[tuple[str, str, Any]] = [
     ("Audit", "/audit", lambda r: allowed(r, Permission.VIEW_AUDIT)),
     ("Users", "/users", lambda r: allowed(r, Permission.MANAGE_USERS)),
 ]
+
+
+def local_time(value: datetime | str | None, tz: ZoneInfo) -> str:
+    """A moment as case workers read it: the agency's wall clock, with its zone."""
+    if value is None or value == "":
+        return "—"
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def install_filters(tz: ZoneInfo) -> None:
+    templates.env.filters["when"] = lambda value: local_time(value, tz)
 
 
 def csrf_token(request: Request) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -28,6 +29,25 @@ from spilldesk.web.permissions import Permission, alert_systems, task_components
 from spilldesk.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Previous / next links over a list shown PER_PAGE at a time."""
+
+    page: int
+    total: int
+    path: str
+    query: dict[str, str]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PER_PAGE))
+
+    def link(self, page: int) -> str:
+        return self.path + "?" + urlencode({**{k: v for k, v in self.query.items() if v},
+                                            "page": page})
 TaskViewer = Annotated[Principal, Depends(require_page(Permission.VIEW_TASKS))]
 ReviewViewer = Annotated[Principal, Depends(require_page(Permission.VIEW_REVIEW))]
 Decider = Annotated[Principal, Depends(require_page(Permission.DECIDE_REVIEW))]
@@ -38,7 +58,7 @@ Acknowledger = Annotated[Principal, Depends(require_page(Permission.ACKNOWLEDGE_
 @router.get("/tasks")
 def tasks(request: Request, desk: DeskDep, session: SessionDep, principal: TaskViewer,
           component: str = "", incident: str = "", status: str = "open",
-          overdue: str = "") -> Response:
+          overdue: str = "", page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     mine = sorted(task_components(principal.role))
     chosen = component.upper() if component.upper() in mine else (mine[0] if mine else "")
     today = datetime.now(desk.settings.timezone).date()
@@ -48,9 +68,13 @@ def tasks(request: Request, desk: DeskDep, session: SessionDep, principal: TaskV
                            overdue_on=today if overdue == "yes" else None)
     except TaskError as exc:
         raise PageForbidden(str(exc)) from None
-    rows = [{**t.to_json(), "a_number_link": t.a_number} for t in found]
+    shown = found[(page - 1) * PER_PAGE: page * PER_PAGE]
+    rows = [{**t.to_json(), "a_number_link": t.a_number} for t in shown]
+    query = {"component": chosen, "incident": incident, "status": status, "overdue": overdue}
     return render(request, "tasks.html", {
-        "title": f"{chosen} tasks", "tasks": rows, "components": mine, "chosen": chosen,
+        "title": f"{chosen} tasks", "tasks": rows, "total": len(found),
+        "pager": Pager(page, len(found), "/tasks", query),
+        "components": mine, "chosen": chosen,
         "incident": incident, "status": status, "overdue": overdue,
         "incidents": [i.id for i in list_incidents(session)], "show_person": True,
     })
@@ -92,11 +116,14 @@ def decide(request: Request, item_id: RowId, decision: str, form: FormDep,
 
 
 @router.get("/alerts")
-def alerts(request: Request, session: SessionDep, principal: AlertViewer) -> Response:
+def alerts(request: Request, session: SessionDep, principal: AlertViewer,
+           page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     systems = alert_systems(principal.role)
     found = [a for a in list_alerts(session) if a["system"] in systems]
-    return render(request, "alerts.html", {"title": "Alerts", "alerts": found,
-                                           "systems": sorted(systems)})
+    return render(request, "alerts.html", {
+        "title": "Alerts", "alerts": found[(page - 1) * PER_PAGE: page * PER_PAGE],
+        "total": len(found), "pager": Pager(page, len(found), "/alerts", {}),
+        "systems": sorted(systems)})
 
 
 @router.post("/alerts/{alert_id}/acknowledge")
