@@ -53,6 +53,8 @@ def open_command(
     hold_days: Annotated[int, Opt(help="Removal hold, days from notice.")] = 30,
     mail_days: Annotated[int, Opt(help="Days after mailing that mail counts as provided.")] = 5,
     originating_component: Annotated[str | None, Opt()] = None,
+    reveals_status_of: Annotated[str | None, Opt(
+        help="An earlier incident whose leak this disclosure told someone about.")] = None,
     risk_nature: Annotated[str | None, Opt(help="low|moderate|high")] = None,
     risk_likelihood: Annotated[str | None, Opt(help="low|moderate|high")] = None,
     breach_type: Annotated[str | None, Opt(help="public_posting, foreign_government, ...")] = None,
@@ -77,6 +79,7 @@ def open_command(
         "description": description, "disclosed_how": disclosed_how, "disclosed_to": disclosed_to,
         "discovered_at": discovered_at, "custody_reference_date": custody_reference_date,
         "originating_component": originating_component,
+        "reveals_status_of": reveals_status_of,
         "notice_languages": language,
     }
     data.update({k: v for k, v in options.items() if v is not None})

@@ -35,6 +35,7 @@ class IncidentSpec:
     hold_days: int = 30
     mail_days: int = 5
     originating_component: str | None = None
+    reveals_status_of: str | None = None
     risk: RiskAssessment | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -72,6 +73,7 @@ def spec_from_mapping(data: dict[str, Any], timezone: Any) -> IncidentSpec:
             notice_languages=tuple(data.get("notice_languages") or ("en",)),
             hold_days=int(data.get("hold_days", 30)), mail_days=int(data.get("mail_days", 5)),
             originating_component=data.get("originating_component"),
+            reveals_status_of=data.get("reveals_status_of"),
             risk=RiskAssessment.from_dict(risk) if risk else None,
         )
     except KeyError as exc:
@@ -96,8 +98,11 @@ def open_incident(session: Session, spec: IncidentSpec, *, actor: str) -> tuple[
         "custody_reference_date": spec.custody_reference_date, "notice_languages": languages,
         "hold_days": spec.hold_days, "mail_days": spec.mail_days,
         "originating_component": spec.originating_component,
+        "reveals_status_of": spec.reveals_status_of,
         "risk": spec.risk.as_dict() if spec.risk else None,
     }
+    if spec.reveals_status_of and spec.reveals_status_of != spec.id:
+        get_incident(session, spec.reveals_status_of)
     existing = session.get(Incident, spec.id)
     if existing is not None:
         changed = [k for k, v in values.items() if getattr(existing, k) != v]
@@ -141,6 +146,7 @@ def describe(incident: Incident) -> dict[str, object]:
         "hold_days": incident.hold_days,
         "mail_days": incident.mail_days,
         "originating_component": incident.originating_component,
+        "reveals_status_of": incident.reveals_status_of,
         "risk_of_harm": incident.risk,
         "status": incident.status,
     }

@@ -317,10 +317,12 @@ def link_incident(
 ) -> LinkReport:
     """Link every disclosed record of the incident and store the outcomes (one transaction).
 
-    `reveals_status_of` names the incident whose leak this disclosure told someone about
-    (Dec 7 → Nov 28): each exposure then also records `disclosure_status`.
+    `reveals_status_of` (default: the incident's own record) names the incident whose leak
+    this disclosure told someone about (Dec 7 → Nov 28): each exposure then also records
+    `disclosure_status`.
     """
     incident = get_incident(session, incident_id)
+    reveals_status_of = reveals_status_of or incident.reveals_status_of
     if reveals_status_of:
         get_incident(session, reveals_status_of)
     records, documents = _load_records(session, incident.id)

@@ -70,6 +70,7 @@ DEC_7: dict[str, Any] = {
     "hold_days": 30,
     "mail_days": 5,
     "originating_component": "DHS",
+    "reveals_status_of": "ICE-2022-11-28",
     "disclosed_document": CUBA_LIST_FILE,
     "communication": COMMUNICATION_FILE,
     "risk_of_harm": {

@@ -120,6 +120,11 @@ class Incident(Base, Timestamped):
     hold_days: Mapped[int] = mapped_column(Integer, default=30)
     mail_days: Mapped[int] = mapped_column(Integer, default=5)
     originating_component: Mapped[str | None] = mapped_column(String(40))
+    # What this disclosure revealed beyond its columns: each listed person's status in an
+    # earlier incident's leak (Dec 7 told Cuba who was in the Nov 28 workbook).
+    reveals_status_of: Mapped[str | None] = mapped_column(
+        ForeignKey("incidents.id", name="fk_incidents_reveals_status_of")
+    )
     risk: Mapped[dict[str, Any] | None] = mapped_column(JSONText())
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_by: Mapped[str] = mapped_column(String(100))

@@ -20,14 +20,6 @@ from spilldesk.store.models import DisclosedRecord, ReviewItem
 TITLE = "Link disclosed records to registry persons; cross-incident overlap"
 
 
-def _reveals_status_of(record: dict[str, Any], earlier: list[str]) -> str | None:
-    # A disclosure that came with a communication about the earlier leak (Dec 7) revealed
-    # each listed person's status in it.
-    if record.get("reveals_status_of"):
-        return str(record["reveals_status_of"])
-    return earlier[-1] if record.get("communication") and earlier else None
-
-
 def _truth(scenario_dir: Path) -> dict[str, Any]:
     path = scenario_dir / "truth" / "ground_truth.json"
     return json.loads(path.read_text()) if path.exists() else {}
@@ -101,12 +93,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     for record in SCENARIO_INCIDENTS:
         incident_id = str(record["id"])
         with ctx.desk.session() as session:
-            report = link_incident(
-                session,
-                incident_id,
-                actor=ctx.actor,
-                reveals_status_of=_reveals_status_of(record, earlier),
-            )
+            report = link_incident(session, incident_id, actor=ctx.actor)
         result[incident_id] = _summary(report)
         scores = _scores(ctx, incident_id, truth_by_file.get(record.get("disclosed_document"), {}))
         result[incident_id].update(scores)
