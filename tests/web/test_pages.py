@@ -145,3 +145,44 @@ def test_gate_scan_of_an_uploaded_list(client: TestClient, seeded: Seeded) -> No
                            files={"files": ("list.csv", "\n".join(rows).encode(), "text/csv")})
     assert response.status_code == 200
     assert "block" in response.text and "A_NUMBER" in response.text
+
+
+def add_task(store: Store, person_id: int, component: str) -> int:
+    from datetime import date, timedelta
+
+    from spilldesk.store.models import Task, TaskIncident
+
+    with store.session() as session:
+        task = Task(key=f"t-{person_id}-{component}", person_id=person_id,
+                    action="custody_redetermination", component=component,
+                    due=date.today() - timedelta(days=2))
+        session.add(task)
+        session.flush()
+        session.add(TaskIncident(task_id=task.id, incident_id=INCIDENT))
+        return task.id
+
+
+def test_task_queue_links_to_the_person_and_finishes_tasks(client: TestClient, store: Store,
+                                                           seeded: Seeded) -> None:
+    task_id = add_task(store, seeded.person_ids[seeded.detained], "ERO")
+    login(client, "ero_officer")
+    queue = client.get("/tasks")
+    assert "overdue" in queue.text and "A*****0001" in queue.text
+    link = f"/people/id/{seeded.person_ids[seeded.detained]}"
+    assert link in queue.text
+    assert "FAMILIA0" in client.get(link).text
+    done = client.post(f"/tasks/{task_id}/finish", data={
+        "csrf_token": csrf_of(queue.text), "status": "done", "outcome": "continued detention",
+        "back": "/tasks"})
+    assert done.status_code == 200 and f"Task {task_id}" in done.text
+
+
+def test_an_opla_attorney_cannot_finish_an_ero_task(client: TestClient, store: Store,
+                                                   seeded: Seeded) -> None:
+    task_id = add_task(store, seeded.person_ids[seeded.detained], "ERO")
+    login(client, "opla_attorney")
+    page = client.get("/tasks")
+    assert "A*****0001" not in page.text  # OPLA's queue only
+    refused = client.post(f"/tasks/{task_id}/finish", data={
+        "csrf_token": csrf_of(page.text), "status": "done", "outcome": "x"})
+    assert refused.status_code == 403

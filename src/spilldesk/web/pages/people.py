@@ -13,8 +13,9 @@ from sqlalchemy import select
 from spilldesk.domain.anumber import InvalidANumber
 from spilldesk.domain.posture import Custody, Posture
 from spilldesk.response.incidents import list_incidents
-from spilldesk.store.models import Facility
+from spilldesk.store.models import Facility, Person
 from spilldesk.store.people import find_person, read_people
+from spilldesk.web.api.errors import RowId
 from spilldesk.web.api.persons import visible_ids
 from spilldesk.web.deps import DeskDep, PagePrincipalDep, SessionDep
 from spilldesk.web.listings import PeopleFilter, people_page
@@ -64,15 +65,27 @@ def people(request: Request, desk: DeskDep, session: SessionDep, principal: Page
     })
 
 
+@router.get("/people/id/{person_id}")
+def person_by_id(request: Request, person_id: RowId, desk: DeskDep, session: SessionDep,
+                 principal: PagePrincipalDep, on: date | None = None) -> Response:
+    """The person page from a masked list (task queues show no full A-number)."""
+    return _person_page(request, session.get(Person, person_id), desk, session, principal, on)
+
+
 @router.get("/people/{a_number}")
 def person(request: Request, a_number: str, desk: DeskDep, session: SessionDep,
            principal: PagePrincipalDep, on: date | None = None) -> Response:
-    only = _visible(session, principal)
     try:
         found = find_person(session, a_number)
     except InvalidANumber as exc:
         return render(request, "forbidden.html", {"title": "Not an A-number",
                                                   "message": str(exc)}, status_code=422)
+    return _person_page(request, found, desk, session, principal, on)
+
+
+def _person_page(request: Request, found: Person | None, desk: Any, session: Any,
+                 principal: Any, on: date | None) -> Response:
+    only = _visible(session, principal)
     if found is None or (only is not None and found.id not in only):
         return render(request, "forbidden.html", {"title": "Not found", "message":
                       "No such person in the registry."}, status_code=404)

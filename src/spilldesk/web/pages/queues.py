@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 
 from spilldesk.response.alerts import AlertError, acknowledge_alert, list_alerts
 from spilldesk.response.incidents import list_incidents
@@ -20,7 +21,7 @@ from spilldesk.response.review import (
     show_review_item,
 )
 from spilldesk.response.tasks import TaskError, list_tasks
-from spilldesk.store.models import Alert
+from spilldesk.store.models import Alert, Task
 from spilldesk.web.api.errors import MAX_ROW_ID, RowId
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, FormDep, PageForbidden, SessionDep, require_page
@@ -69,7 +70,9 @@ def tasks(request: Request, desk: DeskDep, session: SessionDep, principal: TaskV
     except TaskError as exc:
         raise PageForbidden(str(exc)) from None
     shown = found[(page - 1) * PER_PAGE: page * PER_PAGE]
-    rows = [{**t.to_json(), "a_number_link": t.a_number} for t in shown]
+    query = select(Task.id, Task.person_id).where(Task.id.in_([t.id for t in shown] or [-1]))
+    owners = {task_id: person_id for task_id, person_id in session.execute(query)}
+    rows = [{**t.to_json(), "person_link": f"/people/id/{owners[t.id]}"} for t in shown]
     query = {"component": chosen, "incident": incident, "status": status, "overdue": overdue}
     return render(request, "tasks.html", {
         "title": f"{chosen} tasks", "tasks": rows, "total": len(found),
