@@ -186,3 +186,18 @@ def test_an_opla_attorney_cannot_finish_an_ero_task(client: TestClient, store: S
     refused = client.post(f"/tasks/{task_id}/finish", data={
         "csrf_token": csrf_of(page.text), "status": "done", "outcome": "x"})
     assert refused.status_code == 403
+
+
+def test_privacy_officer_extends_every_hold_from_the_dashboard(client: TestClient,
+                                                               seeded: Seeded) -> None:
+    login(client, "privacy_officer")
+    page = client.get(f"/incidents/{INCIDENT}")
+    assert "No extension yet" in page.text
+    done = client.post(f"/incidents/{INCIDENT}/extensions", data={
+        "csrf_token": csrf_of(page.text), "kind": "days", "days": "30",
+        "reason": "time to consult a representative"})
+    assert done.status_code == 200 and "extended (days)" in done.text
+    assert "+30 days" in done.text
+    bad = client.post(f"/incidents/{INCIDENT}/extensions", data={
+        "csrf_token": csrf_of(page.text), "kind": "days", "days": "", "reason": "x"})
+    assert 'class="flash error"' in bad.text

@@ -8,22 +8,26 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from spilldesk.response.holds import HoldError, extend_holds, extensions_of
 from spilldesk.response.incidents import IncidentError, get_incident, list_incidents
 from spilldesk.web.auth import Principal
 from spilldesk.web.charts import cumulative_chart
 from spilldesk.web.deps import (
     DeskDep,
+    FormDep,
     PageForbidden,
     PagePrincipalDep,
     SessionDep,
     require_page,
 )
 from spilldesk.web.listings import incident_figures
+from spilldesk.web.pages.actions import FormProblem, back_to
 from spilldesk.web.permissions import Permission, allowed
 from spilldesk.web.templating import nav_for, render
 
 router = APIRouter(include_in_schema=False)
 Viewer = Annotated[Principal, Depends(require_page(Permission.VIEW_INCIDENTS))]
+Extender = Annotated[Principal, Depends(require_page(Permission.EXTEND_HOLDS))]
 
 
 @router.get("/")
@@ -54,4 +58,24 @@ def dashboard(request: Request, incident_id: str, desk: DeskDep, session: Sessio
     chart = cumulative_chart(figures["notices_by_day"], figures["affected"],
                              title=f"Notices provided over time, {incident_id}")
     return render(request, "incident.html", {"title": incident.title, "incident": incident,
-                                             "f": figures, "chart": chart})
+                                             "f": figures, "chart": chart,
+                                             "extensions": extensions_of(session, incident_id)})
+
+
+@router.post("/incidents/{incident_id}/extensions")
+def extend(request: Request, incident_id: str, form: FormDep, session: SessionDep,
+           principal: Extender) -> Response:
+    """Extend every removal hold of the incident (the seed: "extending the 30-day pause")."""
+    page = f"/incidents/{incident_id}"
+    kind = str(form.get("kind") or "")
+    days_text, until_text = str(form.get("days") or ""), str(form.get("until") or "")
+    try:
+        extension = extend_holds(
+            session, incident_id,
+            days=int(days_text) if kind == "days" and days_text else None,
+            until=date.fromisoformat(until_text) if kind == "until" and until_text else None,
+            indefinite=kind == "indefinite", reason=str(form.get("reason") or ""),
+            actor=principal.actor)
+    except (HoldError, IncidentError, ValueError) as exc:
+        raise FormProblem(page, str(exc)) from None
+    return back_to(request, page, f"Holds of {incident_id} extended ({extension.kind}).")
