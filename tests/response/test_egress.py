@@ -76,7 +76,8 @@ class Person:
 @pytest.fixture
 def cubans(store: Store, tmp_path: Path) -> tuple[Store, list[Person]]:
     rng = random.Random(1207)
-    people = [Person(n, rng) for n in range(LISTED + 20)]
+    # A registry large enough for linkage to learn from (u-probabilities from ~1,000 people).
+    people = [Person(n, rng) for n in range(LISTED + 1200)]
     path = tmp_path / "persons.csv"
     lines = ["a_number,family_name,given_name,date_of_birth,sex,country_of_citizenship"]
     lines += [f"{p.a_number},{p.family},{p.given},{p.born},{p.sex},CUB" for p in people]
