@@ -67,3 +67,10 @@ def test_deactivated_user_cannot_log_in(store: Store, settings: Settings) -> Non
     assert invoke("user", "deactivate", "lee").exit_code == 0
     with store.session() as session:
         assert authenticate(session, "lee", "another long phrase") is None
+
+
+def test_serve_refuses_a_desk_that_was_never_initialised(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("SPILLDESK_DATABASE_URL", raising=False)
+    result = invoke("serve", "--workdir", str(tmp_path / "nothing"))
+    assert result.exit_code == 2
+    assert "spilldesk init" in result.output and "Traceback" not in result.output
