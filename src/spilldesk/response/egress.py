@@ -35,7 +35,6 @@ from unidecode import unidecode
 from spilldesk.domain.anumber import A_NUMBER_CANDIDATE, InvalidANumber, normalize_a_number
 from spilldesk.domain.holds import AGENCY_TIME_ZONE, Clearance, clearance_for
 from spilldesk.domain.names import normalize_name, surnames
-from spilldesk.link import link_records
 from spilldesk.link.records import link_record_of
 from spilldesk.response.clearance import facts_for_people, reason_json
 from spilldesk.response.linkage import registry_frame
@@ -323,6 +322,8 @@ def _by_linkage(
     actor: str,
 ) -> list[tuple[str, dict[str, str]]]:
     """Probabilistic linkage (one audited bulk read of the registry) for what is left."""
+    from spilldesk.link import link_records
+
     registry = registry_frame(session, actor=actor, purpose="egress check")
     if registry.empty:
         return records

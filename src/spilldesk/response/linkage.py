@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from spilldesk.domain.anumber import mask_a_number
-from spilldesk.link import LinkResult, LinkSettings, link_records
+from spilldesk.link import LinkResult, LinkSettings
 from spilldesk.link.model import Backend
 from spilldesk.link.records import json_safe, link_record_of
 from spilldesk.response.incidents import get_incident
@@ -27,6 +26,9 @@ from spilldesk.store.audit import record_event
 from spilldesk.store.models import DisclosedDocument, DisclosedRecord, Exposure, Person, ReviewItem
 from spilldesk.store.people import read_people, read_records
 from spilldesk.store.types import utcnow
+
+if TYPE_CHECKING:  # pandas and the engine load on first use (fast command start-up)
+    import pandas as pd
 
 # What a list like Dec 7's reveals beyond its columns: whether each person was in the leak.
 DISCLOSURE_STATUS = "disclosure_status"
@@ -91,6 +93,8 @@ def source_of(record: DisclosedRecord) -> dict[str, Any]:
 
 def registry_frame(session: Session, *, actor: str, purpose: str) -> pd.DataFrame:
     """Every registry person as the engine's frame: one audited bulk read."""
+    import pandas as pd
+
     people = list(session.execute(select(Person).order_by(Person.id)).scalars())
     opened = read_people(session, people, actor=actor, purpose=purpose) if people else {}
     return pd.DataFrame(
@@ -372,6 +376,8 @@ def _link(
     backend: Backend,
     settings: LinkSettings,
 ) -> list[LinkResult]:
+    from spilldesk.link import link_records
+
     if not records:
         return []
     engine_records = [link_record_of(r.id, fields[r.id]) for r in records]
