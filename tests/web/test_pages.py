@@ -201,3 +201,17 @@ def test_privacy_officer_extends_every_hold_from_the_dashboard(client: TestClien
     bad = client.post(f"/incidents/{INCIDENT}/extensions", data={
         "csrf_token": csrf_of(page.text), "kind": "days", "days": "", "reason": "x"})
     assert 'class="flash error"' in bad.text
+
+
+def test_egress_check_flags_an_exposed_person_in_an_outgoing_list(client: TestClient,
+                                                                  seeded: Seeded) -> None:
+    login(client, "ero_officer")
+    page = client.get("/gate")
+    letter = (f"Removal list for the flight.\nA-number {seeded.detained} was part of the "
+              "earlier ICE disclosure.\n").encode()
+    response = client.post("/gate/egress", data={"csrf_token": csrf_of(page.text),
+                                                 "recipient": "Government of Cuba"},
+                           files={"files": ("letter.txt", letter, "text/plain")})
+    assert response.status_code == 200
+    assert "Egress check" in response.text and "A*****0001" in response.text
+    assert "block" in response.text
