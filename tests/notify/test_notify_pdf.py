@@ -7,7 +7,7 @@ from spilldesk.notify.facts import CaseFacts
 from spilldesk.notify.numbers import InvalidNoticeNumber, notice_number, parse_notice_number
 from spilldesk.notify.packets import render_packet
 from spilldesk.notify.pdf import wrap
-from tests.notify.notify_cases import base_facts
+from tests.notify.notify_cases import all_variants, base_facts
 
 
 def _read(pdf: bytes) -> PdfReader:
@@ -81,3 +81,23 @@ def test_the_font_has_every_character_the_letters_use(language):
     for font in (REGULAR, BOLD):
         cmap = pdfmetrics.getFont(font).face.charToGlyph
         assert not sorted(c for c in used if ord(c) not in cmap)
+
+
+CLOSINGS = {"en": "Sincerely,", "es": "Atentamente,", "pt-BR": "Atenciosamente,"}
+
+
+@pytest.mark.parametrize("language", sorted(CLOSINGS))
+def test_the_sign_off_never_stands_alone_on_a_page(language):
+    """A letter whose body fills page 1 carries its last lines over with the signature."""
+    checked = 0
+    for facts in all_variants(language)[::7]:
+        texts = [page.extract_text() for page in _read(render_packet(facts)).pages]
+        page = next(t for t in texts if CLOSINGS[language] in t)
+        body = page.split(CLOSINGS[language])[0]
+        header_and_footer = (facts.notice_number, f"{facts.notice_number} \u00b7")
+        lines = [line for line in body.splitlines()
+                 if line.strip() and not line.strip().startswith(header_and_footer)
+                 and f"{facts.notice_number} \u00b7" not in line]
+        assert lines, "the sign-off is alone on its page"
+        checked += 1
+    assert checked > 20

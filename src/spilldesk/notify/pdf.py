@@ -31,6 +31,7 @@ MARGIN = 54.0
 TOP = HEIGHT - 44.0
 QR_SIZE = 54.0
 QR_BAND = TOP - QR_SIZE - 12  # below this line the full width is free
+QR_COLUMN = QR_SIZE + 56  # beside the code: the code and its notice-number label
 BODY = 9.5
 LEADING = 12.2
 # Headings are the regular face drawn with a thin outline (PDF text render mode 2) rather
@@ -86,23 +87,53 @@ class Line:
 Page = list[tuple[float, "Line"]]
 
 
+def _closing_start(blocks: Sequence[Block]) -> int:
+    """Where the sign-off (the trailing run of kept lines) begins."""
+    start = len(blocks)
+    while start and blocks[start - 1].kind in (BlockKind.LINE, BlockKind.GAP):
+        start -= 1
+    while start < len(blocks) and blocks[start].kind is BlockKind.GAP:
+        start += 1
+    return start
+
+
+def _carry_over(pages: list[Page], top: float, count: int) -> float:
+    """Start a page with the previous page's last `count` lines (a sign-off never stands
+    alone on a page); returns the new y."""
+    moved = pages[-1][-count:] if len(pages[-1]) > count + 3 else []
+    if moved:
+        del pages[-1][-count:]
+    pages.append([])
+    y = top
+    for _, line in moved:
+        y -= LEADING
+        pages[-1].append((y, line))
+    return y
+
+
 def _layout(blocks: Sequence[Block], first_top: float, bottom: float) -> list[Page]:
     """Break blocks into lines and lines into pages: [(y, line), ...] per page."""
     pages: list[Page] = [[]]
     y = first_top
     width = WIDTH - 2 * MARGIN
-    for block in blocks:
+    closing = _closing_start(blocks)
+    for index, block in enumerate(blocks):
         if block.kind is BlockKind.GAP:
             y -= LEADING * 0.5
             continue
         font, size, before, indent = _STYLE[block.kind]
         y -= before
         keep_with_next = 3 if block.kind in (BlockKind.TITLE, BlockKind.HEADING) else 1
+        if index >= closing:  # the sign-off stays together
+            keep_with_next = sum(1 for b in blocks[index:] if b.kind is not BlockKind.GAP)
         if y - LEADING * keep_with_next < bottom:
-            pages.append([])
-            y = first_top
+            if index == closing:
+                y = _carry_over(pages, first_top, 2)
+            else:
+                pages.append([])
+                y = first_top
         # Beside the QR code in the top corner the text column is narrower.
-        room = width - indent - (QR_SIZE + 12 if y > QR_BAND else 0)
+        room = width - indent - (QR_COLUMN if y > QR_BAND else 0)
         texts = wrap(block.text, REGULAR, size, room)
         for i, text in enumerate(texts):
             if y - LEADING < bottom:
