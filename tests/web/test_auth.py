@@ -185,3 +185,11 @@ def test_signing_secret_is_private_and_stable(tmp_path) -> None:  # type: ignore
     first = load_secret(tmp_path)
     assert (tmp_path / SECRET_FILE).stat().st_mode & 0o777 == 0o600
     assert load_secret(tmp_path) == first and len(first) >= 48
+
+
+def test_answers_carry_privacy_and_security_headers(client: TestClient, seeded: Seeded) -> None:
+    page = client.get(f"/api/persons/{seeded.released}", headers=bearer(client, "auditor"))
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert "no-store" not in client.get("/static/desk.css").headers.get("cache-control", "")

@@ -27,6 +27,7 @@ from spilldesk.web.auth import SESSION_SECONDS, AccessTokens, LoginThrottle, loa
 from spilldesk.web.deps import Desk, LoginRequired, PageForbidden, writing_session
 from spilldesk.web.pages import page_router
 from spilldesk.web.pages.actions import FormProblem, form_problem_handler
+from spilldesk.web.security_headers import SecurityHeaders
 from spilldesk.web.templating import install_filters, render
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ def create_app(settings: Settings, *, store: Store | None = None,
     install_filters(settings.timezone)
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="spilldesk_session",
                        max_age=SESSION_SECONDS, same_site="lax", https_only=secure_cookies)
+    app.add_middleware(SecurityHeaders)
     app.include_router(api_router)
     app.include_router(page_router)
     static = resources.files("spilldesk.web") / "static"
