@@ -84,6 +84,14 @@ def test_cbp_liaison_sees_and_acknowledges_cbp_alerts_only(client: TestClient, s
     assert client.get(f"/api/persons/{seeded.released}", headers=headers).status_code == 200
     assert client.get(f"/api/persons/{seeded.detained}", headers=headers).status_code == 404
     assert client.get("/api/persons", headers=headers).json()["total"] == 1
+    # On the pages: the alert links to the person it names, who opens; no one else does.
+    login(client, "cbp_liaison")
+    page = client.get("/alerts")
+    link = f"/people/id/{seeded.person_ids[seeded.released]}"
+    assert link in page.text and "acknowledged" in page.text
+    assert client.get(link).status_code == 200
+    other = f"/people/id/{seeded.person_ids[seeded.detained]}"
+    assert client.get(other).status_code == 404
 
 
 def test_audit_buffer_writes_in_batches_and_keeps_events_on_failure(store: Store) -> None:

@@ -123,8 +123,12 @@ def alerts(request: Request, session: SessionDep, principal: AlertViewer,
            page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     systems = alert_systems(principal.role)
     found = [a for a in list_alerts(session) if a["system"] in systems]
+    shown = found[(page - 1) * PER_PAGE: page * PER_PAGE]
+    query = select(Alert.id, Alert.person_id).where(Alert.id.in_([a["id"] for a in shown] or [-1]))
+    named = {alert_id: person_id for alert_id, person_id in session.execute(query)}
     return render(request, "alerts.html", {
-        "title": "Alerts", "alerts": found[(page - 1) * PER_PAGE: page * PER_PAGE],
+        "title": "Alerts", "alerts": [{**a, "person_link": f"/people/id/{named[a['id']]}"}
+                                      for a in shown],
         "total": len(found), "pager": Pager(page, len(found), "/alerts", {}),
         "systems": sorted(systems)})
 
