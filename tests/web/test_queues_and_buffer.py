@@ -144,3 +144,14 @@ def test_concurrent_reads_and_checks_keep_the_audit_chain_whole(client: TestClie
         reads = session.execute(select(AuditEvent).where(
             AuditEvent.action.in_(["person.read", "clearance.check"]))).all()
         assert len(reads) >= 80
+
+
+def test_checks_are_refused_when_the_audit_log_falls_behind(client: TestClient,
+                                                            seeded: Seeded) -> None:
+    headers = bearer(client, "ero_officer")
+    buffer = client.app.state.desk.buffer  # type: ignore[attr-defined]
+    buffer._max_backlog = buffer.pending  # as if the database had been away for a while
+    refused = client.get(f"/api/clearance/{seeded.detained}", headers=headers)
+    assert refused.status_code == 503 and "fail closed" in refused.json()["detail"]
+    buffer._max_backlog = 50_000
+    assert client.get(f"/api/clearance/{seeded.detained}", headers=headers).status_code == 200

@@ -8,7 +8,8 @@ transaction per request, concurrent requests would queue on that lock. Requests 
 The trade-off, accepted on purpose: a read is answered before its audit event is durable.
 If the process dies, up to `interval` seconds of *read* events can be lost (never a state
 change: services write those in the same transaction as the change). A failed write keeps
-the events and retries on the next round.
+the events and retries on the next round; past `max_backlog` waiting events `add` raises
+AuditBacklog and the read is refused (fail closed) until the log catches up.
 """
 
 from __future__ import annotations
@@ -28,12 +29,17 @@ AuditRow = tuple[str, str, str, str | int | None, dict[str, Any] | None]
 SessionFactory = Callable[[], Any]  # a context manager yielding a Session (Store.session)
 
 
+class AuditBacklog(RuntimeError):
+    """The audit log cannot keep up (the database is away): refuse the read, fail closed."""
+
+
 class AuditBuffer:
     def __init__(self, sessions: SessionFactory, *, max_events: int = 256,
-                 interval: float = 0.2) -> None:
+                 interval: float = 0.2, max_backlog: int = 50_000) -> None:
         self._sessions = sessions
         self._max = max_events
         self._interval = interval
+        self._max_backlog = max_backlog
         self._pending: list[AuditRow] = []
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
@@ -46,6 +52,8 @@ class AuditBuffer:
     def add(self, *, actor: str, action: str, object_type: str,
             object_id: str | int | None = None, detail: dict[str, Any] | None = None) -> None:
         with self._lock:
+            if len(self._pending) >= self._max_backlog:
+                raise AuditBacklog(f"{len(self._pending)} audit events wait to be written")
             self._pending.append((actor, action, object_type, object_id, detail))
             full = len(self._pending) >= self._max
         if full:

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from spilldesk.response.users import authenticate
 from spilldesk.store.models import User
+from spilldesk.web.audit_buffer import AuditBacklog
 from spilldesk.web.auth import throttle_keys
 from spilldesk.web.deps import Desk
 
@@ -20,6 +21,15 @@ class LoginRefused(Exception):
 def attempt_login(desk: Desk, session: Session, username: str, password: str,
                   client: str | None) -> User:
     """The user, or LoginRefused; throttled per username and per client address."""
+    try:
+        return _attempt(desk, session, username, password, client)
+    except AuditBacklog:
+        raise LoginRefused("the audit log is not being written; logins wait until it is",
+                           retry_after=5) from None
+
+
+def _attempt(desk: Desk, session: Session, username: str, password: str,
+             client: str | None) -> User:
     keys = throttle_keys(username, client)
     if desk.throttle.blocked(keys):
         raise LoginRefused("too many failed logins; try again later",

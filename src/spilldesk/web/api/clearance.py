@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
@@ -18,6 +18,7 @@ from spilldesk.domain.holds import PersonClearanceFacts, clearance_for
 from spilldesk.response.clearance import ClearanceAnswer, clearance_manifest, facts_for_people
 from spilldesk.store.people import find_person
 from spilldesk.web.api.errors import bad_request
+from spilldesk.web.audit_buffer import AuditBacklog
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import Desk, DeskDep, SessionDep, authorize, require
 from spilldesk.web.permissions import Permission
@@ -89,11 +90,20 @@ def _check(session: Any, desk: Desk, principal: Principal, a_number: str,
     verdict = clearance_for(facts, day, desk.settings.timezone)
     answer = ClearanceAnswer(normal, day, verdict.cleared, verdict.blocked_until,
                              verdict.reasons, None if person is None else person.id)
+    try:
+        _audit(desk, principal, answer, day)
+    except AuditBacklog:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
+                            "the audit log is not being written; checks are refused until it "
+                            "is (fail closed)") from None
+    return answer.to_json()
+
+
+def _audit(desk: Desk, principal: Principal, answer: ClearanceAnswer, day: date) -> None:
     desk.buffer.add(actor=principal.actor, action="clearance.check", object_type="person",
                     object_id=answer.person_id,
                     detail={"on": day.isoformat(), "cleared": answer.cleared,
                             "reasons": sorted({r.code.value for r in answer.reasons})})
-    return answer.to_json()
 
 
 @router.post("/manifest", response_model=ManifestOut,

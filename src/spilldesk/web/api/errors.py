@@ -22,7 +22,7 @@ class Problem(BaseModel):
 _DOC = {
     400: "Bad request", 401: "Not logged in, or a bad token", 403: "Not allowed for this role",
     404: "Not found", 409: "Conflicts with what is recorded", 422: "Invalid input",
-    429: "Too many failed logins",
+    429: "Too many failed logins", 503: "The audit log is not being written (fail closed)",
 }
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "description": text} for code, text in _DOC.items()
