@@ -98,6 +98,14 @@ def test_privacy_officer_pages(browser: Any, live_desk: LiveDesk) -> None:
     page = log_in(browser, live_desk, "privacy_officer")
     page.goto(f"{live_desk.url}/gate")
     shot(page, "12-gate")
+    rows = ["Last Name,First Name,A-Number,DOB"] + [
+        f"PEREZ{n},JUAN,A{210000000 + n:09d},1980-01-{n + 1:02d}" for n in range(5)]
+    page.set_input_files("#g-files", files=[{"name": "stats.csv", "mimeType": "text/csv",
+                                             "buffer": "\n".join(rows).encode()}])
+    page.get_by_role("button", name="Judge").click()
+    page.wait_for_load_state()
+    assert "block" in page.inner_text("main")
+    shot(page, "12b-gate-findings")
     page.goto(f"{live_desk.url}/alerts")
     shot(page, "13-alerts")
     page.goto(f"{live_desk.url}/")
