@@ -70,8 +70,8 @@ def tasks(request: Request, desk: DeskDep, session: SessionDep, principal: TaskV
     except TaskError as exc:
         raise PageForbidden(str(exc)) from None
     shown = found[(page - 1) * PER_PAGE: page * PER_PAGE]
-    query = select(Task.id, Task.person_id).where(Task.id.in_([t.id for t in shown] or [-1]))
-    owners = {task_id: person_id for task_id, person_id in session.execute(query)}
+    owned = select(Task.id, Task.person_id).where(Task.id.in_([t.id for t in shown] or [-1]))
+    owners = {task_id: person_id for task_id, person_id in session.execute(owned)}
     rows = [{**t.to_json(), "person_link": f"/people/id/{owners[t.id]}"} for t in shown]
     query = {"component": chosen, "incident": incident, "status": status, "overdue": overdue}
     return render(request, "tasks.html", {
