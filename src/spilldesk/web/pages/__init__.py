@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from spilldesk.web.pages import actions, admin, desk_tools, incidents, login, people, queues
+from spilldesk.web.pages import (
+    actions,
+    admin,
+    desk_tools,
+    incidents,
+    login,
+    people,
+    queues,
+    response_steps,
+)
 
 page_router = APIRouter(include_in_schema=False)
-for module in (login, incidents, people, actions, queues, desk_tools, admin):
+for module in (login, incidents, people, actions, queues, desk_tools, admin, response_steps):
     page_router.include_router(module.router)

@@ -1,0 +1,85 @@
+"""The privacy officer's steps on an incident's dashboard: ingest what was disclosed, link
+it to the registry, preview and apply the response plan. One service call each."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from spilldesk.playbook import PlaybookError, load_playbook
+from spilldesk.response.incidents import IncidentError
+from spilldesk.response.ingest import IngestError, ingest_document
+from spilldesk.response.linkage import link_incident
+from spilldesk.response.planning import PlanningError, plan_incident
+from spilldesk.web.api.gate import read_upload, safe_name
+from spilldesk.web.auth import Principal, csrf_matches
+from spilldesk.web.deps import DeskDep, FormDep, PageForbidden, SessionDep, require_page
+from spilldesk.web.pages.actions import FormProblem, back_to
+from spilldesk.web.permissions import Permission
+from spilldesk.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Manager = Annotated[Principal, Depends(require_page(Permission.MANAGE_INCIDENTS))]
+
+
+@router.post("/incidents/{incident_id}/ingest")
+def ingest(request: Request, incident_id: str, session: SessionDep, principal: Manager,
+           document: Annotated[UploadFile, File()],
+           csrf_token: Annotated[str, Form()]) -> Response:
+    if not csrf_matches(request.session.get("csrf"), csrf_token):
+        raise PageForbidden("This form has expired; reload the page and try again.")
+    page = f"/incidents/{incident_id}"
+    name = safe_name(document.filename)
+    with tempfile.TemporaryDirectory(prefix="spilldesk-ingest-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(read_upload(document))
+        try:
+            report = ingest_document(session, incident_id, path, actor=principal.actor)
+        except (IngestError, IncidentError) as exc:
+            raise FormProblem(page, str(exc).replace(folder + "/", "")) from None
+    said = ("already ingested: nothing changed" if report.already_ingested else
+            f"{report.records} person record(s), {report.hidden_records} hidden")
+    return back_to(request, page, f"{name}: {said}.")
+
+
+@router.post("/incidents/{incident_id}/link")
+def link(request: Request, incident_id: str, form: FormDep, session: SessionDep,
+         principal: Manager) -> Response:
+    page = f"/incidents/{incident_id}"
+    try:
+        report = link_incident(session, incident_id, actor=principal.actor)
+    except IncidentError as exc:
+        raise FormProblem(page, str(exc)) from None
+    return back_to(request, page, f"Linked: {report.matched} matched, {report.review} to "
+                                  f"review, {report.unmatched} unmatched; "
+                                  f"{report.exposures_created} exposure(s) created.")
+
+
+@router.post("/incidents/{incident_id}/plan")
+def plan(request: Request, incident_id: str, form: FormDep, desk: DeskDep,
+         session: SessionDep, principal: Manager) -> Response:
+    page = f"/incidents/{incident_id}"
+    apply = form.get("apply") == "yes"
+    try:
+        playbook = load_playbook(str(form.get("playbook") or "ice-2022"))
+        result = plan_incident(session, incident_id, playbook=playbook, dry_run=not apply,
+                               actor=principal.actor, timezone=desk.settings.timezone)
+    except (PlaybookError, PlanningError, IncidentError) as exc:
+        raise FormProblem(page, str(exc)) from None
+    items = result.changes.get("items", {})
+    summary = {kind: _by_action(items.get(kind, [])) for kind in ("added", "withdrawn")}
+    return render(request, "plan.html", {
+        "title": f"Plan for {incident_id}", "incident_id": incident_id, "applied": apply,
+        "playbook": f"{result.playbook} {result.version}", "persons": len(result.persons),
+        "summary": summary, "kept": len(items.get("kept", [])),
+    })
+
+
+def _by_action(items: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
+    counts = Counter((i["action"], i["component"]) for i in items)
+    return [(action, component, n) for (action, component), n in sorted(counts.items())]
