@@ -47,3 +47,18 @@ def test_only_the_privacy_officer_runs_the_steps(client: TestClient, seeded: See
     assert "Response steps" not in page.text
     refused = client.post("/incidents/ICE-TEST-1/link", data={"csrf_token": csrf_of(page.text)})
     assert refused.status_code == 403
+
+
+def test_open_an_incident_from_the_home_page(client: TestClient, seeded: Seeded) -> None:
+    login(client, "privacy_officer")
+    home = client.get("/")
+    assert "Open an incident" in home.text
+    opened = client.post("/incidents", data={
+        "csrf_token": csrf_of(home.text), "id": "DHS-TEST-3", "title": "Removal list",
+        "exposed_from": "2022-12-07T10:00", "exposed_until": "2022-12-07T11:00",
+        "disclosed_to": "a foreign government", "languages": "es"})
+    assert opened.status_code == 200 and "Incident DHS-TEST-3 opened" in opened.text
+    bad = client.post("/incidents", data={
+        "csrf_token": csrf_of(home.text), "id": "two words", "title": "x",
+        "exposed_from": "2022-12-07T10:00", "exposed_until": "2022-12-07T11:00"})
+    assert 'class="flash error"' in bad.text and "one word" in bad.text

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from spilldesk.domain.languages import UnknownLanguage
 from spilldesk.response.holds import HoldError, extend_holds, extensions_of
-from spilldesk.response.incidents import IncidentError, get_incident, list_incidents
+from spilldesk.response.incidents import (
+    IncidentError,
+    get_incident,
+    list_incidents,
+    open_incident,
+    spec_from_mapping,
+)
 from spilldesk.web.auth import Principal
 from spilldesk.web.charts import cumulative_chart
 from spilldesk.web.deps import (
@@ -27,6 +34,7 @@ from spilldesk.web.templating import nav_for, render
 
 router = APIRouter(include_in_schema=False)
 Viewer = Annotated[Principal, Depends(require_page(Permission.VIEW_INCIDENTS))]
+Manager = Annotated[Principal, Depends(require_page(Permission.MANAGE_INCIDENTS))]
 Extender = Annotated[Principal, Depends(require_page(Permission.EXTEND_HOLDS))]
 
 
@@ -60,6 +68,26 @@ def dashboard(request: Request, incident_id: str, desk: DeskDep, session: Sessio
     return render(request, "incident.html", {"title": incident.title, "incident": incident,
                                              "f": figures, "chart": chart,
                                              "extensions": extensions_of(session, incident_id)})
+
+
+@router.post("/incidents")
+def open_one(request: Request, form: FormDep, desk: DeskDep, session: SessionDep,
+             principal: Manager) -> Response:
+    """Open an incident from the home page's form (the same record as the CLI's options)."""
+    fields = ("id", "title", "exposed_from", "exposed_until", "disclosed_how", "disclosed_to",
+              "discovered_at", "custody_reference_date")
+    data: dict[str, Any] = {k: str(form.get(k) or "").strip() for k in fields}
+    data = {k: v for k, v in data.items() if v}
+    languages = [t.strip() for t in str(form.get("languages") or "").split(",") if t.strip()]
+    if languages:
+        data["notice_languages"] = languages
+    try:
+        spec = spec_from_mapping(data, desk.settings.timezone)
+        incident, created = open_incident(session, spec, actor=principal.actor)
+    except (IncidentError, UnknownLanguage) as exc:
+        raise FormProblem("/", str(exc)) from None
+    return back_to(request, f"/incidents/{incident.id}",
+                   f"Incident {incident.id} {'opened' if created else 'was already open'}.")
 
 
 @router.post("/incidents/{incident_id}/extensions")
