@@ -62,6 +62,10 @@ def create_app(settings: Settings, *, store: Store | None = None,
         summary="Privacy-spill response desk: exposures, holds, clearance, notices, tasks.",
         version="0.1.0",
         lifespan=lifespan,
+        # Swagger UI and ReDoc load their scripts from a CDN: not on the desk (no CDN, CSP
+        # 'self'). The schema itself is served at /openapi.json for any OpenAPI tool.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.desk = desk
     install_filters(settings.timezone)
