@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.panel import Panel
-from rich.pretty import Pretty
 
 from spilldesk.cli.common import JsonOption, WorkdirOption, err, fail, print_json, settings_for
 
@@ -37,10 +35,10 @@ def demo(
     if as_json:
         print_json(summary)
         return
-    for name, figures in summary.items():
-        if isinstance(figures, dict) and name != "stage_seconds":
-            err.print(Panel(Pretty(figures, expand_all=False), title=name, expand=False))
-    err.print(f"done in {summary['seconds']} s — database: {summary['database']}")
+    from spilldesk.demo.summary import render_summary
+
+    err.print(render_summary(summary))
+    err.print("every figure above, and more: spilldesk demo --json")
     err.print(f"browse it: spilldesk serve --workdir {settings.workdir}")
 
 

@@ -87,7 +87,7 @@ def run_demo(ctx: DemoContext, *, on_stage: Callable[[Stage], None] | None = Non
     return {
         "workdir": str(ctx.settings.workdir),
         "database": ctx.settings.database_url.split("@")[-1],
-        "scenario": str(ctx.scenario_dir),
+        "scenario_dir": str(ctx.scenario_dir),
         "seed": ctx.seed,
         "persons": ctx.persons,
         "seconds": round(time.perf_counter() - started, 2),

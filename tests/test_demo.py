@@ -1,0 +1,77 @@
+"""The demo end to end on a small registry: every stage runs and its figures hold together."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from spilldesk.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
+    workdir = tmp_path_factory.mktemp("demo") / "run"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SPILLDESK_DATABASE_URL", raising=False)
+        patch.delenv("SPILLDESK_KEY_FILE", raising=False)
+        result = runner.invoke(app, ["demo", "--workdir", str(workdir), "--persons", "6000",
+                                     "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout), str(workdir)
+
+
+def test_every_stage_reports(demo) -> None:
+    summary, _ = demo
+    for stage in ("scenario", "gate", "registry", "incidents", "linkage", "plan", "notify",
+                  "clearance"):
+        assert stage in summary, stage
+    assert summary["gate"]["real_workbooks_by_verdict"] == {"pass": 89}
+    assert summary["gate"]["would_have_blocked_nov_28"] is True
+
+
+def test_linkage_and_overlap_against_the_truth(demo) -> None:
+    summary, _ = demo
+    linkage = summary["linkage"]
+    nov, dec = linkage["ICE-2022-11-28"], linkage["DHS-2022-12-07"]
+    assert nov["precision"] == 1.0 and nov["recall"] == 1.0
+    assert dec["matched"] + dec["review"] + dec["unmatched"] == 103
+    assert dec["precision"] == 1.0 and dec["recall_with_review"] == 1.0
+    overlap = linkage["overlap"]
+    waiting = sum(overlap["still_in_review"].values())
+    assert overlap["in_both"] + overlap["only_second"] + waiting == 103
+    assert overlap["in_both"] <= overlap["truth"]["in_both"]
+
+
+def test_plan_notices_and_clearance_hold_together(demo) -> None:
+    summary, _ = demo
+    plan, notify, clearance = summary["plan"], summary["notify"], summary["clearance"]
+    assert plan["holds"] > 0 and plan["tasks_by_component"]["OPLA"] > 0
+    noncitizens = plan["notices_by_recipient"]["noncitizen"]
+    exposed = sum(summary["linkage"][i]["exposures"] for i in ("ICE-2022-11-28",
+                                                                "DHS-2022-12-07"))
+    assert noncitizens == exposed  # one notice per incident per exposed person
+    assert sum(notify["notices_by_language"].values()) == sum(
+        plan["notices_by_recipient"].values())
+    manifest = clearance["manifests"][0]
+    assert 0 < manifest["blocked"] < manifest["checked"]
+    assert manifest["blocked_by_reason"]["unknown_person"] == 1
+    assert clearance["egress_dec_7"]["verdict"] == "block"
+
+
+def test_the_demo_desk_audits_clean(demo, monkeypatch) -> None:
+    _, workdir = demo
+    monkeypatch.delenv("SPILLDESK_DATABASE_URL", raising=False)
+    result = runner.invoke(app, ["audit", "verify", "--workdir", workdir, "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["events"] > 10
+
+
+def test_the_demo_refuses_a_directory_it_did_not_make(tmp_path) -> None:
+    (tmp_path / "precious.txt").write_text("a real desk lives here")
+    result = runner.invoke(app, ["demo", "--workdir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert (tmp_path / "precious.txt").exists()
