@@ -64,3 +64,19 @@ def test_failed_transaction_leaves_no_event(store) -> None:
     with store.session() as session:
         result = verify(session)
     assert result.ok and result.events == 2
+
+
+def test_concurrent_writers_never_fork_the_chain(store) -> None:
+    """Writers in threads append one chain (SQLite queues them; PostgreSQL locks the head)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def write(i: int) -> None:
+        with store.session() as session:
+            session.execute(text("SELECT 1"))  # a read first, as a service would
+            record_event(session, actor=f"w{i}", action="x", object_type="y", object_id=i)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(write, range(64)))
+    with store.session() as session:
+        result = verify(session)
+    assert result.ok and result.events == 64

@@ -62,6 +62,9 @@ def spec_from_mapping(data: dict[str, Any], timezone: Any) -> IncidentSpec:
             raise IncidentError(f"{key.replace('_', '-')}: {exc}") from None
 
     risk = data.get("risk_of_harm") or data.get("risk")
+    for required in ("exposed_from", "exposed_until"):
+        if ts(required) is None:
+            raise IncidentError(f"{required.replace('_', '-')}: is required")
     try:
         reference = data.get("custody_reference_date")
         return IncidentSpec(

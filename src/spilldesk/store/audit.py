@@ -46,10 +46,8 @@ def _head(session: Session) -> AuditHead:
     head = session.execute(
         select(AuditHead).where(AuditHead.id == 1).with_for_update()
     ).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, last_seq=0, last_hash=GENESIS)
-        session.add(head)
-        session.flush()
+    if head is None:  # migration 0004 creates it; a missing head means a damaged schema
+        raise RuntimeError("the audit chain's head row is missing (run `spilldesk init`)")
     return head
 
 

@@ -83,6 +83,12 @@ class Store:
         session = self._sessions()
         session.info["keyring"] = self.keyring
         try:
+            if self.engine.dialect.name == "sqlite":
+                # Take SQLite's write lock up front. Its FOR UPDATE is a no-op and pysqlite
+                # begins only at the first write, so two writers could otherwise both read the
+                # audit chain's head and append the same link; with the lock they queue.
+                # (WAL mode: readers are not blocked.)
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
             session.commit()
         except BaseException:

@@ -82,16 +82,8 @@ DeskDep = Annotated[Desk, Depends(get_desk)]
 
 @contextmanager
 def writing_session(store: Store) -> Iterator[Session]:
-    """A transaction that may append to the audit chain.
-
-    On SQLite the chain head's `FOR UPDATE` is a no-op and pysqlite starts transactions only
-    at the first write, so two concurrent writers could both append the same link. Taking
-    SQLite's write lock up front (BEGIN IMMEDIATE) makes them queue instead; PostgreSQL's
-    row lock already does.
-    """
+    """A transaction that may append to the audit chain (the store serialises its writers)."""
     with store.session() as session:
-        if session.get_bind().dialect.name == "sqlite":
-            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         yield session
 
 
