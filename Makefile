@@ -22,6 +22,7 @@ system-deps:
 	command -v pdftoppm >/dev/null 2>&1 || need="$$need poppler-utils"; \
 	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need="$$need fonts-dejavu-core"; \
 	command -v java >/dev/null 2>&1 || need="$$need openjdk-17-jre-headless"; \
+	command -v wrk >/dev/null 2>&1 || need="$$need wrk"; \
 	if [ -n "$$need" ]; then \
 	  echo "installing Debian packages:$$need"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \

@@ -27,7 +27,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
 def test_every_stage_reports(demo) -> None:
     summary, _ = demo
     for stage in ("scenario", "gate", "registry", "incidents", "linkage", "plan", "notify",
-                  "clearance"):
+                  "clearance", "users"):
         assert stage in summary, stage
     assert summary["gate"]["real_workbooks_by_verdict"] == {"pass": 89}
     assert summary["gate"]["would_have_blocked_nov_28"] is True
@@ -68,6 +68,17 @@ def test_the_demo_desk_audits_clean(demo, monkeypatch) -> None:
     result = runner.invoke(app, ["audit", "verify", "--workdir", workdir, "--json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["events"] > 10
+
+
+def test_demo_users_can_sign_in_and_their_passwords_stay_private(demo) -> None:
+    import stat
+    from pathlib import Path
+
+    _, workdir = demo
+    details = Path(workdir) / "demo-users.txt"
+    assert stat.S_IMODE(details.stat().st_mode) == 0o600
+    rows = [line.split("\t") for line in details.read_text().splitlines() if "\t" in line]
+    assert {role for _, role, _ in rows} >= {"privacy_officer", "ero_officer", "auditor"}
 
 
 def test_the_demo_refuses_a_directory_it_did_not_make(tmp_path) -> None:

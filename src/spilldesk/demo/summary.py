@@ -118,5 +118,8 @@ def _where(s: dict[str, Any]) -> Table:
         table.add_row("packets", str(packets))
     if alerts := (s.get("clearance") or {}).get("alert_feeds", {}).get("folder"):
         table.add_row("alert feeds", str(alerts))
+    if users := s.get("users"):
+        table.add_row("sign in", f"{', '.join(users.get('users', {}))} — passwords in "
+                      f"{users.get('sign_in_details')}")
     table.add_row("time", f"{s.get('seconds')} s")
     return table

@@ -43,6 +43,8 @@ def _digest(
 
 
 def _head(session: Session) -> AuditHead:
+    if session.info.get("writing") is False:
+        raise RuntimeError("audit events are written in a writing session (store.session())")
     head = session.execute(
         select(AuditHead).where(AuditHead.id == 1).with_for_update()
     ).scalar_one_or_none()

@@ -78,12 +78,18 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A transaction: committed when the block ends, rolled back on any error."""
+    def session(self, *, writing: bool = True) -> Iterator[Session]:
+        """A transaction: committed when the block ends, rolled back on any error.
+
+        `writing=False` is for a hot read path that writes nothing, not even an audit event
+        (those go through a buffer with its own writing session): it does not queue behind
+        SQLite's writers.
+        """
         session = self._sessions()
         session.info["keyring"] = self.keyring
+        session.info["writing"] = writing
         try:
-            if self.engine.dialect.name == "sqlite":
+            if writing and self.engine.dialect.name == "sqlite":
                 # Take SQLite's write lock up front. Its FOR UPDATE is a no-op and pysqlite
                 # begins only at the first write, so two writers could otherwise both read the
                 # audit chain's head and append the same link; with the lock they queue.

@@ -15,7 +15,7 @@ router = APIRouter(tags=["health"])
 @router.get("/api/health", summary="Liveness and database check")
 async def health(desk: DeskDep) -> dict[str, Any]:
     """On the event loop, like the clearance check: one trivial query."""
-    with desk.store.session() as session:
+    with desk.store.session(writing=False) as session:
         session.execute(text("SELECT 1"))
     return {"status": "ok", "database": desk.store.engine.dialect.name,
             "audit_pending": desk.buffer.pending}

@@ -1,0 +1,39 @@
+"""Stage: people to sign in as — one demo user per role, so `spilldesk serve` is usable at once.
+
+The passwords are generated and written to `<workdir>/demo-users.txt` (mode 0600); they are
+never printed.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from spilldesk.demo.runner import DemoContext
+from spilldesk.response.users import Role, add_user, generate_password
+
+TITLE = "Create a demo user for each role (sign-in details in demo-users.txt)"
+
+USERS = {
+    "privacy": Role.PRIVACY_OFFICER,
+    "opla": Role.OPLA_ATTORNEY,
+    "ero": Role.ERO_OFFICER,
+    "cbp": Role.CBP_LIAISON,
+    "auditor": Role.AUDITOR,
+    "admin": Role.ADMIN,
+}
+
+
+def run(ctx: DemoContext) -> dict[str, Any]:
+    lines = ["# spilldesk demo users: username  role  password", ""]
+    with ctx.desk.session() as session:
+        for username, role in USERS.items():
+            password = generate_password()
+            add_user(session, username, role, password, actor=ctx.actor)
+            lines.append(f"{username}\t{role.value}\t{password}")
+    path = ctx.settings.workdir / "demo-users.txt"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write("\n".join(lines) + "\n")
+    return {"users": {name: role.value for name, role in USERS.items()},
+            "sign_in_details": str(path)}
