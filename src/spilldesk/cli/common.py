@@ -28,8 +28,15 @@ WorkdirOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+def _width(stream: object) -> int | None:
+    """A terminal's own width; piped to a file or a script, wide enough that tables keep
+    whole A-numbers, ids and codes instead of cutting them to 80 columns."""
+    is_terminal = getattr(stream, "isatty", lambda: False)()
+    return None if is_terminal or os.environ.get("COLUMNS") else 160
+
+
+err = Console(stderr=True, highlight=False, width=_width(sys.stderr))
+out = Console(highlight=False, width=_width(sys.stdout))
 
 
 def actor() -> str:

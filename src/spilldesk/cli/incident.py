@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -135,10 +136,11 @@ def list_command(workdir: WorkdirOption = None, as_json: JsonOption = False) -> 
     if as_json:
         print_json({"incidents": records})
         return
-    table = Table("id", "title", "exposed from", "risk")
+    zone = settings_for(workdir).timezone
+    table = Table("id", "title", "exposed (agency time)", "risk")
     for r in records:
         risk = r["risk_of_harm"]
-        table.add_row(str(r["id"]), str(r["title"]), str(r["exposed_from"]),
+        table.add_row(str(r["id"]), str(r["title"]), _local(str(r["exposed_from"]), zone),
                       str(risk["level"]) if isinstance(risk, dict) else "—")
     out.print(table)
 
@@ -165,6 +167,10 @@ def ingest_command(
         err.print(f"{report.file}: {report.records} person records ingested for {incident_id} "
                   f"({report.hidden_records} from hidden places); data elements: "
                   f"{', '.join(report.data_elements)}")
+
+
+def _local(iso: str, zone: Any) -> str:
+    return datetime.fromisoformat(iso).astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def register(app: typer.Typer) -> None:
