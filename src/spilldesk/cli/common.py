@@ -12,6 +12,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from sqlalchemy.orm import Session
 
 from spilldesk.config import ConfigError, Settings
 from spilldesk.store.crypto import KeyFileError
@@ -68,6 +69,18 @@ def desk(workdir: Path | None) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+@contextmanager
+def transaction(workdir: Path | None, *errors: type[Exception]) -> Iterator[Session]:
+    """Open the desk and one transaction; a service's error becomes one line and exit 2
+    (the transaction rolled back: nothing changed)."""
+    with desk(workdir) as store:
+        try:
+            with store.session() as session:
+                yield session
+        except errors as exc:
+            fail(str(exc))
 
 
 def print_json(document: Any) -> None:

@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-from spilldesk.cli.common import JsonOption, WorkdirOption, actor, desk, err, fail, print_json
+from spilldesk.cli.common import (
+    JsonOption,
+    WorkdirOption,
+    actor,
+    err,
+    print_json,
+    transaction,
+)
 from spilldesk.domain.posture import CustodyDecisionKind
 from spilldesk.response.custody import CustodyError, decide_custody
 
@@ -26,14 +33,10 @@ def decide(
     as_json: JsonOption = False,
 ) -> None:
     """Record a decision; it closes the person's open custody_redetermination task."""
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                result = decide_custody(session, a_number, decision=decision,
-                                        rationale=rationale, bond_amount=bond_amount,
-                                        actor=actor())
-        except CustodyError as exc:
-            fail(str(exc))
+    with transaction(workdir, CustodyError) as session:
+        result = decide_custody(session, a_number, decision=decision,
+                                rationale=rationale, bond_amount=bond_amount,
+                                actor=actor())
     if as_json:
         print_json(result.to_json())
         return

@@ -17,12 +17,12 @@ from spilldesk.cli.common import (
     JsonOption,
     WorkdirOption,
     actor,
-    desk,
     err,
     fail,
     out,
     print_json,
     settings_for,
+    transaction,
 )
 from spilldesk.response.egress import PASS, egress_check
 from spilldesk.scan import ScanError
@@ -50,20 +50,16 @@ def check_command(
     for file in files:
         if not file.is_file():
             fail(f"{file}: no such file")
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                report = egress_check(
-                    session,
-                    files,
-                    day,
-                    actor=actor(),
-                    recipient=recipient,
-                    tz=tz,
-                    link_unresolved=not no_linkage,
-                )
-        except ScanError as exc:
-            fail(str(exc))
+    with transaction(workdir, ScanError) as session:
+        report = egress_check(
+            session,
+            files,
+            day,
+            actor=actor(),
+            recipient=recipient,
+            tz=tz,
+            link_unresolved=not no_linkage,
+        )
     if as_json:
         print_json(report.to_json())
     else:

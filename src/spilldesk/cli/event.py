@@ -14,11 +14,11 @@ from spilldesk.cli.common import (
     JsonOption,
     WorkdirOption,
     actor,
-    desk,
     err,
     fail,
     print_json,
     settings_for,
+    transaction,
 )
 from spilldesk.domain.dates import InvalidDate, parse_timestamp
 from spilldesk.domain.posture import EventKind
@@ -46,13 +46,9 @@ def record(
         when = parse_timestamp(at, settings.timezone) if at else None
     except InvalidDate as exc:
         fail(f"--at: {exc}")
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                result = record_case_event(session, a_number, kind, at=when, note=note,
-                                           actor=actor(), timezone=settings.timezone)
-        except EventError as exc:
-            fail(str(exc))
+    with transaction(workdir, EventError) as session:
+        result = record_case_event(session, a_number, kind, at=when, note=note,
+                                   actor=actor(), timezone=settings.timezone)
     if as_json:
         print_json(result.to_json())
         return

@@ -14,12 +14,12 @@ from spilldesk.cli.common import (
     JsonOption,
     WorkdirOption,
     actor,
-    desk,
     err,
     fail,
     out,
     print_json,
     settings_for,
+    transaction,
 )
 from spilldesk.response.holds import HoldError, extend_holds, extensions_of, list_holds
 from spilldesk.store.models import HoldExtension
@@ -57,21 +57,17 @@ def extend_command(
             through = date.fromisoformat(until)
         except ValueError:
             fail(f"--until: {until!r} is not an ISO date (YYYY-MM-DD)")
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                row = extend_holds(
-                    session,
-                    incident_id,
-                    days=days,
-                    until=through,
-                    indefinite=indefinite,
-                    reason=reason,
-                    actor=actor(),
-                )
-                document = extension_json(row)
-        except HoldError as exc:
-            fail(str(exc))
+    with transaction(workdir, HoldError) as session:
+        row = extend_holds(
+            session,
+            incident_id,
+            days=days,
+            until=through,
+            indefinite=indefinite,
+            reason=reason,
+            actor=actor(),
+        )
+        document = extension_json(row)
     if as_json:
         print_json({"incident": incident_id, "extension": document})
     else:
@@ -99,13 +95,9 @@ def list_command(
 
 def _list(incident_id: str, day: date, workdir: Path | None, as_json: bool) -> None:
     tz = settings_for(workdir).timezone
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                held = list_holds(session, incident_id, day, actor=actor(), tz=tz)
-                extensions = [extension_json(e) for e in extensions_of(session, incident_id)]
-        except HoldError as exc:
-            fail(str(exc))
+    with transaction(workdir, HoldError) as session:
+        held = list_holds(session, incident_id, day, actor=actor(), tz=tz)
+        extensions = [extension_json(e) for e in extensions_of(session, incident_id)]
     if as_json:
         print_json(
             {

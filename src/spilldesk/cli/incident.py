@@ -20,6 +20,7 @@ from spilldesk.cli.common import (
     out,
     print_json,
     settings_for,
+    transaction,
 )
 from spilldesk.domain.languages import UnknownLanguage
 from spilldesk.response.incidents import (
@@ -153,12 +154,8 @@ def ingest_command(
     as_json: JsonOption = False,
 ) -> None:
     """Extract and store the person records a disclosed document holds (sealed)."""
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                report = ingest_document(session, incident_id, file, actor=actor())
-        except (IncidentError, IngestError) as exc:
-            fail(str(exc))
+    with transaction(workdir, IncidentError, IngestError) as session:
+        report = ingest_document(session, incident_id, file, actor=actor())
     if as_json:
         print_json(report.__dict__)
     elif report.already_ingested:

@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from spilldesk.cli.common import JsonOption, WorkdirOption, actor, desk, err, fail, out, print_json
+from spilldesk.cli.common import (
+    JsonOption,
+    WorkdirOption,
+    actor,
+    err,
+    fail,
+    out,
+    print_json,
+    transaction,
+)
 from spilldesk.link import LinkSettings
 from spilldesk.response.incidents import IncidentError
 from spilldesk.response.linkage import LinkReport, link_incident
@@ -39,20 +48,16 @@ def link_command(
     if not 0 < review_threshold <= match_threshold <= 1:
         fail("thresholds: need 0 < --review-threshold <= --match-threshold <= 1")
     settings = LinkSettings(match_threshold=match_threshold, review_threshold=review_threshold)
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                report = link_incident(
-                    session,
-                    incident_id,
-                    backend=backend,  # type: ignore[arg-type]
-                    settings=settings,
-                    actor=actor(),
-                    reveals_status_of=reveals_status_of,
-                    reveal_a_numbers=show_a_numbers,
-                )
-        except IncidentError as exc:
-            fail(str(exc))
+    with transaction(workdir, IncidentError) as session:
+        report = link_incident(
+            session,
+            incident_id,
+            backend=backend,  # type: ignore[arg-type]
+            settings=settings,
+            actor=actor(),
+            reveals_status_of=reveals_status_of,
+            reveal_a_numbers=show_a_numbers,
+        )
     if as_json:
         print_json(report.as_json())
     else:

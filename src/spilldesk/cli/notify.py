@@ -18,6 +18,7 @@ from spilldesk.cli.common import (
     out,
     print_json,
     settings_for,
+    transaction,
 )
 from spilldesk.domain.anumber import InvalidANumber
 from spilldesk.domain.dates import InvalidDate, parse_timestamp
@@ -49,14 +50,10 @@ def generate_command(
     """Render every notice not yet on its way, the manifests, mail merge and follow-up list."""
     settings = settings_for(workdir)
     target = out_dir or settings.workdir / "packets" / incident_id
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                report = generate_packets(session, incident_id, target, actor=actor(),
-                                          tz=settings.timezone, progress=not as_json,
-                                          workers=workers)
-        except NoticeError as exc:
-            fail(str(exc))
+    with transaction(workdir, NoticeError) as session:
+        report = generate_packets(session, incident_id, target, actor=actor(),
+                                  tz=settings.timezone, progress=not as_json,
+                                  workers=workers)
     if as_json:
         print_json(report.as_dict())
         return
@@ -139,12 +136,8 @@ def status_command(
     incident_id: IncidentArg, workdir: WorkdirOption = None, as_json: JsonOption = False,
 ) -> None:
     """Notices by language, channel and state; how many reached the noncitizen."""
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                summary = notice_status(session, incident_id)
-        except NoticeError as exc:
-            fail(str(exc))
+    with transaction(workdir, NoticeError) as session:
+        summary = notice_status(session, incident_id)
     if as_json:
         print_json(summary)
         return

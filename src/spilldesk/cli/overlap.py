@@ -7,7 +7,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from spilldesk.cli.common import JsonOption, WorkdirOption, actor, desk, err, fail, out, print_json
+from spilldesk.cli.common import (
+    JsonOption,
+    WorkdirOption,
+    actor,
+    err,
+    out,
+    print_json,
+    transaction,
+)
 from spilldesk.response.incidents import IncidentError
 from spilldesk.response.overlap import overlap
 
@@ -22,12 +30,8 @@ def overlap_command(
     as_json: JsonOption = False,
 ) -> None:
     """Persons exposed by both incidents, and by only one of them."""
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                result = overlap(session, first, second, actor=actor(), reveal=show_a_numbers)
-        except IncidentError as exc:
-            fail(str(exc))
+    with transaction(workdir, IncidentError) as session:
+        result = overlap(session, first, second, actor=actor(), reveal=show_a_numbers)
     if as_json:
         print_json(result.as_json())
         return

@@ -16,12 +16,12 @@ from spilldesk.cli.common import (
     JsonOption,
     WorkdirOption,
     actor,
-    desk,
     err,
     fail,
     out,
     print_json,
     settings_for,
+    transaction,
 )
 from spilldesk.playbook import DEFAULT_PLAYBOOK, PlaybookError, load_playbook
 from spilldesk.response.incidents import IncidentError
@@ -45,13 +45,9 @@ def plan_command(
     except PlaybookError as exc:
         fail(str(exc))
     settings = settings_for(workdir)
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                result = plan_incident(session, incident_id, playbook=chosen, dry_run=dry_run,
-                                       actor=actor(), timezone=settings.timezone)
-        except (IncidentError, PlanningError) as exc:
-            fail(str(exc))
+    with transaction(workdir, IncidentError, PlanningError) as session:
+        result = plan_incident(session, incident_id, playbook=chosen, dry_run=dry_run,
+                               actor=actor(), timezone=settings.timezone)
     if as_json:
         print_json(result.to_json())
     else:

@@ -6,11 +6,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from spilldesk.cli.common import JsonOption, WorkdirOption, actor, desk, err, fail, print_json
 from spilldesk.response.registry import KINDS, RegistryError, import_file
-from spilldesk.response.tabular import read_table
 
 registry_app = typer.Typer(help="The agency's system of record.", no_args_is_help=True)
 
@@ -30,12 +36,13 @@ def import_command(
         try:
             with store.session() as session, _progress(as_json) as progress:
                 for path in files:
-                    total = len(read_table(path).rows) if path.exists() else 0
-                    task = progress.add_task(path.name, total=total or None)
-                    reports.append(import_file(
-                        session, path, kind=kind, actor=actor(),
-                        progress=lambda n, task=task: progress.advance(task, n),
-                    ))
+                    task = progress.add_task(path.name, total=None)
+
+                    def advance(done: int, total: int, task: TaskID = task) -> None:
+                        progress.update(task, total=total, advance=done)
+
+                    reports.append(import_file(session, path, kind=kind, actor=actor(),
+                                               progress=advance))
         except (RegistryError, ValueError) as exc:
             fail(f"{exc} (nothing was imported)")
     if as_json:

@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from spilldesk.cli.common import JsonOption, WorkdirOption, actor, desk, err, fail, out, print_json
+from spilldesk.cli.common import (
+    JsonOption,
+    WorkdirOption,
+    actor,
+    err,
+    out,
+    print_json,
+    transaction,
+)
 from spilldesk.response.review import (
     ReviewDecision,
     ReviewError,
@@ -33,14 +41,10 @@ def list_command(
     as_json: JsonOption = False,
 ) -> None:
     """Review items (open ones by default); A-numbers masked, nothing decrypted."""
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                items = list_review_items(
-                    session, incident_id=incident, status=None if status == "all" else status
-                )
-        except ReviewError as exc:
-            fail(str(exc))
+    with transaction(workdir, ReviewError) as session:
+        items = list_review_items(
+            session, incident_id=incident, status=None if status == "all" else status
+        )
     if as_json:
         print_json({"items": [asdict(i) for i in items]})
         return
@@ -83,12 +87,8 @@ def show_command(
     as_json: JsonOption = False,
 ) -> None:
     """The disclosed record beside the candidate, with the comparison that scored them."""
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                shown = show_review_item(session, item, actor=actor(), reveal=reveal)
-        except ReviewError as exc:
-            fail(str(exc))
+    with transaction(workdir, ReviewError) as session:
+        shown = show_review_item(session, item, actor=actor(), reveal=reveal)
     if as_json:
         print_json(shown)
         return
@@ -120,12 +120,8 @@ def accept_command(
     as_json: JsonOption = False,
 ) -> None:
     """The candidate is the record's person: link it and record the exposure."""
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                decision = accept_review_item(session, item, actor=actor(), note=note)
-        except ReviewError as exc:
-            fail(str(exc))
+    with transaction(workdir, ReviewError) as session:
+        decision = accept_review_item(session, item, actor=actor(), note=note)
     _decision(decision, as_json)
 
 
@@ -137,12 +133,8 @@ def reject_command(
     as_json: JsonOption = False,
 ) -> None:
     """The candidate is not the record's person (no candidate left → unmatched, reported)."""
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                decision = reject_review_item(session, item, actor=actor(), note=note)
-        except ReviewError as exc:
-            fail(str(exc))
+    with transaction(workdir, ReviewError) as session:
+        decision = reject_review_item(session, item, actor=actor(), note=note)
     _decision(decision, as_json)
 
 

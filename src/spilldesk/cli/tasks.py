@@ -12,12 +12,11 @@ from spilldesk.cli.common import (
     JsonOption,
     WorkdirOption,
     actor,
-    desk,
     err,
-    fail,
     out,
     print_json,
     settings_for,
+    transaction,
 )
 from spilldesk.response.tasks import TaskError, TaskView, finish_task, list_tasks
 
@@ -45,14 +44,10 @@ def tasks_command(
 ) -> None:
     """The task queue, by due date (A-numbers masked)."""
     today = datetime.now(settings_for(workdir).timezone).date() if overdue else None
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                tasks = list_tasks(session, actor=actor(), incident=incident, a_number=a_number,
-                                   component=component, status=status, action=action,
-                                   overdue_on=today)
-        except TaskError as exc:
-            fail(str(exc))
+    with transaction(workdir, TaskError) as session:
+        tasks = list_tasks(session, actor=actor(), incident=incident, a_number=a_number,
+                           component=component, status=status, action=action,
+                           overdue_on=today)
     if as_json:
         print_json({"count": len(tasks), "tasks": [task.to_json() for task in tasks]})
         return
@@ -72,13 +67,9 @@ def _print(tasks: list[TaskView], today: date | None) -> None:
 
 def _finish(task_id: int, status: str, outcome: str, workdir: WorkdirOption,
             as_json: bool) -> None:
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                view = finish_task(session, task_id, status=status, outcome=outcome,
-                                   actor=actor())
-        except TaskError as exc:
-            fail(str(exc))
+    with transaction(workdir, TaskError) as session:
+        view = finish_task(session, task_id, status=status, outcome=outcome,
+                           actor=actor())
     if as_json:
         print_json(view.to_json())
     else:

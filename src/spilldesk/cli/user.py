@@ -9,7 +9,17 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from spilldesk.cli.common import JsonOption, WorkdirOption, actor, desk, err, fail, out, print_json
+from spilldesk.cli.common import (
+    JsonOption,
+    WorkdirOption,
+    actor,
+    desk,
+    err,
+    fail,
+    out,
+    print_json,
+    transaction,
+)
 from spilldesk.response.users import (
     Role,
     UserError,
@@ -56,12 +66,8 @@ def add_command(
         password = None if generate else _ask_password()
         if password is None:
             password = generated = generate_password()
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                add_user(session, username, parsed, password, actor=actor())
-        except UserError as exc:
-            fail(str(exc))
+    with transaction(workdir, UserError) as session:
+        add_user(session, username, parsed, password, actor=actor())
     if as_json:
         print_json({"username": username, "role": parsed.value, "password": generated})
         return
@@ -94,13 +100,9 @@ def token_command(
     as_json: JsonOption = False,
 ) -> None:
     """Issue a long-lived API token (shown once; send it as `Authorization: Bearer ...`)."""
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                token, secret = issue_token(session, username, label, actor=actor())
-                token_id = token.id
-        except UserError as exc:
-            fail(str(exc))
+    with transaction(workdir, UserError) as session:
+        token, secret = issue_token(session, username, label, actor=actor())
+        token_id = token.id
     if as_json:
         print_json({"id": token_id, "username": username, "label": label, "token": secret})
         return
@@ -132,12 +134,8 @@ def tokens_command(username: Annotated[str | None, typer.Argument(metavar="[NAME
 def revoke_command(token_id: Annotated[int, typer.Argument(metavar="TOKEN_ID")],
                    workdir: WorkdirOption = None) -> None:
     """Revoke an API token."""
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                revoke_token(session, token_id, actor=actor())
-        except UserError as exc:
-            fail(str(exc))
+    with transaction(workdir, UserError) as session:
+        revoke_token(session, token_id, actor=actor())
     err.print(f"token {token_id} revoked")
 
 
@@ -153,24 +151,16 @@ def password_command(
         password = _ask_password()
         if password is None:
             password = generated = generate_password()
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                set_password(session, username, password, actor=actor())
-        except UserError as exc:
-            fail(str(exc))
+    with transaction(workdir, UserError) as session:
+        set_password(session, username, password, actor=actor())
     err.print(f"password of {username} changed")
     if generated:
         out.print(generated)
 
 
 def _set_active(username: str, active: bool, workdir: Path | None) -> None:
-    with desk(workdir) as store:
-        try:
-            with store.session() as session:
-                set_active(session, username, active, actor=actor())
-        except UserError as exc:
-            fail(str(exc))
+    with transaction(workdir, UserError) as session:
+        set_active(session, username, active, actor=actor())
     err.print(f"{username} {'activated' if active else 'deactivated'}")
 
 

@@ -34,7 +34,7 @@ from spilldesk.store.people import PERSON, REPRESENTATIVE, name_dob_key
 from spilldesk.store.types import utcnow
 
 KINDS = tuple(COLUMNS)
-Progress = Callable[[int], None]
+Progress = Callable[[int, int], None]  # (rows just done, rows in the file)
 
 
 class RegistryError(ValueError):
@@ -94,7 +94,7 @@ def import_file(
     _check_columns(table, kind)
     importer = {"persons": _import_persons, "representatives": _import_representatives,
                 "facilities": _import_facilities}[kind]
-    created, updated = importer(session, table, progress or (lambda _n: None))
+    created, updated = importer(session, table, progress or (lambda _done, _total: None))
     report = ImportReport(kind, path.name, len(table.rows), created, updated,
                           len(table.rows) - created - updated)
     record_event(session, actor=actor, action=f"registry.import.{kind}", object_type="registry",
@@ -174,8 +174,8 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> tuple
         else:
             inserts.append({**values, "created_at": now})
         if count % 2000 == 0:
-            progress(2000)
-    progress(len(table.rows) % 2000)
+            progress(2000, len(table.rows))
+    progress(len(table.rows) % 2000, len(table.rows))
     _write(session, Person, inserts, updates)
     return len(inserts), len(updates)
 
@@ -245,7 +245,7 @@ def _import_representatives(session: Session, table: Table, progress: Progress) 
             updates.append({"id": previous[0], **values})
         else:
             inserts.append({**values, "created_at": utcnow()})
-    progress(len(table.rows))
+    progress(len(table.rows), len(table.rows))
     _write(session, Representative, inserts, updates)
     return len(inserts), len(updates)
 
@@ -272,6 +272,6 @@ def _import_facilities(session: Session, table: Table, progress: Progress) -> tu
             for key, value in values.items():
                 setattr(facility, key, value)
             updated += 1
-    progress(len(table.rows))
+    progress(len(table.rows), len(table.rows))
     session.flush()
     return created, updated
