@@ -19,7 +19,7 @@ from spilldesk.response.incidents import IncidentError, get_incident
 from spilldesk.store.audit import record_event
 from spilldesk.store.db import keyring_of
 from spilldesk.store.models import DisclosedDocument, DisclosedRecord
-from spilldesk.store.people import RECORD
+from spilldesk.store.people import seal_record
 
 
 class IngestError(ValueError):
@@ -95,7 +95,7 @@ def _record_rows(
         rows.append({
             "document_id": document_id, "incident_id": incident_id, "source_part": source.part,
             "source_sheet": source.sheet, "source_row": source.row, "source_page": source.page,
-            "hidden": bool(source.hidden), "pii": keyring.seal(fields, RECORD),
+            "hidden": bool(source.hidden), "pii": seal_record(session, fields),
             "a_number_index": index, "link_status": "pending",
         })
     return rows

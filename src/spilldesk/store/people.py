@@ -7,7 +7,7 @@ ciphertext into plaintext, and every such read is an audit event (one event for 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import date
 
 from sqlalchemy import select
@@ -101,14 +101,6 @@ def find_people(session: Session, a_numbers: Iterable[str]) -> dict[str, Person]
 
 
 # --- sealing ------------------------------------------------------------------------------------
-
-
-def seal_person(session: Session, pii: PersonPII) -> bytes:
-    return keyring_of(session).seal(asdict(pii), PERSON)
-
-
-def seal_representative(session: Session, pii: RepresentativePII) -> bytes:
-    return keyring_of(session).seal(asdict(pii), REPRESENTATIVE)
 
 
 def seal_record(session: Session, fields_: dict[str, str]) -> bytes:
