@@ -150,8 +150,14 @@ def test_checks_are_refused_when_the_audit_log_falls_behind(client: TestClient,
                                                             seeded: Seeded) -> None:
     headers = bearer(client, "ero_officer")
     buffer = client.app.state.desk.buffer  # type: ignore[attr-defined]
-    buffer._max_backlog = buffer.pending  # as if the database had been away for a while
-    refused = client.get(f"/api/clearance/{seeded.detained}", headers=headers)
+    # The database is away: the writer cannot write (it waits on the write lock), so the
+    # backlog only grows — no race with the writer thread, whatever it was doing.
+    with buffer._write_lock:
+        buffer._max_backlog = buffer.pending + 2
+        buffer.add(actor="t", action="clearance.check", object_type="person")
+        buffer.add(actor="t", action="clearance.check", object_type="person")
+        refused = client.get(f"/api/clearance/{seeded.detained}", headers=headers)
     assert refused.status_code == 503 and "fail closed" in refused.json()["detail"]
-    buffer._max_backlog = 50_000
+    buffer._max_backlog = 50_000  # the database is back: the log catches up
+    buffer.flush()
     assert client.get(f"/api/clearance/{seeded.detained}", headers=headers).status_code == 200
