@@ -26,8 +26,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
 
 def test_every_stage_reports(demo) -> None:
     summary, _ = demo
-    for stage in ("scenario", "gate", "registry", "incidents", "linkage", "plan", "notify",
-                  "clearance", "users"):
+    for stage in ("scenario", "gate", "registry", "incidents", "overlap", "plan", "notify",
+                  "timeline", "clearance", "users"):
         assert stage in summary, stage
     assert summary["gate"]["real_workbooks_by_verdict"] == {"pass": 89}
     assert summary["gate"]["would_have_blocked_nov_28"] is True
@@ -35,12 +35,12 @@ def test_every_stage_reports(demo) -> None:
 
 def test_linkage_and_overlap_against_the_truth(demo) -> None:
     summary, _ = demo
-    linkage = summary["linkage"]
-    nov, dec = linkage["ICE-2022-11-28"], linkage["DHS-2022-12-07"]
+    incidents = summary["incidents"]
+    nov, dec = incidents["ICE-2022-11-28"]["linkage"], incidents["DHS-2022-12-07"]["linkage"]
     assert nov["precision"] == 1.0 and nov["recall"] == 1.0
     assert dec["matched"] + dec["review"] + dec["unmatched"] == 103
     assert dec["precision"] == 1.0 and dec["recall_with_review"] == 1.0
-    overlap = linkage["overlap"]
+    overlap = summary["overlap"]
     waiting = sum(overlap["still_in_review"].values())
     assert overlap["in_both"] + overlap["only_second"] + waiting == 103
     assert overlap["in_both"] <= overlap["truth"]["in_both"]
@@ -51,8 +51,8 @@ def test_plan_notices_and_clearance_hold_together(demo) -> None:
     plan, notify, clearance = summary["plan"], summary["notify"], summary["clearance"]
     assert plan["holds"] > 0 and plan["tasks_by_component"]["OPLA"] > 0
     noncitizens = plan["notices_by_recipient"]["noncitizen"]
-    exposed = sum(summary["linkage"][i]["exposures"] for i in ("ICE-2022-11-28",
-                                                                "DHS-2022-12-07"))
+    exposed = sum(summary["incidents"][i]["linkage"]["exposures"] for i in ("ICE-2022-11-28",
+                                                                             "DHS-2022-12-07"))
     assert noncitizens == exposed  # one notice per incident per exposed person
     assert sum(notify["notices_by_language"].values()) == sum(
         plan["notices_by_recipient"].values())
@@ -86,3 +86,32 @@ def test_the_demo_refuses_a_directory_it_did_not_make(tmp_path) -> None:
     result = runner.invoke(app, ["demo", "--workdir", str(tmp_path)])
     assert result.exit_code == 2
     assert (tmp_path / "precious.txt").exists()
+
+
+def test_the_demo_runs_on_the_2022_clock(demo) -> None:
+    """Notices are generated and delivered, tasks fall due and the audit log runs in
+    Nov-Dec 2022: nothing the response wrote carries today's date (issue: one clock)."""
+    from datetime import date, datetime
+
+    from sqlalchemy import create_engine, text
+
+    summary, workdir = demo
+    steps = [datetime.fromisoformat(entry["at"]) for entry in summary["timeline"]]
+    assert steps == sorted(steps) and steps[0].year == steps[-1].year == 2022
+    engine = create_engine(f"sqlite:///{workdir}/spilldesk.db")
+    with engine.connect() as connection:
+        def span(sql: str) -> tuple[str, str]:
+            low, high = connection.execute(text(sql)).one()
+            return str(low), str(high)
+
+        generated = span("SELECT MIN(generated_at), MAX(generated_at) FROM notices")
+        delivered = span("SELECT MIN(at), MAX(at) FROM delivery_attempts")
+        recorded = span("SELECT MIN(created_at), MAX(created_at) FROM delivery_attempts")
+        due = span("SELECT MIN(due), MAX(due) FROM tasks")
+        opened = span("SELECT MIN(created_at), MAX(created_at) FROM incidents")
+        audited = span("SELECT MIN(at), MAX(at) FROM audit_events WHERE action NOT LIKE 'user.%'")
+    for low, high in (generated, delivered, recorded, opened, audited):
+        assert "2022-11-28" <= low <= high < "2023", (low, high)
+    assert date.fromisoformat(due[0][:10]) >= date(2022, 11, 28)
+    assert date.fromisoformat(due[1][:10]) < date(2023, 3, 1)
+    assert delivered[0] >= generated[0] and delivered[1] <= recorded[1]

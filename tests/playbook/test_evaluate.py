@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from spilldesk.domain.final_order import final_order_status
 from spilldesk.domain.posture import (
     ActionKind,
     AppealBy,
@@ -131,11 +132,14 @@ def test_ice_2022_never_skips_the_protections(person: PersonFacts, incidents) ->
             p for p in plan if p.action.value == code and p.purpose in ("", "pii_disclosure")
         ]
         assert sorted(p.incidents[0] for p in per_incident) == sorted(ids_list * systems)
-    unexecuted = person.posture is Posture.FINAL_ORDER_UNEXECUTED or (
-        bool(person.final_order) and person.posture is not Posture.FINAL_ORDER_EXECUTED
-    )
+    # The hold is placed exactly where the one final-order rule says the person is held
+    # (its own table test: tests/domain/test_final_order.py).
+    order = final_order_status(person.posture, person.final_order, person.order_type,
+                               person.custody)
     held = {p.incidents[0] for p in plan if p.kind is ActionKind.HOLD}
-    assert held == (ids if unexecuted and person.custody is not Custody.REMOVED else set())
+    assert held == (ids if order.status.held else set())
+    corrections = [p for p in plan if p.action.value == "correct_registry_record"]
+    assert len(corrections) == (order.problem is not None)
     keys = [p.key for p in plan]
     assert len(keys) == len(set(keys))
     starts = {i.id: i.starts_on for i in incidents}

@@ -37,15 +37,26 @@ SEED_TABLE = [
         set(),
     ),
     ((P.CREDIBLE_FEAR_POSITIVE, R, False, {}), {"issue_nta", "file_disclosure_notice_ij"}, set()),
-    # "negative credible or reasonable fear ... will be issued NTAs"; custody redeterminations
-    ((P.CREDIBLE_FEAR_NEGATIVE, D, False, {}), {"issue_nta", "custody_redetermination"}, set()),
-    ((P.REASONABLE_FEAR_NEGATIVE, D, False, {}), {"issue_nta", "custody_redetermination"}, set()),
-    ((P.REASONABLE_FEAR_NEGATIVE, R, False, {}), {"issue_nta"}, set()),
+    # "negative credible or reasonable fear ... will be issued NTAs"; custody redeterminations.
+    # Their expedited removal or reinstated order is final and not executed: "subject to a
+    # final order ... delayed their removal" (SPEC: the posture implies the order), so held.
+    (
+        (P.CREDIBLE_FEAR_NEGATIVE, D, False, {}),
+        {"issue_nta", "custody_redetermination", "place_removal_hold"},
+        set(),
+    ),
+    (
+        (P.REASONABLE_FEAR_NEGATIVE, D, False, {}),
+        {"issue_nta", "custody_redetermination", "place_removal_hold"},
+        set(),
+    ),
+    ((P.REASONABLE_FEAR_NEGATIVE, R, False, {}), {"issue_nta", "place_removal_hold"}, set()),
     # "OPLA will move to dismiss ... to allow ERO to cancel the reinstatement order and issue
-    # an NTA"
+    # an NTA" (until it is cancelled the reinstated order stands: held)
     (
         (P.WITHHOLDING_ONLY, D, False, {}),
         {
+            "place_removal_hold",
             "move_to_dismiss_withholding_only",
             "cancel_reinstatement_order",
             "issue_nta",
@@ -184,6 +195,32 @@ def test_dec_7_follows_the_nov_28_procedures_by_posture() -> None:
         redetermination = {"custody_redetermination"}
         got = {a.action.value for a in plan} - redetermination
         assert got == (EVERYONE | work | commitments) - redetermination
+
+
+def test_implied_final_order_places_the_hold_with_the_flag_blank() -> None:
+    playbook = load_playbook("ice-2022")
+    for posture in (P.CREDIBLE_FEAR_NEGATIVE, P.REASONABLE_FEAR_NEGATIVE, P.WITHHOLDING_ONLY):
+        person = PersonFacts("A012345678", posture, D, final_order=None)
+        holds = [a for a in plan_person(playbook, person, [NOV28]) if a.kind is ActionKind.HOLD]
+        assert [h.incidents for h in holds] == [(NOV28.id,)], posture
+
+
+def test_blank_or_contradictory_record_is_held_and_sent_for_correction() -> None:
+    playbook = load_playbook("ice-2022")
+    for person in (
+        PersonFacts("A012345678", None, D),  # posture blank
+        PersonFacts("A012345678", P.REMOVAL_PROCEEDINGS, D, final_order=True),
+        PersonFacts("A012345678", P.CREDIBLE_FEAR_NEGATIVE, D, order_type=S240),
+        PersonFacts("A012345678", P.FINAL_ORDER_EXECUTED, D, final_order=True),
+    ):
+        plan = plan_person(playbook, person, [NOV28, DEC7])
+        codes = [(a.action.value, a.component.value, a.incidents) for a in plan]
+        assert ("place_removal_hold", "ERO", (NOV28.id,)) in codes, person
+        assert ("place_removal_hold", "ERO", (DEC7.id,)) in codes, person
+        assert ("correct_registry_record", "PRIVACY", (DEC7.id, NOV28.id)) in codes, person
+    clean = PersonFacts("A012345678", P.REMOVAL_PROCEEDINGS, D, final_order=False)
+    assert "correct_registry_record" not in {a.action.value for a in plan_person(
+        playbook, clean, [NOV28])}
 
 
 def test_final_order_flag_places_the_hold_whatever_the_posture() -> None:

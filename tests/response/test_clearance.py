@@ -42,9 +42,11 @@ def at(text: str) -> datetime:
 
 def seed_registry(store: Store, tmp_path: Path, a_numbers: list[str]) -> dict[str, int]:
     path = tmp_path / "persons.csv"
-    lines = ["a_number,family_name,given_name,date_of_birth,final_order"]
+    # In proceedings, no final order: a test that wants a removal hold places one.
+    lines = ["a_number,family_name,given_name,date_of_birth,posture,final_order"]
     lines += [
-        f"{a},FAMILY{n},GIVEN{n},1980-01-{n % 27 + 1:02d},true" for n, a in enumerate(a_numbers)
+        f"{a},FAMILY{n},GIVEN{n},1980-01-{n % 27 + 1:02d},removal_proceedings,false"
+        for n, a in enumerate(a_numbers)
     ]
     path.write_text("\n".join(lines) + "\n")
     with store.session() as session:

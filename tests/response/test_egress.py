@@ -79,8 +79,10 @@ def cubans(store: Store, tmp_path: Path) -> tuple[Store, list[Person]]:
     # A registry large enough for linkage to learn from (u-probabilities from ~1,000 people).
     people = [Person(n, rng) for n in range(LISTED + 1200)]
     path = tmp_path / "persons.csv"
-    lines = ["a_number,family_name,given_name,date_of_birth,sex,country_of_citizenship"]
-    lines += [f"{p.a_number},{p.family},{p.given},{p.born},{p.sex},CUB" for p in people]
+    # In proceedings (no final order): notice alone decides their clearance here.
+    lines = ["a_number,family_name,given_name,date_of_birth,sex,country_of_citizenship,posture"]
+    lines += [f"{p.a_number},{p.family},{p.given},{p.born},{p.sex},CUB,removal_proceedings"
+              for p in people]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     spec = IncidentSpec(
         id="NOV28",

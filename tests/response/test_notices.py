@@ -90,9 +90,17 @@ def _notices(session) -> dict[tuple[str, str], Notice]:
     return {(people[n.person_id], n.recipient): n for n in rows}
 
 
-def _ensure_all(session) -> list[Notice]:
-    return ensure_notices_for(session, list(session.execute(select(Exposure)).scalars()),
-                              actor=ACTOR)
+PRINTED = at("2022-11-30T09:00")  # when the tests' notices were generated
+
+
+def _ensure_all(session, printed: datetime | None = PRINTED) -> list[Notice]:
+    """Every notice, generated at `printed` (as `notify generate` would stamp them)."""
+    notices = ensure_notices_for(session, list(session.execute(select(Exposure)).scalars()),
+                                 actor=ACTOR)
+    for notice in notices:
+        notice.generated_at = printed
+    session.flush()
+    return notices
 
 
 def test_one_notice_per_person_and_recipient_with_rules(desk):
@@ -119,7 +127,8 @@ def test_deliveries_move_status_and_feed_the_hold_clock(desk):
     with desk.session() as session:
         _ensure_all(session)
         record_delivery(session, "NOV28", "A200000001", "noncitizen",
-                        Delivery("refused", at("2022-12-02T10:00"), served_by="Officer Diaz"),
+                        Delivery("refused", at("2022-12-02T10:00"), served_by="Officer Diaz",
+                                 location="KRO"),
                         actor=ACTOR)
         record_delivery(session, "NOV28", "200-000-002", "noncitizen",
                         Delivery("mailed", at("2022-12-01T10:00")), actor=ACTOR)
@@ -165,7 +174,8 @@ def test_import_is_all_or_nothing(desk, tmp_path):
         _ensure_all(session)
         numbers = {k: n.notice_number for k, n in _notices(session).items()}
     good = {"notice_number": numbers["A200000001", "noncitizen"], "status": "delivered",
-            "at": "2022-12-02T09:00", "method": "hand", "served_by": "Officer Diaz"}
+            "at": "2022-12-02T09:00", "method": "hand", "served_by": "Officer Diaz",
+            "location": "KRO"}
     bad = {**good, "notice_number": numbers["A200000005", "noncitizen"], "served_by": ""}
     path = _sheet(tmp_path / "sheet.csv", [good, bad])
     with pytest.raises(NoticeError, match=r"sheet.csv: row 3: served-by"), desk.session() as s:

@@ -99,8 +99,10 @@ def test_plan_creates_every_kind_of_row_and_masks_a_numbers(store: Store, tmp_pa
         "A*****0001", "A*****0002", "A*****0003", "A*****0004"}
     assert "A200000001" not in str(document)
     with store.session() as session:
-        holds = session.execute(select(RemovalHold.incident_id)).scalars().all()
-        assert holds == [NOV28]  # only the unexecuted final order
+        holds = session.execute(select(RemovalHold.incident_id, RemovalHold.person_id)).all()
+        held = {find_person(session, a).id for a in ("A200000001", "A200000002")}  # type: ignore[union-attr]
+        # the withholding-only person's reinstated order and the unexecuted final order
+        assert sorted(holds) == sorted((NOV28, person_id) for person_id in held)
         systems = session.execute(select(Alert.system, Alert.kind)).all()
         assert sorted(set(systems)) == [
             ("CBP", "section_240_at_next_encounter"), ("ERO", "pii_disclosure"),
@@ -207,7 +209,7 @@ def test_a_changed_playbook_keeps_holds_and_alerts(store: Store, tmp_path: Path)
         result = plan_incident(session, NOV28, playbook=slim, dry_run=False, actor="test")
         kept_kinds = {item["kind"] for item in result.changes["items"]["kept"]}
         assert kept_kinds == {"hold", "alert", "notice"}  # the representative's notice too
-        assert _count(session, RemovalHold) == 1 and _count(session, Alert) > 0
+        assert _count(session, RemovalHold) == 2 and _count(session, Alert) > 0
         open_tasks = session.execute(select(func.count()).select_from(Task).where(
             Task.status == "open")).scalar_one()
         assert open_tasks == 0

@@ -28,6 +28,7 @@ class Seeded:
     a_numbers: list[str]
     person_ids: dict[str, int]
     detained: str  # an exposed, detained person with an unexecuted final order, not notified
+    # (the registry's other exposed final order, a_numbers[3], is held too: derived, no row)
     released: str  # an exposed, released person notified by hand
     outsider: str  # in the registry, not exposed
 
@@ -68,7 +69,8 @@ def seed_desk(store: Store, tmp_path: Path) -> Seeded:
                                  data_elements=["name", "a_number"], created_by=ACTOR))
             session.add(Notice(notice_number=f"N-{number:05d}", incident_id=INCIDENT,
                                person_id=ids[a], recipient="noncitizen", language="es",
-                               channel="hand" if number % 2 == 0 else "usps"))
+                               channel="hand" if number % 2 == 0 else "usps",
+                               generated_at=datetime(2022, 11, 30, 9, 0, tzinfo=ET)))
         session.flush()
         place_removal_hold(session, incident_id=INCIDENT, person_id=ids[a_numbers[0]],
                            actor=ACTOR)

@@ -8,13 +8,13 @@ The webhook secret is read from an environment variable, never from the command 
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from spilldesk import clock
 from spilldesk.cli.common import (
     JsonOption,
     WorkdirOption,
@@ -96,7 +96,7 @@ def export_command(
     if output == "-":
         typer.echo(text, nl=False)
         return
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
     default = settings_for(workdir).output_dir("alerts") / f"alerts-{name}-{stamp}.{fmt}"
     path = Path(output) if output else default
     try:

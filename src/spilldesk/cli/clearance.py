@@ -7,7 +7,7 @@ so that a scheduling system can match them to its lines.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
+from spilldesk import clock
 from spilldesk.cli.common import (
     JsonOption,
     WorkdirOption,
@@ -39,7 +40,7 @@ from spilldesk.response.clearance import (
 def parse_on(text: str | None, tz: ZoneInfo) -> date:
     """--on DATE (ISO); today in the agency's time zone when not given."""
     if text is None:
-        return datetime.now(tz).date()
+        return clock.today(tz)
     try:
         return date.fromisoformat(text)
     except ValueError:

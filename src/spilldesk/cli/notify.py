@@ -70,25 +70,32 @@ def record_command(
     recipient: Annotated[str, typer.Option(
         "--recipient", help="noncitizen | representative")],
     status: Annotated[str, typer.Option(
-        "--status", help="delivered | refused | returned | attempted | mailed")],
+        "--status", help="delivered | refused | returned | attempted | mailed | void (with "
+        "--corrects: the corrected record never happened)")],
     at: Annotated[str, typer.Option("--at", help="When (ISO; agency time zone if no offset).")],
     method: Annotated[str | None, typer.Option(
         "--method", help="hand | usps | email (default: the notice's channel).")] = None,
     served_by: Annotated[str | None, typer.Option(
         "--served-by", help="Who served it (proof of service for hand delivery).")] = None,
     location: Annotated[str | None, typer.Option("--location", help="Where.")] = None,
-    note: Annotated[str | None, typer.Option("--note", help="Anything else.")] = None,
+    note: Annotated[str | None, typer.Option(
+        "--note", help="Anything else; for a correction, why the earlier record was wrong.")
+    ] = None,
+    corrects: Annotated[int | None, typer.Option(
+        "--corrects", help="The id of an earlier record this one corrects (records are never "
+        "edited; the hold clock ignores the corrected one).")] = None,
     workdir: WorkdirOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record one delivery attempt of a notice (the hold clock reads these)."""
+    """Record one delivery attempt of a notice (the hold clock reads these), or a correction."""
     settings = settings_for(workdir)
     try:
         moment = parse_timestamp(at, settings.timezone)
     except InvalidDate as exc:
         fail(f"--at: {exc}")
     delivery = Delivery(status.strip().lower(), moment,
-                        method.strip().lower() if method else None, served_by, location, note)
+                        method.strip().lower() if method else None, served_by, location, note,
+                        corrects)
     with desk(workdir) as store:
         try:
             with store.session() as session:
@@ -96,7 +103,7 @@ def record_command(
                                           actor=actor())
                 document = {"incident": incident_id, "attempt": attempt.id,
                             "status": attempt.status, "method": attempt.method,
-                            "at": attempt.at.isoformat()}
+                            "at": attempt.at.isoformat(), "corrects": attempt.corrects_id}
         except InvalidANumber as exc:
             fail(f"--a-number: {exc}")
         except NoticeError as exc:
@@ -104,7 +111,9 @@ def record_command(
     if as_json:
         print_json(document)
     else:
-        err.print(f"recorded: {document['status']} by {document['method']} at {at}")
+        corrects_note = f", correcting record {corrects}" if corrects is not None else ""
+        err.print(f"recorded #{document['attempt']}: {document['status']} by "
+                  f"{document['method']} at {at}{corrects_note}")
 
 
 @notify_app.command("import")

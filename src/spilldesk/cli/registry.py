@@ -42,6 +42,7 @@ def import_command(
                         progress.update(task, total=total, advance=done)
 
                     reports.append(import_file(session, path, kind=kind, actor=actor(),
+                                               timezone=store.settings.timezone,
                                                progress=advance))
         except (RegistryError, ValueError) as exc:
             fail(f"{exc} (nothing was imported)")
@@ -51,6 +52,8 @@ def import_command(
     for r in reports:
         err.print(f"{r.file}: {r.rows} {r.kind} — {r.created} created, {r.updated} updated, "
                   f"{r.unchanged} unchanged")
+        for incident_id, people in r.replanned.items():
+            err.print(f"  {incident_id}: {people} exposed person(s) re-planned (facts changed)")
 
 
 def _progress(quiet: bool) -> Progress:

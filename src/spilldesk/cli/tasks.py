@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from spilldesk import clock
 from spilldesk.cli.common import (
     JsonOption,
     WorkdirOption,
@@ -43,7 +44,7 @@ def tasks_command(
     as_json: JsonOption = False,
 ) -> None:
     """The task queue, by due date (A-numbers masked)."""
-    today = datetime.now(settings_for(workdir).timezone).date() if overdue else None
+    today = clock.today(settings_for(workdir).timezone) if overdue else None
     with transaction(workdir, TaskError) as session:
         tasks = list_tasks(session, actor=actor(), incident=incident, a_number=a_number,
                            component=component, status=status, action=action,

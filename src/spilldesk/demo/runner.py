@@ -46,6 +46,7 @@ class Stage:
     name: str
     title: str
     run: Callable[[DemoContext], dict[str, Any]]
+    sections: bool = False  # the stage reports several named sections, not one of its own
 
 
 def discover_stages() -> list[Stage]:
@@ -55,7 +56,8 @@ def discover_stages() -> list[Stage]:
             continue
         module = importlib.import_module(f"{stages_package.__name__}.{info.name}")
         name = info.name.split("_", 1)[1] if "_" in info.name else info.name
-        found.append(Stage(name, getattr(module, "TITLE", name), module.run))
+        found.append(Stage(name, getattr(module, "TITLE", name), module.run,
+                           getattr(module, "SECTIONS", False)))
     return found
 
 
@@ -79,7 +81,11 @@ def run_demo(ctx: DemoContext, *, on_stage: Callable[[Stage], None] | None = Non
             if on_stage:
                 on_stage(stage)
             began = time.perf_counter()
-            ctx.results[stage.name] = stage.run(ctx)
+            result = stage.run(ctx)
+            if stage.sections:
+                ctx.results.update(result)
+            else:
+                ctx.results[stage.name] = result
             timings[stage.name] = round(time.perf_counter() - began, 2)
     finally:
         if ctx.store is not None:

@@ -29,7 +29,8 @@ def _section(title: str) -> Table:
 
 def render_summary(summary: dict[str, Any]) -> RenderableType:
     parts: list[RenderableType] = []
-    for build in (_registry_and_gate, _incidents, _plan, _notices, _clearance, _where):
+    for build in (_registry_and_gate, _timeline, _incidents, _plan, _notices, _clearance,
+                  _where):
         table = build(summary)
         if table.row_count:
             parts.append(table)
@@ -51,19 +52,18 @@ def _registry_and_gate(s: dict[str, Any]) -> Table:
 
 def _incidents(s: dict[str, Any]) -> Table:
     table = _section("Incidents and linkage")
-    linkage = s.get("linkage", {})
     for incident_id, incident in s.get("incidents", {}).items():
         table.add_row(incident_id, f"{incident.get('title')} (risk of harm: "
                       f"{incident.get('risk_of_harm')})")
         table.add_row("", f"{incident.get('disclosed_records', 0):,} records disclosed in "
                       f"{incident.get('document')}")
-        if linked := linkage.get(incident_id):
+        if linked := incident.get("linkage"):
             table.add_row("", f"matched {linked.get('matched', 0):,} · review "
                           f"{linked.get('review', 0):,} · unmatched {linked.get('unmatched', 0):,}"
                           f" — precision {linked.get('precision')}, recall {linked.get('recall')}"
                           f" ({linked.get('recall_with_review', '—')} counting the review queue)"
                           " against the scenario's truth")
-    if overlap := linkage.get("overlap"):
+    if overlap := s.get("overlap"):
         truth = overlap.get("truth", {})
         waiting = sum((overlap.get("still_in_review") or {}).values())
         table.add_row("overlap", f"in both {overlap.get('in_both')} (truth "
@@ -89,10 +89,18 @@ def _notices(s: dict[str, Any]) -> Table:
     if notify := s.get("notify"):
         table.add_row("by language", _counts(notify.get("notices_by_language")))
         table.add_row("by channel", _counts(notify.get("notices_by_channel")))
-        for incident_id, done in notify.get("incidents", {}).items():
+    for incident_id, incident in s.get("incidents", {}).items():
+        if done := incident.get("notices"):
             table.add_row(incident_id, f"{done.get('packets', 0):,} packets, "
                           f"{done.get('provided_to_noncitizen', 0):,} provided so far "
                           f"({_counts(done.get('deliveries'))})")
+    return table
+
+
+def _timeline(s: dict[str, Any]) -> Table:
+    table = _section("Replayed on the 2022 timeline (the desk's clock)")
+    for entry in s.get("timeline", []):
+        table.add_row(entry["at"][:16].replace("T", " "), entry["step"])
     return table
 
 

@@ -85,6 +85,9 @@ class ActionCode(StrEnum):
     FACILITATE_RETURN = "facilitate_return"
     REOPEN_PROCEEDINGS_ON_REQUEST = "reopen_proceedings_on_request"
     PLACE_IN_240_ON_RETURN = "place_in_240_on_return"
+    # Not a playbook choice: the desk's own safeguard for a record it cannot judge
+    # (spilldesk.domain.final_order: blank or contradictory → held, and corrected by a person).
+    CORRECT_REGISTRY_RECORD = "correct_registry_record"
 
 
 class EventKind(StrEnum):

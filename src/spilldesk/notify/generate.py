@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from spilldesk import clock
 from spilldesk.notify.batch import render_packets, render_packets_with_bar
 from spilldesk.notify.facts import NoticeFacts
 from spilldesk.notify.manifests import (
@@ -40,7 +41,6 @@ from spilldesk.notify.records import notice_facts
 from spilldesk.response.notices import GENERATED, OPEN_STATUSES, PENDING, NoticeError
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Incident, Notice, Task, TaskIncident
-from spilldesk.store.types import utcnow
 
 # Playbook task → the letter it needs (file name suffix, template).
 COURT_LETTERS = {
@@ -106,7 +106,8 @@ def _mark_generated(session: Session, notices: list[Notice], paths: list[Path],
         return
     session.flush()
     session.execute(update(Notice), [
-        {"id": n.id, "generated_at": moment, "document_path": str(path),
+        # The first generation stays: deliveries of the first printing remain recordable.
+        {"id": n.id, "generated_at": n.generated_at or moment, "document_path": str(path),
          "status": GENERATED if n.status == PENDING else n.status}
         for n, path in zip(notices, paths, strict=True)
     ])
@@ -123,7 +124,7 @@ def generate_packets(
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise NoticeError(f"no incident {incident_id!r}")
-    moment = now or utcnow()
+    moment = now or clock.now()
     notices = list(session.execute(
         select(Notice).where(Notice.incident_id == incident_id,
                              Notice.status.in_(OPEN_STATUSES))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from spilldesk.domain.countries import UnknownCountry, country_code, country_name
+from spilldesk.domain.final_order import stored_order_status
 from spilldesk.notify.facts import CaseFacts, DisclosureKind, IncidentFacts, NoticeFacts, Office
 from spilldesk.notify.labels import canonical_elements
 from spilldesk.store.models import (
@@ -147,11 +148,13 @@ def _facts(notice: Notice, person: Person, data: PersonPII, rep: RepresentativeP
         address = _facility_lines(person.facility)
     else:
         address = _mail_lines(data, data.address_country) if person.has_address else ()
+    order = stored_order_status(person.posture, person.final_order, person.order_type,
+                                person.custody)
     case = CaseFacts(
         posture=person.posture, appeal_by=person.appeal_by, custody=person.custody,
-        final_order=person.final_order, order_type=person.order_type,
+        final_order=order.held, order_type=person.order_type,
         motion_barred=person.motion_barred, represented=person.representative_id is not None,
-        custody_review=review, held=True if held else None,
+        custody_review=review, held=held or order.held,
     )
     return NoticeFacts(
         notice_number=notice.notice_number, language=notice.language,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from fnmatch import fnmatchcase
 
-from spilldesk.domain.posture import ActionCode, ActionKind, Scope
+from spilldesk.domain.posture import ActionCode, ActionKind, Component, Scope
 from spilldesk.playbook.facts import IncidentFacts, PersonFacts, PlannedAction
 from spilldesk.playbook.loader import dependency_order
 from spilldesk.playbook.schema import Conditions, Effect, Playbook, Rule
@@ -46,7 +46,8 @@ def matches(conditions: Conditions, person: PersonFacts, incident: IncidentFacts
         return False
     flags = (
         (conditions.represented, person.represented),
-        (conditions.final_order, person.final_order),
+        # Subject to a final order not yet executed, or may be (spilldesk.domain.final_order).
+        (conditions.final_order, person.order.status.held),
         (conditions.motion_barred, person.motion_barred),
         (conditions.return_decided, person.return_decided),
     )
@@ -78,7 +79,35 @@ def plan_person(
     rank = {code: index for index, code in enumerate(dependency_order(playbook))}
     for key in sorted(asks, key=lambda k: (rank[ActionCode(k[1])], k)):
         planned[key] = _merge(asks[key], planned)
-    return sorted(planned.values(), key=_display_order)
+    safeguard = _record_correction(person, incidents)
+    extra = [safeguard] if safeguard is not None else []
+    return sorted([*planned.values(), *extra], key=_display_order)
+
+
+CORRECTION_DUE_DAYS = 2
+CORRECTION_RULE = "desk: uncertain-final-order"
+
+
+def _record_correction(
+    person: PersonFacts, incidents: Sequence[IncidentFacts]
+) -> PlannedAction | None:
+    """Whatever the playbook, a record the desk cannot judge goes to the privacy office.
+
+    The person is held meanwhile (spilldesk.domain.final_order); the task asks a person to
+    correct the registry so that the right procedures apply.
+    """
+    if person.order.problem is None or not incidents:
+        return None
+    return PlannedAction(
+        action=ActionCode.CORRECT_REGISTRY_RECORD,
+        kind=ActionKind.TASK,
+        component=Component.PRIVACY,
+        scope=Scope.PERSON,
+        incidents=tuple(sorted({i.id for i in incidents})),
+        due=min(i.starts_on for i in incidents) + timedelta(days=CORRECTION_DUE_DAYS),
+        due_days=CORRECTION_DUE_DAYS,
+        rules=(CORRECTION_RULE,),
+    )
 
 
 def plan_people(

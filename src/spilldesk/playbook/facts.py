@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from spilldesk.domain.final_order import OrderFinding, final_order_status
 from spilldesk.domain.posture import (
     ActionCode,
     ActionKind,
@@ -20,7 +21,8 @@ from spilldesk.domain.posture import (
 
 @dataclass(frozen=True, slots=True)
 class PersonFacts:
-    """A person's attributes the rules may test. An unknown flag (None) counts as false."""
+    """A person's attributes the rules may test. An unknown flag (None) counts as false,
+    except `final_order`: rules test the *derived* order (`order`), never the flag alone."""
 
     a_number: str
     posture: Posture | None = None
@@ -31,6 +33,12 @@ class PersonFacts:
     appeal_by: AppealBy | None = None
     motion_barred: bool | None = None
     return_decided: bool | None = None
+
+    @property
+    def order(self) -> OrderFinding:
+        """The final-order status the registry facts add up to (blank or contradictory:
+        uncertain, and held like an unexecuted order)."""
+        return final_order_status(self.posture, self.final_order, self.order_type, self.custody)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +76,9 @@ class PlannedAction:
         incident = self.incidents[0] if self.scope is Scope.INCIDENT else ""
         parts = (self.kind.value, self.action.value, self.component.value, incident, self.purpose)
         return ":".join(parts).rstrip(":")
+
+
+def incident_of_key(key: str) -> str:
+    """The incident a planned row's key names; '' for once-per-person work (see `key`)."""
+    parts = key.split("|", 1)[-1].split(":")
+    return parts[3] if len(parts) > 3 else ""

@@ -60,7 +60,7 @@ class Conditions(BaseModel):
     order_type: Annotated[list[OrderType] | None, _one_or_many(parse_order_type)] = None
     appeal_by: Annotated[list[AppealBy] | None, _one_or_many(parse_appeal_by)] = None
     represented: bool | None = None
-    final_order: bool | None = None
+    final_order: bool | None = None  # the derived order: true while held (PersonFacts.order)
     motion_barred: bool | None = None
     return_decided: bool | None = None
     incident: Annotated[list[str] | None, _one_or_many(str)] = None

@@ -31,10 +31,10 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from spilldesk import clock
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Alert, Person
 from spilldesk.store.people import read_people
-from spilldesk.store.types import utcnow
 
 SYSTEMS = ("ERO", "OPLA", "CBP")
 FORMATS = ("jsonl", "csv")
@@ -198,7 +198,7 @@ def _deliver(
     }
     for attempt in range(1, max_attempts + 1):
         alert.attempts += 1
-        alert.last_attempt_at = utcnow()
+        alert.last_attempt_at = clock.now()
         retry = _post(client, url, body, headers, alert)
         if alert.status == "delivered" or not retry:
             return attempt
@@ -217,7 +217,7 @@ def _post(
         alert.status, alert.last_error = "failed", f"transport: {type(exc).__name__}"
         return True
     if response.is_success:
-        alert.status, alert.last_error, alert.delivered_at = "delivered", None, utcnow()
+        alert.status, alert.last_error, alert.delivered_at = "delivered", None, clock.now()
         return False
     alert.status, alert.last_error = "failed", f"HTTP {response.status_code}"
     return response.status_code in _RETRYABLE or response.status_code >= 500
@@ -229,7 +229,7 @@ def acknowledge_alert(session: Session, alert_id: int, *, actor: str) -> Alert:
     if alert is None:
         raise AlertError(f"no alert {alert_id}")
     if alert.acknowledged_at is None:
-        alert.acknowledged_at, alert.acknowledged_by = utcnow(), actor
+        alert.acknowledged_at, alert.acknowledged_by = clock.now(), actor
         alert.status = "acknowledged"
         record_event(
             session,

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import BindParameter
 
 from spilldesk.domain.anumber import InvalidANumber, mask_a_number, normalize_a_number
+from spilldesk.domain.final_order import stored_order_status
 from spilldesk.domain.holds import (
     AGENCY_TIME_ZONE,
     NONCITIZEN,
@@ -180,32 +181,42 @@ def clearance_manifest(
 def facts_for_people(
     session: Session, person_ids: Iterable[int]
 ) -> dict[int, PersonClearanceFacts]:
-    """The clearance facts of many registry persons, read in bulk."""
+    """The clearance facts of many registry persons, read in bulk.
+
+    The removal hold follows the person's current facts: held for an incident that exposed
+    them when a hold was placed, or when their registry record now says (or may say) they are
+    subject to an unexecuted final order — unless a person released that incident's hold.
+    """
     ids = sorted(set(person_ids))
     flags: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     attempts: dict[tuple[int, str], list[NoticeAttempt]] = defaultdict(list)
+    ordered: dict[int, bool] = {}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         _read_flags(session, chunk, flags)
         _read_attempts(session, chunk, attempts)
+        _read_orders(session, chunk, ordered)
     incident_ids = {i for person in flags.values() for group in person.values() for i in group}
     policies, extensions = _incident_rules(session, incident_ids)
     facts: dict[int, PersonClearanceFacts] = {}
     for person_id in ids:
         group = flags.get(person_id, {})
-        mine = set().union(*group.values()) if group else set()
+        exposed, review = group.get("exposed", set()), group.get("review", set())
+        held = group.get("held", set())
+        if ordered.get(person_id, True):
+            held = held | (exposed - group.get("released", set()))
         incidents = tuple(
             IncidentFacts(
                 incident,
-                exposed=incident in group.get("exposed", set()),
-                in_review=incident in group.get("review", set()),
-                held=incident in group.get("held", set()),
+                exposed=incident in exposed,
+                in_review=incident in review,
+                held=incident in held,
                 hold_days=policies[incident][0],
                 policy=NoticePolicy(mail_days=policies[incident][1]),
                 attempts=tuple(attempts.get((person_id, incident), ())),
                 extensions=extensions.get(incident, ()),
             )
-            for incident in sorted(mine)
+            for incident in sorted(exposed | review | held)
         )
         facts[person_id] = PersonClearanceFacts(known=True, incidents=incidents)
     return facts
@@ -248,8 +259,17 @@ _FLAGS = union_all(
     select(literal("held"), _holds.c.person_id, _holds.c.incident_id).where(
         _holds.c.person_id.in_(_IDS), _holds.c.released_at.is_(None)
     ),
+    select(literal("released"), _holds.c.person_id, _holds.c.incident_id).where(
+        _holds.c.person_id.in_(_IDS), _holds.c.released_at.is_not(None)
+    ),
 )
+_persons = Person.__table__
+_ORDERS = select(
+    _persons.c.id, _persons.c.posture, _persons.c.final_order, _persons.c.order_type,
+    _persons.c.custody,
+).where(_persons.c.id.in_(_IDS))
 _notices, _attempts = Notice.__table__, DeliveryAttempt.__table__
+_corrections = DeliveryAttempt.__table__.alias("corrections")
 _ATTEMPTS = (
     select(
         _notices.c.person_id,
@@ -260,7 +280,13 @@ _ATTEMPTS = (
         _attempts.c.at,
     )
     .join(_attempts, _attempts.c.notice_id == _notices.c.id)
-    .where(_notices.c.person_id.in_(_IDS), _notices.c.recipient == NONCITIZEN)
+    # A record a later one corrects does not count (corrections are new records).
+    .outerjoin(_corrections, _corrections.c.corrects_id == _attempts.c.id)
+    .where(
+        _notices.c.person_id.in_(_IDS),
+        _notices.c.recipient == NONCITIZEN,
+        _corrections.c.id.is_(None),
+    )
 )
 _POLICIES = select(
     Incident.__table__.c.id, Incident.__table__.c.hold_days, Incident.__table__.c.mail_days
@@ -291,6 +317,14 @@ def _read_flags(session: Session, chunk: list[int], flags: dict[int, dict[str, s
     for kind, person_id, incident_id in session.connection().execute(_FLAGS, {"ids": chunk}):
         if person_id is not None:
             flags[person_id][kind].add(incident_id)
+
+
+def _read_orders(session: Session, chunk: list[int], ordered: dict[int, bool]) -> None:
+    """person id → whether their current facts hold them like an unexecuted final order."""
+    for person_id, posture, final_order, order_type, custody in session.connection().execute(
+        _ORDERS, {"ids": chunk}
+    ):
+        ordered[person_id] = stored_order_status(posture, final_order, order_type, custody).held
 
 
 def _read_attempts(

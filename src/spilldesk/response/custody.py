@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from spilldesk import clock
 from spilldesk.domain.posture import (
     ActionCode,
     CustodyDecisionKind,
@@ -24,7 +25,6 @@ from spilldesk.domain.posture import (
 from spilldesk.response.tasks import TaskError, finish_task, person_by_a_number
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import CustodyDecision, Task
-from spilldesk.store.types import utcnow
 
 
 class CustodyError(ValueError):
@@ -65,7 +65,7 @@ def decide_custody(
                            Task.action == ActionCode.CUSTODY_REDETERMINATION.value,
                            Task.status == "open").order_by(Task.id)
     ).scalars().first()
-    when = at or utcnow()
+    when = at or clock.now()
     row = CustodyDecision(person_id=person.id, task_id=task.id if task else None,
                           decision=kind.value, rationale=rationale.strip(),
                           bond_amount=bond_amount, decided_by=actor, decided_at=when)

@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from spilldesk import clock
 from spilldesk.domain.posture import EventKind, UnknownCode, parse_event_kind
+from spilldesk.response.planning import replan_people
 from spilldesk.response.tasks import TaskError, TaskView, get_task, person_by_a_number
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import CaseEvent, Commitment, Task, TaskIncident
-from spilldesk.store.types import utcnow
 
 # When a commitment's playbook is not a shipped one (a file since changed), its task gets this.
 DEFAULT_DUE_DAYS = 14
@@ -52,7 +53,7 @@ def record_case_event(
         event_kind = parse_event_kind(kind)
     except UnknownCode as exc:
         raise EventError(f"--kind: {exc}") from None
-    when = at or utcnow()
+    when = at or clock.now()
     if when.tzinfo is None:
         raise EventError("--at: give a time zone offset or let the desk use its own")
     try:
@@ -70,6 +71,11 @@ def record_case_event(
         _task_from(session, commitment, event_kind, when, timezone)
         for commitment in session.execute(standing).scalars()
     ]
+    if event_kind is EventKind.RETURN_DECIDED and not person.return_decided:
+        # A fact of the person's case changed: their plan follows it at once.
+        person.return_decided = True
+        session.flush()
+        replan_people(session, [person.id], actor=actor, timezone=timezone)
     record_event(session, actor=actor, action="case_event.record", object_type="person",
                  object_id=person.id, detail={"kind": event_kind.value, "event": event.id,
                                               "tasks": task_ids})
@@ -81,7 +87,7 @@ def _task_from(
     session: Session, commitment: Commitment, kind: EventKind, when: datetime, timezone: ZoneInfo
 ) -> int:
     due = when.astimezone(timezone).date() + timedelta(days=_due_days(commitment))
-    now = utcnow()
+    now = clock.now()
     task_id = session.scalars(insert(Task).returning(Task.id), [{
         "key": f"{commitment.person_id}|event:{commitment.id}", "person_id": commitment.person_id,
         "action": commitment.action, "component": commitment.component, "status": "open",

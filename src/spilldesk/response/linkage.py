@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from spilldesk import clock
 from spilldesk.domain.anumber import mask_a_number
 from spilldesk.link import LinkResult, LinkSettings
 from spilldesk.link.model import Backend
@@ -25,7 +26,6 @@ from spilldesk.response.incidents import get_incident
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import DisclosedDocument, DisclosedRecord, Exposure, Person, ReviewItem
 from spilldesk.store.people import read_people, read_records
-from spilldesk.store.types import utcnow
 
 if TYPE_CHECKING:  # pandas and the engine load on first use (fast command start-up)
     import pandas as pd
@@ -174,7 +174,7 @@ def ensure_exposures(
                 "data_elements": claim.data_elements,
                 "source": source,
                 "created_by": actor,
-                "created_at": utcnow(),
+                "created_at": clock.now(),
             }
         )
         existing[claim.person_id] = Exposure(person_id=claim.person_id)
@@ -287,7 +287,7 @@ def _store_outcome(record: DisclosedRecord, result: LinkResult) -> None:
     record.probability = result.probability
     record.explanation = json_safe(result.explanation)
     record.link_reason = result.reason
-    record.linked_at = utcnow()
+    record.linked_at = clock.now()
 
 
 def _load_records(

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from spilldesk import clock
 from spilldesk.domain.anumber import InvalidANumber, mask_a_number, normalize_a_number
 from spilldesk.domain.holds import NoticeAttempt, NoticePolicy, provided_at
 from spilldesk.domain.notice_rules import (
@@ -32,7 +33,6 @@ from spilldesk.notify.numbers import InvalidNoticeNumber, notice_number, parse_n
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import DeliveryAttempt, Exposure, Incident, Notice, Person
 from spilldesk.store.people import find_person
-from spilldesk.store.types import utcnow
 
 
 class NoticeError(ValueError):
@@ -45,8 +45,9 @@ class DeliveryStatus:
     REFUSED = "refused"  # refused at hand delivery: counts as provided
     MAILED = "mailed"
     RETURNED = "returned"  # undeliverable: a new attempt is due
+    VOID = "void"  # a correction only: the corrected record never happened
 
-    ALL = (ATTEMPTED, DELIVERED, REFUSED, MAILED, RETURNED)
+    ALL = (ATTEMPTED, DELIVERED, REFUSED, MAILED, RETURNED, VOID)
 
 
 PENDING, GENERATED = "pending", "generated"
@@ -165,6 +166,7 @@ class Delivery:
     served_by: str | None = None
     location: str | None = None
     note: str | None = None
+    corrects: int | None = None  # the attempt this record corrects (the clock ignores that one)
 
 
 @dataclass(frozen=True)
@@ -196,10 +198,15 @@ def find_notice(session: Session, incident_id: str, a_number: str, recipient: st
     return notice
 
 
-def _checked(notice: Notice, delivery: Delivery, incident: Incident) -> Delivery:
+def _checked(session: Session, notice: Notice, delivery: Delivery, incident: Incident
+             ) -> Delivery:
     if delivery.status not in DeliveryStatus.ALL:
         raise NoticeError(f"status: {delivery.status!r} is not one of "
                           f"{', '.join(DeliveryStatus.ALL)}")
+    _check_correction(session, notice, delivery)
+    if delivery.status == DeliveryStatus.VOID:
+        return Delivery(delivery.status, clock.now(), delivery.method, None, None,
+                        delivery.note, delivery.corrects)
     method = delivery.method or _default_method(notice)
     if method not in {m.value for m in DeliveryMethod}:
         raise NoticeError(f"method: {method!r} is not hand, usps or email")
@@ -208,19 +215,58 @@ def _checked(notice: Notice, delivery: Delivery, incident: Incident) -> Delivery
     if method != DeliveryMethod.HAND and delivery.status == "refused":
         raise NoticeError("status: only a hand delivery can be refused (returned mail is "
                           "'returned')")
-    if delivery.at.tzinfo is None:
-        raise NoticeError("at: give a time zone or use the agency's (ISO timestamp)")
-    if delivery.at < incident.exposed_from:
-        raise NoticeError("at: is before the disclosure it gives notice of")
-    if delivery.at > utcnow() + timedelta(hours=1):
-        raise NoticeError("at: is in the future")
+    _check_time(notice, delivery.at, incident)
     served_by = (delivery.served_by or "").strip() or None
-    if method == DeliveryMethod.HAND and delivery.status in ("delivered", "refused") and (
-        served_by is None
-    ):
-        raise NoticeError("served-by: proof of service needs the name of the serving officer")
-    return Delivery(delivery.status, delivery.at, method, served_by, delivery.location,
-                    delivery.note)
+    location = (delivery.location or "").strip() or None
+    if method == DeliveryMethod.HAND and delivery.status in ("delivered", "refused"):
+        if served_by is None:
+            raise NoticeError("served-by: proof of service needs the name of the serving "
+                              "officer")
+        if location is None:
+            raise NoticeError("location: proof of service says where it was served "
+                              "(e.g. the facility)")
+    return Delivery(delivery.status, delivery.at, method, served_by, location, delivery.note,
+                    delivery.corrects)
+
+
+def _check_correction(session: Session, notice: Notice, delivery: Delivery) -> None:
+    """A correction names an earlier, uncorrected record of the same notice, and says why."""
+    if delivery.corrects is None:
+        if delivery.status == DeliveryStatus.VOID:
+            raise NoticeError("status: 'void' only corrects an earlier record (give --corrects)")
+        return
+    earlier = session.get(DeliveryAttempt, delivery.corrects)
+    if earlier is None or earlier.notice_id != notice.id:
+        raise NoticeError(f"corrects: no delivery record {delivery.corrects} of notice "
+                          f"{notice.notice_number}")
+    already = select(DeliveryAttempt.id).where(DeliveryAttempt.corrects_id == earlier.id)
+    if session.execute(already).first() is not None:
+        raise NoticeError(f"corrects: record {delivery.corrects} was already corrected; "
+                          "correct the correction")
+    if not (delivery.note or "").strip():
+        raise NoticeError("note: a correction says why the earlier record was wrong")
+
+
+def corrected(attempts: Sequence[DeliveryAttempt]) -> set[int]:
+    """Which of a notice's records a later record corrects (the clock ignores them)."""
+    return {a.corrects_id for a in attempts if a.corrects_id is not None}
+
+
+def _check_time(notice: Notice, at: datetime, incident: Incident) -> None:
+    """A delivery happens after its notice was printed and before now: a backdated record
+    would start the hold clock in the past (fail closed: refuse it)."""
+    if at.tzinfo is None:
+        raise NoticeError("at: give a time zone or use the agency's (ISO timestamp)")
+    if at < incident.exposed_from:
+        raise NoticeError("at: is before the disclosure it gives notice of")
+    if notice.generated_at is None:
+        raise NoticeError(f"at: notice {notice.notice_number} has not been generated yet "
+                          f"(run `spilldesk notify generate {incident.id}` first)")
+    if at < notice.generated_at:
+        raise NoticeError(f"at: is before notice {notice.notice_number} was generated "
+                          f"({notice.generated_at.isoformat(timespec='minutes')})")
+    if at > clock.now():
+        raise NoticeError("at: is in the future")
 
 
 def _default_method(notice: Notice) -> str:
@@ -237,22 +283,35 @@ def apply_delivery(session: Session, notice: Notice, delivery: Delivery, *, acto
     incident = session.get(Incident, notice.incident_id)
     if incident is None:
         raise NoticeError(f"no incident {notice.incident_id!r}")
-    checked = _checked(notice, delivery, incident)
+    checked = _checked(session, notice, delivery, incident)
     attempt = DeliveryAttempt(
         notice_id=notice.id, status=checked.status, at=checked.at, method=checked.method,
         served_by=checked.served_by, location=checked.location, note=checked.note,
-        created_by=actor,
+        corrects_id=checked.corrects, created_by=actor,
     )
     session.add(attempt)
-    notice.status = checked.status
-    # Returned or not served: somebody must try again, maybe at another address.
-    notice.follow_up = checked.status in (DeliveryStatus.RETURNED, DeliveryStatus.ATTEMPTED)
     session.flush()
-    record_event(session, actor=actor, action="notice.delivery", object_type="notice",
+    _follow_latest(session, notice)
+    action = "notice.delivery" if checked.corrects is None else "notice.delivery.correct"
+    record_event(session, actor=actor, action=action, object_type="notice",
                  object_id=notice.notice_number,
                  detail={"status": checked.status, "method": checked.method,
-                         "at": checked.at.isoformat(), "recipient": notice.recipient})
+                         "at": checked.at.isoformat(), "recipient": notice.recipient,
+                         "attempt": attempt.id, "corrects": checked.corrects})
     return attempt
+
+
+def _follow_latest(session: Session, notice: Notice) -> None:
+    """The notice's status is its latest record that stands (corrected ones do not)."""
+    attempts = session.execute(select(DeliveryAttempt).where(
+        DeliveryAttempt.notice_id == notice.id)).scalars().all()
+    void = corrected(attempts)
+    standing = [a for a in attempts if a.id not in void and a.status != DeliveryStatus.VOID]
+    latest = max(standing, key=lambda a: (a.at, a.id), default=None)
+    notice.status = latest.status if latest is not None else (
+        GENERATED if notice.generated_at is not None else PENDING)
+    # Returned or not served: somebody must try again, maybe at another address.
+    notice.follow_up = notice.status in (DeliveryStatus.RETURNED, DeliveryStatus.ATTEMPTED)
 
 
 def record_delivery(
@@ -270,17 +329,18 @@ def notice_status(session: Session, incident_id: str, *, now: datetime | None = 
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise NoticeError(f"no incident {incident_id!r}")
-    moment = now or utcnow()
+    moment = now or clock.now()
     notices = list(session.execute(
         select(Notice).where(Notice.incident_id == incident_id)
         .options(selectinload(Notice.attempts))).scalars())
     policy = NoticePolicy(mail_days=incident.mail_days)
+    void = corrected([a for notice in notices for a in notice.attempts])
     provided = 0
     for notice in notices:
         if notice.recipient != Recipient.NONCITIZEN:
             continue
         attempts = [NoticeAttempt(notice.recipient, a.method or notice.channel, a.status, a.at)
-                    for a in notice.attempts]
+                    for a in notice.attempts if a.id not in void]
         when = provided_at(attempts, policy)
         provided += when is not None and when <= moment
     noncitizens = sum(n.recipient == Recipient.NONCITIZEN for n in notices)

@@ -8,16 +8,19 @@ what a changed playbook or posture would add or withdraw (`changes`), writes not
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from spilldesk import clock
 from spilldesk.domain.posture import (
     ActionKind,
+    Scope,
     UnknownCode,
     parse_appeal_by,
     parse_custody,
@@ -33,10 +36,12 @@ from spilldesk.playbook.diff import (
     diff_plan,
     identity,
 )
+from spilldesk.playbook.facts import incident_of_key
 from spilldesk.playbook.plan_json import changes_json, counts, masked, persons_json
 from spilldesk.response.incidents import get_incident
 from spilldesk.response.notices import ensure_notices_for
 from spilldesk.store.audit import record_event
+from spilldesk.store.db import exclusive
 from spilldesk.store.models import (
     Alert,
     Commitment,
@@ -48,7 +53,6 @@ from spilldesk.store.models import (
     Task,
     TaskIncident,
 )
-from spilldesk.store.types import utcnow
 
 DEFAULT_TIMEZONE = ZoneInfo("America/New_York")
 
@@ -91,34 +95,49 @@ def plan_incident(
     dry_run: bool,
     actor: str,
     timezone: ZoneInfo = DEFAULT_TIMEZONE,
+    person_ids: Collection[int] | None = None,
 ) -> PlanResult:
-    """Plan (or preview, with `dry_run`) every person the incident exposed."""
-    get_incident(session, incident_id)
-    people = _exposed_people(session, incident_id)
+    """Plan (or preview, with `dry_run`) every person the incident exposed, or only these.
+
+    Incremental across incidents: once-per-person legal work that an earlier incident's plan
+    made is found and listed under this incident too, never made twice; work only another
+    incident still asks for is left to that incident.
+    """
+    incident = get_incident(session, incident_id)
+    if not dry_run:
+        exclusive(session, "planning")  # two planners at once would both add the same work
+    people = _exposed_people(session, incident_id, person_ids)
     incidents_of = _incidents_of_people(session, incident_id, timezone)
     already = _work_from_commitments(session, incident_id)
     desired: list[Desired] = []
+    elsewhere: set[str] = set()  # a person's legal work only other incidents ask for
     situations = ((person_facts(person), incidents_of[person.id]) for person in people)
     for person, plan in zip(people, plan_people(playbook, situations), strict=True):
         for planned in plan:
-            done_as_commitment = (person.id, planned.action.value) in already
-            if incident_id in planned.incidents and not (
-                planned.kind is ActionKind.TASK and done_as_commitment
-            ):
-                desired.append(
-                    Desired(identity(person.id, planned, incident_id), person.id, planned)
-                )
-    existing = load_existing(session, incident_id)
+            key = identity(person.id, planned, incident_id)
+            if incident_id not in planned.incidents:
+                if planned.scope is Scope.PERSON:
+                    elsewhere.add(key)
+            elif not (planned.kind is ActionKind.TASK
+                      and (person.id, planned.action.value) in already):
+                desired.append(Desired(key, person.id, planned))
+    scope = None if person_ids is None else {person.id for person in people}
+    existing = {
+        key: row for key, row in load_existing(session, incident_id, scope).items()
+        if key not in elsewhere  # theirs to keep or withdraw, not this plan's
+    }
     diff = diff_plan(desired, existing)
     if not dry_run:
         write_plan(session, incident_id, diff, playbook=playbook, actor=actor)
+        incident.playbook = playbook.model_dump(mode="json", exclude_none=True)
         record_event(
             session,
             actor=actor,
             action="plan.apply",
             object_type="incident",
             object_id=incident_id,
-            detail={"playbook": playbook.name, "version": playbook.version, **counts(diff)},
+            detail={"playbook": playbook.name, "version": playbook.version,
+                    "persons": len(people), **counts(diff)},
         )
     tails = {person.id: person.a_number_tail for person in people}
     return PlanResult(
@@ -129,6 +148,33 @@ def plan_incident(
         persons=persons_json(list(tails.items()), desired, existing, diff, dry_run),
         changes=changes_json(diff, tails),
     )
+
+
+def replan_people(
+    session: Session, person_ids: Collection[int], *, actor: str, timezone: ZoneInfo
+) -> dict[str, int]:
+    """A person's facts changed: re-plan them at once in every incident that exposed them,
+    with the playbook that incident was last planned with. Returns persons re-planned per
+    incident (incidents not yet planned are left to their first plan)."""
+    wanted = set(person_ids)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Exposure.incident_id, Exposure.person_id, Incident.playbook)
+        .join(Incident, Incident.id == Exposure.incident_id)
+        .where(Incident.playbook.is_not(None))
+    )
+    by_incident: dict[str, set[int]] = defaultdict(set)
+    playbooks: dict[str, dict[str, Any]] = {}
+    for incident_id, person_id, stored in rows:
+        if person_id in wanted:
+            by_incident[incident_id].add(person_id)
+            playbooks[incident_id] = stored
+    for incident_id in sorted(by_incident):
+        playbook = Playbook.model_validate(playbooks[incident_id])
+        plan_incident(session, incident_id, playbook=playbook, dry_run=False, actor=actor,
+                      timezone=timezone, person_ids=by_incident[incident_id])
+    return {incident_id: len(people) for incident_id, people in sorted(by_incident.items())}
 
 
 def person_facts(person: Any) -> PersonFacts:
@@ -149,7 +195,9 @@ def person_facts(person: Any) -> PersonFacts:
         raise PlanningError(f"person {masked(person.a_number_tail)}: {exc}") from None
 
 
-def _exposed_people(session: Session, incident_id: str) -> list[Any]:
+def _exposed_people(
+    session: Session, incident_id: str, person_ids: Collection[int] | None
+) -> list[Any]:
     """The planning columns of every person the incident exposed (never their sealed data)."""
     query = (
         select(Person.id, Person.a_number_tail, Person.posture, Person.custody,
@@ -159,7 +207,11 @@ def _exposed_people(session: Session, incident_id: str) -> list[Any]:
         .where(Exposure.incident_id == incident_id)
         .order_by(Person.id)
     )
-    return list(session.execute(query))
+    rows = list(session.execute(query))
+    if person_ids is None:
+        return rows
+    wanted = set(person_ids)
+    return [row for row in rows if row.id in wanted]
 
 
 def _incidents_of_people(
@@ -197,8 +249,12 @@ def _starts_on(incident: Incident, timezone: ZoneInfo) -> date:
 # --- what the desk already holds for the incident ---------------------------------------------
 
 
-def load_existing(session: Session, incident_id: str) -> dict[str, Existing]:
-    """Every planned row that involves the incident, by its plan identity."""
+def load_existing(
+    session: Session, incident_id: str, people: set[int] | None = None
+) -> dict[str, Existing]:
+    """What the desk holds that this incident's plan is about, by identity: the incident's
+    own holds, alerts, notices and tasks, and its people's once-per-person work whichever
+    incident made it. `people` narrows it to a re-plan of those persons."""
     rows = _existing_tasks(session, incident_id) + _existing_commitments(session, incident_id)
     here = (incident_id,)
     holds = select(RemovalHold.id, RemovalHold.person_id, RemovalHold.released_at)
@@ -217,21 +273,29 @@ def load_existing(session: Session, incident_id: str) -> dict[str, Existing]:
         key = f"{notice.person_id}|notice|{incident_id}|{notice.recipient}"
         rows.append(Existing(key, notice.person_id, ActionKind.NOTICE,
                              f"notify_{notice.recipient}", "", notice.status, here, notice.id))
-    return {row.identity: row for row in rows}
+    return {row.identity: row for row in rows if people is None or row.person_id in people}
 
 
 def _existing_tasks(session: Session, incident_id: str) -> list[Existing]:
+    """Planned tasks of this incident, and the once-per-person tasks of its people."""
+    exposed_here = select(Exposure.person_id).where(Exposure.incident_id == incident_id)
     involved = select(TaskIncident.task_id).where(TaskIncident.incident_id == incident_id)
-    links = select(TaskIncident.task_id, TaskIncident.incident_id)
-    incidents: dict[int, list[str]] = defaultdict(list)
-    for task_id, linked in session.execute(links.where(TaskIncident.task_id.in_(involved))):
-        incidents[task_id].append(linked)
+    mine = or_(Task.person_id.in_(exposed_here), Task.id.in_(involved))
     query = select(Task.id, Task.key, Task.person_id, Task.action, Task.component, Task.status)
+    tasks = [
+        task for task in session.execute(query.where(mine))
+        if task.key.startswith(f"{task.person_id}|task:")  # made by planning, not by an event
+    ]
+    incidents: dict[int, list[str]] = defaultdict(list)
+    links = select(TaskIncident.task_id, TaskIncident.incident_id).join(
+        Task, Task.id == TaskIncident.task_id).where(mine)
+    for task_id, linked in session.execute(links):
+        incidents[task_id].append(linked)
     return [
         Existing(task.key, task.person_id, ActionKind.TASK, task.action, task.component,
                  task.status, tuple(sorted(incidents[task.id])), task.id)
-        for task in session.execute(query.where(Task.id.in_(involved)))
-        if task.key.startswith(f"{task.person_id}|task:")  # made by planning, not by an event
+        for task in tasks
+        if incident_id in incidents[task.id] or incident_of_key(task.key) == ""
     ]
 
 
@@ -242,7 +306,7 @@ def _existing_commitments(session: Session, incident_id: str) -> list[Existing]:
         Existing(c.key, c.person_id, ActionKind.COMMITMENT, c.action, c.component, c.status,
                  tuple(sorted(c.incidents)), c.id)
         for c in session.execute(query).scalars()
-        if incident_id in c.incidents
+        if incident_id in c.incidents or incident_of_key(c.key) == ""
     ]
 
 
@@ -252,7 +316,7 @@ def _existing_commitments(session: Session, incident_id: str) -> list[Existing]:
 def write_plan(
     session: Session, incident_id: str, diff: PlanDiff, *, playbook: Playbook, actor: str
 ) -> None:
-    now = utcnow()
+    now = clock.now()
     made_by = {"playbook": playbook.name, "playbook_version": playbook.version}
     by_kind: dict[ActionKind, list[Desired]] = defaultdict(list)
     for item in diff.added:

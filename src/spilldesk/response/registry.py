@@ -11,14 +11,18 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from spilldesk import clock
+from spilldesk.domain.holds import AGENCY_TIME_ZONE
+from spilldesk.response.planning import replan_people
 from spilldesk.response.registry_rows import (
     COLUMNS,
     RowError,
@@ -31,7 +35,6 @@ from spilldesk.store.audit import record_event
 from spilldesk.store.db import keyring_of
 from spilldesk.store.models import Facility, Person, Representative
 from spilldesk.store.people import PERSON, REPRESENTATIVE, name_dob_key
-from spilldesk.store.types import utcnow
 
 KINDS = tuple(COLUMNS)
 Progress = Callable[[int, int], None]  # (rows just done, rows in the file)
@@ -49,6 +52,8 @@ class ImportReport:
     created: int
     updated: int
     unchanged: int
+    # Exposed persons whose changed facts were re-planned at once, per incident.
+    replanned: dict[str, int] = field(default_factory=dict)
 
 
 def guess_kind(header: list[str]) -> str:
@@ -81,9 +86,14 @@ def import_file(
     *,
     kind: str | None,
     actor: str,
+    timezone: ZoneInfo = AGENCY_TIME_ZONE,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import one file in the caller's transaction; raise RegistryError on the first bad row."""
+    """Import one file in the caller's transaction; raise RegistryError on the first bad row.
+
+    A person whose facts changed is re-planned at once in every incident that exposed them
+    (their holds and tasks follow the new posture, order, custody or representation).
+    """
     try:
         table = read_table(path)
     except TableError as exc:
@@ -94,13 +104,14 @@ def import_file(
     _check_columns(table, kind)
     importer = {"persons": _import_persons, "representatives": _import_representatives,
                 "facilities": _import_facilities}[kind]
-    created, updated = importer(session, table, progress or (lambda _done, _total: None))
+    created, updated, changed = importer(session, table, progress or (lambda _d, _t: None))
+    replanned = replan_people(session, changed, actor=actor, timezone=timezone)
     report = ImportReport(kind, path.name, len(table.rows), created, updated,
-                          len(table.rows) - created - updated)
+                          len(table.rows) - created - updated, replanned)
     record_event(session, actor=actor, action=f"registry.import.{kind}", object_type="registry",
                  object_id=kind, detail={"file": path.name, "sha256": _sha256(path),
                                          "rows": report.rows, "created": created,
-                                         "updated": updated})
+                                         "updated": report.updated, "replanned": replanned})
     return report
 
 
@@ -123,7 +134,10 @@ def _digest(session: Session, values: dict[str, Any]) -> str:
     return hmac.new(key, body, hashlib.sha256).hexdigest()
 
 
-def _import_persons(session: Session, table: Table, progress: Progress) -> tuple[int, int]:
+Imported = tuple[int, int, list[int]]  # created, updated, persons whose facts changed
+
+
+def _import_persons(session: Session, table: Table, progress: Progress) -> Imported:
     keyring = keyring_of(session)
     facilities = set(session.execute(select(Facility.code)).scalars())
     reps = dict(session.execute(select(Representative.representative_id, Representative.id)).all())
@@ -136,7 +150,7 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> tuple
     seen: dict[str, int] = {}
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
-    now = utcnow()
+    now = clock.now()
     for count, (number, row) in enumerate(table.rows, start=1):
         try:
             person = read_person_row(row)
@@ -177,7 +191,7 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> tuple
             progress(2000, len(table.rows))
     progress(len(table.rows) % 2000, len(table.rows))
     _write(session, Person, inserts, updates)
-    return len(inserts), len(updates)
+    return len(inserts), len(updates), [u["id"] for u in updates]
 
 
 def _write(session: Session, model: Any, inserts: list[dict[str, Any]],
@@ -195,9 +209,9 @@ def _write(session: Session, model: Any, inserts: list[dict[str, Any]],
 
 def _person_values(person: Any, rep_pk: int | None) -> dict[str, Any]:
     values = dict(person.attributes)
-    for field in ("book_in_date", "book_out_date"):
-        if values[field]:
-            values[field] = date.fromisoformat(values[field])
+    for column in ("book_in_date", "book_out_date"):
+        if values[column]:
+            values[column] = date.fromisoformat(values[column])
     values["facility_code"] = person.facility_code
     values["representative_id"] = rep_pk
     return values
@@ -208,7 +222,7 @@ def _name_dob(keyring: Any, pii: dict[str, str | None]) -> str:
     return str(keyring.blind_index("name_dob", key))
 
 
-def _import_representatives(session: Session, table: Table, progress: Progress) -> tuple[int, int]:
+def _import_representatives(session: Session, table: Table, progress: Progress) -> Imported:
     keyring = keyring_of(session)
     existing = {
         rep_id: (pk, digest)
@@ -239,18 +253,18 @@ def _import_representatives(session: Session, table: Table, progress: Progress) 
             "has_email": bool(pii.get("email")),
             "has_address": bool(pii.get("address_line1") and pii.get("city")),
             "record_digest": digest,
-            "updated_at": utcnow(),
+            "updated_at": clock.now(),
         }
         if previous:
             updates.append({"id": previous[0], **values})
         else:
-            inserts.append({**values, "created_at": utcnow()})
+            inserts.append({**values, "created_at": clock.now()})
     progress(len(table.rows), len(table.rows))
     _write(session, Representative, inserts, updates)
-    return len(inserts), len(updates)
+    return len(inserts), len(updates), []
 
 
-def _import_facilities(session: Session, table: Table, progress: Progress) -> tuple[int, int]:
+def _import_facilities(session: Session, table: Table, progress: Progress) -> Imported:
     existing = {f.code: f for f in session.execute(select(Facility)).scalars()}
     seen: set[str] = set()
     created = updated = 0
@@ -274,4 +288,4 @@ def _import_facilities(session: Session, table: Table, progress: Progress) -> tu
             updated += 1
     progress(len(table.rows), len(table.rows))
     session.flush()
-    return created, updated
+    return created, updated, []

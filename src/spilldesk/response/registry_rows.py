@@ -86,6 +86,11 @@ def _bool(field: str, text: str) -> bool:
     raise RowError(field, "not a boolean (use true or false)")
 
 
+def _optional_bool(field: str, text: str) -> bool | None:
+    """A blank cell is unknown, not false (the desk derives what it can and holds the rest)."""
+    return _bool(field, text) if text.strip() else None
+
+
 def _code(field: str, text: str, parse: Any) -> str | None:
     if not text:
         return None
@@ -137,7 +142,7 @@ def read_person_row(row: dict[str, str]) -> PersonRow:
         "book_out_date": book_out,
         "posture": posture,
         "appeal_by": appeal_by,
-        "final_order": _bool("final_order", row.get("final_order", "")),
+        "final_order": _optional_bool("final_order", row.get("final_order", "")),
         "order_type": _code("order_type", row.get("order_type", ""), parse_order_type),
         "motion_barred": _bool("motion_barred", row.get("motion_barred", "")),
         "return_decided": _bool("return_decided", row.get("return_decided", "")),

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from spilldesk import clock
 from spilldesk.domain.anumber import mask_a_number
 from spilldesk.response.linkage import (
     REVIEWER_REJECTED,
@@ -28,7 +29,6 @@ from spilldesk.response.linkage import (
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import DisclosedDocument, DisclosedRecord, Person, ReviewItem
 from spilldesk.store.people import read_person, read_records
-from spilldesk.store.types import utcnow
 
 STATUSES = ("open", "accepted", "rejected", "superseded")
 
@@ -182,7 +182,7 @@ def _decide(item: ReviewItem, status: str, actor: str, note: str | None) -> None
             f"review item {item.id}: already {item.status} "
             f"by {item.decided_by or 'linkage'}; nothing changed"
         )
-    item.status, item.decided_by, item.decided_at, item.note = status, actor, utcnow(), note
+    item.status, item.decided_by, item.decided_at, item.note = status, actor, clock.now(), note
 
 
 def accept_review_item(

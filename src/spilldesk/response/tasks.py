@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from spilldesk import clock
 from spilldesk.domain.anumber import InvalidANumber, mask_a_number
 from spilldesk.domain.posture import TaskStatus, UnknownCode, parse_component, parse_task_status
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Incident, Person, Task, TaskIncident
 from spilldesk.store.people import find_person
-from spilldesk.store.types import utcnow
 
 FINISHED = (TaskStatus.DONE, TaskStatus.WAIVED)
 
@@ -154,7 +154,7 @@ def finish_task(
         if before is not None and before.status == TaskStatus.OPEN.value:
             raise TaskError(f"task {task_id} ({task.action}) waits for task {before.id} "
                             f"({before.action}); finish that first")
-    now = at or utcnow()
+    now = at or clock.now()
     task.status, task.outcome, task.done_by = final.value, outcome.strip(), actor
     task.done_at = task.updated_at = now
     session.flush()

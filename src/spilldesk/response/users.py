@@ -18,9 +18,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from spilldesk import clock
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import ApiToken, User
-from spilldesk.store.types import utcnow
 
 MIN_PASSWORD_LENGTH = 12
 TOKEN_PREFIX = "sdt_"
@@ -210,7 +210,7 @@ def user_for_token(
     token, user = row
     if token.revoked_at is not None or not user.active:
         return None
-    moment = now or utcnow()
+    moment = now or clock.now()
     if token.last_used_at is None or moment - token.last_used_at > LAST_USED_RESOLUTION:
         token.last_used_at = moment
     return user, token
@@ -228,7 +228,7 @@ def revoke_token(session: Session, token_id: int, *, actor: str) -> ApiToken:
     if token is None:
         raise UserError(f"no token {token_id} (see `spilldesk user tokens`)")
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
+        token.revoked_at = clock.now()
         record_event(
             session,
             actor=actor,

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from spilldesk import clock
 from spilldesk.store.models import AuditEvent, AuditHead
-from spilldesk.store.types import utcnow
 
 GENESIS = "0" * 64
 
@@ -75,7 +75,7 @@ def record_events(
     """Append many events (actor, action, object_type, object_id, detail) under one lock."""
     head = _head(session)
     written: list[AuditEvent] = []
-    at = utcnow()
+    at = clock.now()
     # Round-trip through JSON now so the hash covers exactly what the database will return.
     for actor, action, object_type, object_id, detail in events:
         clean = None if detail is None else json.loads(json.dumps(detail, default=str))

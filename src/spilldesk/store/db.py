@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from spilldesk.config import Settings
@@ -131,6 +132,17 @@ def open_store(settings: Settings) -> Store:
     if not current:
         raise StoreError("the database schema is not current (run `spilldesk init`)")
     return Store(settings, engine, load_keyring(settings.key_file))
+
+
+def exclusive(session: Session, name: str) -> None:
+    """Hold a lock named `name` until this transaction ends, across processes.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite needs none: every writing
+    transaction already holds the database's write lock (`BEGIN IMMEDIATE`, above).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def keyring_of(session: Session) -> Keyring:

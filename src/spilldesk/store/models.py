@@ -26,7 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from spilldesk.store.types import JSONText, UTCDateTime, utcnow
+from spilldesk import clock
+from spilldesk.store.types import JSONText, UTCDateTime
 
 
 class Base(DeclarativeBase):
@@ -34,7 +35,7 @@ class Base(DeclarativeBase):
 
 
 class Timestamped:
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 # --- registry (the agency's system of record) -------------------------------------------------
@@ -63,7 +64,7 @@ class Representative(Base, Timestamped):
     has_email: Mapped[bool] = mapped_column(Boolean, default=False)
     has_address: Mapped[bool] = mapped_column(Boolean, default=False)
     record_digest: Mapped[str] = mapped_column(String(64))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 class Person(Base, Timestamped):
@@ -87,7 +88,7 @@ class Person(Base, Timestamped):
     address_abroad: Mapped[bool] = mapped_column(Boolean, default=False)
     posture: Mapped[str | None] = mapped_column(String(40), index=True)
     appeal_by: Mapped[str | None] = mapped_column(String(16))
-    final_order: Mapped[bool] = mapped_column(Boolean, default=False)
+    final_order: Mapped[bool | None] = mapped_column(Boolean)  # blank stays blank (derived)
     order_type: Mapped[str | None] = mapped_column(String(32))
     motion_barred: Mapped[bool] = mapped_column(Boolean, default=False)
     return_decided: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -95,7 +96,7 @@ class Person(Base, Timestamped):
         ForeignKey("representatives.id"), index=True
     )
     record_digest: Mapped[str] = mapped_column(String(64))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     facility: Mapped[Facility | None] = relationship()
     representative: Mapped[Representative | None] = relationship()
@@ -126,6 +127,8 @@ class Incident(Base, Timestamped):
         ForeignKey("incidents.id", name="fk_incidents_reveals_status_of")
     )
     risk: Mapped[dict[str, Any] | None] = mapped_column(JSONText())
+    # The validated playbook of the last plan: a person's facts changing re-plans them with it.
+    playbook: Mapped[dict[str, Any] | None] = mapped_column(JSONText())
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_by: Mapped[str] = mapped_column(String(100))
 
@@ -246,7 +249,7 @@ class Task(Base, Timestamped):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     playbook: Mapped[str | None] = mapped_column(String(100))
     playbook_version: Mapped[str | None] = mapped_column(String(40))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     incidents: Mapped[list[TaskIncident]] = relationship(cascade="all, delete-orphan")
 
@@ -354,12 +357,18 @@ class Notice(Base, Timestamped):
 
 
 class DeliveryAttempt(Base, Timestamped):
-    """attempted | delivered | refused | mailed | returned — the hold clock reads these."""
+    """attempted | delivered | refused | mailed | returned | void — the hold clock reads these.
+
+    Records are never edited: a correction is a new record naming the one it corrects
+    (`corrects_id`), and the clock ignores a corrected record (`void`: it never happened).
+    """
 
     __tablename__ = "delivery_attempts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    corrects_id: Mapped[int | None] = mapped_column(
+        ForeignKey("delivery_attempts.id", name="fk_delivery_attempts_corrects"), unique=True)
     status: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     method: Mapped[str | None] = mapped_column(String(24))
@@ -381,7 +390,7 @@ class CustodyDecision(Base, Timestamped):
     rationale: Mapped[str] = mapped_column(Text)
     bond_amount: Mapped[int | None] = mapped_column(Integer)
     decided_by: Mapped[str] = mapped_column(String(100))
-    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 # --- people who use the desk, and the audit log ----------------------------------------------

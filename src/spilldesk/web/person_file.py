@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from spilldesk.domain.anumber import mask_a_number
 from spilldesk.response.clearance import clearance
+from spilldesk.response.notices import corrected
 from spilldesk.store.models import (
     Alert,
     AuditEvent,
@@ -102,8 +103,9 @@ def _notices(session: Session, pid: int) -> list[dict[str, Any]]:
         "recipient": n.recipient, "language": n.language, "channel": n.channel,
         "status": n.status, "follow_up": n.follow_up, "needs_translation": n.needs_translation,
         "generated_at": _iso(n.generated_at),
-        "attempts": [{"status": a.status, "at": _iso(a.at), "method": a.method,
-                      "served_by": a.served_by, "location": a.location}
+        "attempts": [{"id": a.id, "status": a.status, "at": _iso(a.at), "method": a.method,
+                      "served_by": a.served_by, "location": a.location,
+                      "corrects": a.corrects_id, "corrected": a.id in corrected(n.attempts)}
                      for a in n.attempts],
     } for n in rows]
 

@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from spilldesk import clock
 from spilldesk.web.auth import Principal, new_csrf_token
 from spilldesk.web.permissions import Permission, allowed, may_see_any_person, task_components
 
@@ -56,7 +57,7 @@ def csrf_token(request: Request) -> str:
 
 
 def today_iso(request: Request) -> str:
-    return datetime.now(request.app.state.desk.settings.timezone).date().isoformat()
+    return clock.today(request.app.state.desk.settings.timezone).isoformat()
 
 
 def nav_for(principal: Principal | None) -> list[tuple[str, str]]:

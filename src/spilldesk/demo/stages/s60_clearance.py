@@ -17,7 +17,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from spilldesk import clock
 from spilldesk.demo.runner import DemoContext, DemoError
+from spilldesk.demo.timeline import FLIGHT_CHECKED
 from spilldesk.response.alerts import SYSTEMS, alert_feed, render_feed
 from spilldesk.response.clearance import clearance_manifest, read_manifest
 from spilldesk.response.egress import egress_check
@@ -33,6 +35,11 @@ _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
 def run(ctx: DemoContext) -> dict[str, Any]:
+    with clock.replaying(FLIGHT_CHECKED):  # the day before the flight
+        return _run(ctx)
+
+
+def _run(ctx: DemoContext) -> dict[str, Any]:
     manifests = sorted(ctx.scenario_dir.glob(MANIFESTS))
     if not manifests:
         raise DemoError(f"{ctx.scenario_dir}: no removal-flight manifest ({MANIFESTS})")

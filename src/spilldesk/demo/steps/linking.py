@@ -1,4 +1,4 @@
-"""Stage: link both incidents' records to registry persons, and their overlap.
+"""Step: link an incident's records to registry persons; the overlap of two incidents.
 
 Beside the figures the desk produces, the demo reads the scenario's ground truth (the demo
 only; the product never does) to show precision and recall and the true overlap (46 / 57).
@@ -17,10 +17,8 @@ from spilldesk.response.linkage import LinkReport, a_numbers_for, link_incident
 from spilldesk.response.overlap import overlap
 from spilldesk.store.models import DisclosedRecord, ReviewItem
 
-TITLE = "Link disclosed records to registry persons; cross-incident overlap"
 
-
-def _truth(scenario_dir: Path) -> dict[str, Any]:
+def truth(scenario_dir: Path) -> dict[str, Any]:
     path = scenario_dir / "truth" / "ground_truth.json"
     return json.loads(path.read_text()) if path.exists() else {}
 
@@ -83,32 +81,23 @@ def _summary(report: LinkReport) -> dict[str, Any]:
     }
 
 
-def run(ctx: DemoContext) -> dict[str, Any]:
-    from spilldesk.scenario import SCENARIO_INCIDENTS
+def link(ctx: DemoContext, incident_id: str, truth_of_file: dict[str, Any]) -> dict[str, Any]:
+    with ctx.desk.session() as session:
+        report = link_incident(session, incident_id, actor=ctx.actor)
+    return {**_summary(report), **_scores(ctx, incident_id, truth_of_file)}
 
-    truth = _truth(ctx.scenario_dir)
-    truth_by_file = {t.get("file"): t for t in (truth.get("workbook"), truth.get("cuba_list")) if t}
-    result: dict[str, Any] = {}
-    earlier: list[str] = []
-    for record in SCENARIO_INCIDENTS:
-        incident_id = str(record["id"])
-        with ctx.desk.session() as session:
-            report = link_incident(session, incident_id, actor=ctx.actor)
-        result[incident_id] = _summary(report)
-        scores = _scores(ctx, incident_id, truth_by_file.get(record.get("disclosed_document"), {}))
-        result[incident_id].update(scores)
-        earlier.append(incident_id)
-    if len(earlier) >= 2:
-        with ctx.desk.session() as session:
-            found = overlap(session, earlier[0], earlier[1], actor=ctx.actor)
-        listed = truth.get("cuba_list", {}).get("records", [])
-        result["overlap"] = {
-            "in_both": len(found.both),
-            "only_second": len(found.only_second),
-            "still_in_review": found.open_review,
-            "truth": {
-                "in_both": sum(1 for r in listed if r.get("in_workbook")),
-                "only_second": sum(1 for r in listed if not r.get("in_workbook")),
-            },
-        }
-    return result
+
+def overlap_of(ctx: DemoContext, first: str, second: str, truth: dict[str, Any]
+               ) -> dict[str, Any]:
+    with ctx.desk.session() as session:
+        found = overlap(session, first, second, actor=ctx.actor)
+    listed = truth.get("cuba_list", {}).get("records", [])
+    return {
+        "in_both": len(found.both),
+        "only_second": len(found.only_second),
+        "still_in_review": found.open_review,
+        "truth": {
+            "in_both": sum(1 for r in listed if r.get("in_workbook")),
+            "only_second": sum(1 for r in listed if not r.get("in_workbook")),
+        },
+    }

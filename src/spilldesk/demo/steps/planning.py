@@ -1,4 +1,4 @@
-"""Stage: plan both incidents with the shipped ice-2022 playbook; count the work by kind."""
+"""Step: plan one incident with the shipped ice-2022 playbook; count the desk's work by kind."""
 
 from __future__ import annotations
 
@@ -11,39 +11,34 @@ from spilldesk.demo.runner import DemoContext
 from spilldesk.playbook import DEFAULT_PLAYBOOK, load_playbook
 from spilldesk.response.planning import plan_incident
 from spilldesk.response.tasks import task_summary
-from spilldesk.store.models import Alert, Commitment, Incident, Notice, RemovalHold
-
-TITLE = "Plan the response: tasks, commitments, removal holds, alerts and notices"
+from spilldesk.store.models import Alert, Commitment, Notice, RemovalHold
 
 
-def run(ctx: DemoContext) -> dict[str, Any]:
+def plan(ctx: DemoContext, incident_id: str) -> dict[str, Any]:
+    """Plan an incident in a transaction of its own (a later incident finds the earlier's work)."""
     playbook = load_playbook(DEFAULT_PLAYBOOK)
-    planned: dict[str, Any] = {}
     began = time.perf_counter()
     with ctx.desk.session() as session:
-        incidents = session.execute(select(Incident.id).order_by(Incident.exposed_from))
-        for incident_id in list(incidents.scalars()):
-            result = plan_incident(session, incident_id, playbook=playbook, dry_run=False,
-                                   actor=ctx.actor, timezone=ctx.settings.timezone)
-            planned[incident_id] = {"persons": len(result.persons),
-                                    "added": result.changes["added"]}
-            ctx.say(f"planned {incident_id}: {len(result.persons)} persons, "
-                    f"{result.changes['added']} actions")
+        result = plan_incident(session, incident_id, playbook=playbook, dry_run=False,
+                               actor=ctx.actor, timezone=ctx.settings.timezone)
+    ctx.say(f"planned {incident_id}: {len(result.persons)} persons, "
+            f"{result.changes['added']} actions")
+    return {"playbook": f"{playbook.name} v{playbook.version}", "persons": len(result.persons),
+            "added": result.changes["added"], "seconds": round(time.perf_counter() - began, 2)}
+
+
+def totals(ctx: DemoContext) -> dict[str, Any]:
+    """What the desk holds once every incident is planned."""
+    with ctx.desk.session() as session:
         summary = task_summary(session)
-        counts = {
+        return {
+            "tasks_by_action": summary["by_action"],
+            "tasks_by_component": summary["by_component"],
             "holds": _count(session, RemovalHold),
             "alerts_by_system": _grouped(session, Alert.system),
             "commitments_by_action": _grouped(session, Commitment.action),
             "notices_by_recipient": _grouped(session, Notice.recipient),
         }
-    return {
-        "playbook": f"{playbook.name} v{playbook.version}",
-        "seconds": round(time.perf_counter() - began, 2),
-        "incidents": planned,
-        "tasks_by_action": summary["by_action"],
-        "tasks_by_component": summary["by_component"],
-        **counts,
-    }
 
 
 def _count(session: Any, model: Any) -> int:

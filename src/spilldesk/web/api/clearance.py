@@ -6,13 +6,14 @@ audit buffer (see `web.audit_buffer`) instead of locking the audit chain per req
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from spilldesk import clock
 from spilldesk.domain.anumber import InvalidANumber, normalize_a_number
 from spilldesk.domain.holds import PersonClearanceFacts, clearance_for
 from spilldesk.response.clearance import ClearanceAnswer, clearance_manifest, facts_for_people
@@ -61,7 +62,7 @@ class ManifestOut(BaseModel):
 
 
 def today(desk: DeskDep) -> date:
-    return datetime.now(desk.settings.timezone).date()
+    return clock.today(desk.settings.timezone)
 
 
 @router.get("/{a_number}", response_model=ClearanceOut,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 
+from spilldesk import clock
 from spilldesk.response.egress import egress_check
 from spilldesk.scan import ScanError, scan_bytes
 from spilldesk.scan.formats import to_json
@@ -76,5 +77,5 @@ def egress(files: Annotated[list[UploadFile], File(description="letter + attachm
                  on: Annotated[date | None, Form()] = None) -> dict[str, Any]:
     uploads = [(safe_name(f.filename), read_upload(f)) for f in files]
     tz = desk.settings.timezone
-    return check_communication(session, uploads, on or datetime.now(tz).date(),
+    return check_communication(session, uploads, on or clock.today(tz),
                                actor=principal.actor, recipient=recipient, tz=tz)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
+from spilldesk import clock
 from spilldesk.domain.languages import UnknownLanguage
 from spilldesk.response.holds import HoldError, extend_holds, list_holds
 from spilldesk.response.incidents import (
@@ -94,7 +95,7 @@ def dashboard(incident_id: str, desk: DeskDep, session: SessionDep, principal: V
               on: date | None = None) -> dict[str, Any]:
     _incident(session, incident_id)
     tz = desk.settings.timezone
-    return incident_figures(session, incident_id, on or datetime.now(tz).date(), tz)
+    return incident_figures(session, incident_id, on or clock.today(tz), tz)
 
 
 @router.get("/{incident_id}/exposures", summary="Who the incident exposed (A-numbers masked)")
@@ -119,7 +120,7 @@ def holds(incident_id: str, desk: DeskDep, session: SessionDep, principal: HoldV
           on: date | None = None) -> dict[str, Any]:
     _incident(session, incident_id)
     tz = desk.settings.timezone
-    day = on or datetime.now(tz).date()
+    day = on or clock.today(tz)
     held = list_holds(session, incident_id, day, actor=principal.actor, tz=tz)
     return {"incident": incident_id, "on": day.isoformat(), "holds": [h.to_json() for h in held]}
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
+from spilldesk import clock
 from spilldesk.domain.anumber import InvalidANumber
 from spilldesk.response.notices import Delivery, NoticeError, notice_status, record_delivery
 from spilldesk.web.api.errors import bad_request, not_found
@@ -23,12 +24,15 @@ Recorder = Annotated[Principal, Depends(require(Permission.RECORD_DELIVERY))]
 class DeliveryIn(BaseModel):
     a_number: str
     recipient: Literal["noncitizen", "representative"] = "noncitizen"
-    status: Literal["attempted", "delivered", "refused", "mailed", "returned"]
+    status: Literal["attempted", "delivered", "refused", "mailed", "returned", "void"]
     at: datetime | None = Field(None, description="default now; no offset = agency time zone")
     method: Literal["hand", "usps", "email"] | None = None
     served_by: str | None = Field(None, max_length=100)
     location: str | None = Field(None, max_length=200)
     note: str | None = Field(None, max_length=2000)
+    corrects: int | None = Field(
+        None, description="id of an earlier record of this notice that this one corrects "
+        "(the hold clock ignores it; `void`: it never happened). Give the reason in `note`.")
 
 
 @router.get("", summary="Notices of the incident by language, channel, status; % provided")
@@ -43,13 +47,15 @@ def status_of(incident_id: str, session: SessionDep, principal: Viewer) -> dict[
 def deliver(incident_id: str, body: DeliveryIn, desk: DeskDep, session: SessionDep,
             principal: Recorder) -> dict[str, Any]:
     tz = desk.settings.timezone
-    at = body.at or datetime.now(tz)
+    at = body.at or clock.now().astimezone(tz)
     at = at if at.tzinfo else at.replace(tzinfo=tz)
     try:
         attempt = record_delivery(session, incident_id, body.a_number, body.recipient,
                                   Delivery(body.status, at, body.method, body.served_by,
-                                           body.location, body.note), actor=principal.actor)
+                                           body.location, body.note, body.corrects),
+                                  actor=principal.actor)
     except (NoticeError, InvalidANumber) as exc:
         raise bad_request(exc) from None
-    return {"incident": incident_id, "recipient": body.recipient, "status": attempt.status,
-            "method": attempt.method, "at": attempt.at.isoformat()}
+    return {"incident": incident_id, "recipient": body.recipient, "attempt": attempt.id,
+            "status": attempt.status, "method": attempt.method, "at": attempt.at.isoformat(),
+            "corrects": attempt.corrects_id}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from spilldesk import clock
 from spilldesk.domain.anumber import InvalidANumber
 from spilldesk.store.models import Alert
 from spilldesk.store.people import find_person, read_people
@@ -46,7 +47,7 @@ def list_people(
 ) -> dict[str, Any]:
     only = visible_ids(session, principal)
     tz = desk.settings.timezone
-    today = datetime.now(tz).date()
+    today = clock.today(tz)
     found = people_page(session, PeopleFilter(incident, posture, custody, facility, notified,
                                               hold, only), page, per_page, today, tz)
     pii = read_people(session, found.people, actor=principal.actor, purpose="people list")
@@ -74,5 +75,5 @@ def get_person(a_number: str, desk: DeskDep, session: SessionDep, principal: Pri
         raise not_found("no such person in the registry")
     tz = desk.settings.timezone
     return person_file(session, person, actor=principal.actor,
-                       on=on or datetime.now(tz).date(), tz=tz,
+                       on=on or clock.today(tz), tz=tz,
                        with_audit=allowed(principal.role, Permission.VIEW_AUDIT))

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from spilldesk import clock
 from spilldesk.response.custody import CustodyError, decide_custody
 from spilldesk.response.events import EventError, record_case_event
 from spilldesk.response.notices import Delivery, NoticeError, record_delivery
@@ -41,7 +42,7 @@ def back_to(request: Request, path: str, message: str, *, error: bool = False) -
 def _when(text: str, desk: Any) -> datetime:
     """A datetime-local field in the agency's time zone; empty means now."""
     if not text.strip():
-        return datetime.now(desk.settings.timezone)
+        return clock.now().astimezone(desk.settings.timezone)
     moment = datetime.fromisoformat(text.strip())
     return moment if moment.tzinfo else moment.replace(tzinfo=desk.settings.timezone)
 

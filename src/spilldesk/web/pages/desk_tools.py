@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
+from spilldesk import clock
 from spilldesk.domain.anumber import InvalidANumber
 from spilldesk.notify.generate import generate_packets
 from spilldesk.response.clearance import ManifestError, clearance, clearance_manifest, read_manifest
@@ -51,7 +52,7 @@ def deliver(request: Request, form: FormDep, desk: DeskDep, session: SessionDep,
     text = str(form.get("at") or "").strip()
     tz = desk.settings.timezone
     try:
-        at = datetime.fromisoformat(text) if text else datetime.now(tz)
+        at = datetime.fromisoformat(text) if text else clock.now().astimezone(tz)
         at = at if at.tzinfo else at.replace(tzinfo=tz)
         record_delivery(session, incident, str(form.get("a_number") or ""),
                         str(form.get("recipient") or "noncitizen"),
@@ -84,7 +85,7 @@ def generate(request: Request, form: FormDep, desk: DeskDep, session: SessionDep
 def clearance_page(request: Request, desk: DeskDep, session: SessionDep,
                    principal: Checker, a_number: str = "", on: date | None = None) -> Response:
     tz = desk.settings.timezone
-    day = on or datetime.now(tz).date()
+    day = on or clock.today(tz)
     answer = None
     error = None
     if a_number.strip():
@@ -103,7 +104,7 @@ def manifest_page(request: Request, desk: DeskDep, session: SessionDep, principa
                   on: Annotated[str, Form()] = "") -> Response:
     _check_csrf(request, csrf_token)
     tz = desk.settings.timezone
-    day = date.fromisoformat(on) if on else datetime.now(tz).date()
+    day = date.fromisoformat(on) if on else clock.today(tz)
     data = read_upload(manifest)
     with tempfile.TemporaryDirectory(prefix="spilldesk-manifest-") as folder:
         path = Path(folder) / safe_name(manifest.filename)
@@ -148,7 +149,7 @@ def gate_egress(request: Request, desk: DeskDep, session: SessionDep, principal:
                 recipient: Annotated[str, Form()] = "") -> Response:
     _check_csrf(request, csrf_token)
     tz = desk.settings.timezone
-    result = check_communication(session, _uploads(files), datetime.now(tz).date(),
+    result = check_communication(session, _uploads(files), clock.today(tz),
                                  actor=principal.actor, recipient=recipient or None, tz=tz)
     return render(request, "gate.html", {"title": "Gate and egress check", "egress": result})
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from spilldesk import clock
 from spilldesk.domain.languages import UnknownLanguage
 from spilldesk.response.holds import HoldError, extend_holds, extensions_of
 from spilldesk.response.incidents import (
@@ -47,7 +48,7 @@ def home(request: Request, desk: DeskDep, session: SessionDep,
             raise PageForbidden(f"The {principal.role} role has no pages; use the API.")
         return RedirectResponse(first[0][1], status_code=303)
     tz = desk.settings.timezone
-    today = datetime.now(tz).date()
+    today = clock.today(tz)
     rows = [(i, incident_figures(session, i.id, today, tz)) for i in list_incidents(session)]
     return render(request, "incidents.html", {"title": "Incidents", "rows": rows})
 
@@ -61,7 +62,7 @@ def dashboard(request: Request, incident_id: str, desk: DeskDep, session: Sessio
         return render(request, "forbidden.html", {"title": "No such incident",
                                                   "message": str(exc)}, status_code=404)
     tz = desk.settings.timezone
-    day = on or datetime.now(tz).date()
+    day = on or clock.today(tz)
     figures = incident_figures(session, incident_id, day, tz)
     chart = cumulative_chart(figures["notices_by_day"], figures["affected"],
                              title=f"Notices provided over time, {incident_id}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
+from spilldesk import clock
 from spilldesk.domain.anumber import InvalidANumber
 from spilldesk.domain.posture import Custody, Posture
 from spilldesk.response.incidents import list_incidents
@@ -50,7 +51,7 @@ def people(request: Request, desk: DeskDep, session: SessionDep, principal: Page
     tz = desk.settings.timezone
     filters = PeopleFilter(incident or None, posture or None, custody or None, facility or None,
                            _flag(notified), _flag(hold), only)
-    found = people_page(session, filters, max(page, 1), PER_PAGE, datetime.now(tz).date(), tz)
+    found = people_page(session, filters, max(page, 1), PER_PAGE, clock.today(tz), tz)
     pii = read_people(session, found.people, actor=principal.actor, purpose="people list")
     chosen = {"incident": incident, "posture": posture, "custody": custody,
               "facility": facility, "notified": notified, "hold": hold}
@@ -90,7 +91,7 @@ def _person_page(request: Request, found: Person | None, desk: Any, session: Any
         return render(request, "forbidden.html", {"title": "Not found", "message":
                       "No such person in the registry."}, status_code=404)
     tz = desk.settings.timezone
-    file = person_file(session, found, actor=principal.actor, on=on or datetime.now(tz).date(),
+    file = person_file(session, found, actor=principal.actor, on=on or clock.today(tz),
                        tz=tz, with_audit=allowed(principal.role, Permission.VIEW_AUDIT))
     return render(request, "person.html", {
         "title": f"{file['person']['family_name']}, {file['person']['given_name']}",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -11,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from spilldesk import clock
 from spilldesk.response.alerts import AlertError, acknowledge_alert, list_alerts
 from spilldesk.response.incidents import list_incidents
 from spilldesk.response.review import (
@@ -62,7 +62,7 @@ def tasks(request: Request, desk: DeskDep, session: SessionDep, principal: TaskV
           overdue: str = "", page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     mine = sorted(task_components(principal.role))
     chosen = component.upper() if component.upper() in mine else (mine[0] if mine else "")
-    today = datetime.now(desk.settings.timezone).date()
+    today = clock.today(desk.settings.timezone)
     try:
         found = list_tasks(session, actor=principal.actor, component=chosen or None,
                            incident=incident or None, status=status or None,
