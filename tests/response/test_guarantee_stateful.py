@@ -5,7 +5,8 @@ person's posture after planning, direct writes to the person's row that no servi
 incidents planned one after the other in transactions of their own, notices generated and
 delivered (some backdated: refused), deliveries corrected, holds extended, review
 candidates, time passing — and after every step asks the desk about
-each person three ways: the clearance service (CLI), a removal manifest, and the HTTP API.
+each person three ways: the clearance service (CLI), a removal manifest, and the HTTP API —
+and checks that the alert feeds pushed to ERO's and OPLA's systems name everyone planned.
 
 The model below knows only what was *accepted* and decides nothing about holds; it computes
 lower bounds that any correct answer respects:
@@ -37,6 +38,7 @@ from spilldesk import clock
 from spilldesk.config import Settings
 from spilldesk.notify.generate import generate_packets
 from spilldesk.playbook import load_playbook
+from spilldesk.response.alerts import alert_feed
 from spilldesk.response.clearance import clearance, clearance_manifest
 from spilldesk.response.holds import extend_holds
 from spilldesk.response.incidents import IncidentSpec, open_incident
@@ -322,6 +324,17 @@ class Guarantee(RuleBasedStateMachine):
                     COVERAGE["cleared_held_exposed"] += bool(who.exposed) and FACTS[who.facts]
                     self.assert_may_be_cleared(who, day)
                 assert len(set(answers[who.a_number])) == 1, (who.a_number, day, answers)
+
+    @invariant()
+    def every_planned_exposure_reaches_the_record_systems(self) -> None:
+        """The webhook path: ERO's and OPLA's alert feeds name everyone a plan covered."""
+        with self.replay() as session:
+            for system in ("ERO", "OPLA"):
+                alerted = {(m.a_number, m.incident) for m in alert_feed(session, system,
+                                                                        actor="test")}
+                for who in self.people:
+                    for incident_id in who.noticed:
+                        assert (who.a_number, incident_id) in alerted, (system, incident_id)
 
     def within_hold(self, who: Person, day: date) -> bool:
         """A held person, told of every incident, asked about a day inside the hold."""
