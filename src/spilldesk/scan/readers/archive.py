@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from spilldesk.scan.errors import ScanError
+from spilldesk.scan.limits import DEFAULT_LIMITS, Limits
 from spilldesk.scan.pieces import Embedded, Location, Piece
 
-
-@dataclass(frozen=True)
-class Limits:
-    """How far the gate will unpack before it calls a file a zip bomb."""
-
-    max_depth: int = 4
-    max_members: int = 20_000
-    max_unpacked: int = 1 << 30
-    max_ratio: int = 400
-    ratio_floor: int = 1 << 20  # small members may compress well; only large ones are judged
-
-
-DEFAULT_LIMITS = Limits()
+__all__ = ["DEFAULT_LIMITS", "Limits", "check_package", "read_archive"]
 
 
 def check_package(package: zipfile.ZipFile, path: str, limits: Limits) -> None:

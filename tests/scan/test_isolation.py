@@ -1,0 +1,113 @@
+"""The worker process: whatever a reader does to it (abort, run out of memory or time), the
+caller gets a one-line ScanError and goes on; from a multi-threaded caller too (fork server)."""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from spilldesk.scan import Limits, ScanError
+from spilldesk.scan.errors import UnsupportedFormat
+from spilldesk.scan.isolation import run_isolated
+from tests.scan.crafted import whole_grid_claim
+
+SMALL = Limits(memory=256 << 20, seconds=2)
+
+
+# Tasks run in the worker: module-level, so that the fork server can find them by name.
+def build_the_whole_grid() -> int:
+    """What the gate did before issue #10: ask calamine for a 17-billion-cell sheet."""
+    book = CalamineWorkbook.from_filelike(io.BytesIO(whole_grid_claim()))
+    return len(book.get_sheet_by_name("Stats").to_python(skip_empty_area=False))
+
+
+def allocate(size: int) -> int:
+    return len(bytearray(size))
+
+
+def sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def refuse(message: str) -> None:
+    raise UnsupportedFormat(message)
+
+
+def fail_with_data() -> None:
+    raise KeyError("A012345678 GARCIA")  # a library error quoting what it read
+
+
+def parent_of_worker() -> tuple[int, bool]:
+    return os.getppid(), run_isolated(os.getpid, name="nested", limits=SMALL) == os.getpid()
+
+
+def run(task: Callable[..., Any], *args: Any, threaded: bool) -> Any:
+    """run_isolated from this thread (fork) or from a second one (the fork server)."""
+    if not threaded:
+        return run_isolated(task, *args, name="doc.xlsx", limits=SMALL)
+    box: dict[str, Any] = {}
+
+    def call() -> None:
+        try:
+            box["value"] = run_isolated(task, *args, name="doc.xlsx", limits=SMALL)
+        except BaseException as error:
+            box["error"] = error
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+@pytest.fixture(params=[False, True], ids=["fork", "fork-server"])
+def threaded(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param)
+
+
+def test_a_library_that_aborts_takes_only_the_worker(threaded: bool) -> None:
+    with pytest.raises(ScanError) as caught:
+        run(build_the_whole_grid, threaded=threaded)
+    message = str(caught.value)
+    assert message.startswith("doc.xlsx: the reader stopped abnormally (signal SIGABRT)")
+    assert "\n" not in message and "Traceback" not in message
+    assert run(allocate, 10, threaded=threaded) == 10  # and the caller goes on
+
+
+def test_memory_beyond_the_limit_is_an_error(threaded: bool) -> None:
+    with pytest.raises(ScanError, match="doc.xlsx: ran out of memory"):
+        run(allocate, 1 << 30, threaded=threaded)
+    assert run(allocate, 64 << 20, threaded=threaded) == 64 << 20
+
+
+def test_time_beyond_the_limit_is_an_error(threaded: bool) -> None:
+    started = time.monotonic()
+    with pytest.raises(ScanError, match=r"doc.xlsx: not judged within 2 s \(the time limit\)"):
+        run(sleep, 30, threaded=threaded)
+    assert time.monotonic() - started < 10
+
+
+def test_the_readers_own_errors_come_back_as_they_were(threaded: bool) -> None:
+    with pytest.raises(UnsupportedFormat, match="^x.bin: not a format the gate reads$"):
+        run(refuse, "x.bin: not a format the gate reads", threaded=threaded)
+
+
+def test_other_failures_name_only_their_type(threaded: bool) -> None:
+    with pytest.raises(ScanError) as caught:
+        run(fail_with_data, threaded=threaded)
+    assert str(caught.value) == "doc.xlsx: unreadable (KeyError); re-save or repair it"
+
+
+def test_one_python_thread_forks_itself_and_nested_calls_stay_in_the_worker() -> None:
+    parent, nested_inline = run(parent_of_worker, threaded=False)
+    assert parent == os.getpid() and nested_inline
+    parent, nested_inline = run(parent_of_worker, threaded=True)
+    assert parent != os.getpid() and nested_inline  # a child of the fork server
