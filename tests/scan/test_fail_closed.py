@@ -106,6 +106,19 @@ def test_extraction_of_the_whole_grid_claim_raises_a_one_line_scan_error(tmp_pat
     assert "over the limit" in str(caught.value) and "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize("sst", [
+    '<sst xmlns="{ns}" uniqueCount="4294967295"><si><t>a</t></si></sst>',
+    '<x:sst xmlns:x="{ns}" count="1" uniqueCount="50000000"><x:si><x:t>a</x:t></x:si></x:sst>',
+])
+def test_a_shared_string_count_no_part_could_hold_is_refused(sst: str) -> None:
+    # calamine reserves room for every declared string: 4294967295 of them is 96 GiB.
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    data = workbook([STATS], extra={"xl/sharedStrings.xml": sst.format(ns=main).encode()})
+    report = scan_bytes(data, "strings.xlsx", limits=Limits(memory=512 << 20))
+    assert report.verdict is Verdict.ERROR
+    assert "part xl/sharedStrings.xml declares" in str(report.error), report.error
+
+
 def test_cells_per_sheet_and_per_workbook_are_capped() -> None:
     people = sheet_xml(rows_xml(person_rows(12)))  # 13 rows x 4 columns = 52 cells
     assert scan_bytes(workbook([("P", people)]), "a.xlsx",

@@ -15,7 +15,7 @@ from typing import BinaryIO
 from spilldesk.scan.errors import ScanError, UnsupportedFormat, unreadable
 from spilldesk.scan.limits import DEFAULT_LIMITS, Limits
 from spilldesk.scan.pieces import Embedded, Piece
-from spilldesk.scan.readers.archive import check_package, read_archive
+from spilldesk.scan.readers.archive import ZIP_DAMAGE, check_package, read_archive
 from spilldesk.scan.readers.delimited import SNIFF_BYTES, detect_encoding, read_delimited
 from spilldesk.scan.readers.docx import read_docx
 from spilldesk.scan.readers.html import read_html
@@ -105,7 +105,7 @@ def _read_zip(opener: Callable[[], BinaryIO], name: str, limits: Limits) -> Iter
             yield from read_archive(package, name)
     except ScanError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as error:
+    except ZIP_DAMAGE as error:
         raise ScanError(f"{name}: damaged or truncated ZIP package ({error})") from None
     except (KeyError, ValueError, OSError) as error:
         raise ScanError(f"{name}: damaged package ({type(error).__name__})") from None

@@ -50,7 +50,7 @@ def read_xlsx(
     package: zipfile.ZipFile, data: bytes, path: str, limits: Limits = DEFAULT_LIMITS
 ) -> Iterator[Piece]:
     sheets = sheet_entries(package, path)
-    workbook = open_workbook(data, path, sheets)
+    workbook = open_workbook(package, data, path, sheets, limits)
     budget = CellBudget(path, limits)
     for sheet in sheets:
         yield from _sheet(package, workbook, sheet, path, budget)

@@ -9,6 +9,7 @@ cannot be read makes the file an error.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -17,12 +18,15 @@ from python_calamine import CalamineWorkbook
 
 from spilldesk.scan.errors import ScanError, one_line
 from spilldesk.scan.limits import SHEET_COLUMNS, SHEET_ROWS, Limits
-from spilldesk.scan.readers.archive import check_package
+from spilldesk.scan.readers.archive import ZIP_DAMAGE, check_package
 from spilldesk.scan.readers.ooxml import local, parse_xml, relationships
 from spilldesk.scan.readers.sheet_extent import SheetExtent, measure_sheet
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NOT_A_GRID = frozenset({"chartsheet", "dialogsheet"})
+SHARED_STRINGS = "xl/sharedStrings.xml"
+_SST_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sst\b([^>]*)>")
+_UNIQUE_COUNT = re.compile(rb"\buniqueCount\s*=\s*[\"']\s*\+?(\d+)")
 ValueRow = tuple[int, list[object]]
 """A row number as the viewer sees it and the cell values from column A on."""
 
@@ -94,7 +98,10 @@ def sheet_entries(package: zipfile.ZipFile, path: str) -> list[SheetEntry]:
     return entries
 
 
-def open_workbook(data: bytes, path: str, entries: list[SheetEntry]) -> CalamineWorkbook:
+def open_workbook(
+    package: zipfile.ZipFile, data: bytes, path: str, entries: list[SheetEntry], limits: Limits
+) -> CalamineWorkbook:
+    _check_shared_strings(package, path, limits)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as error:  # calamine raises its own types for every kind of damage
@@ -102,6 +109,26 @@ def open_workbook(data: bytes, path: str, entries: list[SheetEntry]) -> Calamine
     if set(workbook.sheet_names) - {entry.name for entry in entries}:
         raise ScanError(f"{path}: the workbook's list of sheets is inconsistent; re-save it")
     return workbook
+
+
+def _check_shared_strings(package: zipfile.ZipFile, path: str, limits: Limits) -> None:
+    """calamine reserves room for as many strings as `uniqueCount` declares (4294967295 is 96
+    GiB): a count no part of this size could hold, or beyond the cells a workbook may have,
+    is a damaged part."""
+    try:
+        info = package.getinfo(SHARED_STRINGS)
+    except KeyError:
+        return
+    with package.open(info) as part:
+        head = part.read(64 << 10)
+    tag = _SST_TAG.search(head)
+    declared = _UNIQUE_COUNT.search(tag[1]) if tag else None
+    most = min(info.file_size // len(b"<si/>") + 1, limits.max_file_cells)
+    if declared and int(declared[1]) > most:
+        raise ScanError(
+            f"{path}: part {SHARED_STRINGS} declares {int(declared[1]):,} distinct strings, more "
+            "than it can hold; re-save it"
+        )
 
 
 def read_sheet(
@@ -136,17 +163,19 @@ def first_sheet_rows(path: str, limits: Limits) -> list[ValueRow]:
         return _legacy_first_sheet(data, path)
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
+        package.filename = path
+        check_package(package, path, limits)
+        entries = sheet_entries(package, path)
+        if not entries:
+            raise ScanError(f"{path}: the workbook has no sheets")
+        if not entries[0].has_cells:
+            raise ScanError(f"{entries[0].label(path)} is a chart or dialog sheet, not a table")
+        workbook = open_workbook(package, data, path, entries, limits)
+        return read_sheet(package, workbook, entries[0], CellBudget(path, limits)).rows
+    except (*ZIP_DAMAGE, ValueError) as error:
+        if isinstance(error, ScanError):
+            raise
         raise ScanError(f"{path}: damaged or truncated workbook ({error})") from None
-    package.filename = path
-    check_package(package, path, limits)
-    entries = sheet_entries(package, path)
-    if not entries:
-        raise ScanError(f"{path}: the workbook has no sheets")
-    if not entries[0].has_cells:
-        raise ScanError(f"{entries[0].label(path)} is a chart or dialog sheet, not a table")
-    workbook = open_workbook(data, path, entries)
-    return read_sheet(package, workbook, entries[0], CellBudget(path, limits)).rows
 
 
 def _legacy_first_sheet(data: bytes, path: str) -> list[ValueRow]:
