@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 
 from spilldesk.scan import Limits, ScanError
 from spilldesk.scan.errors import UnsupportedFormat
-from spilldesk.scan.isolation import run_isolated
+from spilldesk.scan.isolation import run_isolated, run_isolated_each
 from tests.scan.crafted import whole_grid_claim
 
 SMALL = Limits(memory=256 << 20, seconds=2)
@@ -42,6 +42,20 @@ def refuse(message: str) -> None:
 
 def fail_with_data() -> None:
     raise KeyError("A012345678 GARCIA")  # a library error quoting what it read
+
+
+_kept: list[bytearray] = []
+
+
+def step(what: str) -> int:
+    """One file of a batch: read fine, abort, hang, or hold on to 160 MiB (as caches would)."""
+    if what == "abort":
+        os.abort()
+    if what == "hang":
+        time.sleep(30)
+    if what == "hold":
+        _kept.append(bytearray(160 << 20))
+    return os.getpid()
 
 
 def parent_of_worker() -> tuple[int, bool]:
@@ -114,3 +128,21 @@ def test_one_python_thread_forks_itself_and_nested_calls_stay_in_the_worker() ->
     assert parent == os.getpid() and nested_inline
     parent, nested_inline = run(parent_of_worker, threaded=True)
     assert parent != os.getpid() and nested_inline  # a child of the zygote
+
+
+def test_a_batch_loses_only_the_file_that_killed_its_worker() -> None:
+    jobs = [((what,), f"{n}-{what}") for n, what in enumerate(["ok", "abort", "ok", "hang", "ok"])]
+    results = run_isolated_each(step, jobs, SMALL)
+    assert isinstance(results[0], int) and isinstance(results[2], int)
+    assert isinstance(results[4], int)
+    assert str(results[1]).startswith("1-abort: the reader stopped abnormally (signal SIGABRT)")
+    assert str(results[3]).startswith("3-hang: not judged within 2 s")
+    assert results[0] != results[2] != results[4]  # a fresh worker after each loss
+
+
+def test_a_file_that_runs_out_of_memory_after_others_is_read_again_alone() -> None:
+    # Two files each need 160 MiB of a 256 MiB worker: together they do not fit, alone they do.
+    results = run_isolated_each(step, [(("hold",), "a"), (("hold",), "b")], SMALL)
+    assert all(isinstance(r, int) for r in results) and results[0] != results[1]
+    alone = run_isolated_each(allocate, [((300 << 20,), "big")], SMALL)
+    assert str(alone[0]).startswith("big: ran out of memory")  # no worker could: final

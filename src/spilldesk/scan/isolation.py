@@ -21,18 +21,23 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
+import struct
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from spilldesk.scan.errors import ScanError
 from spilldesk.scan.limits import Limits, human_size
-from spilldesk.scan.worker import in_worker, receive, work
+from spilldesk.scan.worker import confine, in_worker, outcome
 from spilldesk.scan.zygote import run_in_zygote
 
 T = TypeVar("T")
+Job = tuple[tuple[Any, ...], str]
+"""The arguments of one task and the name of the file it reads (for error messages)."""
+_FRAME = struct.Struct("!q")
 
 
 def run_isolated(task: Callable[..., T], *args: Any, name: str, limits: Limits) -> T:
@@ -41,55 +46,120 @@ def run_isolated(task: Callable[..., T], *args: Any, name: str, limits: Limits) 
     `task` must be a module-level function of an importable module (the zygote receives it
     by name).
     """
+    (result,) = run_isolated_each(task, [(args, name)], limits)
+    if isinstance(result, ScanError):
+        raise result
+    return result
+
+
+def run_isolated_each(
+    task: Callable[..., T], jobs: Sequence[Job], limits: Limits
+) -> list[T | ScanError]:
+    """`task` for each job, each result or ScanError in order, with each file's limits.
+
+    A forked worker reads the files in turn (the caches it warms carry over from file to
+    file); one that dies or runs out of time or memory on a file that was not its first is
+    replaced, and that file is read again by a fresh worker: every file gets the verdict
+    that a worker of its own would give.
+    """
     if in_worker():
-        return task(*args)
-    if threading.active_count() == 1:
-        payload, timed_out, code = _in_forked_child(task, args, name, limits)
-    else:
-        payload, timed_out = run_in_zygote(task, args, name, limits)
-        code = None
+        return [task(*args) for args, _ in jobs]
+    if threading.active_count() > 1:
+        return [_in_zygote(task, args, name, limits) for args, name in jobs]
+    results: list[T | ScanError] = []
+    while len(results) < len(jobs):
+        results += _in_forked_child(task, jobs[len(results) :], limits)
+    return results
+
+
+def _in_zygote(
+    task: Callable[..., T], args: tuple[Any, ...], name: str, limits: Limits
+) -> T | ScanError:
+    payload, timed_out = run_in_zygote(task, args, name, limits)
     try:
         status, value = pickle.loads(payload)
     except Exception:  # nothing, or half an answer: the worker died
-        raise ScanError(_death_message(name, limits, timed_out, code)) from None
-    if status == "error":
-        raise value
-    result: T = value
+        return ScanError(_death_message(name, limits, timed_out, None))
+    result: T | ScanError = value
     return result
 
 
 def _in_forked_child(
-    task: Callable[..., object], args: tuple[Any, ...], name: str, limits: Limits
-) -> tuple[bytes, bool, int]:
-    """(the answer, empty if the worker died; whether it ran out of time; its exit code, or
-    minus the signal that ended it)."""
+    task: Callable[..., T], jobs: Sequence[Job], limits: Limits
+) -> list[T | ScanError]:
+    """The results of the jobs a forked worker got through (at least the first one's)."""
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the worker
         code = 0
         try:
             os.close(reader)
-            view = memoryview(work(task, args, name, limits))
-            while view:
-                view = view[os.write(writer, view) :]
+            confine(limits)
+            for args, name in jobs:
+                said = outcome(task, args, name)
+                view = memoryview(_FRAME.pack(len(said)) + said)
+                while view:
+                    view = view[os.write(writer, view) :]
         except BaseException:
             code = 70
         finally:
             os._exit(code)
     os.close(writer)
+    results: list[T | ScanError] = []
     try:
-        payload, timed_out = receive(reader, time.monotonic() + limits.seconds)
+        frames = _Frames(reader)
+        for _, name in jobs:
+            frame, timed_out = frames.next(time.monotonic() + limits.seconds)
+            answer: tuple[str, Any] = pickle.loads(frame) if frame is not None else ("died", None)
+            status, value = answer
+            if status in ("ok", "error") or (status == "memory" and not results):
+                results.append(value)
+                continue
+            _kill(pid)
+            if not results:  # the worker's first file: what happened is this file's verdict
+                results.append(ScanError(_death_message(name, limits, timed_out, _reap(pid))))
+            break
     except BaseException:  # Ctrl-C in the caller: the worker goes too
         _kill(pid)
-        os.waitpid(pid, 0)
         raise
     finally:
         os.close(reader)
-    if timed_out:
-        _kill(pid)
-    _, status = os.waitpid(pid, 0)
-    code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-    return (b"" if timed_out else payload), timed_out, code
+        _reap(pid)
+    return results
+
+
+class _Frames:
+    """Length-prefixed answers read from a worker's pipe, each before its deadline."""
+
+    def __init__(self, channel: int) -> None:
+        self.channel = channel
+        self.buffer = bytearray()
+
+    def next(self, deadline: float) -> tuple[bytes | None, bool]:
+        """(the next answer, or None if the worker died or time ran out; whether it did)."""
+        while True:
+            if len(self.buffer) >= _FRAME.size:
+                (size,) = _FRAME.unpack_from(self.buffer)
+                if len(self.buffer) >= _FRAME.size + size:
+                    frame = bytes(self.buffer[_FRAME.size : _FRAME.size + size])
+                    del self.buffer[: _FRAME.size + size]
+                    return frame, False
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.channel], [], [], left)[0]:
+                return None, True
+            chunk = os.read(self.channel, 1 << 20)
+            if not chunk:
+                return None, False
+            self.buffer += chunk
+
+
+def _reap(pid: int) -> int | None:
+    """The worker's exit code, or minus the signal that ended it (None if already reaped)."""
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return None
+    return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
 
 
 def _kill(pid: int) -> None:

@@ -16,7 +16,7 @@ from spilldesk.scan.findings import (
     text_findings,
     uninspectable_finding,
 )
-from spilldesk.scan.isolation import run_isolated
+from spilldesk.scan.isolation import run_isolated, run_isolated_each
 from spilldesk.scan.limits import Limits
 from spilldesk.scan.pieces import (
     Embedded,
@@ -34,17 +34,24 @@ from spilldesk.scan.verdict import verdict_for, worst
 def scan_path(path: str | Path, *, limits: Limits | None = None) -> FileReport:
     """Judge one file in a worker process; never raises for a bad file (its report has
     verdict `error`, whatever the file does to the worker)."""
-    file = Path(path)
-    if not file.is_file():
-        return FileReport(str(path), Verdict.ERROR, error=f"{path}: no such file")
-    return _isolated(_scan_file, str(path), str(path), limits)
+    return scan_paths([path], limits=limits)[0] if Path(path).is_file() else _missing(path)
 
 
 def scan_paths(
     paths: Iterable[str | Path], *, limits: Limits | None = None
 ) -> list[FileReport]:
-    """Judge files and every file below given folders (sorted, hidden folders skipped)."""
-    return [scan_path(file, limits=limits) for file in walk(paths)]
+    """Judge files and every file below given folders (sorted, hidden folders skipped),
+    in worker processes: each file with its own limits, whatever the others do."""
+    files = list(walk(paths))
+    try:
+        chosen = limits or Limits.from_environment()
+    except ScanError as error:
+        return [FileReport(str(file), Verdict.ERROR, error=str(error)) for file in files]
+    present = [str(file) for file in files if file.is_file()]
+    jobs = [((name, name, chosen), name) for name in present]
+    judged = dict(zip(present, run_isolated_each(_scan_file, jobs, chosen), strict=True))
+    return [_report(judged[str(file)], str(file)) if str(file) in judged else _missing(file)
+            for file in files]
 
 
 def walk(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -71,6 +78,16 @@ def _isolated(
         return run_isolated(task, source, name, chosen, name=name, limits=chosen)
     except ScanError as error:
         return FileReport(name, Verdict.ERROR, error=str(error))
+
+
+def _report(result: FileReport | ScanError, name: str) -> FileReport:
+    if isinstance(result, ScanError):
+        return FileReport(name, Verdict.ERROR, error=str(result))
+    return result
+
+
+def _missing(path: str | Path) -> FileReport:
+    return FileReport(str(path), Verdict.ERROR, error=f"{path}: no such file")
 
 
 def _scan_file(path: str, name: str, limits: Limits) -> FileReport:

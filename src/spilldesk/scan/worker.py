@@ -26,18 +26,24 @@ def in_worker() -> bool:
 
 def work(task: Callable[..., object], args: tuple[Any, ...], name: str, limits: Limits) -> bytes:
     """Confine this process, run the task, and say how it went (pickled)."""
-    global _inside
-    _inside = True
-    _confine(limits)
-    outcome: tuple[str, object]
+    confine(limits)
+    return outcome(task, args, name)
+
+
+def outcome(task: Callable[..., object], args: tuple[Any, ...], name: str) -> bytes:
+    """(status, value) pickled: ("ok", the result), ("error", a ScanError), or ("memory", a
+    ScanError) when the task ran out of memory (a worker that read other files first may just
+    be fuller: the caller tries again in a fresh one)."""
+    result: tuple[str, object]
     try:
-        outcome = ("ok", task(*args))
+        result = ("ok", task(*args))
     except BaseException as error:  # the worker's boundary: whatever happened is reported
-        outcome = ("error", unreadable(name, error))
+        status = "memory" if isinstance(error, MemoryError) else "error"
+        result = (status, unreadable(name, error))
     try:
-        return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException as error:  # e.g. out of memory while pickling a large answer
-        return pickle.dumps(("error", unreadable(name, error)))
+        return pickle.dumps(("memory", unreadable(name, error)))
 
 
 def receive(channel: int, deadline: float) -> tuple[bytes, bool]:
@@ -53,7 +59,10 @@ def receive(channel: int, deadline: float) -> tuple[bytes, bool]:
         chunks.append(chunk)
 
 
-def _confine(limits: Limits) -> None:
+def confine(limits: Limits) -> None:
+    """Make this process a worker: limits, no core file, no terminal."""
+    global _inside
+    _inside = True
     _lower(resource.RLIMIT_CORE, 0)  # a library that aborts leaves no core file behind
     address_space = _address_space()
     if address_space is not None:

@@ -20,6 +20,11 @@ from spilldesk.scan.errors import ScanError
 
 CHUNK = 4 << 20
 _PLAIN_ROW_TAG = re.compile(rb"<row\b([^>]*)>")
+_ROW_OPENING = re.compile(rb"<row\b")
+_NUMBERED_ROW = re.compile(rb'<row r="([0-9]+)"')
+_HIDDEN_ROW = re.compile(
+    rb"<row\b([^>]*\b(?:hidden\s*=\s*[\"'](?:1|true)[\"']|ht\s*=\s*[\"']0(?:\.0*)?[\"'])[^>]*)>"
+)
 _COL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?col(?=[\s/>])([^>]*)>")
 _ANY_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _PLAIN_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}"')
@@ -107,8 +112,7 @@ def _measure_cells(extent: SheetExtent, segment: bytes) -> None:
     prefixed = b":c" in segment and _PREFIXED_CELL.search(segment)
     if len(columns) == opened and not prefixed:
         # Every cell says where it is, in the form Excel writes: no per-cell Python work.
-        for attributes in _PLAIN_ROW_TAG.findall(segment):
-            _row(extent, attributes)
+        _measure_rows(extent, segment)
         if columns:
             extent.cells += len(columns)
             rows = set(_PLAIN_ROW.findall(segment))
@@ -126,6 +130,22 @@ def _measure_cells(extent: SheetExtent, segment: bytes) -> None:
             row, column = max(extent._row, 1), extent._next_column
         extent._next_column = column + 1
         extent._cell(row, column)
+
+
+def _measure_rows(extent: SheetExtent, segment: bytes) -> None:
+    """Hidden rows, and the row a reference-less cell would follow; without per-row Python
+    work when every row starts with its number (`<row r="12"`), as Excel writes them."""
+    numbered = _NUMBERED_ROW.findall(segment)
+    if len(numbered) != len(_ROW_OPENING.findall(segment)):
+        for attributes in _PLAIN_ROW_TAG.findall(segment):
+            _row(extent, attributes)
+        return
+    if b"hidden" in segment or b'ht="0' in segment or b"ht='0" in segment:
+        for attributes in _HIDDEN_ROW.findall(segment):
+            _row(extent, attributes)
+    if numbered:
+        extent._row = int(numbered[-1])
+        extent._next_column = 1
 
 
 def _row(extent: SheetExtent, raw: bytes) -> None:
