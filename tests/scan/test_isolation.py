@@ -13,12 +13,19 @@ from typing import Any
 import pytest
 from python_calamine import CalamineWorkbook
 
-from spilldesk.scan import Limits, ScanError
+from spilldesk.scan import Limits, ScanError, isolation
 from spilldesk.scan.errors import UnsupportedFormat
 from spilldesk.scan.isolation import run_isolated, run_isolated_each
 from tests.scan.crafted import whole_grid_claim
 
 SMALL = Limits(memory=256 << 20, seconds=2)
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fork path, even when earlier tests left threads behind (Spark's py4j threads):
+    the workers here run only these tasks."""
+    monkeypatch.setattr(isolation, "may_fork", lambda: True)
 
 
 # Tasks run in the worker: module-level, so that the fork server can find them by name.
@@ -63,9 +70,11 @@ def parent_of_worker() -> tuple[int, bool]:
 
 
 def run(task: Callable[..., Any], *args: Any, threaded: bool) -> Any:
-    """run_isolated from this thread (fork) or from a second one (the zygote)."""
+    """run_isolated forking this process, or from a second thread (the zygote)."""
     if not threaded:
-        return run_isolated(task, *args, name="doc.xlsx", limits=SMALL)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(isolation, "may_fork", lambda: True)
+            return run_isolated(task, *args, name="doc.xlsx", limits=SMALL)
     box: dict[str, Any] = {}
 
     def call() -> None:
@@ -124,12 +133,20 @@ def test_other_failures_name_only_their_type(threaded: bool) -> None:
 
 
 def test_one_python_thread_forks_itself_and_nested_calls_stay_in_the_worker() -> None:
+    threads = [threading.Thread(target=time.sleep, args=(0.5,)) for _ in range(2)]
+    assert isolation.may_fork() is (threading.active_count() == 1)
+    for thread in threads:
+        thread.start()
+    assert not isolation.may_fork()
+    for thread in threads:
+        thread.join()
     parent, nested_inline = run(parent_of_worker, threaded=False)
     assert parent == os.getpid() and nested_inline
     parent, nested_inline = run(parent_of_worker, threaded=True)
     assert parent != os.getpid() and nested_inline  # a child of the zygote
 
 
+@pytest.mark.usefixtures("forking")
 def test_a_batch_loses_only_the_file_that_killed_its_worker() -> None:
     jobs = [((what,), f"{n}-{what}") for n, what in enumerate(["ok", "abort", "ok", "hang", "ok"])]
     results = run_isolated_each(step, jobs, SMALL)
@@ -140,6 +157,7 @@ def test_a_batch_loses_only_the_file_that_killed_its_worker() -> None:
     assert results[0] != results[2] != results[4]  # a fresh worker after each loss
 
 
+@pytest.mark.usefixtures("forking")
 def test_a_file_that_runs_out_of_memory_after_others_is_read_again_alone() -> None:
     # Two files each need 160 MiB of a 256 MiB worker: together they do not fit, alone they do.
     results = run_isolated_each(step, [(("hold",), "a"), (("hold",), "b")], SMALL)

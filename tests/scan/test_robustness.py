@@ -149,7 +149,7 @@ def test_plain_text_streams_in_chunks_and_says_where(
     filler = "Average daily population was stable this month.\n" * 400
     path = tmp_path / "notes.txt"
     path.write_text(filler + "\n".join(p.line() for p in crowd) + "\n" + filler)
-    report = scan_path(path)
+    report = _scan_file(str(path), str(path), Limits())  # in this process: the patched chunk
     assert report.verdict is Verdict.BLOCK
     cells = {f.location.cell for f in report.findings if f.entity == "A_NUMBER"}
     assert cells and all(c and c.startswith("line ") and c != "line 1" for c in cells)

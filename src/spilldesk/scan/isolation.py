@@ -64,12 +64,18 @@ def run_isolated_each(
     """
     if in_worker():
         return [task(*args) for args, _ in jobs]
-    if threading.active_count() > 1:
+    if not may_fork():
         return [_in_zygote(task, args, name, limits) for args, name in jobs]
     results: list[T | ScanError] = []
     while len(results) < len(jobs):
         results += _in_forked_child(task, jobs[len(results) :], limits)
     return results
+
+
+def may_fork() -> bool:
+    """Whether this process may fork its workers: no other Python thread could be holding a
+    lock that the child would need."""
+    return threading.active_count() == 1
 
 
 def _in_zygote(

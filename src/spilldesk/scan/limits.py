@@ -1,9 +1,10 @@
 """How much work the gate does on one file before it calls the file an error.
 
 A limit hit makes the file's verdict `error` (SPEC capability 2): the gate never judges what
-it did not read. The worker's memory and time can also be set from the environment
-(`SPILLDESK_SCAN_MEMORY`, e.g. `2G`; `SPILLDESK_SCAN_TIMEOUT`, in seconds), read each time a
-file is judged by an entry point that was given no `Limits`.
+it did not read. The worker's memory and time and the spreadsheet cell limits can also be set
+from the environment (`SPILLDESK_SCAN_MEMORY`, e.g. `2G`; `SPILLDESK_SCAN_TIMEOUT`, in
+seconds; `SPILLDESK_SCAN_SHEET_CELLS`, `SPILLDESK_SCAN_FILE_CELLS`), read each time a file is
+judged by an entry point that was given no `Limits`.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ class Limits:
         seconds = environ.get("SPILLDESK_SCAN_TIMEOUT", "").strip()
         if seconds:
             limits = replace(limits, seconds=_positive(seconds, "SPILLDESK_SCAN_TIMEOUT"))
+        for setting, field in _CELL_SETTINGS.items():
+            cells = environ.get(setting, "").strip()
+            if cells:
+                limits = replace(limits, **{field: _count(cells, setting)})
         return limits
 
 
@@ -57,6 +62,19 @@ def parse_size(text: str, setting: str) -> int:
     if not match or float(match[1]) <= 0:
         raise ScanError(f"{setting}={text!r}: expected a size such as 2G or 512M")
     return int(float(match[1]) * _UNITS[match[2].upper()])
+
+
+_CELL_SETTINGS = {
+    "SPILLDESK_SCAN_SHEET_CELLS": "max_sheet_cells",
+    "SPILLDESK_SCAN_FILE_CELLS": "max_file_cells",
+}
+
+
+def _count(text: str, setting: str) -> int:
+    cleaned = text.replace("_", "").replace(",", "")
+    if not cleaned.isdigit() or int(cleaned) <= 0:
+        raise ScanError(f"{setting}={text!r}: expected a number of cells")
+    return int(cleaned)
 
 
 def _positive(text: str, setting: str) -> float:
