@@ -164,3 +164,15 @@ def test_a_file_that_runs_out_of_memory_after_others_is_read_again_alone() -> No
     assert all(isinstance(r, int) for r in results) and results[0] != results[1]
     alone = run_isolated_each(allocate, [((300 << 20,), "big")], SMALL)
     assert str(alone[0]).startswith("big: ran out of memory")  # no worker could: final
+
+
+def test_no_worker_to_be_had_is_an_error_for_the_file_not_an_exception(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(isolation, "may_fork", lambda: True)
+    monkeypatch.setattr(isolation.os, "fork", refuse)
+    (result,) = run_isolated_each(allocate, [((1,), "a.xlsx")], SMALL)
+    assert str(result).startswith("a.xlsx: not judged: no worker process could be started")

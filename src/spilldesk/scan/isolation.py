@@ -81,7 +81,10 @@ def may_fork() -> bool:
 def _in_zygote(
     task: Callable[..., T], args: tuple[Any, ...], name: str, limits: Limits
 ) -> T | ScanError:
-    payload, timed_out = run_in_zygote(task, args, name, limits)
+    try:
+        payload, timed_out = run_in_zygote(task, args, name, limits)
+    except (OSError, ScanError) as error:
+        return _no_worker(name, error)
     try:
         status, value = pickle.loads(payload)
     except Exception:  # nothing, or half an answer: the worker died
@@ -94,8 +97,11 @@ def _in_forked_child(
     task: Callable[..., T], jobs: Sequence[Job], limits: Limits
 ) -> list[T | ScanError]:
     """The results of the jobs a forked worker got through (at least the first one's)."""
-    reader, writer = os.pipe()
-    pid = os.fork()
+    try:
+        reader, writer = os.pipe()
+        pid = os.fork()
+    except OSError as error:  # no process to be had: this file cannot be judged now
+        return [_no_worker(jobs[0][1], error)]
     if pid == 0:  # the worker
         code = 0
         try:
@@ -173,6 +179,11 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         return
+
+
+def _no_worker(name: str, error: BaseException) -> ScanError:
+    reason = error if isinstance(error, ScanError) else f"{type(error).__name__}: {error}"
+    return ScanError(f"{name}: not judged: no worker process could be started ({reason})")
 
 
 def _death_message(name: str, limits: Limits, timed_out: bool, code: int | None) -> str:
