@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import spilldesk.scan.tables as tables
 from spilldesk.scan import Verdict, scan_bytes, scan_path
 from spilldesk.scan.readers.archive import Limits
+from spilldesk.scan.scanner import _scan_file
 from tests.scan.scan_people import HEADERS_EN, people
 
 
@@ -83,7 +84,8 @@ def _csv_peak(path: Path, rows: int) -> int:
         for index in range(rows):
             out.write(",".join(crowd[index % 50].row_en(index)) + "\n")
     tracemalloc.start()
-    report = scan_path(path)
+    # What the worker process runs, run here: scan_path would measure an idle parent.
+    report = _scan_file(str(path), str(path), Limits())
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert report.verdict is Verdict.BLOCK
@@ -147,7 +149,7 @@ def test_plain_text_streams_in_chunks_and_says_where(
     filler = "Average daily population was stable this month.\n" * 400
     path = tmp_path / "notes.txt"
     path.write_text(filler + "\n".join(p.line() for p in crowd) + "\n" + filler)
-    report = scan_path(path)
+    report = _scan_file(str(path), str(path), Limits())  # in this process: the patched chunk
     assert report.verdict is Verdict.BLOCK
     cells = {f.location.cell for f in report.findings if f.entity == "A_NUMBER"}
     assert cells and all(c and c.startswith("line ") and c != "line 1" for c in cells)

@@ -5,9 +5,11 @@ been in the Nov 28 leak. This check finds the registry persons a communication n
 flags (a) anyone exposed by an incident, when the text would reveal that status or a
 protection claim, and (b) anyone whose removal is not cleared.
 
-Verdict: `block` when (a) and the text reveals status, or (b); `review` when (a) alone, when
-registry persons are named beside words about protection claims, or when a person record
-cannot be resolved to the registry (fail closed); `pass` otherwise.
+Verdict: `block` when (a) and the text reveals status, or (b), or when a file cannot be read
+(the gate's verdict `error`: what it holds was not screened); `review` when (a) alone, when
+registry persons are named beside words about protection claims, when a person record
+cannot be resolved to the registry, or when an embedded object cannot be opened (fail
+closed); `pass` otherwise.
 
 Persons are found by A-number (blind index; also A-numbers in free text), else by name + date
 of birth (blind index, with the variants lists carry: first surname only, day/month swapped,
@@ -18,14 +20,13 @@ Nothing here prints a person's data: persons are shown by masked A-number and pl
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -38,15 +39,13 @@ from spilldesk.domain.names import normalize_name, surnames
 from spilldesk.link.records import link_record_of
 from spilldesk.response.clearance import facts_for_people, reason_json
 from spilldesk.response.linkage import registry_frame
-from spilldesk.scan import PersonRecord, extract_records
-from spilldesk.scan.pieces import Embedded, Location, Table, TextPiece
-from spilldesk.scan.readers import read_document
+from spilldesk.scan import PersonRecord, ScanError, document_lines, extract_records
+from spilldesk.scan.pieces import Location
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Exposure, Person
 from spilldesk.store.people import find_people, name_dob_index
 
 BLOCK, REVIEW, PASS = "block", "review", "pass"
-MAX_DEPTH = 3
 
 # Words that would tell the recipient a person was in a leak, or has a protection claim.
 # Matched on lower-case text with accents folded, as whole words (stems end in \w*).
@@ -81,6 +80,8 @@ class Communication:
     records: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     a_numbers: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     reveals: list[Located] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # why each unread file was not read
+    uninspectable: list[str] = field(default_factory=list)  # embedded objects not opened
 
 
 @dataclass
@@ -128,6 +129,8 @@ class EgressReport:
     persons: list[NamedPerson] = field(default_factory=list)
     reveals: list[Located] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    uninspectable: list[str] = field(default_factory=list)
     reasons: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -140,6 +143,8 @@ class EgressReport:
             "persons": [p.to_json() for p in self.persons],
             "reveals": [{"term": r.text, "kind": r.kind, "place": r.place} for r in self.reveals],
             "unresolved_records": self.unresolved,
+            "unreadable_files": self.unreadable,
+            "uninspectable_objects": self.uninspectable,
         }
 
 
@@ -159,6 +164,8 @@ def egress_check(
     report = EgressReport([str(p) for p in paths], recipient, on)
     report.reveals = communication.reveals
     report.unresolved = resolution.unresolved
+    report.unreadable = communication.unreadable
+    report.uninspectable = communication.uninspectable
     report.persons = _named_persons(session, resolution, on, tz)
     _judge(report)
     record_event(
@@ -174,6 +181,7 @@ def egress_check(
             "persons": len(report.persons),
             "person_ids": [p.person_id for p in report.persons],
             "unresolved": len(report.unresolved),
+            "unreadable": len(report.unreadable),
             "reason_codes": sorted({r["code"] for r in report.reasons}),
         },
     )
@@ -184,33 +192,26 @@ def egress_check(
 
 
 def read_communication(paths: Sequence[Path]) -> Communication:
-    """Person records, A-numbers in any text, and revealing words, from every file."""
+    """Person records, A-numbers in any text, and revealing words, from every file (each read
+    by the gate, in a worker process); a file the gate cannot read is listed, never skipped."""
     digest = hashlib.sha256()
     communication = Communication("")
     for path in paths:
         digest.update(path.read_bytes())
-        for record in extract_records(path).records:
+        try:
+            extraction = extract_records(path)
+            lines = document_lines(path)
+        except ScanError as exc:
+            communication.unreadable.append(str(exc))
+            continue
+        communication.uninspectable += extraction.uninspectable
+        for record in extraction.records:
             communication.records.append((_place_of_record(record), record.fields))
-        for place, text in _texts(_opener(path.read_bytes()), str(path), 0):
-            _scan_text(communication, place, text)
+        for line in lines:
+            place = _place(line.location, row=line.row, line=line.line)
+            _scan_text(communication, place, line.text)
     communication.digest = digest.hexdigest()
     return communication
-
-
-def _opener(data: bytes) -> Callable[[], BinaryIO]:
-    return lambda: io.BytesIO(data)
-
-
-def _texts(opener: Callable[[], BinaryIO], name: str, depth: int) -> Iterator[tuple[str, str]]:
-    for piece in read_document(opener, name):
-        if isinstance(piece, TextPiece):
-            for number, line in enumerate(piece.text.splitlines(), start=1):
-                yield _place(piece.location, line=number), line
-        elif isinstance(piece, Table):
-            for row, cells in piece:
-                yield _place(piece.location, row=row), " ".join(cells)
-        elif isinstance(piece, Embedded) and depth < MAX_DEPTH:
-            yield from _texts(_opener(piece.data), f"{name}!/{piece.name}", depth + 1)
 
 
 def _scan_text(communication: Communication, place: str, text: str) -> None:
@@ -414,6 +415,24 @@ def _judge(report: EgressReport) -> None:
             [],
             f"{len(report.unresolved)} person record(s) not tied to one registry person: "
             "check them by hand",
+        ),
+    ]
+    rules += [
+        (
+            bool(report.unreadable),
+            "unreadable_file",
+            BLOCK,
+            [],
+            f"{len(report.unreadable)} file(s) could not be read, so nothing in them was "
+            f"screened: {'; '.join(report.unreadable)}",
+        ),
+        (
+            bool(report.uninspectable),
+            "uninspectable_object",
+            REVIEW,
+            [],
+            f"{len(report.uninspectable)} embedded object(s) the gate cannot open: check them "
+            f"by hand ({', '.join(report.uninspectable)})",
         ),
     ]
     report.reasons = [

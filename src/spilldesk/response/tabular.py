@@ -1,6 +1,8 @@
 """Reading the agency's tables (CSV, XLSX, Parquet) as rows of text, with their row numbers.
 
-Row numbers are what a person opening the file sees: the header is row 1.
+Row numbers are what a person opening the file sees: the header is row 1. Workbooks are
+read by the gate's reader (`spilldesk.scan.read_first_sheet`: in a worker process, the sheet
+measured and bounded first), so a crafted file gives a one-line error, never a crash.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+
+from spilldesk.scan import ScanError, read_first_sheet
 
 
 class TableError(ValueError):
@@ -57,6 +61,8 @@ def read_table(path: Path) -> Table:
                              "(use CSV, XLSX or Parquet)")
     except TableError:
         raise
+    except ScanError as exc:
+        raise TableError(str(exc)) from None
     except UnicodeDecodeError:
         raise TableError(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
     except Exception as exc:
@@ -94,14 +100,12 @@ def _read_csv(path: Path, delimiter: str) -> tuple[list[str], Iterator[tuple[int
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
-    from python_calamine import CalamineWorkbook
-
-    workbook = CalamineWorkbook.from_path(str(path))
-    rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    rows = read_first_sheet(path)
     if not rows:
         raise TableError(f"{path}: the first sheet is empty")
-    header = [_text(v) for v in rows[0]]
-    return header, ((number, list(values)) for number, values in enumerate(rows[1:], start=2))
+    number, values = rows[0]
+    header = [_text(v) for v in values] if number == 1 else []
+    return header, iter(rows[1:] if number == 1 else rows)
 
 
 def _read_parquet(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:

@@ -3,24 +3,26 @@
 Used by incident ingestion and linkage. Records come only from tables classified as
 person-level (every such table in the file, hidden ones and archive members included);
 fields are canonical and normalised (see docs/gate.md, "Canonical fields").
+
+It reads what the scanner reads, in a worker process, and fails exactly when the scanner's
+verdict is `error` (see `unpacked.every_piece`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
-from spilldesk.scan.errors import ScanError, UnsupportedFormat
+from spilldesk.scan.errors import ScanError
 from spilldesk.scan.findings import text_tables
+from spilldesk.scan.isolation import run_isolated
+from spilldesk.scan.limits import Limits
 from spilldesk.scan.normalise import block_fields, date_orders, record_fields
-from spilldesk.scan.pieces import Embedded, Table, TextPiece
-from spilldesk.scan.readers import DEFAULT_LIMITS, read_document
+from spilldesk.scan.pieces import Piece, Table, TextPiece
 from spilldesk.scan.tables import RecordBlock, record_blocks
+from spilldesk.scan.unpacked import every_piece
 
 
 @dataclass(frozen=True)
@@ -45,43 +47,44 @@ class Extraction:
     sha256: str
     records: list[PersonRecord]
     data_elements: list[str]
+    uninspectable: list[str] = field(default_factory=list)  # embedded files not readable
 
 
-def extract_records(path: str | Path) -> Extraction:
-    """Every person record in the file at `path`; raises ScanError if it cannot be read."""
+def extract_records(path: str | Path, *, limits: Limits | None = None) -> Extraction:
+    """Every person record in the file at `path`, read in a worker process.
+
+    Raises ScanError, and only ScanError, whenever the scanner's verdict would be `error`.
+    """
     file = Path(path)
     if not file.is_file():
         raise ScanError(f"{path}: no such file")
-    data = file.read_bytes()
+    chosen = limits or Limits.from_environment()
+    return run_isolated(_extract, str(path), chosen, name=str(path), limits=chosen)
+
+
+def _extract(path: str, limits: Limits) -> Extraction:
+    with open(path, "rb") as handle:
+        data = handle.read()
     records: list[PersonRecord] = []
     elements: set[str] = set()
-    for block in _blocks(lambda: io.BytesIO(data), str(path), 0):
+    uninspectable: list[str] = []
+    for block in _blocks(every_piece(data, path, limits, uninspectable)):
         columns = block_fields(block)
         elements.update(columns.values())
         records += _records(block, columns)
-    return Extraction(str(path), hashlib.sha256(data).hexdigest(), records, sorted(elements))
+    digest = hashlib.sha256(data).hexdigest()
+    return Extraction(path, digest, records, sorted(elements), uninspectable)
 
 
-def _blocks(opener: Callable[[], BinaryIO], name: str, depth: int) -> Iterator[RecordBlock]:
-    if depth > DEFAULT_LIMITS.max_depth:
-        raise ScanError(f"{name}: nested deeper than {DEFAULT_LIMITS.max_depth} levels")
-    for piece in read_document(opener, name):
+def _blocks(pieces: Iterator[Piece]) -> Iterator[RecordBlock]:
+    for piece in pieces:
         tables: list[Table] = []
         if isinstance(piece, Table):
             tables = [piece]
         elif isinstance(piece, TextPiece):
             tables = [table for table, _ in text_tables(piece)]
-        elif isinstance(piece, Embedded):
-            member = f"{name}!/{piece.name}"
-            # A picture or a binary object holds no table to extract.
-            with contextlib.suppress(UnsupportedFormat):
-                yield from _blocks(_opener(piece.data), member, depth + 1)
         for table in tables:
             yield from (b for b in record_blocks(table, keep=True) if b.records)
-
-
-def _opener(data: bytes) -> Callable[[], BinaryIO]:
-    return lambda: io.BytesIO(data)
 
 
 def _records(block: RecordBlock, columns: dict[int, str]) -> list[PersonRecord]:

@@ -9,13 +9,15 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from spilldesk.scan.errors import ScanError, UnsupportedFormat
+from spilldesk.scan.errors import ScanError, UnsupportedFormat, unreadable
 from spilldesk.scan.findings import (
     hidden_finding,
     table_findings,
     text_findings,
     uninspectable_finding,
 )
+from spilldesk.scan.isolation import run_isolated, run_isolated_each
+from spilldesk.scan.limits import Limits
 from spilldesk.scan.pieces import (
     Embedded,
     HiddenContent,
@@ -24,45 +26,32 @@ from spilldesk.scan.pieces import (
     TextPiece,
     Uninspectable,
 )
-from spilldesk.scan.readers import DEFAULT_LIMITS, Limits, read_document
+from spilldesk.scan.readers import is_inert, read_document
 from spilldesk.scan.report import FileReport, Finding, Verdict
 from spilldesk.scan.verdict import verdict_for, worst
 
-# Package parts that are pictures, fonts or printer settings hold no text worth judging.
-_INERT = (
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".gif",
-    ".emf",
-    ".wmf",
-    ".bmp",
-    ".tif",
-    ".tiff",
-    ".svg",
-    ".ttf",
-    ".otf",
-    ".woff",
-    ".woff2",
-    ".ico",
-)
+
+def scan_path(path: str | Path, *, limits: Limits | None = None) -> FileReport:
+    """Judge one file in a worker process; never raises for a bad file (its report has
+    verdict `error`, whatever the file does to the worker)."""
+    return scan_paths([path], limits=limits)[0] if Path(path).is_file() else _missing(path)
 
 
-def scan_path(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> FileReport:
-    """Judge one file; never raises for a bad file (its report has verdict `error`)."""
-    file = Path(path)
-    if not file.is_file():
-        return FileReport(str(path), Verdict.ERROR, error=f"{path}: no such file")
-
-    def opener() -> BinaryIO:
-        return file.open("rb")
-
-    return _scan(opener, str(path), 0, limits)
-
-
-def scan_paths(paths: Iterable[str | Path], *, limits: Limits = DEFAULT_LIMITS) -> list[FileReport]:
-    """Judge files and every file below given folders (sorted, hidden folders skipped)."""
-    return [scan_path(file, limits=limits) for file in walk(paths)]
+def scan_paths(
+    paths: Iterable[str | Path], *, limits: Limits | None = None
+) -> list[FileReport]:
+    """Judge files and every file below given folders (sorted, hidden folders skipped),
+    in worker processes: each file with its own limits, whatever the others do."""
+    files = list(walk(paths))
+    try:
+        chosen = limits or Limits.from_environment()
+    except ScanError as error:
+        return [FileReport(str(file), Verdict.ERROR, error=str(error)) for file in files]
+    present = [str(file) for file in files if file.is_file()]
+    jobs = [((name, name, chosen), name) for name in present]
+    judged = dict(zip(present, run_isolated_each(_scan_file, jobs, chosen), strict=True))
+    return [_report(judged[str(file)], str(file)) if str(file) in judged else _missing(file)
+            for file in files]
 
 
 def walk(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -76,7 +65,39 @@ def walk(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
-def scan_bytes(data: bytes, name: str, *, limits: Limits = DEFAULT_LIMITS) -> FileReport:
+def scan_bytes(data: bytes, name: str, *, limits: Limits | None = None) -> FileReport:
+    """Judge bytes (an upload) in a worker process; never raises for a bad file."""
+    return _isolated(_scan_data, data, name, limits)
+
+
+def _isolated(
+    task: Callable[..., FileReport], source: str | bytes, name: str, limits: Limits | None
+) -> FileReport:
+    try:
+        chosen = limits or Limits.from_environment()
+        return run_isolated(task, source, name, chosen, name=name, limits=chosen)
+    except ScanError as error:
+        return FileReport(name, Verdict.ERROR, error=str(error))
+
+
+def _report(result: FileReport | ScanError, name: str) -> FileReport:
+    if isinstance(result, ScanError):
+        return FileReport(name, Verdict.ERROR, error=str(result))
+    return result
+
+
+def _missing(path: str | Path) -> FileReport:
+    return FileReport(str(path), Verdict.ERROR, error=f"{path}: no such file")
+
+
+def _scan_file(path: str, name: str, limits: Limits) -> FileReport:
+    def opener() -> BinaryIO:
+        return open(path, "rb")
+
+    return _scan(opener, name, 0, limits)
+
+
+def _scan_data(data: bytes, name: str, limits: Limits) -> FileReport:
     return _scan(lambda: io.BytesIO(data), name, 0, limits)
 
 
@@ -100,27 +121,21 @@ def _scan(opener: Callable[[], BinaryIO], name: str, depth: int, limits: Limits)
             elif isinstance(piece, Embedded):
                 members.append(_member(piece, name, depth, limits))
     except UnsupportedFormat as error:
+        message = str(unreadable(name, error))
         if depth == 0:
-            return FileReport(name, Verdict.ERROR, findings, error=str(error), members=members)
-        unseen = Uninspectable(
-            Location(name, "embedded_object").hide("not inspectable"), str(error)
-        )
+            return FileReport(name, Verdict.ERROR, findings, error=message, members=members)
+        unseen = Uninspectable(Location(name, "embedded_object").hide("not inspectable"), message)
         return FileReport(name, Verdict.REVIEW, [uninspectable_finding(unseen)], members=members)
-    except ScanError as error:
-        return FileReport(name, Verdict.ERROR, findings, error=str(error), members=members)
-    except (RecursionError, MemoryError) as error:
-        return FileReport(
-            name, Verdict.ERROR, error=f"{name}: too complex to scan ({type(error).__name__})"
-        )
     except Exception as error:  # the gate's boundary: a malformed file must never crash it
-        return FileReport(name, Verdict.ERROR, error=f"{name}: unreadable ({type(error).__name__})")
+        message = str(unreadable(name, error))
+        return FileReport(name, Verdict.ERROR, findings, error=message, members=members)
     verdict = worst([verdict_for(findings), *(m.verdict for m in members)])
     return FileReport(name, verdict, findings, members=members, sha256=_digest(opener))
 
 
 def _member(piece: Embedded, parent: str, depth: int, limits: Limits) -> FileReport:
     name = f"{parent}!/{piece.name}"
-    if piece.name.lower().endswith(_INERT) or not piece.data:
+    if is_inert(piece):
         return FileReport(name, Verdict.PASS)
     report = _scan(lambda: io.BytesIO(piece.data), name, depth + 1, limits)
     if piece.location.hidden:

@@ -1,7 +1,8 @@
 """Readers: turn any supported file into located pieces (see spilldesk.scan.pieces).
 
 `read_document` sniffs the format from the bytes (the name only breaks ties between text
-formats) and refuses what it cannot judge with a ScanError that says why.
+formats) and refuses what it cannot judge with a ScanError that says why: whatever goes
+wrong while reading comes out as a ScanError (see `errors.unreadable`), never as a skip.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import zipfile
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
-from spilldesk.scan.errors import ScanError, UnsupportedFormat
-from spilldesk.scan.pieces import Piece
-from spilldesk.scan.readers.archive import DEFAULT_LIMITS, Limits, check_package, read_archive
+from spilldesk.scan.errors import ScanError, UnsupportedFormat, unreadable
+from spilldesk.scan.limits import DEFAULT_LIMITS, Limits
+from spilldesk.scan.pieces import Embedded, Piece
+from spilldesk.scan.readers.archive import ZIP_DAMAGE, check_package, read_archive
 from spilldesk.scan.readers.delimited import SNIFF_BYTES, detect_encoding, read_delimited
 from spilldesk.scan.readers.docx import read_docx
 from spilldesk.scan.readers.html import read_html
@@ -21,17 +23,50 @@ from spilldesk.scan.readers.pdf import read_pdf
 from spilldesk.scan.readers.text import read_json, read_text
 from spilldesk.scan.readers.xlsx import read_xlsx
 
-__all__ = ["Limits", "DEFAULT_LIMITS", "read_document"]
+__all__ = ["Limits", "DEFAULT_LIMITS", "is_inert", "read_document"]
 
 _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAX_TEXT_IN_MEMORY = 256 << 20
 _DELIMITED = (".csv", ".tsv", ".tab", ".psv")
+# Package parts that are pictures, fonts or printer settings hold no text worth judging.
+_INERT = (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".emf",
+    ".wmf",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".svg",
+    ".ttf",
+    ".otf",
+    ".woff",
+    ".woff2",
+    ".ico",
+)
 
 
 def read_document(
     opener: Callable[[], BinaryIO], name: str, limits: Limits = DEFAULT_LIMITS
 ) -> Iterator[Piece]:
-    """Pieces of one file. `opener` returns a fresh binary stream each time it is called."""
+    """Pieces of one file. `opener` returns a fresh binary stream each time it is called.
+
+    Raises only ScanError (UnsupportedFormat for a format the gate does not read).
+    """
+    try:
+        yield from _pieces(opener, name, limits)
+    except Exception as error:  # the readers' boundary: a part that fails is never skipped
+        raise unreadable(name, error) from None
+
+
+def is_inert(member: Embedded) -> bool:
+    """An embedded file with nothing to judge: empty, or a picture or font by its name."""
+    return not member.data or member.name.lower().endswith(_INERT)
+
+
+def _pieces(opener: Callable[[], BinaryIO], name: str, limits: Limits) -> Iterator[Piece]:
     with opener() as stream:
         head = stream.read(SNIFF_BYTES)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
@@ -59,20 +94,21 @@ def _read_zip(opener: Callable[[], BinaryIO], name: str, limits: Limits) -> Iter
     data = _all(opener, name)
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
+        package.filename = name  # parts name their file in errors (ooxml.parse_xml)
         check_package(package, name, limits)
         names = set(package.namelist())
         if "xl/workbook.xml" in names:
-            yield from read_xlsx(package, data, name)
+            yield from read_xlsx(package, data, name, limits)
         elif "word/document.xml" in names:
             yield from read_docx(package, name)
         else:
             yield from read_archive(package, name)
     except ScanError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as error:
+    except ZIP_DAMAGE as error:
         raise ScanError(f"{name}: damaged or truncated ZIP package ({error})") from None
     except (KeyError, ValueError, OSError) as error:
-        raise ScanError(f"{name}: damaged package ({type(error).__name__}: {error})") from None
+        raise ScanError(f"{name}: damaged package ({type(error).__name__})") from None
 
 
 def _cfb_reason(opener: Callable[[], BinaryIO], name: str) -> str:

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
+import lzma
 import zipfile
+import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from spilldesk.scan.errors import ScanError
+from spilldesk.scan.limits import DEFAULT_LIMITS, Limits
 from spilldesk.scan.pieces import Embedded, Location, Piece
 
+__all__ = ["DEFAULT_LIMITS", "ZIP_DAMAGE", "Limits", "check_package", "read_archive"]
 
-@dataclass(frozen=True)
-class Limits:
-    """How far the gate will unpack before it calls a file a zip bomb."""
-
-    max_depth: int = 4
-    max_members: int = 20_000
-    max_unpacked: int = 1 << 30
-    max_ratio: int = 400
-    ratio_floor: int = 1 << 20  # small members may compress well; only large ones are judged
-
-
-DEFAULT_LIMITS = Limits()
+# What reading a damaged package raises (a bad header, CRC or compressed stream).
+ZIP_DAMAGE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    EOFError,
+    NotImplementedError,
+    zlib.error,
+    lzma.LZMAError,
+)
 
 
 def check_package(package: zipfile.ZipFile, path: str, limits: Limits) -> None:
@@ -51,6 +51,6 @@ def read_archive(package: zipfile.ZipFile, path: str) -> Iterator[Piece]:
             continue
         try:
             data = package.read(info)
-        except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as error:
+        except (*ZIP_DAMAGE, OSError) as error:
             raise ScanError(f"{path}!/{info.filename}: damaged member ({error})") from None
         yield Embedded(Location(path, "archive_member", cell=info.filename), info.filename, data)

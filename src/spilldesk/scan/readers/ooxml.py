@@ -8,22 +8,32 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from spilldesk.scan.errors import ScanError
 from spilldesk.scan.pieces import Location, TextPiece
 
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, recover=True)
+# Strict: a parser that recovers from damage drops what it cannot parse, and the gate would
+# judge a part it did not read. (All 89 real workbooks parse strictly.)
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
 def parse_xml(package: zipfile.ZipFile, name: str) -> etree._Element | None:
-    """The root of a part, or None when the part is absent or empty."""
+    """The root of a part, or None when the part is absent or empty; a part that is not
+    well-formed XML is a ScanError naming the file (the package's `filename`) and part."""
     try:
         data = package.read(name)
     except KeyError:
         return None
     if not data.strip():
         return None
-    root = etree.fromstring(data, _PARSER)
-    return root
+    try:
+        return etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as error:
+        where = f"{package.filename}: part {name}" if package.filename else f"part {name}"
+        problem = "too large or deep to parse" if "memory" in str(error).lower() else (
+            "not well-formed XML"
+        )
+        raise ScanError(f"{where} is {problem}; re-save it") from None
 
 
 def local(tag: object) -> str:

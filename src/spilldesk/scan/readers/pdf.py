@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError
+from pypdf.generic import DictionaryObject
 
 from spilldesk.scan.errors import ScanError
 from spilldesk.scan.pieces import Embedded, Location, Piece, TextPiece
@@ -44,13 +45,16 @@ def _page(page: PageObject, number: int, path: str) -> Iterator[Piece]:
     if text.strip():
         yield TextPiece(location, text)
     notes = []
-    for annotation in page.get("/Annots") or []:
-        try:
-            contents = annotation.get_object().get("/Contents")
-        except Exception:
-            continue
-        if contents:
-            notes.append(str(contents))
+    try:
+        for annotation in page.get("/Annots") or []:
+            target = annotation.get_object()
+            contents = target.get("/Contents") if isinstance(target, DictionaryObject) else None
+            if contents:
+                notes.append(str(contents))
+    except Exception as error:  # a note that cannot be read may hold what the page does not
+        raise ScanError(
+            f"{path}: page {number}: annotations cannot be read ({type(error).__name__})"
+        ) from None
     if notes:
         annotated = location.at(part="annotation").hide("PDF annotation")
         yield TextPiece(annotated, "\n".join(notes))
@@ -60,8 +64,10 @@ def _metadata(reader: PdfReader, path: str) -> Iterator[Piece]:
     try:
         info: dict[str, object] = dict(reader.metadata or {})
         lines = [f"{key.lstrip('/')}: {value}" for key, value in info.items() if value]
-    except Exception:
-        lines = []
+    except Exception as error:
+        raise ScanError(
+            f"{path}: document properties cannot be read ({type(error).__name__})"
+        ) from None
     if lines:
         location = Location(path, "properties").hide("document properties")
         yield TextPiece(location, "\n".join(lines))

@@ -41,7 +41,7 @@ def read_json(text: str, path: str) -> Iterator[Piece]:
         raise ScanError(f"{path}: not valid JSON ({error})") from None
     tables: list[tuple[str, list[dict[str, object]]]] = []
     strings: list[str] = []
-    _walk(document, "$", tables, strings, 0)
+    _walk(document, "$", tables, strings, 0, path)
     for pointer, records in tables:
         keys = list(dict.fromkeys(k for record in records for k in record))
         rows = [(1, keys)] + [
@@ -58,25 +58,26 @@ def _walk(
     tables: list[tuple[str, list[dict[str, object]]]],
     strings: list[str],
     depth: int,
+    path: str,
 ) -> None:
-    if depth > _MAX_DEPTH:
-        return
+    if depth > _MAX_DEPTH:  # a limit hit is an error: what lies deeper would go unread
+        raise ScanError(f"{path}: JSON nested deeper than {_MAX_DEPTH} levels; flatten it")
     if isinstance(node, list) and node and all(isinstance(i, dict) for i in node):
         tables.append((pointer, node))
         for index, item in enumerate(node):
             for key, value in item.items():
                 if isinstance(value, dict | list):
-                    _walk(value, f"{pointer}[{index}].{key}", tables, strings, depth + 1)
+                    _walk(value, f"{pointer}[{index}].{key}", tables, strings, depth + 1, path)
         return
     if isinstance(node, dict):
         for key, value in node.items():
             if isinstance(value, dict | list):
-                _walk(value, f"{pointer}.{key}", tables, strings, depth + 1)
+                _walk(value, f"{pointer}.{key}", tables, strings, depth + 1, path)
             elif value is not None:
                 strings.append(f"{key}: {value}")
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            _walk(value, f"{pointer}[{index}]", tables, strings, depth + 1)
+            _walk(value, f"{pointer}[{index}]", tables, strings, depth + 1, path)
     elif node is not None:
         strings.append(str(node))
 

@@ -3,21 +3,21 @@ outside the used range, and the parts a viewer never sees (comments, defined nam
 properties, pivot caches, external links, drawings, embedded objects).
 
 Cell values come from python-calamine (measured several times faster than openpyxl, see
-docs/benchmarks/gate.md); everything calamine does not expose is read from the package XML.
+docs/benchmarks/gate.md), asked for a sheet only once its extent is known to be within the
+limits (xlsx_grid); everything calamine does not expose is read from the package XML. A
+worksheet that cannot be read makes the file an error, never a skipped sheet.
 """
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from python_calamine import CalamineWorkbook
 
-from spilldesk.scan.errors import ScanError
+from spilldesk.scan.limits import DEFAULT_LIMITS, Limits
 from spilldesk.scan.pieces import (
     Embedded,
     HiddenContent,
@@ -35,31 +35,25 @@ from spilldesk.scan.readers.ooxml import (
     parse_xml,
     relationships,
 )
+from spilldesk.scan.readers.sheet_extent import SheetExtent
+from spilldesk.scan.readers.xlsx_grid import (
+    CellBudget,
+    SheetEntry,
+    open_workbook,
+    read_sheet,
+    sheet_entries,
+)
 from spilldesk.scan.readers.xlsx_parts import external_links, pivot_caches
 
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
-_COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*)/?>")
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*\bref=\"([A-Z]+\d+(?::[A-Z]+\d+)?)\"")
-_ATTR = re.compile(rb"\b([\w:]+)=\"([^\"]*)\"")
-_CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
-
-@dataclass(frozen=True)
-class SheetEntry:
-    name: str
-    state: str
-    part: str
-
-
-def read_xlsx(package: zipfile.ZipFile, data: bytes, path: str) -> Iterator[Piece]:
-    sheets = _sheet_entries(package)
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as error:  # calamine raises its own types for every kind of damage
-        raise ScanError(f"{path}: damaged workbook ({type(error).__name__}); re-save it") from None
+def read_xlsx(
+    package: zipfile.ZipFile, data: bytes, path: str, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[Piece]:
+    sheets = sheet_entries(package, path)
+    workbook = open_workbook(package, data, path, sheets, limits)
+    budget = CellBudget(path, limits)
     for sheet in sheets:
-        yield from _sheet(package, workbook, sheet, path)
+        yield from _sheet(package, workbook, sheet, path, budget)
     yield from _defined_names(package, path)
     yield from _comments(package, sheets, path)
     yield from document_properties(package, path)
@@ -69,66 +63,31 @@ def read_xlsx(package: zipfile.ZipFile, data: bytes, path: str) -> Iterator[Piec
     yield from _embeddings(package, path)
 
 
-def _sheet_entries(package: zipfile.ZipFile) -> list[SheetEntry]:
-    root = parse_xml(package, "xl/workbook.xml")
-    if root is None:
-        raise ScanError("workbook part xl/workbook.xml is missing")
-    rels = relationships(package, "xl/workbook.xml")
-    entries = []
-    for element in root.iter():
-        if local(element.tag) != "sheet":
-            continue
-        rel = rels.get(element.get(f"{{{R_NS}}}id", ""), ("", ""))
-        entries.append(SheetEntry(element.get("name", ""), element.get("state", "visible"), rel[1]))
-    return entries
-
-
 def _sheet(
-    package: zipfile.ZipFile, workbook: CalamineWorkbook, entry: SheetEntry, path: str
+    package: zipfile.ZipFile,
+    workbook: CalamineWorkbook,
+    entry: SheetEntry,
+    path: str,
+    budget: CellBudget,
 ) -> Iterator[Piece]:
     location = Location(path, "sheet", sheet=entry.name)
     if entry.state in ("hidden", "veryHidden"):
         how = "very hidden sheet" if entry.state == "veryHidden" else "hidden sheet"
         location = location.hide(how)
         yield HiddenContent(location, how)
-    try:
-        grid = workbook.get_sheet_by_name(entry.name).to_python(skip_empty_area=False)
-    except Exception:  # a chart sheet or dialog sheet has no cells
+    if not entry.has_cells:  # a chart sheet or dialog sheet: no grid, but any text it holds
+        root = parse_xml(package, entry.part)
+        text = all_text(root, "\n") if root is not None else ""
+        if text:
+            yield TextPiece(location.at(part=entry.kind).hide(f"{entry.kind} part"), text)
         return
-    xml = _read_part(package, entry.part)
-    hidden_rows, hidden_cols = _hidden_rows_and_columns(xml)
-    rows = [
-        (number, [cell_text(v) for v in values])
-        for number, values in enumerate(grid, start=1)
-        if any(v not in (None, "") for v in values)
-    ]
-    yield from _hidden_facts(location, rows, hidden_rows, hidden_cols)
-    yield from _outside_used_range(location, rows, xml)
-    yield Table(location, rows, 1, frozenset(hidden_rows), frozenset(hidden_cols))
-
-
-def _read_part(package: zipfile.ZipFile, part: str) -> bytes:
-    try:
-        return package.read(part)
-    except KeyError:
-        return b""
-
-
-def _hidden_rows_and_columns(xml: bytes) -> tuple[set[int], set[int]]:
-    rows: set[int] = set()
-    for match in _ROW_TAG.finditer(xml):
-        attrs = dict(_ATTR.findall(match[1]))
-        hidden = attrs.get(b"hidden") in (b"1", b"true") or attrs.get(b"ht") in (b"0", b"0.0")
-        if hidden and attrs.get(b"r", b"").isdigit():
-            rows.add(int(attrs[b"r"]))
-    columns: set[int] = set()
-    head = xml[: xml.find(b"sheetData")] if b"sheetData" in xml else xml
-    for match in _COL_TAG.finditer(head):
-        attrs = dict(_ATTR.findall(match[1]))
-        hidden = attrs.get(b"hidden") in (b"1", b"true") or attrs.get(b"width") in (b"0", b"0.0")
-        if hidden and attrs.get(b"min", b"").isdigit() and attrs.get(b"max", b"").isdigit():
-            columns.update(range(int(attrs[b"min"]), min(int(attrs[b"max"]), 16384) + 1))
-    return rows, columns
+    cells = read_sheet(package, workbook, entry, budget)
+    extent = cells.extent
+    rows = [(number, [cell_text(v) for v in values]) for number, values in cells.rows]
+    yield from _hidden_facts(location, rows, extent.hidden_rows, extent.hidden_columns)
+    yield from _outside_used_range(location, rows, extent)
+    hidden_rows, hidden_columns = frozenset(extent.hidden_rows), frozenset(extent.hidden_columns)
+    yield Table(location, rows, 1, hidden_rows, hidden_columns)
 
 
 def _hidden_facts(
@@ -160,15 +119,11 @@ def _span(numbers: list[int]) -> str:
 
 
 def _outside_used_range(
-    location: Location, rows: list[tuple[int, list[str]]], xml: bytes
+    location: Location, rows: list[tuple[int, list[str]]], extent: SheetExtent
 ) -> Iterator[HiddenContent]:
-    match = _DIMENSION.search(xml[:4096])
-    if not match or not rows:
+    max_row = extent.declared_last_row
+    if max_row is None or not rows:
         return
-    last = _CELL_REF.match(match[1].decode().split(":")[-1])
-    if not last:
-        return
-    max_row = int(last[2])
     beyond = [n for n, cells in rows if n > max_row and any(cells)]
     if beyond:
         where = location.at(cell=f"{beyond[0]}:{beyond[-1]}").hide("outside the used range")
