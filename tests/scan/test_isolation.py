@@ -176,3 +176,15 @@ def test_no_worker_to_be_had_is_an_error_for_the_file_not_an_exception(
     monkeypatch.setattr(isolation.os, "fork", refuse)
     (result,) = run_isolated_each(allocate, [((1,), "a.xlsx")], SMALL)
     assert str(result).startswith("a.xlsx: not judged: no worker process could be started")
+
+
+def smuggle() -> Any:
+    """What a worker taken over by a crafted file could send: a pickle naming other code."""
+    from collections import OrderedDict
+
+    return OrderedDict(answer=1)
+
+
+def test_an_answer_a_worker_may_not_send_is_not_unpickled(threaded: bool) -> None:
+    with pytest.raises(ScanError, match="doc.xlsx: the reader stopped abnormally"):
+        run(smuggle, threaded=threaded)

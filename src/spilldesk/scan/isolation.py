@@ -20,7 +20,6 @@ Code that already runs in a worker calls nested entry points directly.
 from __future__ import annotations
 
 import os
-import pickle
 import select
 import signal
 import struct
@@ -31,7 +30,7 @@ from typing import Any, TypeVar
 
 from spilldesk.scan.errors import ScanError
 from spilldesk.scan.limits import Limits, human_size
-from spilldesk.scan.worker import confine, in_worker, outcome
+from spilldesk.scan.worker import answer, confine, in_worker, outcome
 from spilldesk.scan.zygote import run_in_zygote
 
 T = TypeVar("T")
@@ -85,9 +84,8 @@ def _in_zygote(
         payload, timed_out = run_in_zygote(task, args, name, limits)
     except (OSError, ScanError) as error:
         return _no_worker(name, error)
-    try:
-        status, value = pickle.loads(payload)
-    except Exception:  # nothing, or half an answer: the worker died
+    status, value = _answer_of(payload or None)
+    if status == "died":  # nothing, half an answer, or one a worker may not send
         return ScanError(_death_message(name, limits, timed_out, None))
     result: T | ScanError = value
     return result
@@ -122,8 +120,7 @@ def _in_forked_child(
         frames = _Frames(reader)
         for _, name in jobs:
             frame, timed_out = frames.next(time.monotonic() + limits.seconds)
-            answer: tuple[str, Any] = pickle.loads(frame) if frame is not None else ("died", None)
-            status, value = answer
+            status, value = _answer_of(frame)
             if status in ("ok", "error") or (status == "memory" and not results):
                 results.append(value)
                 continue
@@ -138,6 +135,18 @@ def _in_forked_child(
         os.close(reader)
         _reap(pid)
     return results
+
+
+def _answer_of(frame: bytes | None) -> tuple[str, Any]:
+    """(status, value) of a worker's answer; one that is missing or not what a worker may send
+    (a crafted file that took the worker over) counts as the worker having died."""
+    if frame is None:
+        return "died", None
+    try:
+        status, value = answer(frame)
+    except Exception:
+        return "died", None
+    return str(status), value
 
 
 class _Frames:

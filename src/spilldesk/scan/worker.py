@@ -4,6 +4,7 @@ the caller's side of the channel (read the answer before a deadline). See isolat
 from __future__ import annotations
 
 import faulthandler
+import io
 import os
 import pickle
 import resource
@@ -44,6 +45,29 @@ def outcome(task: Callable[..., object], args: tuple[Any, ...], name: str) -> by
         return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException as error:  # e.g. out of memory while pickling a large answer
         return pickle.dumps(("memory", unreadable(name, error)))
+
+
+# What a worker may send back: the gate's own types and a few plain ones. A worker that a
+# crafted file took over could otherwise send a pickle that runs code in the caller.
+_ALLOWED_MODULES = ("spilldesk.scan.",)
+_ALLOWED = {
+    ("builtins", "frozenset"), ("builtins", "set"), ("builtins", "slice"),
+    ("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"),
+    ("datetime", "timedelta"), ("datetime", "timezone"), ("copyreg", "_reconstructor"),
+    ("builtins", "object"),
+}
+
+
+class _AnswerUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if module.startswith(_ALLOWED_MODULES) or (module, name) in _ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"a worker's answer may not hold {module}.{name}")
+
+
+def answer(data: bytes) -> Any:
+    """A worker's pickled answer, read without trusting it (only the gate's own types)."""
+    return _AnswerUnpickler(io.BytesIO(data)).load()
 
 
 def receive(channel: int, deadline: float) -> tuple[bytes, bool]:
