@@ -105,7 +105,8 @@ def _owner(path: Path, number: int, row: dict[str, str | None]) -> tuple[Network
     organization = text("organization")
     if organization is None:
         raise OwnersError(f"{path}, row {number}, organization: is empty")
-    place = " ".join(p for p in (text("city"), text("state"), text("postal_code")) if p)
+    region = " ".join(p for p in (text("state"), text("postal_code")) if p)
+    place = ", ".join(p for p in (text("city"), region) if p)
     lines = tuple(p for p in (text("address_line1"), text("address_line2"), place,
                               text("country")) if p)
     return network, Owner(str(network), organization, text("contact"), lines, text("email"),
