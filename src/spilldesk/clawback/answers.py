@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
@@ -23,7 +24,7 @@ from spilldesk.clawback.search import LEGAL, ClawbackError
 from spilldesk.clawback.states import ANSWERED, Answer, State, last_letter, last_reply, state_of
 from spilldesk.response.tasks import close_open_task, open_task
 from spilldesk.store.audit import record_event
-from spilldesk.store.models import ClawbackAnswer, ClawbackRecipient
+from spilldesk.store.models import ClawbackAnswer, ClawbackRecipient, ClawbackSearch
 
 REFUSED_TASK = "clawback_refused"
 REFUSED_DAYS = 7
@@ -80,6 +81,20 @@ def record_answer(session: Session, incident_id: str, recipient: str, *, status:
                   subject=f"clawback recipient {row.reference}")
     return Recorded(row.reference, row.client, answer.value, at,
                     state_of(row, clock.today(tz)).value)
+
+
+def latest_search(session: Session, incident_id: str) -> dict[str, Any] | None:
+    """What the last reading of the logs read and saw (no person data)."""
+    search = session.execute(select(ClawbackSearch).where(
+        ClawbackSearch.incident_id == incident_id).order_by(ClawbackSearch.id.desc())
+        .limit(1)).scalar_one_or_none()
+    if search is None:
+        return None
+    return {"id": search.id, "url": search.url, "at": search.created_at.isoformat(),
+            "document_size": search.document_size, "size_source": search.size_source,
+            "lines": search.lines, "malformed": search.malformed, "logs": search.logs,
+            "evidence": search.evidence_counts, "warnings": search.warnings,
+            "internal": search.internal, "owners_file": search.owners_file}
 
 
 def clawback_status(session: Session, incident_id: str, *, tz: ZoneInfo,
