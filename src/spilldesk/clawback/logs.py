@@ -35,7 +35,7 @@ PIECE = 128 << 20  # plain files are read in pieces of this size, side by side
 REPORTED = 20  # malformed line numbers kept per file (all are counted)
 _MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ": "xz", b"\x28\xb5\x2f\xfd": "zstd"}
 _DIRECTIVE = re.compile(rb"(?m)^#[^\n]*\n")
-_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
 
 
 class LogError(ValueError):
@@ -67,6 +67,9 @@ class PieceResult:
         self.malformed += 1
         self.malformed_mentions += mentions
         if len(self.malformed_at) < REPORTED:
+            self.malformed_at.append(line)
+        elif line < max(self.malformed_at):  # keep the first ones, found in any order
+            self.malformed_at.remove(max(self.malformed_at))
             self.malformed_at.append(line)
 
 
@@ -103,9 +106,9 @@ class LogReading:
 
 
 def needle_for(file_name: str) -> bytes:
-    """What a line naming the file surely contains: the longest run of the name's characters
-    that clients never percent-encode, lowercased (lines are searched lowercased)."""
-    runs = _UNRESERVED.findall(file_name)
+    """What a line naming the file surely contains: the longest run of its letters and digits
+    (the characters no client percent-encodes), lowercased (lines are searched lowercased)."""
+    runs = _ALNUM.findall(file_name)
     if not runs:
         raise LogError(f"{file_name!r}: no file name to look for in the logs")
     longest: str = max(runs, key=len)
@@ -172,7 +175,7 @@ def _assemble(files: list[Path], results: list[PieceResult]) -> LogReading:
         before = 0
         malformed_at: list[int] = []
         for part in parts:
-            malformed_at += [before + n for n in part.malformed_at]
+            malformed_at += [before + n for n in sorted(part.malformed_at)]
             requests += [r.located(f"{path.name}:{before + n}") for n, r in part.requests]
             before += part.lines
         report = FileReport(

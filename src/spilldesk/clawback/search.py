@@ -232,7 +232,7 @@ def _store_evidence(session: Session, search: ClawbackSearch, findings: Findings
     rows = [{"search_id": search.id, "incident_id": search.incident_id,
              "client": s.request.client[:100], "at": s.request.at,
              "method": s.request.method[:16], "target": s.request.target[:2000],
-             "status": s.request.status, "bytes": s.request.size, "reason": s.reason.value,
+             "status": s.request.status, "bytes_sent": s.request.size, "reason": s.reason.value,
              "source": s.request.source[-300:]}
             for s in findings.evidence]
     for start in range(0, len(rows), 5000):
@@ -251,14 +251,14 @@ def _upsert(session: Session, search: ClawbackSearch, received: Received,
         row = ClawbackRecipient(
             incident_id=search.incident_id, reference=_next_reference(session, search.incident_id),
             client=received.client, downloads=received.downloads, first_at=received.first_at,
-            last_at=received.last_at, bytes=received.bytes, user_agents=[],
+            last_at=received.last_at, bytes_sent=received.bytes, user_agents=[],
             search_id=search.id, created_at=now)
         session.add(row)
     else:
         row.downloads = max(row.downloads, received.downloads)
         row.first_at = min(row.first_at, received.first_at)
         row.last_at = max(row.last_at, received.last_at)
-        row.bytes = max(row.bytes, received.bytes)
+        row.bytes_sent = max(row.bytes_sent, received.bytes)
         row.search_id = search.id
     agents = sorted(set(row.user_agents or []) | set(received.agents))
     row.user_agents = agents
@@ -310,6 +310,6 @@ def views(session: Session, rows: list[ClawbackRecipient], *, actor: str,
     """Recipients with their contact details (one audited read)."""
     contacts = read_recipient_contacts(session, rows, actor=actor, purpose=purpose)
     return [RecipientView(r.reference, r.client, r.network, r.organization, contacts[r.id],
-                          r.crawler, r.downloads, r.first_at, r.last_at, r.bytes,
+                          r.crawler, r.downloads, r.first_at, r.last_at, r.bytes_sent,
                           tuple(r.user_agents or ()))
             for r in sorted(rows, key=lambda r: (r.first_at, r.client))]

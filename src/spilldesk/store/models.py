@@ -445,7 +445,7 @@ class ClawbackRecipient(Base, Timestamped):
     downloads: Mapped[int] = mapped_column(Integer, default=1)
     first_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    bytes_sent: Mapped[int] = mapped_column(BigInteger, default=0)
     search_id: Mapped[int] = mapped_column(ForeignKey("clawback_searches.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
@@ -496,7 +496,7 @@ class ClawbackEvidence(Base):
     method: Mapped[str] = mapped_column(String(16))
     target: Mapped[str] = mapped_column(String(2000))
     status: Mapped[int] = mapped_column(Integer)
-    bytes: Mapped[int] = mapped_column(BigInteger)
+    bytes_sent: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(String(24))
     source: Mapped[str] = mapped_column(String(300))
 

@@ -63,7 +63,7 @@ def upgrade() -> None:
         sa.Column("downloads", sa.Integer(), nullable=False),
         sa.Column("first_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("bytes", sa.BigInteger(), nullable=False),
+        sa.Column("bytes_sent", sa.BigInteger(), nullable=False),
         sa.Column("search_id", sa.Integer(), sa.ForeignKey("clawback_searches.id"),
                   nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -107,7 +107,7 @@ def upgrade() -> None:
         sa.Column("method", sa.String(length=16), nullable=False),
         sa.Column("target", sa.String(length=2000), nullable=False),
         sa.Column("status", sa.Integer(), nullable=False),
-        sa.Column("bytes", sa.BigInteger(), nullable=False),
+        sa.Column("bytes_sent", sa.BigInteger(), nullable=False),
         sa.Column("reason", sa.String(length=24), nullable=False),
         sa.Column("source", sa.String(length=300), nullable=False),
     )
