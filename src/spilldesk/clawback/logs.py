@@ -288,7 +288,7 @@ def _mentions(chunk: bytes, needle: bytes) -> Iterator[tuple[int, int]]:
 def _combined_chunk(chunk: bytes, result: PieceResult) -> None:
     first = result.lines
     lines = chunk.count(b"\n")
-    _rest, good = combined.SHAPE.subn(b"", chunk)
+    rest, good = combined.SHAPE.subn(b"", chunk)
     mentioned: set[int] = set()
     counted = 0
     position = 0
@@ -308,17 +308,24 @@ def _combined_chunk(chunk: bytes, result: PieceResult) -> None:
             result.bad(number, mentions=True)
         if request is not None:
             result.requests.append((number, request))
-    if good < lines:
-        _report_malformed(chunk, first, result, mentioned, combined.SHAPE)
+    if rest:
+        _report_malformed(chunk, rest, first, result, mentioned)
     result.lines += lines
 
 
-def _report_malformed(chunk: bytes, first: int, result: PieceResult, already: set[int],
-                      shape: re.Pattern[bytes]) -> None:
-    """The rare chunk with malformed lines: find them one by one (line numbers)."""
-    for offset, line in enumerate(chunk.split(b"\n")[:-1], start=1):
-        number = first + offset
-        if number not in already and not shape.match(line + b"\n"):
+def _report_malformed(chunk: bytes, rest: bytes, first: int, result: PieceResult,
+                      already: set[int]) -> None:
+    """Number the lines the shape left over (`rest`: the malformed lines, in order), by
+    finding each, whole, in the chunk."""
+    position, counted = 0, 0
+    for line in rest.split(b"\n")[:-1]:
+        start = 0 if chunk.startswith(line + b"\n") and position == 0 else \
+            chunk.index(b"\n" + line + b"\n", max(position - 1, 0)) + 1
+        counted += chunk.count(b"\n", position, start)
+        position = start + len(line) + 1
+        number = first + counted + 1
+        counted += 1
+        if number not in already:
             result.bad(number)
 
 
@@ -351,7 +358,7 @@ class _W3CState:
                 result.bad(first + offset)
             result.lines += lines
             return
-        _rest, good = columns.shape.subn(b"", data)
+        rest, good = columns.shape.subn(b"", data)
         mentioned: set[int] = set()
         counted, position = 0, 0
         for start, end in _mentions(data, result.piece.needle):
@@ -370,8 +377,8 @@ class _W3CState:
                 result.bad(number, mentions=True)
             if request is not None:
                 result.requests.append((number, request))
-        if good < lines:
-            _report_malformed(data, first, result, mentioned, columns.shape)
+        if rest:
+            _report_malformed(data, rest, first, result, mentioned)
         result.lines += lines
 
     def _columns(self, data: bytes, result: PieceResult) -> Columns | None:
