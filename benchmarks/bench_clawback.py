@@ -256,7 +256,7 @@ def main() -> None:
              full_run["seconds"], full_run["cpu"], lines, data,
              f"{full_run['recipients']} recipients (planted {RECIPIENTS}); "
              f"{full_run['malformed']:,} malformed lines reported"),
-        _row("floor: grep -F | awk (zcat for .gz)", naive["grep"], naive["grep_cpu"], lines,
+        _row("floor: grep -F \\| awk (zcat for .gz)", naive["grep"], naive["grep_cpu"], lines,
              data, f"ratio {full_run['seconds'] / naive['grep']:.1f}× wall, "
              f"{full_run['cpu'] / naive['grep_cpu']:.1f}× CPU; {naive['grep_lines']} lines "
              "selected, no answer"),

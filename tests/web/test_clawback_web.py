@@ -92,3 +92,12 @@ def test_the_api_status_and_answers_by_role(client: TestClient, clawback: Path) 
     letters = client.post(f"/api/incidents/{INCIDENT}/clawback/letters",
                           json={"reply_days": 10}, headers=opla)
     assert letters.status_code == 200 and letters.json()["first_letters"] == 2
+
+
+def test_the_owner_task_sits_in_oplas_queue_and_links_to_the_clawback(
+        client: TestClient, clawback: Path) -> None:
+    login(client, "opla_attorney")
+    queue = client.get("/tasks?component=OPLA&status=open")
+    assert queue.status_code == 200
+    assert "identify recipient owner" in queue.text
+    assert f'href="/clawback?incident={INCIDENT}">clawback recipient' in queue.text
