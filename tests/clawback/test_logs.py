@@ -155,3 +155,15 @@ def test_the_name_is_found_percent_encoded_or_in_another_case(tmp_path: Path) ->
         combined("203.0.113.2", at(10, 1), 200, 1, target="/doclib/stats/Report2022%2Exlsx"),
     ])
     assert len(read_logs([log], NAME).requests) == 2
+
+
+def test_files_of_different_formats_are_merged_by_time(tmp_path: Path) -> None:
+    write(tmp_path / "origin.log", [combined("203.0.113.1", at(10, 0), 200, 1),
+                                    combined("203.0.113.3", at(12, 0), 200, 1)])
+    write(tmp_path / "cdn.log", ["#Version: 1.0", f"#Fields: {CLOUDFRONT_FIELDS}",
+                                 cloudfront("192.0.2.2", at(11, 0), 200, 1),
+                                 cloudfront("192.0.2.4", at(13, 0), 200, 1)])
+    reading = read_logs([tmp_path], NAME)
+    assert [r.client for r in reading.requests] == ["203.0.113.1", "192.0.2.2", "203.0.113.3",
+                                                    "192.0.2.4"]
+    assert {f.format for f in reading.files} == {"combined", "w3c"}

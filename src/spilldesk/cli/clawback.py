@@ -103,7 +103,7 @@ def _read(logs: list[Path], name: str, workers: int, *, progress: bool) -> LogRe
 def _print_find(document: dict[str, Any]) -> None:
     for log in document["logs"]:
         bad = log["malformed"]
-        where = (f" (lines {', '.join(map(str, log['malformed_lines']))}"
+        where = (f" (line{'s' if bad > 1 else ''} {', '.join(map(str, log['malformed_lines']))}"
                  f"{', …' if bad > len(log['malformed_lines']) else ''})" if bad else "")
         err.print(f"{log['file']}: {log['format']}, {log['lines']:,} lines, {bad:,} "
                   f"malformed{where}")
