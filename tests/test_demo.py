@@ -27,7 +27,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
 def test_every_stage_reports(demo) -> None:
     summary, _ = demo
     for stage in ("scenario", "gate", "registry", "incidents", "overlap", "plan", "notify",
-                  "timeline", "clearance", "users"):
+                  "timeline", "clearance", "clawback", "users"):
         assert stage in summary, stage
     assert summary["gate"]["real_workbooks_by_verdict"] == {"pass": 89}
     assert summary["gate"]["would_have_blocked_nov_28"] is True
@@ -60,6 +60,23 @@ def test_plan_notices_and_clearance_hold_together(demo) -> None:
     assert 0 < manifest["blocked"] < manifest["checked"]
     assert manifest["blocked_by_reason"]["unknown_person"] == 1
     assert clearance["egress_dec_7"]["verdict"] == "block"
+
+
+def test_clawback_finds_the_true_downloaders_and_writes_to_them(demo) -> None:
+    from pathlib import Path
+
+    summary, _ = demo
+    claw = summary["clawback"]
+    truth = claw["truth"]
+    assert truth["found"] == truth["downloaders"] == claw["recipients"]
+    assert truth["missed"] == truth["extra"] == truth["non_downloaders_taken_for_recipients"] == 0
+    assert claw["awaiting_owner"] == 1 and claw["letters"] == claw["recipients"] - 1
+    assert claw["answers"] and claw["follow_ups"] == claw["letters"] - sum(
+        claw["answers"].values())
+    assert {"download", "outside_window", "incomplete", "internal", "not_modified"} <= set(
+        claw["evidence"])
+    letters = sorted(Path(claw["letters_dir"]).glob("*.pdf"))
+    assert len(letters) == claw["letters"] + claw["follow_ups"]
 
 
 def test_the_demo_desk_audits_clean(demo, monkeypatch) -> None:

@@ -14,17 +14,18 @@ from tests.web.test_auth import csrf_of, login
 pytestmark = pytest.mark.db
 
 PAGES = ["/", f"/incidents/{INCIDENT}", "/people", "/tasks", "/review", "/notices",
-         "/clearance", "/alerts", "/gate", "/audit", "/users"]
+         "/clearance", "/alerts", "/gate", "/audit", "/users", "/clawback"]
 # Which pages each role may open (the rest answer 403 with a readable page).
 OPENS = {
     "privacy_officer": {"/", f"/incidents/{INCIDENT}", "/people", "/tasks", "/review",
-                        "/notices", "/clearance", "/alerts", "/gate"},
+                        "/notices", "/clearance", "/alerts", "/gate", "/clawback"},
     "ero_officer": {"/", f"/incidents/{INCIDENT}", "/people", "/tasks", "/notices",
                     "/clearance", "/gate"},
-    "opla_attorney": {"/", f"/incidents/{INCIDENT}", "/people", "/tasks", "/notices", "/gate"},
+    "opla_attorney": {"/", f"/incidents/{INCIDENT}", "/people", "/tasks", "/notices", "/gate",
+                      "/clawback"},
     "cbp_liaison": {"/", "/alerts", "/people", "/gate"},  # "/" sends them to their first page
     "auditor": {"/", f"/incidents/{INCIDENT}", "/people", "/tasks", "/review", "/notices",
-                "/clearance", "/alerts", "/gate", "/audit"},
+                "/clearance", "/alerts", "/gate", "/audit", "/clawback"},
     "admin": {"/", "/users", "/gate"},
 }
 

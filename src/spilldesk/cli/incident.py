@@ -57,6 +57,9 @@ def open_command(
     originating_component: Annotated[str | None, Opt()] = None,
     reveals_status_of: Annotated[str | None, Opt(
         help="An earlier incident whose leak this disclosure told someone about.")] = None,
+    disclosed_url: Annotated[str | None, Opt(
+        help="Where the document was posted (URL or path): what `clawback find` looks for.")
+    ] = None,
     risk_nature: Annotated[str | None, Opt(help="low|moderate|high")] = None,
     risk_likelihood: Annotated[str | None, Opt(help="low|moderate|high")] = None,
     breach_type: Annotated[str | None, Opt(help="public_posting, foreign_government, ...")] = None,
@@ -82,6 +85,7 @@ def open_command(
         "discovered_at": discovered_at, "custody_reference_date": custody_reference_date,
         "originating_component": originating_component,
         "reveals_status_of": reveals_status_of,
+        "disclosed_url": disclosed_url,
         "notice_languages": language,
     }
     data.update({k: v for k, v in options.items() if v is not None})

@@ -57,11 +57,12 @@ def tasks_command(
 
 def _print(tasks: list[TaskView], today: date | None) -> None:
     table = Table(title=f"{len(tasks)} tasks" + (f" overdue on {today}" if today else ""))
-    for column in ("id", "a_number", "incidents", "action", "component", "status", "due",
+    for column in ("id", "about", "incidents", "action", "component", "status", "due",
                    "owner"):
         table.add_column(column)
     for task in tasks:
-        table.add_row(str(task.id), task.a_number, ", ".join(task.incidents), task.action,
+        table.add_row(str(task.id), task.a_number or task.subject or "—",
+                      ", ".join(task.incidents), task.action,
                       task.component, task.status, str(task.due or ""), task.owner or "")
     out.print(table)
 
@@ -74,7 +75,8 @@ def _finish(task_id: int, status: str, outcome: str, workdir: WorkdirOption,
     if as_json:
         print_json(view.to_json())
     else:
-        err.print(f"task {view.id} ({view.action}, {view.a_number}) is {view.status}")
+        err.print(f"task {view.id} ({view.action}, {view.a_number or view.subject}) is "
+                  f"{view.status}")
 
 
 @task_app.command("done")

@@ -30,7 +30,7 @@ def _section(title: str) -> Table:
 def render_summary(summary: dict[str, Any]) -> RenderableType:
     parts: list[RenderableType] = []
     for build in (_registry_and_gate, _timeline, _incidents, _plan, _notices, _clearance,
-                  _where):
+                  _clawback, _where):
         table = build(summary)
         if table.row_count:
             parts.append(table)
@@ -118,12 +118,35 @@ def _clearance(s: dict[str, Any]) -> Table:
     return table
 
 
+def _clawback(s: dict[str, Any]) -> Table:
+    table = _section("Clawback (Nov 28 workbook)")
+    if claw := s.get("clawback"):
+        truth = claw.get("truth", {})
+        table.add_row("access log", f"{claw.get('log_lines', 0):,} lines, "
+                      f"{claw.get('malformed_lines', 0)} malformed; requests for the workbook: "
+                      f"{_counts(claw.get('evidence'), 9)}")
+        table.add_row("recipients", f"{claw.get('recipients')} ({claw.get('downloads')} "
+                      f"downloads, {claw.get('crawlers')} crawlers, {claw.get('awaiting_owner')}"
+                      f" owner to identify) — {truth.get('found')} of {truth.get('downloaders')}"
+                      f" true downloaders found, {truth.get('missed')} missed, "
+                      f"{truth.get('extra')} extra")
+        table.add_row("letters", f"{claw.get('letters')} letters, {claw.get('follow_ups')} "
+                      f"follow-ups; answers {_counts(claw.get('answers'))}")
+        status = claw.get("status", {})
+        table.add_row("status", f"sent {status.get('sent')}, answered {status.get('answered')}"
+                      f", overdue {status.get('overdue')}, awaiting owner "
+                      f"{status.get('awaiting_owner')}")
+    return table
+
+
 def _where(s: dict[str, Any]) -> Table:
     table = _section("Where it is")
     table.add_row("database", str(s.get("database")))
     table.add_row("scenario files", str(s.get("scenario_dir")))
     if packets := (s.get("notify") or {}).get("packets_dir"):
         table.add_row("packets", str(packets))
+    if letters := (s.get("clawback") or {}).get("letters_dir"):
+        table.add_row("clawback letters", str(letters))
     if alerts := (s.get("clearance") or {}).get("alert_feeds", {}).get("folder"):
         table.add_row("alert feeds", str(alerts))
     if users := s.get("users"):

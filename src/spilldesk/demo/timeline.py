@@ -64,3 +64,9 @@ MAIL_RETURNED_AFTER = timedelta(days=7)  # undeliverable mail comes back about a
 RETURNS_RECORDED = _at(12, 13, 12)
 FLIGHT_CHECKED = datetime.combine(REMOVAL_FLIGHT - timedelta(days=1), datetime.min.time(),
                                   tzinfo=EASTERN) + timedelta(hours=16)  # Dec 13, 16:00
+# The clawback: OPLA reads the web server's log and writes to every recipient (a week to
+# answer), two answers come back, and the silent ones get a follow-up.
+CLAWBACK = _at(12, 14, 9)
+CLAWBACK_ANSWERS = _at(12, 16, 15)
+CLAWBACK_FOLLOW_UP = _at(12, 22, 9)
+CLAWBACK_REPLY_DAYS = 7

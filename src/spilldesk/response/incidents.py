@@ -36,6 +36,7 @@ class IncidentSpec:
     mail_days: int = 5
     originating_component: str | None = None
     reveals_status_of: str | None = None
+    disclosed_url: str | None = None  # where it was posted (URL or path), for the clawback
     risk: RiskAssessment | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -77,6 +78,7 @@ def spec_from_mapping(data: dict[str, Any], timezone: Any) -> IncidentSpec:
             hold_days=int(data.get("hold_days", 30)), mail_days=int(data.get("mail_days", 5)),
             originating_component=data.get("originating_component"),
             reveals_status_of=data.get("reveals_status_of"),
+            disclosed_url=data.get("disclosed_url") or None,
             risk=RiskAssessment.from_dict(risk) if risk else None,
         )
     except KeyError as exc:
@@ -102,6 +104,7 @@ def open_incident(session: Session, spec: IncidentSpec, *, actor: str) -> tuple[
         "hold_days": spec.hold_days, "mail_days": spec.mail_days,
         "originating_component": spec.originating_component,
         "reveals_status_of": spec.reveals_status_of,
+        "disclosed_url": spec.disclosed_url,
         "risk": spec.risk.as_dict() if spec.risk else None,
     }
     if spec.reveals_status_of and spec.reveals_status_of != spec.id:
@@ -150,6 +153,7 @@ def describe(incident: Incident) -> dict[str, object]:
         "mail_days": incident.mail_days,
         "originating_component": incident.originating_component,
         "reveals_status_of": incident.reveals_status_of,
+        "disclosed_url": incident.disclosed_url,
         "risk_of_harm": incident.risk,
         "status": incident.status,
     }

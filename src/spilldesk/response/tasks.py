@@ -32,7 +32,7 @@ class TaskError(ValueError):
 @dataclass(frozen=True)
 class TaskView:
     id: int
-    a_number: str  # masked: A*****5678
+    a_number: str | None  # masked: A*****5678; None for a task about no person
     incidents: tuple[str, ...]
     action: str
     component: str
@@ -43,10 +43,12 @@ class TaskView:
     done_by: str | None
     done_at: datetime | None
     depends_on: int | None
+    subject: str | None = None  # what a task about no person is about (a clawback recipient)
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "a_number": self.a_number, "incidents": list(self.incidents),
+            "id": self.id, "a_number": self.a_number, "subject": self.subject,
+            "incidents": list(self.incidents),
             "incident": self.incidents[0] if self.incidents else None,
             "action": self.action, "component": self.component, "status": self.status,
             "due": self.due.isoformat() if self.due else None, "owner": self.owner,
@@ -81,7 +83,7 @@ def list_tasks(
     overdue_on: date | None = None,
 ) -> list[TaskView]:
     """Tasks matching every filter given, by due date; `overdue_on` keeps open ones past due."""
-    query = select(Task, Person.a_number_tail).join(Person, Person.id == Task.person_id)
+    query = select(Task, Person.a_number_tail).outerjoin(Person, Person.id == Task.person_id)
     try:
         if component:
             query = query.where(Task.component == parse_component(component).value)
@@ -104,7 +106,7 @@ def list_tasks(
     return _views(session, query.order_by(Task.due, Task.id))
 
 
-def _views(session: Session, query: Select[Task, str]) -> list[TaskView]:
+def _views(session: Session, query: Select[Task, str | None]) -> list[TaskView]:
     rows = session.execute(query).all()
     ids = [task.id for task, _ in rows]
     incidents: dict[int, list[str]] = defaultdict(list)
@@ -116,14 +118,14 @@ def _views(session: Session, query: Select[Task, str]) -> list[TaskView]:
     return [_view(task, tail, incidents[task.id]) for task, tail in rows]
 
 
-def _view(task: Task, tail: str, incidents: list[str]) -> TaskView:
-    return TaskView(task.id, f"A*****{tail}", tuple(sorted(incidents)), task.action,
-                    task.component, task.status, task.due, task.owner, task.outcome,
-                    task.done_by, task.done_at, task.depends_on_id)
+def _view(task: Task, tail: str | None, incidents: list[str]) -> TaskView:
+    return TaskView(task.id, f"A*****{tail}" if tail else None, tuple(sorted(incidents)),
+                    task.action, task.component, task.status, task.due, task.owner,
+                    task.outcome, task.done_by, task.done_at, task.depends_on_id, task.subject)
 
 
 def get_task(session: Session, task_id: int) -> TaskView:
-    query = (select(Task, Person.a_number_tail).join(Person, Person.id == Task.person_id)
+    query = (select(Task, Person.a_number_tail).outerjoin(Person, Person.id == Task.person_id)
              .where(Task.id == task_id))
     views = _views(session, query)
     if not views:
@@ -162,6 +164,36 @@ def finish_task(
     record_event(session, actor=actor, action=f"task.{final.value}", object_type="task",
                  object_id=task.id, detail={"action": task.action, "component": task.component})
     return get_task(session, task.id)
+
+
+def open_task(
+    session: Session, *, key: str, action: str, component: str, due: date | None,
+    incidents: list[str], actor: str, subject: str | None = None, person_id: int | None = None,
+) -> Task:
+    """An open task for work a service found (idempotent by `key`: an existing task is kept,
+    and a finished one is not reopened)."""
+    task = session.execute(select(Task).where(Task.key == key)).scalar_one_or_none()
+    if task is not None:
+        return task
+    now = clock.now()
+    task = Task(key=key, person_id=person_id, subject=subject, action=action,
+                component=parse_component(component).value, status=TaskStatus.OPEN.value,
+                due=due, created_at=now, updated_at=now)
+    task.incidents = [TaskIncident(incident_id=i) for i in incidents]
+    session.add(task)
+    session.flush()
+    record_event(session, actor=actor, action="task.open", object_type="task",
+                 object_id=task.id, detail={"action": action, "component": task.component})
+    return task
+
+
+def close_open_task(session: Session, key: str, *, outcome: str, actor: str) -> bool:
+    """Mark the open task with this key done (the work it asked for has happened)."""
+    task = session.execute(select(Task).where(Task.key == key)).scalar_one_or_none()
+    if task is None or task.status != TaskStatus.OPEN.value:
+        return False
+    finish_task(session, task.id, status=TaskStatus.DONE.value, outcome=outcome, actor=actor)
+    return True
 
 
 def task_summary(session: Session, incident: str | None = None) -> dict[str, dict[str, int]]:

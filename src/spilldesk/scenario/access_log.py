@@ -4,10 +4,17 @@ Thousands of ordinary requests from many clients; the workbook's URL fetched in 
 outside parties between posting (09:45) and removal (14:04), and the noise real logs have:
 ICE's own check after publishing, a range request that never completed, a conditional
 request answered 304, and 404s for the workbook before it was posted and after it was removed.
+
+Beside it, the network owners the agency's network team found (WHOIS): the networks five of
+the six downloaders came from, with whom to write to — not the individual's, whose owner
+must be identified by legal process — and a few others (search engines, a cable operator
+whose block holds a smaller one of its customer's: the longest prefix is the owner).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -51,6 +58,31 @@ DOWNLOADER_KINDS = (
     "law firm", "university researcher", "individual", "data aggregator",
 )
 PAGE_REFERER = "https://www.ice.gov/detain/detention-management"
+# Who owns the network each kind of downloader came from (fictional; .example addresses).
+# The individual's network is in no table: the owners file leaves it out.
+OWNERS = {
+    DOWNLOADER_KINDS[0]: ("Refugee Rights Advocates", "Office of the General Counsel",
+                          "1200 Example Avenue NW, Suite 400", "Washington", "DC", "20005",
+                          "legal@refugee-rights.example.org"),
+    DOWNLOADER_KINDS[1]: ("The Capital Ledger", "Standards Editor", "700 Press Street",
+                          "Arlington", "VA", "22201", "standards@capital-ledger.example.com"),
+    DOWNLOADER_KINDS[2]: ("Hartley & Moss LLP", "Managing Partner", "55 Court Square",
+                          "Boston", "MA", "02108", "counsel@hartley-moss.example.com"),
+    DOWNLOADER_KINDS[3]: ("State University, Office of Research Integrity",
+                          "Research Integrity Officer", "1 University Plaza", "Columbus", "OH",
+                          "43210", "integrity@state-university.example.edu"),
+    DOWNLOADER_KINDS[5]: ("Open Records Aggregator Inc.", "Legal Department",
+                          "9 Data Park Drive", "Austin", "TX", "78701",
+                          "legal@open-records.example.com"),
+}
+OWNER_COLUMNS = ("network", "organization", "contact", "address_line1", "city", "state",
+                 "postal_code", "email")
+OTHER_NETWORKS = (
+    ("66.249.64.0/19", "Google LLC", "Search Legal Removals", "1600 Amphitheatre Parkway",
+     "Mountain View", "CA", "94043", "removals@google.example.com"),
+    ("157.55.39.0/24", "Microsoft Corporation (Bing)", "Bing Content Removal",
+     "One Microsoft Way", "Redmond", "WA", "98052", "bing-removals@microsoft.example.com"),
+)
 
 
 @dataclass(frozen=True)
@@ -159,6 +191,27 @@ def make_access_log(rng: random.Random, workbook_size: int) -> AccessLog:
     lines += workbook_lines
     lines.sort(key=lambda line: (line.at, line.client, line.path))
     return AccessLog(lines, downloaders, partial, [INTERNAL_CLIENT], late)
+
+
+def network_owners(log: AccessLog) -> str:
+    """The owners table (CSV) for the downloaders' networks: each downloader's /24, and for
+    the aggregator also its cable operator's /16 (the /24 must win)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(OWNER_COLUMNS)
+    for downloader in log.downloaders:
+        owner = OWNERS.get(downloader.kind)
+        if owner is None:
+            continue
+        first, second, third, _ = downloader.client.split(".")
+        writer.writerow((f"{first}.{second}.{third}.0/24", *owner))
+        if downloader.kind == DOWNLOADER_KINDS[5]:
+            writer.writerow((f"{first}.{second}.0.0/16", "Regional Cable Co.", "Legal Compliance",
+                             "44 Cable Road", "Denver", "CO", "80202",
+                             "subpoenas@regional-cable.example.net"))
+    for row in OTHER_NETWORKS:
+        writer.writerow(row)
+    return buffer.getvalue()
 
 
 def write_access_log(path: Path, log: AccessLog) -> None:

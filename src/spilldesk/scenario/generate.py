@@ -30,6 +30,7 @@ CUBA_NAMESAKES = 8
 STEPS = ("registry", "workbook", "cuba list", "manifest", "access log", "mirror", "truth")
 MANIFEST_FILE = "manifests/removal-flight-2022-12-14.csv"
 ACCESS_LOG_FILE = "web/access-2022-11-28.log"
+NETWORK_OWNERS_FILE = "web/network-owners.csv"
 MIRROR_FOLDER = "web/mirror"
 TRUTH_FILE = "truth/ground_truth.json"
 SUMMARY_FILE = "scenario.json"
@@ -145,6 +146,7 @@ def generate(
     step(STEPS[4])
     log = access_log.make_access_log(_rng(seed, "access-log"), len(workbook_bytes))
     access_log.write_access_log(out / ACCESS_LOG_FILE, log)
+    (out / NETWORK_OWNERS_FILE).write_text(access_log.network_owners(log), encoding="utf-8")
     step(STEPS[5])
     pages = mirror.make_mirror(_rng(seed, "mirror"), rows)
     mirror.write_mirror(out / MIRROR_FOLDER, pages)
@@ -173,7 +175,8 @@ def _relative_files(out: Path, registry: tuple[Path, Path, Path]) -> dict[str, s
     files.update({
         "workbook": WORKBOOK_FILE, "cuba_list": CUBA_LIST_FILE,
         "communication": COMMUNICATION_FILE, "manifest": MANIFEST_FILE,
-        "access_log": ACCESS_LOG_FILE, "mirror": MIRROR_FOLDER, "ground_truth": TRUTH_FILE,
+        "access_log": ACCESS_LOG_FILE, "network_owners": NETWORK_OWNERS_FILE,
+        "mirror": MIRROR_FOLDER, "ground_truth": TRUTH_FILE,
     })
     return files
 

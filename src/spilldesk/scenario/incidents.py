@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from spilldesk.scenario.access_log import WORKBOOK_URL
 from spilldesk.scenario.timeline import (
     CUBA_COMMUNICATION_SENT,
     CUBA_DISCOVERED,
@@ -38,6 +39,7 @@ NOV_28: dict[str, Any] = {
     "mail_days": 5,
     "originating_component": "ICE",
     "disclosed_document": WORKBOOK_FILE,
+    "disclosed_url": "https://www.ice.gov" + WORKBOOK_URL,
     "risk_of_harm": {
         "nature_and_sensitivity": "high",
         "likelihood_of_access_and_use": "high",

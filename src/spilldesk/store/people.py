@@ -1,7 +1,8 @@
 """Sealing and opening person data; blind-index lookups; audited reads.
 
-Only this module turns a `Person.pii` / `Representative.pii` / `DisclosedRecord.pii`
-ciphertext into plaintext, and every such read is an audit event (one event for a bulk read).
+Only this module turns a `Person.pii` / `Representative.pii` / `DisclosedRecord.pii` /
+`ClawbackRecipient.pii` ciphertext into plaintext, and every such read is an audit event (one
+event for a bulk read).
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from spilldesk.domain.anumber import normalize_a_number
 from spilldesk.domain.names import normalize_name
 from spilldesk.store.audit import record_event
 from spilldesk.store.db import keyring_of
-from spilldesk.store.models import DisclosedRecord, Person, Representative
+from spilldesk.store.models import ClawbackRecipient, DisclosedRecord, Person, Representative
 
 PERSON = "person"
 REPRESENTATIVE = "representative"
 RECORD = "disclosed_record"
+RECIPIENT = "clawback_recipient"
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,28 @@ class RepresentativePII:
     def from_dict(cls, data: dict[str, object]) -> RepresentativePII:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class RecipientContact:
+    """What `ClawbackRecipient.pii` seals: whom to write to at the recipient's organisation
+    (often a named person, so it is kept like one)."""
+
+    contact: str | None = None
+    address_lines: tuple[str, ...] = ()
+    email: str | None = None
+    phone: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> RecipientContact:
+        lines = data.get("address_lines") or ()
+        return cls(contact=_text(data.get("contact")),
+                   address_lines=tuple(str(x) for x in lines) if isinstance(lines, list) else (),
+                   email=_text(data.get("email")), phone=_text(data.get("phone")))
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 # --- blind indexes ------------------------------------------------------------------------------
@@ -105,6 +129,12 @@ def find_people(session: Session, a_numbers: Iterable[str]) -> dict[str, Person]
 
 def seal_record(session: Session, fields_: dict[str, str]) -> bytes:
     return keyring_of(session).seal(dict(fields_), RECORD)
+
+
+def seal_recipient_contact(session: Session, contact: RecipientContact) -> bytes:
+    return keyring_of(session).seal({"contact": contact.contact,
+                                     "address_lines": list(contact.address_lines),
+                                     "email": contact.email, "phone": contact.phone}, RECIPIENT)
 
 
 # --- audited reads ------------------------------------------------------------------------------
@@ -153,3 +183,21 @@ def read_records(
         object_id=None, detail={"purpose": purpose, "count": len(records)},
     )
     return {r.id: {k: str(v) for k, v in keyring.open(r.pii, RECORD).items()} for r in records}
+
+
+def read_recipient_contacts(
+    session: Session, recipients: Sequence[ClawbackRecipient], *, actor: str, purpose: str
+) -> dict[int, RecipientContact]:
+    """Open clawback recipients' contact details in one audited read (no contact: empty)."""
+    keyring = keyring_of(session)
+    sealed = [r for r in recipients if r.pii is not None]
+    if sealed:
+        record_event(
+            session, actor=actor, action="clawback_recipient.bulk_read",
+            object_type="clawback_recipient", object_id=None,
+            detail={"purpose": purpose, "count": len(sealed)},
+        )
+    contacts = {r.id: RecipientContact() for r in recipients}
+    contacts.update({r.id: RecipientContact.from_dict(keyring.open(r.pii, RECIPIENT))
+                     for r in sealed if r.pii is not None})
+    return contacts

@@ -33,6 +33,8 @@ class Permission(StrEnum):
     VIEW_ALERTS = "alerts:view"
     ACKNOWLEDGE_ALERTS = "alerts:acknowledge"
     VIEW_REPORTS = "reports:view"
+    VIEW_CLAWBACK = "clawback:view"
+    MANAGE_CLAWBACK = "clawback:manage"  # find recipients, write letters, record answers
     RUN_GATE = "gate:run"
     EGRESS_CHECK = "egress:check"
     VIEW_AUDIT = "audit:view"
@@ -45,16 +47,18 @@ P = Permission
 _READ = frozenset({
     P.VIEW_INCIDENTS, P.VIEW_PERSONS, P.VIEW_EXPOSURES, P.VIEW_REVIEW, P.VIEW_TASKS,
     P.VIEW_NOTICES, P.CHECK_CLEARANCE, P.VIEW_HOLDS, P.VIEW_ALERTS, P.VIEW_REPORTS,
+    P.VIEW_CLAWBACK,
 })
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PRIVACY_OFFICER: _READ | {
         P.MANAGE_INCIDENTS, P.DECIDE_REVIEW, P.WORK_TASKS, P.GENERATE_NOTICES,
-        P.RECORD_DELIVERY, P.EXTEND_HOLDS, P.RUN_GATE, P.EGRESS_CHECK,
+        P.RECORD_DELIVERY, P.EXTEND_HOLDS, P.RUN_GATE, P.EGRESS_CHECK, P.MANAGE_CLAWBACK,
     },
+    # OPLA sends the clawback letters (the seed) and so works the clawback too.
     Role.OPLA_ATTORNEY: frozenset({
         P.VIEW_INCIDENTS, P.VIEW_PERSONS, P.VIEW_EXPOSURES, P.VIEW_TASKS, P.VIEW_NOTICES,
-        P.WORK_TASKS, P.RECORD_EVENTS,
+        P.WORK_TASKS, P.RECORD_EVENTS, P.VIEW_CLAWBACK, P.MANAGE_CLAWBACK,
     }),
     Role.ERO_OFFICER: frozenset({
         P.VIEW_INCIDENTS, P.VIEW_PERSONS, P.VIEW_EXPOSURES, P.VIEW_TASKS, P.VIEW_NOTICES,
@@ -123,7 +127,7 @@ def read_only(role: Role | str) -> bool:
     """True for a role that changes nothing at all (the auditor)."""
     changes = {P.MANAGE_INCIDENTS, P.DECIDE_REVIEW, P.WORK_TASKS, P.RECORD_EVENTS,
                P.GENERATE_NOTICES, P.RECORD_DELIVERY, P.EXTEND_HOLDS, P.RECORD_CUSTODY,
-               P.ACKNOWLEDGE_ALERTS, P.MANAGE_USERS}
+               P.ACKNOWLEDGE_ALERTS, P.MANAGE_USERS, P.MANAGE_CLAWBACK}
     try:
         return not (PERMISSIONS[Role(role)] & changes)
     except ValueError:

@@ -9,6 +9,7 @@ from spilldesk.web.api import (
     audit,
     auth,
     cases,
+    clawback,
     clearance,
     gate,
     health,
@@ -26,6 +27,6 @@ api_router = APIRouter()
 api_router.include_router(health.router)
 api_router.include_router(auth.router, responses=ERROR_RESPONSES)
 for module in (incidents, notices, persons, cases, clearance, tasks, review, alerts, gate,
-               audit, users):
+               audit, users, clawback):
     api_router.include_router(module.router, dependencies=[Security(bearer_scheme)],
                               responses=ERROR_RESPONSES)

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from spilldesk.web.pages import (
     actions,
     admin,
+    clawback,
     desk_tools,
     incidents,
     login,
@@ -16,5 +17,6 @@ from spilldesk.web.pages import (
 )
 
 page_router = APIRouter(include_in_schema=False)
-for module in (login, incidents, people, actions, queues, desk_tools, admin, response_steps):
+for module in (login, incidents, people, actions, queues, desk_tools, admin, response_steps,
+               clawback):
     page_router.include_router(module.router)

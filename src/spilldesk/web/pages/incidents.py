@@ -76,7 +76,7 @@ def open_one(request: Request, form: FormDep, desk: DeskDep, session: SessionDep
              principal: Manager) -> Response:
     """Open an incident from the home page's form (the same record as the CLI's options)."""
     fields = ("id", "title", "exposed_from", "exposed_until", "disclosed_how", "disclosed_to",
-              "discovered_at", "custody_reference_date")
+              "discovered_at", "custody_reference_date", "disclosed_url")
     data: dict[str, Any] = {k: str(form.get(k) or "").strip() for k in fields}
     data = {k: v for k, v in data.items() if v}
     languages = [t.strip() for t in str(form.get("languages") or "").split(",") if t.strip()]

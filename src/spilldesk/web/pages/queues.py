@@ -72,7 +72,8 @@ def tasks(request: Request, desk: DeskDep, session: SessionDep, principal: TaskV
     shown = found[(page - 1) * PER_PAGE: page * PER_PAGE]
     owned = select(Task.id, Task.person_id).where(Task.id.in_([t.id for t in shown] or [-1]))
     owners = {task_id: person_id for task_id, person_id in session.execute(owned)}
-    rows = [{**t.to_json(), "person_link": f"/people/id/{owners[t.id]}"} for t in shown]
+    rows = [{**t.to_json(), "person_link": f"/people/id/{owners[t.id]}" if owners[t.id] else
+             None} for t in shown]
     query = {"component": chosen, "incident": incident, "status": status, "overdue": overdue}
     return render(request, "tasks.html", {
         "title": f"{chosen} tasks", "tasks": rows, "total": len(found),

@@ -1,0 +1,1 @@
+"""Clawback: from the web server's access logs to every recipient, their letter and answer."""
