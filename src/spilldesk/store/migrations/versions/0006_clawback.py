@@ -4,14 +4,14 @@
 `tasks.person_id` becomes nullable and `tasks.subject` says what a person-less task is about:
 a clawback task (identify a recipient's owner, follow up a letter) is about a recipient.
 
-Revision ID: 0007
+Revision ID: 0006
 Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
