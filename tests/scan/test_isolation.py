@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from python_calamine import CalamineWorkbook
 
-from spilldesk.scan import Limits, ScanError, isolation
+from spilldesk.scan import Limits, ScanError, isolation, worker
 from spilldesk.scan.errors import UnsupportedFormat
 from spilldesk.scan.isolation import run_isolated, run_isolated_each
 from tests.scan.crafted import whole_grid_claim
@@ -179,12 +179,20 @@ def test_no_worker_to_be_had_is_an_error_for_the_file_not_an_exception(
 
 
 def smuggle() -> Any:
-    """What a worker taken over by a crafted file could send: a pickle naming other code."""
+    """An answer holding a type the gate does not accept (a reader that let a library's own
+    type through, or a worker taken over by a crafted file)."""
     from collections import OrderedDict
 
     return OrderedDict(answer=1)
 
 
-def test_an_answer_a_worker_may_not_send_is_not_unpickled(threaded: bool) -> None:
-    with pytest.raises(ScanError, match="doc.xlsx: the reader stopped abnormally"):
+def test_a_reader_that_answers_a_foreign_type_is_named_not_a_death(threaded: bool) -> None:
+    with pytest.raises(ScanError, match=r"doc.xlsx: not judged: .*OrderedDict \(a defect"):
         run(smuggle, threaded=threaded)
+
+
+def test_an_answer_a_worker_may_not_send_is_not_unpickled(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A worker taken over by a crafted file skips its own check; the caller still refuses.
+    monkeypatch.setattr(worker, "answer", lambda said: None)
+    with pytest.raises(ScanError, match="doc.xlsx: the reader stopped abnormally"):
+        run(smuggle, threaded=False)

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from spilldesk.scan.errors import unreadable
+from spilldesk.scan.errors import ScanError, one_line, unreadable
 from spilldesk.scan.limits import Limits
 
 _READ_BLOCK = 1 << 20
@@ -42,9 +42,15 @@ def outcome(task: Callable[..., object], args: tuple[Any, ...], name: str) -> by
         status = "memory" if isinstance(error, MemoryError) else "error"
         result = (status, unreadable(name, error))
     try:
-        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        said = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException as error:  # e.g. out of memory while pickling a large answer
         return pickle.dumps(("memory", unreadable(name, error)))
+    try:
+        answer(said)  # a reader that let a library's type through is named, not a death
+    except pickle.UnpicklingError as error:
+        refused = ScanError(f"{one_line(name)}: not judged: {error} (a defect in the reader)")
+        return pickle.dumps(("error", refused))
+    return said
 
 
 # What a worker may send back: the gate's own types and a few plain ones. A worker that a

@@ -75,6 +75,10 @@ def _metadata(reader: PdfReader, path: str) -> Iterator[Piece]:
 
 def _attachments(reader: PdfReader, path: str) -> list[tuple[str, list[bytes]]]:
     try:
-        return list(reader.attachments.items())
+        # Plain str and bytes: pypdf's own string type may not cross back from the worker.
+        return [
+            (str(name), [bytes(blob) for blob in blobs])
+            for name, blobs in reader.attachments.items()
+        ]
     except Exception as error:
         raise ScanError(f"{path}: attachments cannot be read ({type(error).__name__})") from None
