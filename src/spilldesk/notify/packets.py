@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 from spilldesk.notify.facts import NoticeFacts
 from spilldesk.notify.labels import page_footer
-from spilldesk.notify.letters import render_packet_text, render_template
+from spilldesk.notify.letters import letter_context, render_packet_text, render_template
 from spilldesk.notify.manifests import render_facility_manifest
 from spilldesk.notify.pdf import render_packet_pdf
 
@@ -59,7 +59,7 @@ def render_packet(facts: NoticeFacts) -> bytes:
 
 
 def render_letter(job: LetterJob) -> bytes:
-    text = render_template(job.template, "en", n=job.facts, court="")
+    text = render_template(job.template, "en", court="", **letter_context(job.facts))
     return render_packet_pdf(job.name, [text], footer=page_footer("en", job.name),
                              title="Letter")
 
