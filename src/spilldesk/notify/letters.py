@@ -26,6 +26,7 @@ from spilldesk.notify.facts import NoticeFacts
 from spilldesk.notify.labels import another_country, data_element_label
 from spilldesk.notify.statements import (
     STATEMENTS,
+    extension_statements,
     faq_statements,
     letter_elements,
     letter_statements,
@@ -147,4 +148,5 @@ def letter_context(facts: NoticeFacts, language: str = "en") -> dict[str, object
     """What every letter about this notice's person is rendered with: the facts, the
     statements the rules choose for them, and the data elements the letter lists."""
     return {"n": facts, "lang": language, "elements": letter_elements(facts),
-            "chosen": letter_statements(facts), "faq": faq_statements(facts)}
+            "chosen": letter_statements(facts), "faq": faq_statements(facts),
+            "extension": extension_statements(facts)}

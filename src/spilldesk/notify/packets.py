@@ -22,6 +22,7 @@ class LetterJob:
     folder: str  # relative folder in the output
     template: str
     facts: NoticeFacts
+    language: str = "en"  # court filings and lawyers' letters are English
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,9 @@ def render_packet(facts: NoticeFacts) -> bytes:
 
 
 def render_letter(job: LetterJob) -> bytes:
-    text = render_template(job.template, "en", court="", **letter_context(job.facts))
-    return render_packet_pdf(job.name, [text], footer=page_footer("en", job.name),
+    context = letter_context(job.facts, job.language)
+    text = render_template(job.template, job.language, court="", **context)
+    return render_packet_pdf(job.name, [text], footer=page_footer(job.language, job.name),
                              title="Letter")
 
 

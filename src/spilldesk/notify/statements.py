@@ -92,7 +92,6 @@ LETTER: dict[str, dict[str, Rule]] = {
         "pause": _held,
         "pause_received_on": lambda n: _held(n) and n.channel == "hand"
         and n.case.hold_until is None,
-        "pause_until": lambda n: _held(n) and n.case.hold_until is not None,
         "pause_extended_days": _extension("days"),
         "pause_extended_until": _extension("until"),
         "pause_extended_indefinitely": _extension("indefinite"),
@@ -156,8 +155,20 @@ FAQ: dict[str, Rule] = {
     "faq_contact": lambda n: True,
 }
 
+# The letter that tells a person whose notice went out that the pause was extended.
+EXTENSION: dict[str, Rule] = {
+    "extension_intro": lambda n: True,
+    "extension_new_date": lambda n: n.case.hold_until is not None,
+    # No known end (extended indefinitely, or no provided notice to count from): say so.
+    "extension_until_further_notice": lambda n: n.case.hold_until is None,
+    "translation_service": lambda n: n.case.detained,
+    "contact_call": lambda n: bool(n.office.phone),
+    "extension_contact": lambda n: True,
+}
+
 SECTIONS = tuple(LETTER)
-STATEMENTS = tuple(key for rules in LETTER.values() for key in rules) + tuple(FAQ)
+STATEMENTS = tuple(dict.fromkeys(
+    [key for rules in LETTER.values() for key in rules] + list(FAQ) + list(EXTENSION)))
 
 
 def letter_statements(facts: NoticeFacts) -> dict[str, tuple[str, ...]]:
@@ -168,6 +179,10 @@ def letter_statements(facts: NoticeFacts) -> dict[str, tuple[str, ...]]:
 
 def faq_statements(facts: NoticeFacts) -> tuple[str, ...]:
     return tuple(key for key, rule in FAQ.items() if rule(facts))
+
+
+def extension_statements(facts: NoticeFacts) -> tuple[str, ...]:
+    return tuple(key for key, rule in EXTENSION.items() if rule(facts))
 
 
 def statements_for(facts: NoticeFacts) -> frozenset[str]:
