@@ -132,3 +132,19 @@ def test_the_demo_runs_on_the_2022_clock(demo) -> None:
     assert date.fromisoformat(due[0][:10]) >= date(2022, 11, 28)
     assert date.fromisoformat(due[1][:10]) < date(2023, 3, 1)
     assert delivered[0] >= generated[0] and delivered[1] <= recorded[1]
+
+
+def test_the_extension_of_dec_14_writes_letters_with_each_persons_new_date(demo) -> None:
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    summary, _ = demo
+    extension = summary["extension"]
+    nov = extension["ICE-2022-11-28"]
+    assert nov["letters"] > 0 and nov["until_further_notice"] == 0
+    letters = sorted(Path(nov["out_dir"], "extensions").glob("*.pdf"))
+    assert len(letters) == nov["letters"]
+    text = " ".join(PdfReader(letters[0]).pages[0].extract_text().split())
+    # Every letter gives a date in 2023 (notice day + 30 + 30), never a blank.
+    assert "2023" in text and "____" not in text

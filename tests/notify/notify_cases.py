@@ -8,18 +8,26 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from spilldesk.domain.posture import Posture
-from spilldesk.notify.facts import CaseFacts, DisclosureKind, IncidentFacts, NoticeFacts
+from spilldesk.notify.facts import (
+    CaseFacts,
+    DisclosureKind,
+    ExtensionFacts,
+    IncidentFacts,
+    NoticeFacts,
+)
 from spilldesk.notify.labels import DATA_ELEMENTS
 from spilldesk.notify.numbers import notice_number
 
 EASTERN = ZoneInfo("America/New_York")
 WEB = IncidentFacts(
     "NOV28", DisclosureKind.PUBLIC_WEBSITE, datetime(2022, 11, 28, 9, 45, tzinfo=EASTERN),
-    datetime(2022, 11, 28, 14, 4, tzinfo=EASTERN), date(2022, 11, 19), hold_extended=True,
+    datetime(2022, 11, 28, 14, 4, tzinfo=EASTERN), date(2022, 11, 19),
+    extension=ExtensionFacts("days", 30), originating_component="ICE",
 )
 FOREIGN = IncidentFacts(
     "DEC07", DisclosureKind.FOREIGN_GOVERNMENT, datetime(2022, 12, 7, 12, 0, tzinfo=EASTERN),
-    None, foreign_country="CUB",
+    None, foreign_country="CUB", originating_component="DHS",
+    earlier_disclosure_on=date(2022, 11, 28),
 )
 
 
@@ -51,6 +59,7 @@ def case_variants() -> list[CaseFacts]:
                 posture=posture, custody=custody, final_order=final, order_type=order_type,
                 appeal_by="dhs" if flags & 1 else "respondent", motion_barred=bool(flags & 2),
                 represented=bool(flags & 4), custody_review=custody == "detained",
+                alert="placed" if flags & 1 else "pending",
             ))
     return variants
 

@@ -57,3 +57,24 @@ def test_errors_are_one_line_and_exit_2(desk):  # noqa: F811
     assert "A299999999" not in result.output and "Traceback" not in result.output
     result = runner.invoke(app, ["notify", "status", "NOPE"])
     assert result.exit_code == 2
+
+
+def test_incident_telephone_line_is_printed_on_the_packets(desk, tmp_path):  # noqa: F811
+    from pypdf import PdfReader
+
+    with desk.session() as session:
+        _ensure_all(session)
+    bad = runner.invoke(app, ["incident", "contact", "NOV28", "--phone", "ring us"])
+    assert bad.exit_code == 2 and "phone" in bad.stderr and "Traceback" not in bad.output
+    result = runner.invoke(app, ["incident", "contact", "NOV28", "--phone", "1-888-351-4024",
+                                 "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["contact_phone"] == \
+        "1-888-351-4024"
+    result = runner.invoke(app, ["notify", "generate", "NOV28", "--out", str(tmp_path / "p"),
+                                 "--workers", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    packets = sorted((tmp_path / "p" / "notices").glob("*.pdf"))
+    assert packets
+    for path in packets:
+        text = " ".join(page.extract_text() for page in PdfReader(path).pages)
+        assert "1-888-351-4024" in " ".join(text.split())

@@ -1,4 +1,4 @@
-"""`spilldesk incident open|show|list|ingest`."""
+"""`spilldesk incident open|show|list|ingest|contact`."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from spilldesk.response.incidents import (
     get_incident,
     list_incidents,
     open_incident,
+    set_contact_phone,
     spec_from_mapping,
 )
 from spilldesk.response.ingest import IngestError, ingest_document
@@ -168,6 +169,23 @@ def ingest_command(
         err.print(f"{report.file}: {report.records} person records ingested for {incident_id} "
                   f"({report.hidden_records} from hidden places); data elements: "
                   f"{', '.join(report.data_elements)}")
+
+
+@incident_app.command("contact")
+def contact_command(
+    incident_id: Annotated[str, typer.Argument(metavar="ID")],
+    phone: Annotated[str, Opt("--phone", help="The line the notices give; '' removes it.")],
+    workdir: WorkdirOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Set the telephone line the incident's notices give their readers."""
+    with transaction(workdir, IncidentError) as session:
+        record = describe(set_contact_phone(session, incident_id, phone, actor=actor()))
+    if as_json:
+        print_json({"incident": incident_id, "contact_phone": record["contact_phone"]})
+    else:
+        line = record["contact_phone"] or "no telephone line"
+        err.print(f"incident {incident_id}: notices generated from now on give {line}")
 
 
 def _local(iso: str, zone: Any) -> str:

@@ -23,6 +23,7 @@ from spilldesk.cli.common import (
 from spilldesk.domain.anumber import InvalidANumber
 from spilldesk.domain.dates import InvalidDate, parse_timestamp
 from spilldesk.notify.delivery_sheets import read_delivery_sheet
+from spilldesk.notify.extension_letters import write_extension_letters
 from spilldesk.notify.generate import generate_packets
 from spilldesk.response.notices import (
     Delivery,
@@ -61,6 +62,30 @@ def generate_command(
               f"{report.manifests} facility manifests; {report.follow_up} need an address")
     _counts_table(f"packets of {incident_id}", {"language": report.by_language,
                                                   "channel": report.by_channel})
+
+
+@notify_app.command("extension-letters")
+def extension_letters_command(
+    incident_id: IncidentArg,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Output folder (default <workdir>/packets/<ID>).")] = None,
+    workdir: WorkdirOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """After `hold extend`: a letter to each held person whose notice already went out, with
+    the new end of their pause or "until further notice"."""
+    settings = settings_for(workdir)
+    target = out_dir or settings.workdir / "packets" / incident_id
+    with transaction(workdir, NoticeError) as session:
+        report = write_extension_letters(session, incident_id, target, actor=actor(),
+                                         tz=settings.timezone)
+    if as_json:
+        print_json(report.as_dict())
+        return
+    err.print(f"{report.letters} extension letters in {target / 'extensions'} "
+              f"({report.until_further_notice} until further notice); "
+              f"{report.waiting_for_their_notice} notices not yet out will print the extension "
+              "at the next `notify generate`")
 
 
 @notify_app.command("record")

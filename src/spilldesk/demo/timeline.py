@@ -70,3 +70,7 @@ CLAWBACK = _at(12, 14, 9)
 CLAWBACK_ANSWERS = _at(12, 16, 15)
 CLAWBACK_FOLLOW_UP = _at(12, 22, 9)
 CLAWBACK_REPLY_DAYS = 7
+# The pause extended for everyone held (the seed: "we are extending the 30-day pause"), and
+# the letters to those whose notice already went out.
+HOLDS_EXTENDED = _at(12, 14, 12)
+EXTENSION_DAYS = 30

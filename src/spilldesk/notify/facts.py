@@ -33,6 +33,15 @@ class Office:
 
 
 @dataclass(frozen=True)
+class ExtensionFacts:
+    """The incident's pause extensions, as a letter tells them: the latest word wins."""
+
+    kind: str  # days | until | indefinite
+    days: int = 0  # extra days in all (kind "days")
+    until: date | None = None  # kind "until"
+
+
+@dataclass(frozen=True)
 class IncidentFacts:
     incident_id: str
     kind: DisclosureKind
@@ -41,7 +50,14 @@ class IncidentFacts:
     custody_reference_date: date | None = None
     foreign_country: str | None = None  # ISO alpha-3, for FOREIGN_GOVERNMENT
     hold_days: int = 30
-    hold_extended: bool = False
+    extension: ExtensionFacts | None = None
+    originating_component: str | None = None  # whose mistake it was (ICE, DHS)
+    # For a disclosure that revealed who was in an earlier leak: that leak's date.
+    earlier_disclosure_on: date | None = None
+
+    @property
+    def hold_extended(self) -> bool:
+        return self.extension is not None
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,9 @@ class CaseFacts:
     represented: bool = False
     custody_review: bool = False
     held: bool | None = None  # a removal hold is placed; None: not planned yet
+    alert: str | None = None  # the record-system alerts: placed | pending | None (none)
+    received_on: date | None = None  # the day notice was provided to the person
+    hold_until: date | None = None  # the pause's last day, once notice was provided
 
     @property
     def hold_applies(self) -> bool:

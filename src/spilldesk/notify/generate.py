@@ -10,6 +10,8 @@ Output folder (default `<workdir>/packets/<incident>/`):
     court/<notice number>-IJ.pdf       notices of the disclosure to the immigration judge,
     court/<notice number>-BIA.pdf      to the BIA, and letters to representatives of people
     representatives/<notice number>-return.pdf   removed under an executed order
+                                       (from their open tasks; a notice to the immigration
+                                       judge once the Notice to Appear was issued)
 
 Only notices not yet on their way are (re)rendered: a mailed or delivered packet is a record.
 """
@@ -19,13 +21,13 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from spilldesk import clock
 from spilldesk.notify.batch import render_packets, render_packets_with_bar
@@ -77,26 +79,49 @@ def _write(path: Path, data: bytes | str) -> None:
         path.write_bytes(data)
 
 
-def _letter_jobs(session: Session, incident_id: str, facts: list[NoticeFacts],
-                 notices: list[Notice]) -> list[LetterJob]:
-    """Court notices and representative letters for the open tasks that call for them."""
-    by_recipient: dict[tuple[int, str], NoticeFacts] = {
-        (n.person_id, n.recipient): f for n, f in zip(notices, facts, strict=True)}
+def _letter_jobs(session: Session, incident: Incident, facts: list[NoticeFacts],
+                 notices: list[Notice], *, actor: str, tz: ZoneInfo,
+                 issued_on: date) -> list[LetterJob]:
+    """Court notices and representative letters for the open tasks that call for them.
+
+    A task that waits on another (the notice to the immigration judge waits for the Notice to
+    Appear: before it there is no court case) gets its letter once that task is done. A task
+    that reopens after the person's notice went out still gets its letter: the letter is
+    written from the task, about the person's notice whatever its delivery status."""
+    before = aliased(Task)
     query = (select(Task.person_id, Task.action)
              .join(TaskIncident, TaskIncident.task_id == Task.id)
-             .where(TaskIncident.incident_id == incident_id, Task.status == "open",
-                    Task.action.in_(list(COURT_LETTERS)))
+             .outerjoin(before, before.id == Task.depends_on_id)
+             .where(TaskIncident.incident_id == incident.id, Task.status == "open",
+                    Task.action.in_(list(COURT_LETTERS)),
+                    or_(Task.depends_on_id.is_(None), before.status == "done"))
              .order_by(Task.person_id, Task.action))
+    wanted = [(pid, action) for pid, action in session.execute(query) if pid is not None]
+    by_recipient: dict[tuple[int, str], NoticeFacts] = {
+        (n.person_id, n.recipient): f for n, f in zip(notices, facts, strict=True)}
+    missing = {pid for pid, action in wanted
+               if (pid, _letter_recipient(action)) not in by_recipient}
+    if missing:
+        sent = list(session.execute(
+            select(Notice).where(Notice.incident_id == incident.id,
+                                 Notice.person_id.in_(sorted(missing)))
+            .order_by(Notice.notice_number)).scalars())
+        more = notice_facts(session, incident, sent, actor=actor, tz=tz, issued_on=issued_on)
+        by_recipient.update({(n.person_id, n.recipient): f
+                             for n, f in zip(sent, more, strict=True)})
     jobs = []
-    for person_id, action in session.execute(query):
+    for person_id, action in wanted:
         folder, suffix, template = COURT_LETTERS[action]
-        # Court notices speak of the noncitizen's case; the return letter goes to the lawyer.
-        recipient = "representative" if folder == "representatives" else "noncitizen"
-        subject = by_recipient.get((person_id, recipient))
+        subject = by_recipient.get((person_id, _letter_recipient(action)))
         if subject is not None:
             jobs.append(LetterJob(f"{subject.notice_number}-{suffix}", folder, template,
                                   subject))
     return jobs
+
+
+def _letter_recipient(action: str) -> str:
+    """Court notices speak of the noncitizen's case; the return letter goes to the lawyer."""
+    return "representative" if COURT_LETTERS[action][0] == "representatives" else "noncitizen"
 
 
 def _mark_generated(session: Session, notices: list[Notice], paths: list[Path],
@@ -132,7 +157,8 @@ def generate_packets(
     facts = notice_facts(session, incident, notices, actor=actor, tz=tz,
                          issued_on=moment.astimezone(tz).date())
     report = PacketReport(incident_id, out_dir)
-    letters = _letter_jobs(session, incident_id, facts, notices)
+    letters = _letter_jobs(session, incident, facts, notices, actor=actor, tz=tz,
+                           issued_on=moment.astimezone(tz).date())
     groups = by_facility(facts)
     manifests = [ManifestJob(incident_id, code, tuple(group)) for code, group in groups.items()]
     jobs: list[RenderJob] = [*facts, *letters, *manifests]

@@ -1,8 +1,11 @@
 """Letters from templates: one Jinja2 environment, locale-aware filters, strict placeholders.
 
-Templates live in `templates/<language>/<name>.j2` and write a small line markup that the PDF
-renderer lays out (see `spilldesk.notify.markup`). StrictUndefined makes a missing placeholder
-an error instead of a silent gap in a letter someone's case depends on.
+Templates live in `templates/<language>/<name>.j2` (falling back to English) and write a small
+line markup that the PDF renderer lays out (see `spilldesk.notify.markup`). The notice and its
+FAQ sheet are laid out once for every language: their sentences are the statements
+`spilldesk.notify.statements` chooses, worded in `wording/<language>.yaml`. StrictUndefined
+makes a missing placeholder an error instead of a silent gap in a letter someone's case
+depends on.
 """
 
 from __future__ import annotations
@@ -12,14 +15,25 @@ from functools import cache
 from pathlib import Path
 
 import pycountry
+import yaml
 from babel import Locale
 from babel.dates import format_date, format_time, get_timezone_name
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pass_context
+from jinja2.exceptions import UndefinedError
+from jinja2.runtime import Context
 
 from spilldesk.notify.facts import NoticeFacts
 from spilldesk.notify.labels import another_country, data_element_label
+from spilldesk.notify.statements import (
+    STATEMENTS,
+    extension_statements,
+    faq_statements,
+    letter_elements,
+    letter_statements,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
+WORDING = Path(__file__).parent / "wording"
 LANGUAGES = ("en", "es", "pt-BR")
 PACKET_PAGES = ("notice", "faq")  # the letter, then the FAQ sheet
 
@@ -50,7 +64,9 @@ def environment(language: str) -> Environment:
     )
     locale = _locale(language)
 
-    def long_date(value: date | datetime) -> str:
+    def long_date(value: object) -> str:
+        if not isinstance(value, date):  # None or undefined: never print a blank date
+            raise UndefinedError("a letter states a date it does not have")
         day = value.date() if isinstance(value, datetime) else value
         return format_date(day, "long", locale=locale)
 
@@ -60,6 +76,7 @@ def environment(language: str) -> Environment:
     def zone(value: datetime) -> str:
         return get_timezone_name(value, "long", locale=locale)
 
+    env.globals.update(say=_say, heading=_heading)
     env.filters.update(
         long_date=long_date,
         clock=clock,
@@ -70,6 +87,44 @@ def environment(language: str) -> Environment:
         ),
     )
     return env
+
+
+@cache
+def wording(language: str) -> dict[str, object]:
+    """The language's sentences by statement key (read once per process)."""
+    path = WORDING / f"{language}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    missing = [key for key in STATEMENTS if key not in data]
+    if missing:
+        raise ValueError(f"{path.name}: no wording for {', '.join(missing)}")
+    return dict(data)
+
+
+@cache
+def _compiled(language: str, key: str) -> Template:
+    text = wording(language)[key]
+    if not isinstance(text, str):
+        raise ValueError(f"{language}.yaml: {key} is not a sentence")
+    return environment(language).from_string(text)
+
+
+def _language(context: Context) -> str:
+    language = context.get("lang")
+    if not isinstance(language, str):
+        raise UndefinedError("a letter rendered without its language")
+    return language
+
+
+@pass_context
+def _say(context: Context, key: str) -> str:
+    return _compiled(_language(context), key).render(context.get_all()).strip()
+
+
+@pass_context
+def _heading(context: Context, section: str) -> str:
+    headings = wording(_language(context))["headings"]
+    assert isinstance(headings, dict)
+    return str(headings[section])
 
 
 def template_names(language: str) -> list[str]:
@@ -85,4 +140,13 @@ def render_packet_text(facts: NoticeFacts) -> list[str]:
     """The pages of a notice packet as markup: the letter, then the FAQ sheet."""
     language = facts.language if facts.language in LANGUAGES else "en"
     letter = "notice" if facts.recipient == "noncitizen" else "representative_notice"
-    return [render_template(name, language, n=facts) for name in (letter, "faq")]
+    context = letter_context(facts, language)
+    return [render_template(name, language, **context) for name in (letter, "faq")]
+
+
+def letter_context(facts: NoticeFacts, language: str = "en") -> dict[str, object]:
+    """What every letter about this notice's person is rendered with: the facts, the
+    statements the rules choose for them, and the data elements the letter lists."""
+    return {"n": facts, "lang": language, "elements": letter_elements(facts),
+            "chosen": letter_statements(facts), "faq": faq_statements(facts),
+            "extension": extension_statements(facts)}

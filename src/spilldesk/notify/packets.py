@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 from spilldesk.notify.facts import NoticeFacts
 from spilldesk.notify.labels import page_footer
-from spilldesk.notify.letters import render_packet_text, render_template
+from spilldesk.notify.letters import letter_context, render_packet_text, render_template
 from spilldesk.notify.manifests import render_facility_manifest
 from spilldesk.notify.pdf import render_packet_pdf
 
@@ -22,6 +22,7 @@ class LetterJob:
     folder: str  # relative folder in the output
     template: str
     facts: NoticeFacts
+    language: str = "en"  # court filings and lawyers' letters are English
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,9 @@ def render_packet(facts: NoticeFacts) -> bytes:
 
 
 def render_letter(job: LetterJob) -> bytes:
-    text = render_template(job.template, "en", n=job.facts, court="")
-    return render_packet_pdf(job.name, [text], footer=page_footer("en", job.name),
+    context = letter_context(job.facts, job.language)
+    text = render_template(job.template, job.language, court="", **context)
+    return render_packet_pdf(job.name, [text], footer=page_footer(job.language, job.name),
                              title="Letter")
 
 

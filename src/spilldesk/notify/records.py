@@ -15,9 +15,17 @@ from sqlalchemy.orm import Session, selectinload
 
 from spilldesk.domain.countries import UnknownCountry, country_code, country_name
 from spilldesk.domain.final_order import stored_order_status
-from spilldesk.notify.facts import CaseFacts, DisclosureKind, IncidentFacts, NoticeFacts, Office
+from spilldesk.notify.facts import (
+    CaseFacts,
+    DisclosureKind,
+    ExtensionFacts,
+    IncidentFacts,
+    NoticeFacts,
+    Office,
+)
 from spilldesk.notify.labels import canonical_elements
 from spilldesk.store.models import (
+    Alert,
     Exposure,
     Facility,
     HoldExtension,
@@ -34,9 +42,8 @@ PURPOSE = "notice packets"
 
 def incident_facts(session: Session, incident: Incident, tz: ZoneInfo) -> IncidentFacts:
     foreign = incident.disclosed_how == DisclosureKind.FOREIGN_GOVERNMENT.value
-    extended = session.scalar(
-        select(HoldExtension.id).where(HoldExtension.incident_id == incident.id).limit(1)
-    )
+    earlier = session.get(Incident, incident.reveals_status_of) \
+        if incident.reveals_status_of else None
     return IncidentFacts(
         incident_id=incident.id,
         kind=DisclosureKind.FOREIGN_GOVERNMENT if foreign else DisclosureKind.PUBLIC_WEBSITE,
@@ -45,8 +52,25 @@ def incident_facts(session: Session, incident: Incident, tz: ZoneInfo) -> Incide
         custody_reference_date=incident.custody_reference_date,
         foreign_country=_recipient_country(incident.disclosed_to) if foreign else None,
         hold_days=incident.hold_days,
-        hold_extended=extended is not None,
+        extension=extension_facts(session, incident.id),
+        originating_component=incident.originating_component,
+        earlier_disclosure_on=earlier.exposed_from.astimezone(tz).date() if earlier else None,
     )
+
+
+def extension_facts(session: Session, incident_id: str) -> ExtensionFacts | None:
+    """The incident's extensions as a letter states them: indefinite wins over any date; else
+    the latest date to hold through, else the extra days added in all."""
+    rows = list(session.execute(select(HoldExtension).where(
+        HoldExtension.incident_id == incident_id)).scalars())
+    if not rows:
+        return None
+    if any(row.kind == "indefinite" for row in rows):
+        return ExtensionFacts("indefinite")
+    dates = [row.until for row in rows if row.until is not None]
+    if dates:
+        return ExtensionFacts("until", until=max(dates))
+    return ExtensionFacts("days", days=sum(row.days or 0 for row in rows))
 
 
 def _recipient_country(disclosed_to: str | None) -> str | None:
@@ -102,6 +126,23 @@ def _planned(
     return reviews, held
 
 
+def _alerts(session: Session, incident_id: str, person_ids: list[int]) -> dict[int, str]:
+    """Each person's alerts for this incident: 'placed' once every one was delivered (or
+    acknowledged), 'pending' while one is not; people with no alert are absent."""
+    states: dict[int, str] = {}
+    for start in range(0, len(person_ids), 900):
+        chunk = person_ids[start : start + 900]
+        query = select(Alert.person_id, Alert.status).where(
+            Alert.incident_id == incident_id, Alert.person_id.in_(chunk))
+        for person_id, status in session.execute(query):
+            placed = status in ("delivered", "acknowledged")
+            if not placed or states.get(person_id) == "pending":
+                states[person_id] = "pending"
+            else:
+                states[person_id] = "placed"
+    return states
+
+
 def _elements(session: Session, incident_id: str, person_ids: list[int]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
     for start in range(0, len(person_ids), 900):
@@ -128,20 +169,22 @@ def notice_facts(
     rep_pii = read_representatives(session, list(reps.values()), actor=actor, purpose=PURPOSE)
     reviews, held = _planned(session, incident.id, person_ids)
     elements = _elements(session, incident.id, person_ids)
+    alerts = _alerts(session, incident.id, person_ids)
     incident_data = incident_facts(session, incident, tz)
+    office = office or Office(phone=incident.contact_phone or "")
     result = []
     for notice in notices:
         person, data = people[notice.person_id], pii[notice.person_id]
         rep = rep_pii.get(person.representative_id) if person.representative_id else None
         result.append(_facts(notice, person, data, rep, incident_data, issued_on,
                              elements.get(person.id, []), person.id in reviews,
-                             person.id in held, office or Office()))
+                             person.id in held, alerts.get(person.id), office))
     return result
 
 
 def _facts(notice: Notice, person: Person, data: PersonPII, rep: RepresentativePII | None,
            incident: IncidentFacts, issued_on: date, elements: list[str], review: bool,
-           held: bool, office: Office) -> NoticeFacts:
+           held: bool, alert: str | None, office: Office) -> NoticeFacts:
     if notice.recipient == "representative" and rep is not None:
         address = _mail_lines(rep, None) or ((rep.email,) if rep.email else ())
     elif notice.channel == "hand":
@@ -154,7 +197,7 @@ def _facts(notice: Notice, person: Person, data: PersonPII, rep: RepresentativeP
         posture=person.posture, appeal_by=person.appeal_by, custody=person.custody,
         final_order=order.held, order_type=person.order_type,
         motion_barred=person.motion_barred, represented=person.representative_id is not None,
-        custody_review=review, held=held or order.held,
+        custody_review=review, held=held or order.held, alert=alert,
     )
     return NoticeFacts(
         notice_number=notice.notice_number, language=notice.language,

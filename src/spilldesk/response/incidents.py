@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -131,6 +132,24 @@ def get_incident(session: Session, incident_id: str) -> Incident:
     return incident
 
 
+_PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{5,30}[0-9](?: ?(?:ext\.?|x) ?[0-9]{1,6})?$")
+
+
+def set_contact_phone(session: Session, incident_id: str, phone: str | None, *,
+                      actor: str) -> Incident:
+    """The telephone line the incident's notices give (an office's line; empty removes it).
+    Notices generated afterwards print it; packets already mailed or delivered are records."""
+    incident = get_incident(session, incident_id)
+    number = " ".join((phone or "").split()) or None
+    if number is not None and not _PHONE.match(number):
+        raise IncidentError(f"phone: {number!r} is not a telephone number (digits, spaces, "
+                            "+ ( ) . -, optionally 'ext 123')")
+    incident.contact_phone = number
+    record_event(session, actor=actor, action="incident.contact", object_type="incident",
+                 object_id=incident_id, detail={"contact_phone": number})
+    return incident
+
+
 def list_incidents(session: Session) -> list[Incident]:
     return list(session.execute(select(Incident).order_by(Incident.exposed_from)).scalars())
 
@@ -152,6 +171,7 @@ def describe(incident: Incident) -> dict[str, object]:
         "hold_days": incident.hold_days,
         "mail_days": incident.mail_days,
         "originating_component": incident.originating_component,
+        "contact_phone": incident.contact_phone,
         "reveals_status_of": incident.reveals_status_of,
         "disclosed_url": incident.disclosed_url,
         "risk_of_harm": incident.risk,

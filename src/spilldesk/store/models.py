@@ -122,6 +122,8 @@ class Incident(Base, Timestamped):
     hold_days: Mapped[int] = mapped_column(Integer, default=30)
     mail_days: Mapped[int] = mapped_column(Integer, default=5)
     originating_component: Mapped[str | None] = mapped_column(String(40))
+    # The telephone line the incident's notices give (an office's line, not a person's).
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
     # Where it was posted (a URL or a path), for finding who downloaded it in the server's logs.
     disclosed_url: Mapped[str | None] = mapped_column(String(2000))
     # What this disclosure revealed beyond its columns: each listed person's status in an

@@ -18,6 +18,7 @@ from spilldesk.response.incidents import (
     get_incident,
     list_incidents,
     open_incident,
+    set_contact_phone,
     spec_from_mapping,
 )
 from spilldesk.store.models import Exposure, Person
@@ -57,6 +58,11 @@ class ExtensionIn(BaseModel):
     until: date | None = None
     indefinite: bool = False
     reason: str = Field(min_length=1, max_length=2000)
+
+
+class ContactIn(BaseModel):
+    phone: str | None = Field(None, max_length=40, description="The line the notices give; "
+                                                                 "null or empty removes it")
 
 
 def _incident(session: Any, incident_id: str) -> Any:
@@ -139,3 +145,14 @@ def extend(incident_id: str, body: ExtensionIn, session: SessionDep,
     return {"incident": incident_id, "extension": {
         "id": ext.id, "kind": ext.kind, "days": ext.days,
         "until": ext.until.isoformat() if ext.until else None, "reason": ext.reason}}
+
+
+@router.put("/{incident_id}/contact", summary="Set the telephone line the notices give")
+def set_contact(incident_id: str, body: ContactIn, session: SessionDep,
+                principal: Manager) -> dict[str, Any]:
+    _incident(session, incident_id)
+    try:
+        incident = set_contact_phone(session, incident_id, body.phone, actor=principal.actor)
+    except IncidentError as exc:
+        raise bad_request(exc) from None
+    return {"incident": incident_id, "contact_phone": incident.contact_phone}
