@@ -70,3 +70,7 @@ CLAWBACK = _at(12, 14, 9)
 CLAWBACK_ANSWERS = _at(12, 16, 15)
 CLAWBACK_FOLLOW_UP = _at(12, 22, 9)
 CLAWBACK_REPLY_DAYS = 7
+# The reports: the investigation record is kept as it happened; the incident reports and the
+# notices to oversight are written the day after the clawback's follow-ups.
+INVESTIGATION_OPENED = _at(11, 30, 10)
+REPORTED = _at(12, 23, 10)
