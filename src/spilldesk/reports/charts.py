@@ -71,7 +71,8 @@ def report_charts(figures: dict[str, Any]) -> list[Chart]:
         rows.append(["", f"{len(facilities) - len(shown)} other facilities", rest])
     facility = Chart("facilities", "People affected by facility",
                      f"The {len(shown)} facilities holding the most people affected"
-                     + (", and the rest together." if rest else "."),
+                     + (f"; the other {len(facilities) - len(shown)} together hold {rest:,} "
+                        "(in the table)." if rest else "."),
                      ["facility", "name", "people"], rows,
                      empty=None if facilities else "Nobody affected yet.")
     claw = figures["clawback"]
@@ -181,8 +182,11 @@ def _horizontal(chart: Chart, font: str, labels: list[str], values: list[int]) -
 
 
 def _facilities(chart: Chart, font: str) -> Drawing:
-    labels = [(r[1] if len(r[1]) <= 34 else r[1][:33] + "…") for r in chart.rows]
-    return _horizontal(chart, font, labels, [r[2] for r in chart.rows])
+    """The facilities by name (the row of all other facilities stays in the table only: its
+    bar would dwarf every facility's)."""
+    rows = [r for r in chart.rows if r[0]]
+    labels = [(r[1] if len(r[1]) <= 34 else r[1][:33] + "…") for r in rows]
+    return _horizontal(chart, font, labels, [r[2] for r in rows])
 
 
 def _clawback(chart: Chart, font: str) -> Drawing:

@@ -16,12 +16,16 @@ LABELS = {
 }
 
 
+DAILY_ROWS = 62
+
+
 @dataclass
 class Table:
     header: list[str]
     rows: list[list[Any]]
     caption: str | None = None
     numeric: tuple[int, ...] = ()  # columns set right-aligned
+    narrow: bool = False  # a short list of counts: set two side by side
 
 
 @dataclass
@@ -35,12 +39,44 @@ class Facts:
     pairs: list[tuple[str, str]]
 
 
-def _counts(title: str, mapping: dict[str, int], total: int | None = None) -> Table:
-    rows: list[list[Any]] = [[k, f"{v:,}"] for k, v in sorted(mapping.items(),
-                                                                 key=lambda kv: (-kv[1], kv[0]))]
+def words(code: Any) -> str:
+    """A code as words (`final_order_unexecuted` → `final order unexecuted`)."""
+    return str(code).replace("_", " ")
+
+
+def when(moment: str | None) -> str:
+    """An ISO moment as a reader writes it: `2022-11-28 09:45 (UTC-05:00)`."""
+    if not moment:
+        return "not recorded"
+    day, _, rest = moment.partition("T")
+    return f"{day} {rest[:5]} (UTC{rest[5:]})" if rest else day
+
+
+def _counts(title: str, mapping: dict[str, int], total: int | None = None,
+            unit: str = "count") -> Table:
+    rows: list[list[Any]] = [[words(k), f"{v:,}"] for k, v in sorted(
+        mapping.items(), key=lambda kv: (-kv[1], kv[0]))]
     if total is not None:
         rows.append(["total", f"{total:,}"])
-    return Table([title, "people" if total is not None else "count"], rows, numeric=(1,))
+    return Table([title, "people" if total is not None else unit], rows, numeric=(1,),
+                 narrow=True)
+
+
+def _daily(f: dict[str, Any]) -> Table:
+    """The figures of both charts over time (and the other live metrics), day by day."""
+    s = f["series"]
+    columns = ["notified", "holds_active", "review_open", "tasks_overdue", "clawback_sent",
+               "clawback_answered"]
+    names = ["notice provided (cumulative)", "holds active", "review queue", "tasks overdue",
+             "clawback written to", "clawback answered"]
+    days = range(len(s["date"]))
+    step = 1 if len(days) <= DAILY_ROWS else 7  # a long incident: week by week, to the end
+    shown = sorted({*days[::-step], days[-1]}) if days else []
+    rows = [[s["date"][n], *[f"{s[c][n]:,}" for c in columns]] for n in shown]
+    return Table(["date", *names], rows, numeric=tuple(range(1, len(columns) + 1)),
+                 caption=f"Figures of the charts over time, {'day' if step == 1 else 'week'} "
+                         f"by {'day' if step == 1 else 'week'} (people affected: "
+                         f"{f['notified']['affected']:,})")
 
 
 def _chart_table(chart: Chart) -> Table:
@@ -65,6 +101,11 @@ def with_tables(chart: Chart) -> list[Any]:
     return [chart, _chart_table(chart)]
 
 
+def _chart_only(chart: Chart) -> list[Any]:
+    """A chart over time: its figures are in the day-by-day table that follows."""
+    return [f"{chart.title}: {chart.empty}"] if chart.empty else [chart]
+
+
 def _summary(f: dict[str, Any]) -> Section:
     i, n, h = f["incident"], f["notified"], f["actions"]["holds"]
     overdue = sum(t["overdue"] for t in f["actions"]["tasks"]["by_component"].values())
@@ -84,10 +125,10 @@ def _summary(f: dict[str, Any]) -> Section:
 def _what_happened(f: dict[str, Any]) -> Section:
     i = f["incident"]
     blocks: list[Any] = [Table(["moment", "when (agency time)"],
-                               [[LABELS[k], i[k] or "not recorded"] for k in LABELS])]
+                               [[LABELS[k], when(i[k])] for k in LABELS], narrow=True)]
     blocks.append(Facts([
         ("What was disclosed", i["description"] or i["title"]),
-        ("How it was disclosed / discovered", i["disclosed_how"] or "not recorded"),
+        ("How it was disclosed / discovered", words(i["disclosed_how"] or "not recorded")),
         ("Disclosed to", i["disclosed_to"] or "not recorded"),
         ("Originating component", i["originating_component"] or "not recorded"),
         ("Custody reference date", i["custody_reference_date"] or "not recorded"),
@@ -106,7 +147,7 @@ def _pii(f: dict[str, Any]) -> Section:
         return Section("PII elements disclosed", ["No exposure recorded yet."])
     return Section("PII elements disclosed", [
         "Each data element the disclosure held, with the number of affected people it was "
-        "disclosed for.", _counts("data element", f["pii_elements"])])
+        "disclosed for.", _counts("data element", f["pii_elements"], unit="people")])
 
 
 def _affected(f: dict[str, Any], facilities: Chart) -> Section:
@@ -142,13 +183,13 @@ def _actions(f: dict[str, Any], charts: dict[str, Chart]) -> Section:
         f"{notices['total']:,} notices planned ({notices['generated']:,} printed), "
         f"{notices['needs_translation']:,} flagged for translation, {notices['follow_up']:,} "
         "flagged for address follow-up.",
-        Table(["language", *channels, "total"],
+        Table(["language", *map(words, channels), "total"],
               [[lang, *[f"{v.get(c, 0):,}" for c in channels], f"{sum(v.values()):,}"]
                for lang, v in lc.items()], caption="Notices by language and channel",
               numeric=tuple(range(1, len(channels) + 2))),
         _counts("notices by recipient", notices["by_recipient"]),
         _counts("delivery attempts by result", act["deliveries"]),
-        *with_tables(charts["notified"]),
+        *_chart_only(charts["notified"]),
         f"Removal holds: {holds['placed']:,} placed, {holds['released']:,} released, "
         f"{holds['active']:,} active on {f['as_of']}; {len(holds['extensions'])} extension(s).",
     ]
@@ -156,7 +197,7 @@ def _actions(f: dict[str, Any], charts: dict[str, Chart]) -> Section:
         blocks.append(Table(["recorded", "extension", "reason"], [
             [e["at"], {"days": f"+{e['days']} days", "until": f"until {e['until']}"}.get(
                 e["kind"], "indefinitely"), e["reason"]] for e in holds["extensions"]]))
-    blocks += with_tables(charts["holds"])
+    blocks += [*_chart_only(charts["holds"]), _daily(f)]
     alerts = act["alerts"]
     if alerts:
         statuses = sorted({s for v in alerts.values() for s in v})

@@ -9,7 +9,7 @@ person's data is read here: the figures are counts, dates and codes.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -108,7 +108,7 @@ def report_figures(session: Session, incident_id: str, *, tz: ZoneInfo,
         "open_items_by_component": _open_items(tasks, investigation),
         "lessons_learned": [item["title"] + (f" — {item['findings']}" if item["findings"]
                                              else "") for item in investigation["lessons"]],
-        "series": _series(session, incident, day, tz, state, clawback),
+        "series": _series(session, incident, day, tz, state),
     }
 
 
@@ -331,48 +331,65 @@ def _open_items(tasks: dict[str, Any], investigation: dict[str, Any]) -> dict[st
     return dict(sorted(found.items()))
 
 
-def _end_of(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+def _open_per_day(first: date, count: int,
+                  spans: list[tuple[date, date | None]]) -> list[int]:
+    """How many spans [start, end) cover each of `count` days from `first` (end None: open)."""
+    change = [0] * (count + 1)
+    for start, end in spans:
+        if end is not None and end <= start:
+            continue
+        a = max((start - first).days, 0)
+        b = count if end is None else min((end - first).days, count)
+        if a < b:
+            change[a] += 1
+            change[b] -= 1
+    running, counts = 0, []
+    for delta in change[:count]:
+        running += delta
+        counts.append(running)
+    return counts
 
 
 def _series(session: Session, incident: Incident, day: date, tz: ZoneInfo,
-            state: dict[str, Any], clawback: dict[str, Any]) -> dict[str, Any]:
+            state: dict[str, Any]) -> dict[str, Any]:
     """Day by day from the posting to `day`: the live metrics over time."""
-    first = incident.exposed_from.astimezone(tz).date()
-    days = [first + timedelta(days=n) for n in range((day - first).days + 1)] if first <= day \
-        else [day]
-    reviews = session.execute(select(ReviewItem.created_at, ReviewItem.decided_at).where(
-        ReviewItem.incident_id == incident.id)).all()
-    tasks = _task_rows(session, incident.id)
-    letters = session.execute(select(ClawbackRecipient.id, func.min(ClawbackLetter.issued_at))
-                              .join(ClawbackLetter,
+    first = min(incident.exposed_from.astimezone(tz).date(), day)
+    count = (day - first).days + 1
+
+    def local(moment: datetime | None) -> date | None:
+        return None if moment is None else moment.astimezone(tz).date()
+
+    def since(moment: datetime | None) -> tuple[date, None]:
+        return (local(moment) or first, None)
+
+    reviews = [(local(made) or first, local(decided)) for made, decided in session.execute(
+        select(ReviewItem.created_at, ReviewItem.decided_at).where(
+            ReviewItem.incident_id == incident.id))]
+    overdue: dict[str, list[tuple[date, date | None]]] = {}
+    for _, component, _, due, made, done in _task_rows(session, incident.id):
+        spans = overdue.setdefault(component, [])
+        if due is not None:  # overdue from the day after it was due until the day it is done
+            spans.append((max(local(made) or first, due + timedelta(days=1)), local(done)))
+    letters = session.execute(select(func.min(ClawbackLetter.issued_at))
+                              .join(ClawbackRecipient,
                                     ClawbackLetter.recipient_id == ClawbackRecipient.id)
                               .where(ClawbackRecipient.incident_id == incident.id)
-                              .group_by(ClawbackRecipient.id)).all()
-    answers = session.execute(select(ClawbackAnswer.recipient_id, func.min(ClawbackAnswer.at))
+                              .group_by(ClawbackRecipient.id)).scalars().all()
+    answers = session.execute(select(func.min(ClawbackAnswer.at))
                               .join(ClawbackRecipient,
                                     ClawbackRecipient.id == ClawbackAnswer.recipient_id)
                               .where(ClawbackRecipient.incident_id == incident.id,
                                      ClawbackAnswer.status.in_(ANSWERED))
-                              .group_by(ClawbackAnswer.recipient_id)).all()
-    components = sorted({component for _, component, *_ in tasks})
-    series: dict[str, list[Any]] = {k: [] for k in (
-        "date", "notified", "holds_active", "review_open", "tasks_overdue",
-        "clawback_sent", "clawback_answered")}
-    overdue_by: dict[str, list[int]] = {c: [] for c in components}
-    for d in days:
-        end = _end_of(d, tz)
-        series["date"].append(d.isoformat())
-        series["notified"].append(sum(1 for p in state["provided_days"] if p <= d))
-        series["holds_active"].append(_held_on(state["holds"], d))
-        series["review_open"].append(sum(1 for made, decided in reviews if made < end
-                                         and (decided is None or decided >= end)))
-        late = Counter(component for _, component, status, due, made, done in tasks
-                       if made < end and due is not None and due < d
-                       and (done is None or done >= end))
-        series["tasks_overdue"].append(sum(late.values()))
-        for component in components:
-            overdue_by[component].append(late.get(component, 0))
-        series["clawback_sent"].append(sum(1 for _, at in letters if at < end))
-        series["clawback_answered"].append(sum(1 for _, at in answers if at < end))
-    return {**series, "tasks_overdue_by_component": overdue_by}
+                              .group_by(ClawbackAnswer.recipient_id)).scalars().all()
+    by_component = {c: _open_per_day(first, count, spans)
+                    for c, spans in sorted(overdue.items())}
+    return {
+        "date": [(first + timedelta(days=n)).isoformat() for n in range(count)],
+        "notified": _open_per_day(first, count, [(d, None) for d in state["provided_days"]]),
+        "holds_active": _open_per_day(first, count, state["holds"]),
+        "review_open": _open_per_day(first, count, reviews),
+        "tasks_overdue": [sum(v[n] for v in by_component.values()) for n in range(count)],
+        "tasks_overdue_by_component": by_component,
+        "clawback_sent": _open_per_day(first, count, [since(at) for at in letters]),
+        "clawback_answered": _open_per_day(first, count, [since(at) for at in answers]),
+    }

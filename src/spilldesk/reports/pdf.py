@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
@@ -17,10 +18,9 @@ from reportlab.platypus import (
     Paragraph,
     SimpleDocTemplate,
     Spacer,
+    TableStyle,
 )
 from reportlab.platypus import Table as PdfTable
-from reportlab.platypus import TableStyle
-from xml.sax.saxutils import escape
 
 from spilldesk.notify.pdf import BOLD, REGULAR, register_fonts
 from spilldesk.reports.charts import Chart
@@ -29,6 +29,7 @@ from spilldesk.reports.document import Facts, Section, Table
 ACCENT, LINE, SHADE = colors.HexColor("#1f4e79"), colors.HexColor("#d9e2ec"), colors.HexColor(
     "#f2f5f8")
 MARGIN = 0.75 * inch
+PAIRED_ROWS = 24  # two short tables side by side must fit on one page together
 WIDTH = LETTER[0] - 2 * MARGIN
 
 
@@ -59,12 +60,13 @@ def _p(text: Any, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(str(text)), style)
 
 
-def _table(block: Table, st: dict[str, ParagraphStyle]) -> list[Any]:
+def _table(block: Table, st: dict[str, ParagraphStyle], width: float = WIDTH, *,
+           nested: bool = False) -> list[Any]:
     head = [_p(h, st["num"] if i in block.numeric else st["head"])
             for i, h in enumerate(block.header)]
     body = [[_p(v, st["num"] if i in block.numeric else st["cell"]) for i, v in enumerate(row)]
             for row in block.rows]
-    widths = _widths(block, WIDTH)
+    widths = _widths(block, width)
     table = PdfTable([head, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
@@ -73,22 +75,38 @@ def _table(block: Table, st: dict[str, ParagraphStyle]) -> list[Any]:
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]))
     parts: list[Any] = [_p(block.caption, st["caption"])] if block.caption else []
-    return [KeepTogether([*parts, table]) if len(block.rows) < 25 else table, Spacer(1, 6)]
+    if nested:
+        return [*parts, table]
+    return [KeepTogether([*parts, table]) if len(block.rows) <= 12 else table, Spacer(1, 6)]
+
+
+def _side_by_side(left: Table, right: Table | None,
+                  st: dict[str, ParagraphStyle]) -> list[Any]:
+    """Two short tables of counts beside each other (one alone keeps half the width)."""
+    half = WIDTH / 2 - 9
+    cells = [_table(left, st, half, nested=True),
+             _table(right, st, half, nested=True) if right else ""]
+    outer = PdfTable([cells], colWidths=[WIDTH / 2, WIDTH / 2], hAlign="LEFT")
+    outer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 9)]))
+    return [outer, Spacer(1, 6)]
 
 
 def _widths(block: Table, width: float) -> list[float]:
-    """Numbers narrow, text columns share the rest by how long their longest entry is."""
-    longest = [max([len(str(block.header[i]))] + [len(str(r[i])) for r in block.rows])
-               for i in range(len(block.header))]
-    numeric = [min(max(n, 6), 14) * 5.2 + 10 for n in longest]
-    fixed = sum(w for i, w in enumerate(numeric) if i in block.numeric)
-    text = [min(n, 60) for i, n in enumerate(longest) if i not in block.numeric]
-    room = max(width - fixed, 100.0) if text else 0.0
-    share = iter([room * n / sum(text) for n in text] if text else [])
-    widths = [numeric[i] if i in block.numeric else next(share) for i in range(len(longest))]
-    if not text:  # a table of numbers only: no wider than it needs
-        return widths
-    return widths
+    """Numbers as wide as their longest value (headers wrap); text columns share the rest by
+    how long their longest entry is."""
+    columns = range(len(block.header))
+    values = [max([len(str(r[i])) for r in block.rows] or [1]) for i in columns]
+    heads = [max((len(w) for w in str(block.header[i]).split()), default=1) for i in columns]
+    numeric = {i: max(values[i], heads[i], 5) * 5.0 + 12 for i in columns if i in block.numeric}
+    text = {i: min(max(values[i], heads[i]), 60) for i in columns if i not in block.numeric}
+    room = max(width - sum(numeric.values()), 60.0 * len(text))
+    if not text:
+        spare = (width - sum(numeric.values())) / max(len(numeric), 1)
+        return [numeric[i] + max(spare, 0) for i in columns]
+    total = sum(text.values())
+    return [numeric[i] if i in numeric else room * text[i] / total for i in columns]
 
 
 def _facts(block: Facts, st: dict[str, ParagraphStyle]) -> list[Any]:
@@ -111,9 +129,20 @@ def _chart(chart: Chart, st: dict[str, ParagraphStyle]) -> list[Any]:
 def flowables(sections: Sequence[Section], st: dict[str, ParagraphStyle]) -> list[Any]:
     story: list[Any] = []
     for section in sections:
-        story += [CondPageBreak(1.4 * inch), _p(section.title, st["h2"])]
-        for block in section.blocks:
-            if isinstance(block, Chart):
+        story.append(CondPageBreak(1.4 * inch))
+        heading = len(story)
+        story.append(_p(section.title, st["h2"]))
+        blocks = list(section.blocks)
+        while blocks:
+            block = blocks.pop(0)
+            if isinstance(block, Table) and block.narrow and len(block.rows) > PAIRED_ROWS:
+                story += _table(block, st, WIDTH / 2 - 9)  # too long to keep beside another
+            elif isinstance(block, Table) and block.narrow:
+                pair = blocks.pop(0) if blocks and isinstance(blocks[0], Table) and \
+                    blocks[0].narrow and len(blocks[0].rows) <= PAIRED_ROWS else None
+                story += _side_by_side(block, pair, st) if pair else _table(block, st,
+                                                                            WIDTH / 2 - 9)
+            elif isinstance(block, Chart):
                 story += _chart(block, st)
             elif isinstance(block, Table):
                 story += _table(block, st)
@@ -121,6 +150,11 @@ def flowables(sections: Sequence[Section], st: dict[str, ParagraphStyle]) -> lis
                 story += _facts(block, st)
             else:
                 story.append(_p(block, st["body"]))
+            if heading is not None:  # a heading stays with what follows it
+                title, first = story[heading:heading + 2]
+                inner = first._content if isinstance(first, KeepTogether) else [first]
+                story[heading:heading + 2] = [KeepTogether([title, *inner])]
+                heading = None
     return story
 
 
