@@ -4,7 +4,7 @@ charts in the HTML page and the PDF, the monitoring section's honest empty state
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 
