@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
-from spilldesk.reports.document import Facts, Section, Table, build_document
+from spilldesk.reports.document import Facts, Section, Table, build_document, when, words
 from spilldesk.reports.pdf import render_pdf
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Commitment, Exposure, Person, Task, TaskIncident
@@ -126,14 +126,14 @@ def _letter_sections(addressee: Addressee, figures: dict[str, Any],
     i = figures["incident"]
     n = figures["notified"]
     basics = Facts([("Incident", f"{i['id']}: {i['title']}"),
-                    ("Disclosure", f"{i['posted'] or '?'} to {i['removed'] or '?'}"),
-                    ("Discovered", i["discovered"] or "not recorded"),
+                    ("Disclosure", f"{when(i['posted'])} to {when(i['removed'])}"),
+                    ("Discovered", when(i["discovered"])),
                     ("People affected", f"{n['affected']:,}"),
                     ("Notice provided", f"{n['provided']:,} ({n['percent']}%)"),
                     ("Figures as of", figures["as_of"])])
     postures = Counter(p.posture or "unknown" for p in people)
-    by_posture = Table(["posture", "people"], [[k, f"{v:,}"] for k, v in sorted(
-        postures.items())], numeric=(1,))
+    by_posture = Table(["posture", "people"], [[words(k), f"{v:,}"] for k, v in sorted(
+        postures.items())], numeric=(1,), narrow=True)
     if addressee is Addressee.EOIR:
         actions = Counter(w.split(" (")[0] for p in people for w in extra[p.id].split("; "))
         lead = [f"ICE writes to inform EOIR that records of {n['affected']:,} noncitizens were "
@@ -143,11 +143,11 @@ def _letter_sections(addressee: Addressee, figures: dict[str, Any],
                 "lists each respondent and that work. The annex contains personal data: "
                 "handle it as sensitive PII."]
         filings = Table(["OPLA filing or position", "respondents"],
-                        [[k.replace("_", " "), f"{v:,}"] for k, v in sorted(actions.items())],
-                        numeric=(1,))
+                        [[words(k), f"{v:,}"] for k, v in sorted(actions.items())],
+                        numeric=(1,), narrow=True)
         return lead, [Section("The incident", [basics]),
-                      Section("Respondents by posture", [by_posture]),
-                      Section("What OPLA will file", [filings])]
+                      Section("Respondents: their posture and what OPLA will file",
+                              [by_posture, filings]), _closing()]
     if addressee is Addressee.USCIS:
         lead = [f"ICE writes to inform USCIS that records of {n['affected']:,} noncitizens were "
                 f"disclosed in incident {i['id']}. {len(people):,} of them have a protection "
@@ -157,13 +157,19 @@ def _letter_sections(addressee: Addressee, figures: dict[str, Any],
                 "none are listed on that ground. The annex contains personal data: handle it "
                 "as sensitive PII."]
         return lead, [Section("The incident", [basics]),
-                      Section("Protection claims by posture", [by_posture])]
+                      Section("Protection claims by posture", [by_posture]), _closing()]
     lead = [f"This notice reports incident {i['id']} to the DHS Chief Privacy Officer, with the "
             "summary of the incident report below. It names no person."]
     keep = ("Summary", "What happened and when", "PII elements disclosed",
             "Risk of harm (OMB M-17-12)", "Open items by component", "Investigation record",
             "Lessons learned")
-    return lead, [s for s in build_document(figures) if s.title in keep]
+    return lead, [*(s for s in build_document(figures) if s.title in keep), _closing()]
+
+
+def _closing() -> Section:
+    return Section("Contact", ["Questions about this notice go to the ICE Privacy Office; quote "
+                               "the reference above. The full incident report, with every "
+                               "figure, is available to oversight on request."])
 
 
 def send_notice(session: Session, figures: dict[str, Any], addressee: str, out_dir: Path, *,
