@@ -51,7 +51,7 @@ def send(out: Path, to: str) -> dict:
 def test_eoir_lists_respondents_with_opla_court_work(desk: Seeded, store: Store,
                                                      tmp_path: Path) -> None:
     sent = send(tmp_path / "out", "eoir")
-    rows = list(csv.DictReader(Path(sent["annex"]).open()))
+    rows = list(csv.DictReader(Path(sent["annex"]).read_text().splitlines()))
     # the OPLA task and the standing commitment of an exposed person; not the outsider's
     assert sorted(r["a_number"] for r in rows) == sorted([desk.a_numbers[2],
                                                           desk.a_numbers[4]])
@@ -81,7 +81,7 @@ def test_uscis_lists_protection_claims_and_cpo_has_no_annex(desk: Seeded, store:
             {"i": INCIDENT}).scalar_one()
     uscis = send(tmp_path / "out", "uscis")
     assert uscis["people"] == expected
-    assert len(list(csv.DictReader(Path(uscis["annex"]).open()))) == expected
+    assert len(list(csv.DictReader(Path(uscis["annex"]).read_text().splitlines()))) == expected
     cpo = send(tmp_path / "out", "cpo")
     assert cpo["annex"] is None
     words = " ".join(" ".join(p.extract_text() for p in PdfReader(cpo["document"]).pages).split())
