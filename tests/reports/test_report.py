@@ -65,8 +65,12 @@ def desk(store: Store, tmp_path: Path) -> tuple[Store, Seeded]:
             session.flush()
             session.add(ReviewItem(incident_id=INCIDENT, record_id=record.id,
                                    person_id=ids[seeded.a_numbers[5]], reason="name_dob"))
-            add_item(session, INCIDENT, kind="review", component="OPR", title="OPR review",
-                     actor="test", today=date(2022, 11, 29))
+            # long words beside a short column: the PDF's table must still lay out
+            add_item(session, INCIDENT, kind="review", component="OPR",
+                     title="Office of Professional Responsibility review of the posting of "
+                           "the workbook", findings="continues to be under review (the "
+                     "agency's public account of the incident)", actor="test",
+                     today=date(2022, 11, 29))
     with clock.replaying(datetime(2022, 12, 3, 10, 0, tzinfo=ET)), store.session() as session:
         done = session.query(Task).filter_by(key="t3").one()
         finish_task(session, done.id, status="done", outcome="served", actor="test")

@@ -145,9 +145,9 @@ def _what_happened(f: dict[str, Any]) -> Section:
 def _pii(f: dict[str, Any]) -> Section:
     if not f["pii_elements"]:
         return Section("PII elements disclosed", ["No exposure recorded yet."])
-    return Section("PII elements disclosed", [
-        "Each data element the disclosure held, with the number of affected people it was "
-        "disclosed for.", _counts("data element", f["pii_elements"], unit="people")])
+    table = _counts("data element", f["pii_elements"], unit="people")
+    table.caption = "Each data element disclosed, with the number of people it was disclosed for"
+    return Section("PII elements disclosed", [table])
 
 
 def _affected(f: dict[str, Any], facilities: Chart) -> Section:

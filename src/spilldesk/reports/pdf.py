@@ -94,19 +94,22 @@ def _side_by_side(left: Table, right: Table | None,
 
 
 def _widths(block: Table, width: float) -> list[float]:
-    """Numbers as wide as their longest value (headers wrap); text columns share the rest by
-    how long their longest entry is."""
+    """Numbers as wide as their longest value (headers wrap); a text column at least as wide
+    as its longest word, and the room left shared by how long its longest entry is."""
     columns = range(len(block.header))
-    values = [max([len(str(r[i])) for r in block.rows] or [1]) for i in columns]
-    heads = [max((len(w) for w in str(block.header[i]).split()), default=1) for i in columns]
-    numeric = {i: max(values[i], heads[i], 5) * 5.0 + 12 for i in columns if i in block.numeric}
-    text = {i: min(max(values[i], heads[i]), 60) for i in columns if i not in block.numeric}
-    room = max(width - sum(numeric.values()), 60.0 * len(text))
-    if not text:
+    cells = [[str(block.header[i])] + [str(r[i]) for r in block.rows] for i in columns]
+    values = [max([len(c) for c in cells[i][1:]] or [1]) for i in columns]
+    words = [max((len(w) for c in cells[i] for w in c.split()), default=1) for i in columns]
+    numeric = {i: max(values[i], words[i], 5) * 5.0 + 12 for i in columns if i in block.numeric}
+    least = {i: min(words[i], 24) * 5.8 + 14 for i in columns if i not in block.numeric}
+    if not least:
         spare = (width - sum(numeric.values())) / max(len(numeric), 1)
         return [numeric[i] + max(spare, 0) for i in columns]
-    total = sum(text.values())
-    return [numeric[i] if i in numeric else room * text[i] / total for i in columns]
+    room = max(width - sum(numeric.values()) - sum(least.values()), 0.0)
+    want = {i: max(min(max(values[i], len(cells[i][0])), 60) * 5.2 + 14 - least[i], 0.0)
+            for i in least}
+    total = sum(want.values()) or 1.0
+    return [numeric[i] if i in numeric else least[i] + room * want[i] / total for i in columns]
 
 
 def _facts(block: Facts, st: dict[str, ParagraphStyle]) -> list[Any]:
