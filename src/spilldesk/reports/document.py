@@ -26,6 +26,7 @@ class Table:
     caption: str | None = None
     numeric: tuple[int, ...] = ()  # columns set right-aligned
     narrow: bool = False  # a short list of counts: set two side by side
+    nowrap: tuple[int, ...] = ()  # columns kept on one line (dates)
 
 
 @dataclass
@@ -73,7 +74,7 @@ def _daily(f: dict[str, Any]) -> Table:
     step = 1 if len(days) <= DAILY_ROWS else 7  # a long incident: week by week, to the end
     shown = sorted({*days[::-step], days[-1]}) if days else []
     rows = [[s["date"][n], *[f"{s[c][n]:,}" for c in columns]] for n in shown]
-    return Table(["date", *names], rows, numeric=tuple(range(1, len(columns) + 1)),
+    return Table(["date", *names], rows, numeric=tuple(range(1, len(columns) + 1)), nowrap=(0,),
                  caption=f"Figures of the charts over time, {'day' if step == 1 else 'week'} "
                          f"by {'day' if step == 1 else 'week'} (people affected: "
                          f"{f['notified']['affected']:,})")
