@@ -32,9 +32,12 @@ def report_bytes(figures: dict[str, Any], fmt: str) -> bytes:
 
 
 def write_report(session: Session, incident_id: str, out_dir: Path, formats: Iterable[str], *,
-                 tz: ZoneInfo, actor: str, on: date | None = None) -> dict[str, Path]:
-    """The report in each format, as `<incident>-report.<format>`; returns the paths."""
-    figures = report_figures(session, incident_id, tz=tz, on=on)
+                 tz: ZoneInfo, actor: str, on: date | None = None,
+                 figures: dict[str, Any] | None = None) -> dict[str, Path]:
+    """The report in each format, as `<incident>-report.<format>`; returns the paths.
+
+    `figures` (from `report_figures`) saves gathering them again when the caller has them."""
+    figures = figures or report_figures(session, incident_id, tz=tz, on=on)
     wanted = list(dict.fromkeys(formats))
     made = {fmt: report_bytes(figures, fmt) for fmt in wanted}  # all made before any written
     out_dir.mkdir(parents=True, exist_ok=True)

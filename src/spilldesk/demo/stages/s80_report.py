@@ -82,9 +82,9 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     with clock.replaying(REPORTED):
         for incident_id in (NOV, DEC):
             with ctx.desk.session() as session:
-                paths = write_report(session, incident_id, folder, FORMATS, tz=tz,
-                                     actor=ctx.actor)
                 figures = report_figures(session, incident_id, tz=tz)
+                paths = write_report(session, incident_id, folder, FORMATS, tz=tz,
+                                     actor=ctx.actor, figures=figures)
                 notices = [send_notice(session, figures, to.value, folder,
                                        actor=ctx.actor).as_dict() for to in Addressee]
                 metrics = live_metrics(figures)
