@@ -257,17 +257,17 @@ def _investigation(f: dict[str, Any]) -> Section:
     blocks: list[Any] = []
     if inv["reviews"]:
         blocks.append(Table(["review", "by", "opened", "status", "findings"], [
-            [r["title"], r["component"], r["opened_on"] or "", r["status"],
+            [r["title"], r["component"], r["opened_on"] or "", words(r["status"]),
              r["findings"] or "none recorded yet"] for r in inv["reviews"]],
             caption="Reviews"))
     if inv["corrective_actions"]:
         blocks.append(Table(["corrective action", "owner", "due", "status", "evidence"], [
-            [a["title"], f"{a['component']}: {a['owner']}", a["due"] or "", a["status"],
+            [a["title"], f"{a['component']}: {a['owner']}", a["due"] or "", words(a["status"]),
              a["evidence"] or "—"] for a in inv["corrective_actions"]],
             caption="Corrective actions"))
     if inv["mitigations"]:
         blocks.append(Table(["mitigation", "owned by", "status", "notes"], [
-            [m["title"], m["component"], m["status"], m["findings"] or "—"]
+            [m["title"], m["component"], words(m["status"]), m["findings"] or "—"]
             for m in inv["mitigations"]], caption="Which component owns which mitigation"))
     if not blocks:
         blocks.append("No investigation entries recorded yet.")
