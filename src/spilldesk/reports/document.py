@@ -126,7 +126,7 @@ def _summary(f: dict[str, Any]) -> Section:
 def _what_happened(f: dict[str, Any]) -> Section:
     i = f["incident"]
     blocks: list[Any] = [Table(["moment", "when (agency time)"],
-                               [[LABELS[k], when(i[k])] for k in LABELS], narrow=True)]
+                               [[LABELS[k], when(i[k])] for k in LABELS])]
     blocks.append(Facts([
         ("What was disclosed", i["description"] or i["title"]),
         ("How it was disclosed / discovered", words(i["disclosed_how"] or "not recorded")),
