@@ -15,6 +15,7 @@ from rich.console import Console
 from sqlalchemy.orm import Session
 
 from spilldesk.config import ConfigError, Settings
+from spilldesk.store.checkpoints import checkpoint
 from spilldesk.store.crypto import KeyFileError
 from spilldesk.store.db import Store, StoreError, open_store
 
@@ -68,7 +69,21 @@ def desk(workdir: Path | None) -> Iterator[Store]:
     try:
         yield store
     finally:
+        _checkpoint(store)
         store.close()
+
+
+def _checkpoint(store: Store) -> None:
+    """Export the audit chain's head if the command moved it (a signed line outside the
+    database, so removing the last events later is found); say so if the chain went back."""
+    try:
+        result = checkpoint(store)
+    except Exception as exc:  # never hide the command's own outcome behind this one
+        err.print(f"[yellow]warning:[/] audit checkpoint not written ({exc})", soft_wrap=True)
+        return
+    if result.problem is not None:
+        err.print(f"[bold red]warning:[/] audit log: {result.problem} "
+                  "(run `spilldesk audit verify`)", soft_wrap=True)
 
 
 @contextmanager
