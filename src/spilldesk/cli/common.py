@@ -28,6 +28,7 @@ WorkdirOption = Annotated[
         show_default=False,
     ),
 ]
+MAX_ACTOR_NAME = 96
 JsonOption = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
 
 def _width(stream: object) -> int | None:
@@ -43,7 +44,10 @@ out = Console(highlight=False, width=_width(sys.stdout))
 
 def actor() -> str:
     """Who is acting, for the audit log: the operating-system user running the command."""
-    return "cli:" + (os.environ.get("SPILLDESK_ACTOR") or os.environ.get("USER") or "operator")
+    name = os.environ.get("SPILLDESK_ACTOR") or os.environ.get("USER") or "operator"
+    if len(name) > MAX_ACTOR_NAME:  # the audit log's actor column holds 100 with the prefix
+        fail(f"SPILLDESK_ACTOR/USER: at most {MAX_ACTOR_NAME} characters, not {len(name)}")
+    return "cli:" + name
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
