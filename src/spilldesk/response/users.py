@@ -25,7 +25,7 @@ from spilldesk.store.models import ApiToken, User
 MIN_PASSWORD_LENGTH = 12
 # The audit log names a user as "web:NAME" in a 100-character column: room for the prefix.
 MAX_USERNAME_LENGTH = 64
-TOKEN_PREFIX = "sdt_"
+TOKEN_PREFIX = "sdt_"  # nosec B105 # the public prefix of generated tokens
 # A token's last use is written at most this often, so checks do not all write.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
