@@ -165,3 +165,23 @@ def test_cli_checkpoints_and_catches_truncation(store: Store) -> None:
     broken = runner.invoke(app, ["audit", "verify", "--json"])
     assert broken.exit_code == 1
     assert "removed" in json.loads(broken.stdout)["problem"]
+
+
+def test_the_web_servers_audit_writer_exports_checkpoints(store: Store) -> None:
+    from spilldesk.web.audit_buffer import AuditBuffer
+    from spilldesk.web.deps import writing_session
+
+    def exported() -> int:
+        return max(read_checkpoints(store.settings.audit_checkpoints,
+                                    store.audit_key), default=0)  # type: ignore[arg-type]
+
+    buffer = AuditBuffer(lambda: writing_session(store), interval=3600,
+                         checkpoint=lambda: checkpoint(store), checkpoint_every=3600)
+    buffer.add(actor="web:a", action="clearance.check", object_type="person")
+    buffer.flush()
+    assert exported() == 1  # the first write at once
+    buffer.add(actor="web:a", action="clearance.check", object_type="person")
+    buffer.flush()
+    assert exported() == 1  # then at most every `checkpoint_every` seconds
+    buffer.close()
+    assert exported() == 2  # and when the server stops

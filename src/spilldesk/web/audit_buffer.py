@@ -67,7 +67,7 @@ class AuditBuffer:
         self._max_backlog = max_backlog
         self._checkpoint = checkpoint
         self._checkpoint_every = checkpoint_every
-        self._checkpointed_at = 0.0
+        self._checkpointed_at = float("-inf")  # the first write is exported at once
         self._unexported = 0
         self._pending: list[_Entry] = []
         self._lock = threading.Lock()
