@@ -40,9 +40,12 @@ if TYPE_CHECKING:
 
 GENESIS = "0" * 64
 
-# The columns' widths (models.AuditEvent): an event that does not fit is refused before it
-# reaches the database, where it would fail the whole batch it was written with.
-LIMITS = {"actor": 100, "action": 64, "object_type": 40, "object_id": 100}
+# The columns' widths: an event that does not fit is refused before it reaches the database,
+# where it would fail the whole batch it was written with.
+LIMITS: dict[str, int] = {
+    name: AuditEvent.__table__.c[name].type.length  # type: ignore[attr-defined]
+    for name in ("actor", "action", "object_type", "object_id")
+}
 
 
 class AuditEventInvalid(ValueError):
@@ -57,7 +60,7 @@ def check_event(actor: str, action: str, object_type: str,
     for field, value in values.items():
         if value is None:
             continue
-        if not isinstance(value, str) or not value and field != "object_id":
+        if not isinstance(value, str) or (not value and field != "object_id"):
             raise AuditEventInvalid(f"audit event: {field} must be a non-empty text")
         if len(value) > LIMITS[field]:
             raise AuditEventInvalid(f"audit event: {field} is {len(value)} characters "
