@@ -34,6 +34,7 @@ demo: $(STAMP) system-deps
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/bandit -q -c pyproject.toml -r src
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src/spilldesk/domain
