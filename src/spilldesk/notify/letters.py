@@ -125,7 +125,8 @@ def _say(context: Context, key: str) -> str:
 @pass_context
 def _heading(context: Context, section: str) -> str:
     headings = wording(_language(context))["headings"]
-    assert isinstance(headings, dict)
+    if not isinstance(headings, dict):
+        raise TypeError("wording: `headings` must be a mapping")
     return str(headings[section])
 
 

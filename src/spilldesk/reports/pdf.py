@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from html import escape
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
@@ -57,7 +57,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(text: Any, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(str(text)), style)
+    return Paragraph(escape(str(text), quote=False), style)
 
 
 def _table(block: Table, st: dict[str, ParagraphStyle], width: float = WIDTH, *,
