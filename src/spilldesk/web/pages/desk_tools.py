@@ -14,7 +14,7 @@ from spilldesk import clock
 from spilldesk.domain.anumber import InvalidANumber
 from spilldesk.notify.generate import generate_packets
 from spilldesk.response.clearance import ManifestError, clearance, clearance_manifest, read_manifest
-from spilldesk.response.incidents import list_incidents
+from spilldesk.response.incidents import check_incident_id, list_incidents
 from spilldesk.response.notices import Delivery, NoticeError, notice_status, record_delivery
 from spilldesk.web.api.audit import audit_events
 from spilldesk.web.api.gate import check_communication, read_upload, safe_name, scan_uploads
@@ -71,8 +71,8 @@ def generate(request: Request, form: FormDep, desk: DeskDep, session: SessionDep
              principal: Generator) -> Response:
     incident = str(form.get("incident") or "")
     back = f"/notices?incident={incident}"
-    out_dir = desk.settings.output_dir("packets") / incident
     try:
+        out_dir = desk.settings.output_dir("packets") / check_incident_id(incident)
         report = generate_packets(session, incident, out_dir, actor=principal.actor,
                                   tz=desk.settings.timezone, progress=False)
     except (NoticeError, ValueError) as exc:

@@ -17,7 +17,7 @@ from spilldesk.response.incidents import list_incidents
 from spilldesk.store.models import Facility, Person
 from spilldesk.store.people import find_person, read_people
 from spilldesk.web.api.errors import RowId
-from spilldesk.web.api.persons import visible_ids
+from spilldesk.web.api.persons import affected_only, may_see, visible_ids
 from spilldesk.web.deps import DeskDep, PagePrincipalDep, SessionDep
 from spilldesk.web.listings import PeopleFilter, people_page
 from spilldesk.web.permissions import Permission, allowed
@@ -50,7 +50,7 @@ def people(request: Request, desk: DeskDep, session: SessionDep, principal: Page
         return RedirectResponse(f"/people/{a_number.strip()}", status_code=303)
     tz = desk.settings.timezone
     filters = PeopleFilter(incident or None, posture or None, custody or None, facility or None,
-                           _flag(notified), _flag(hold), only)
+                           _flag(notified), _flag(hold), only, affected_only(principal))
     found = people_page(session, filters, max(page, 1), PER_PAGE, clock.today(tz), tz)
     pii = read_people(session, found.people, actor=principal.actor, purpose="people list")
     chosen = {"incident": incident, "posture": posture, "custody": custody,
@@ -87,7 +87,7 @@ def person(request: Request, a_number: str, desk: DeskDep, session: SessionDep,
 def _person_page(request: Request, found: Person | None, desk: Any, session: Any,
                  principal: Any, on: date | None) -> Response:
     only = _visible(session, principal)
-    if found is None or (only is not None and found.id not in only):
+    if found is None or not may_see(session, principal, found.id, only):
         return render(request, "forbidden.html", {"title": "Not found", "message":
                       "No such person in the registry."}, status_code=404)
     tz = desk.settings.timezone

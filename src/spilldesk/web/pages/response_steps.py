@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from spilldesk.playbook import PlaybookError, load_playbook
+from spilldesk.playbook import DEFAULT_PLAYBOOK, PlaybookError, registered_playbook
 from spilldesk.response.incidents import IncidentError
 from spilldesk.response.ingest import IngestError, ingest_document
 from spilldesk.response.linkage import link_incident
@@ -66,7 +66,8 @@ def plan(request: Request, incident_id: str, form: FormDep, desk: DeskDep,
     page = f"/incidents/{incident_id}"
     apply = form.get("apply") == "yes"
     try:
-        playbook = load_playbook(str(form.get("playbook") or "ice-2022"))
+        playbook = registered_playbook(str(form.get("playbook") or DEFAULT_PLAYBOOK),
+                                       desk.settings.workdir / "playbooks")
         result = plan_incident(session, incident_id, playbook=playbook, dry_run=not apply,
                                actor=principal.actor, timezone=desk.settings.timezone)
     except (PlaybookError, PlanningError, IncidentError) as exc:
