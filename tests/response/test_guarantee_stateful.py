@@ -429,7 +429,7 @@ def web(store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024,
                                                          parallelism=1))
     add_users(store)
-    with TestClient(create_app(settings, store=store), base_url="http://testserver") as client:
+    with TestClient(create_app(settings, store=store), base_url="https://testserver") as client:
         yield client
 
 

@@ -33,7 +33,7 @@ def seeded(store: Store, tmp_path: Path) -> Seeded:
 @pytest.fixture
 def client(store: Store, settings: Settings) -> Iterator[TestClient]:
     app = create_app(settings, store=store)
-    with TestClient(app, base_url="http://testserver") as test_client:
+    with TestClient(app, base_url="https://testserver") as test_client:
         yield test_client
 
 

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from spilldesk.response.users import Role, UserError, add_user, issue_token, revoke_token
 from spilldesk.store.db import Store
 from spilldesk.store.models import ApiToken, AuditEvent, User
-from spilldesk.web.auth import LoginThrottle
 from tests.web.conftest import bearer
 from tests.web.desk_seed import ACTOR, PASSWORD, Seeded
 
@@ -99,16 +98,21 @@ def test_login_is_throttled_per_username(client: TestClient, seeded: Seeded) -> 
     assert other.status_code == 429
 
 
-def test_throttle_window_slides() -> None:
-    now = [0.0]
-    throttle = LoginThrottle(limit=2, window=60, clock=lambda: now[0])
+def test_throttle_window_slides(store: Store) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from spilldesk.response.login_throttle import ThrottleRule, record_attempt, retry_after
+
+    rule = ThrottleRule(limit=2, window_seconds=60)
+    start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     keys = ["user:a", "client:1"]
-    throttle.failed(keys)
-    throttle.failed(keys)
-    assert throttle.blocked(keys)
-    assert throttle.blocked(["client:1"]) and not throttle.blocked(["user:b"])
-    now[0] = 61
-    assert not throttle.blocked(keys)
+    with store.session() as session:
+        record_attempt(session, keys, start)
+        record_attempt(session, keys, start)
+        assert retry_after(session, keys, rule, start) == 61
+        assert retry_after(session, ["client:1"], rule, start) is not None
+        assert retry_after(session, ["user:b"], rule, start) is None
+        assert retry_after(session, keys, rule, start + timedelta(seconds=61)) is None
 
 
 def test_api_tokens_are_stored_hashed_and_can_be_revoked(client: TestClient, store: Store,
