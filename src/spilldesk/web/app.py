@@ -29,6 +29,7 @@ from spilldesk.web.pages import page_router
 from spilldesk.web.pages.actions import FormProblem, form_problem_handler
 from spilldesk.web.security_headers import SecurityHeaders
 from spilldesk.web.templating import install_filters, render
+from spilldesk.web.uploads import BodyLimit
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ def create_app(settings: Settings, *, store: Store | None = None, secure_cookies
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="spilldesk_session",
                        max_age=SESSION_SECONDS, same_site="strict", https_only=secure_cookies)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit)  # outermost: an oversized body is refused before anything
     app.include_router(api_router)
     app.include_router(page_router)
     static = resources.files("spilldesk.web") / "static"
