@@ -185,8 +185,10 @@ def require(*permissions: Permission) -> Callable[..., Awaitable[Principal]]:
 def page_principal(request: Request, desk: DeskDep, session: SessionDep) -> Principal:
     principal = find_principal(request, desk, session)
     if principal is None:
-        raise LoginRequired(str(request.url.path) + (f"?{request.url.query}"
-                                                     if request.url.query else ""))
+        # Back here after the login; a query naming an A-number is left out of `next=`.
+        query = request.url.query
+        keep = query and "a_number" not in query.lower()
+        raise LoginRequired(str(request.url.path) + (f"?{query}" if keep else ""))
     request.state.principal = principal
     return principal
 

@@ -1,4 +1,7 @@
-"""`GET /api/persons` (filtered, paginated) and `GET /api/persons/{a_number}` (the file)."""
+"""`GET /api/persons` (filtered, paginated) and `POST /api/persons/lookup` (a person's file).
+
+A full A-number never travels in a URL (proxies and browser history keep URLs): a lookup
+sends it in the body."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -76,12 +80,19 @@ def list_people(
     }
 
 
-@router.get("/{a_number}", summary="A person's file: record, exposures, notices, tasks, holds")
-def get_person(a_number: str, desk: DeskDep, session: SessionDep, principal: PrincipalDep,
-               on: date | None = None) -> dict[str, Any]:
+class PersonLookup(BaseModel):
+    a_number: str = Field(min_length=1, max_length=40)
+    on: date | None = Field(None, description="ISO date for holds and clearance; default today")
+
+
+@router.post("/lookup",
+             summary="A person's file by A-number: record, exposures, notices, tasks, holds")
+def get_person(body: PersonLookup, desk: DeskDep, session: SessionDep,
+               principal: PrincipalDep) -> dict[str, Any]:
     only = visible_ids(session, principal)
+    on = body.on
     try:
-        person = find_person(session, a_number)
+        person = find_person(session, body.a_number)
     except InvalidANumber as exc:
         raise bad_request(exc) from None
     if person is None or not may_see(session, principal, person.id, only):

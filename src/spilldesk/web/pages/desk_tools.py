@@ -83,17 +83,25 @@ def generate(request: Request, form: FormDep, desk: DeskDep, session: SessionDep
 
 
 @router.get("/clearance")
-def clearance_page(request: Request, desk: DeskDep, session: SessionDep,
-                   principal: Checker, a_number: str = "", on: date | None = None) -> Response:
+def clearance_page(request: Request, desk: DeskDep, principal: Checker) -> Response:
+    day = clock.today(desk.settings.timezone)
+    return render(request, "clearance.html", {"title": "Clearance", "answer": None,
+                                              "a_number": "", "on": day.isoformat()})
+
+
+@router.post("/clearance")
+def clearance_check(request: Request, form: FormDep, desk: DeskDep, session: SessionDep,
+                    principal: Checker) -> Response:
+    """The A-number comes in the form body, never the URL (proxies and history keep URLs)."""
     tz = desk.settings.timezone
-    day = on or clock.today(tz)
-    answer = None
-    error = None
-    if a_number.strip():
-        try:
-            answer = clearance(session, a_number, day, actor=principal.actor, tz=tz).to_json()
-        except InvalidANumber as exc:
-            error = str(exc)
+    a_number = str(form.get("a_number") or "").strip()
+    answer = error = None
+    try:
+        on = str(form.get("on") or "")
+        day = date.fromisoformat(on) if on else clock.today(tz)
+        answer = clearance(session, a_number, day, actor=principal.actor, tz=tz).to_json()
+    except (InvalidANumber, ValueError) as exc:
+        day, error = clock.today(tz), str(exc)
     return render(request, "clearance.html", {"title": "Clearance", "answer": answer,
                                               "a_number": a_number, "on": day.isoformat(),
                                               "error": error})
