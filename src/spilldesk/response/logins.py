@@ -18,7 +18,8 @@ from spilldesk.response.users import token_digest
 from spilldesk.store.models import User, WebLogin
 
 BROWSER = "browser"
-ACCESS_TOKEN = "access_token"
+# A kind of login, not a secret.
+ACCESS_TOKEN = "access_token"  # nosec B105
 ACCESS_PREFIX = "sda_"
 LOGIN_SECONDS = 8 * 3600
 

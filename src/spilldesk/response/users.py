@@ -25,7 +25,8 @@ from spilldesk.store.audit import record_event
 from spilldesk.store.models import ApiToken, User, WebLogin
 
 MIN_PASSWORD_LENGTH = 12
-TOKEN_PREFIX = "sdt_"
+# The prefix every token shows, not a secret.
+TOKEN_PREFIX = "sdt_"  # nosec B105
 TOKEN_DAYS = 90  # a token's default lifetime
 MAX_TOKEN_DAYS = 366
 # What a machine token may be scoped to (the machine role's permissions, by their names).

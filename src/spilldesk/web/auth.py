@@ -21,7 +21,8 @@ from pathlib import Path
 
 from spilldesk.response.logins import LOGIN_SECONDS
 
-SECRET_FILE = "web-secret"
+# The file's name, not the secret.
+SECRET_FILE = "web-secret"  # nosec B105
 ACCESS_TOKEN_SECONDS = LOGIN_SECONDS
 SESSION_SECONDS = LOGIN_SECONDS
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

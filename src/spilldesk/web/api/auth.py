@@ -29,7 +29,8 @@ def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()
         code = status.HTTP_429_TOO_MANY_REQUESTS if exc.retry_after else 401
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
         raise HTTPException(code, exc.message, headers=headers) from None
-    return {"access_token": done.secret, "token_type": "bearer",
+    # "bearer" is OAuth2's token type, not a secret.
+    return {"access_token": done.secret, "token_type": "bearer",  # nosec B105
             "expires_in": ACCESS_TOKEN_SECONDS}
 
 
