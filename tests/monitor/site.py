@@ -143,8 +143,20 @@ def write_site(root: Path, *, broken_port: int) -> None:
 
 
 class _Handler(SimpleHTTPRequestHandler):
+    requested: list[str] = []  # every path asked for, in order (shared by the server's threads)
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        if self.path == "/error":
+        type(self).requested.append(self.path)
+        if self.path == "/endless":  # a response that never ends: the size limit stops it
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            try:
+                while True:
+                    self.wfile.write(b"<p>" + b"x" * 65536 + b"</p>")
+            except (BrokenPipeError, ConnectionResetError):
+                return
+        elif self.path == "/error":
             self.send_error(500, "broken")
         elif self.path == "/away":
             self.send_response(302)
@@ -160,6 +172,7 @@ class _Handler(SimpleHTTPRequestHandler):
 @contextmanager
 def serving(root: Path) -> Iterator[str]:
     """The folder on a real HTTP server on 127.0.0.1 (an ephemeral port), for the block."""
+    _Handler.requested = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -169,6 +182,10 @@ def serving(root: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+def requested() -> list[str]:
+    return list(_Handler.requested)
 
 
 def free_port() -> int:

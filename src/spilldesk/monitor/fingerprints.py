@@ -35,6 +35,10 @@ NAME_DOB = "name_dob"
 FAMILY, GIVEN, IDENTIFIER = "family", "given", "id"
 
 
+class MonitorError(Exception):
+    """Monitoring cannot go on: an unknown incident, nobody exposed yet, no usable source."""
+
+
 def digest(key: bytes, kind: str, value: str) -> str:
     return hmac.digest(key, kind.encode() + b"\x00" + value.encode(), "sha256").hex()
 

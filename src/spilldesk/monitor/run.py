@@ -21,7 +21,12 @@ from sqlalchemy import select
 
 from spilldesk import clock
 from spilldesk.monitor.candidates import Reading, read_candidates
-from spilldesk.monitor.fingerprints import Fingerprints, load_fingerprints, refresh_fingerprints
+from spilldesk.monitor.fingerprints import (
+    Fingerprints,
+    MonitorError,
+    load_fingerprints,
+    refresh_fingerprints,
+)
 from spilldesk.monitor.hits import hit_views, hits_of, match_groups, record_hit, seen_again
 from spilldesk.monitor.web import (
     FEED_SUFFIXES,
@@ -37,12 +42,10 @@ from spilldesk.store.db import Store
 from spilldesk.store.models import Incident
 from spilldesk.store.monitor_models import MonitorDocument, MonitorRun
 
+__all__ = ["MonitorError", "RunReport", "Settings", "run_monitor"]
+
 Progress = Callable[[int, int, str], None]
 """Called after each document: (documents done, documents known so far, address)."""
-
-
-class MonitorError(Exception):
-    """The run cannot start (unknown incident, nobody exposed yet, no usable source)."""
 
 
 @dataclass(frozen=True)
