@@ -10,7 +10,7 @@ from each line of text, it takes the candidates:
 - dates (ISO, `03/04/1988` read both ways, `4 March 1988`, `March 4, 1988`), each with the
   name words around it: in a table row the row's words, in prose the words near the date.
 
-The worker hashes them with the monitor's key (`fingerprints.digest`) and hands back only
+The worker hashes them with the monitor's key (`digests.digest`) and hands back only
 digests and where they were: no name, date or number leaves it.
 """
 
@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 from spilldesk.domain.dates import InvalidDate, parse_date
-from spilldesk.monitor.fingerprints import A_NUMBER, NAME_DOB, a_number_digits, digest, name_words
+from spilldesk.monitor.digests import A_NUMBER, NAME_DOB, a_number_digits, digest, name_words
 from spilldesk.scan import Limits, ScanError
 from spilldesk.scan.detectors.date_of_birth import DETECTOR as DATES
 from spilldesk.scan.isolation import run_isolated

@@ -9,50 +9,30 @@ another word of the given name sit beside the same date. A name alone never matc
 namesake born on another day, nor anyone this incident did not expose (only its exposures are
 fingerprinted).
 
-`digest` is the one home of the message format: the candidates read from a document are
-hashed with it (in the worker that reads the document), the persons' data here.
+`digests.digest` is the one home of the message format: the candidates read from a document
+are hashed with it (in the worker that reads the document), the persons' data here.
 """
 
 from __future__ import annotations
 
-import hmac
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from spilldesk.domain.anumber import InvalidANumber, normalize_a_number
-from spilldesk.domain.names import name_tokens
+from spilldesk.monitor.digests import A_NUMBER, NAME_DOB, a_number_digits, digest, name_words
 from spilldesk.store.audit import record_event
 from spilldesk.store.db import keyring_of
 from spilldesk.store.models import Exposure, Person
 from spilldesk.store.monitor_models import MonitorFingerprint
 from spilldesk.store.people import PersonPII, read_people
 
-A_NUMBER = "a_number"
-NAME_DOB = "name_dob"
 FAMILY, GIVEN, IDENTIFIER = "family", "given", "id"
 
 
 class MonitorError(Exception):
     """Monitoring cannot go on: an unknown incident, nobody exposed yet, no usable source."""
-
-
-def digest(key: bytes, kind: str, value: str) -> str:
-    return hmac.digest(key, kind.encode() + b"\x00" + value.encode(), "sha256").hex()
-
-
-def name_words(text: str) -> list[str]:
-    """The words of a name that are compared: normalised, particles dropped, initials too."""
-    return [word for word in name_tokens(text) if len(word) > 1 and word.isalpha()]
-
-
-def a_number_digits(text: str) -> str | None:
-    try:
-        return normalize_a_number(text)[1:]
-    except InvalidANumber:
-        return None
 
 
 def person_fingerprints(key: bytes, pii: PersonPII) -> set[tuple[str, str, str]]:
