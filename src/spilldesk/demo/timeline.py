@@ -70,3 +70,7 @@ CLAWBACK = _at(12, 14, 9)
 CLAWBACK_ANSWERS = _at(12, 16, 15)
 CLAWBACK_FOLLOW_UP = _at(12, 22, 9)
 CLAWBACK_REPLY_DAYS = 7
+# Leak monitoring: the Nov 28 letters say ICE "continues to monitor the internet"; the desk
+# crawls the mirror sites the afternoon after linkage, and again a week later.
+MONITORING = _at(11, 29, 14)
+MONITORING_AGAIN = _at(12, 6, 14)

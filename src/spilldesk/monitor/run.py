@@ -281,3 +281,14 @@ def _document(session: Any, incident: str, address: str) -> MonitorDocument | No
     query = select(MonitorDocument).where(MonitorDocument.incident_id == incident,
                                           MonitorDocument.address == address)
     return session.execute(query).scalar_one_or_none()
+
+
+def latest_runs(session: Any, incident: str, limit: int = 5) -> list[dict[str, Any]]:
+    """The incident's last runs, newest first: what they read and what went wrong."""
+    query = (select(MonitorRun).where(MonitorRun.incident_id == incident)
+             .order_by(MonitorRun.id.desc()).limit(limit))
+    return [{"run": r.id, "status": r.status, "sources": r.sources, "depth": r.depth,
+             "documents_checked": r.documents_checked, "unchanged": r.unchanged,
+             "hits": r.hits, "problems": r.problems, "started_at": r.created_at,
+             "finished_at": r.finished_at, "by": r.created_by}
+            for r in session.execute(query).scalars()]

@@ -11,6 +11,7 @@ from spilldesk.web.pages import (
     desk_tools,
     incidents,
     login,
+    monitoring,
     people,
     queues,
     response_steps,
@@ -18,5 +19,5 @@ from spilldesk.web.pages import (
 
 page_router = APIRouter(include_in_schema=False)
 for module in (login, incidents, people, actions, queues, desk_tools, admin, response_steps,
-               clawback):
+               clawback, monitoring):
     page_router.include_router(module.router)
