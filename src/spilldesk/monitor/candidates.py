@@ -28,7 +28,7 @@ from spilldesk.domain.dates import InvalidDate, parse_date
 from spilldesk.monitor.digests import A_NUMBER, NAME_DOB, a_number_digits, digest, name_words
 from spilldesk.scan import Limits, ScanError
 from spilldesk.scan.detectors.date_of_birth import DETECTOR as DATES
-from spilldesk.scan.isolation import run_isolated
+from spilldesk.scan.isolation import run_isolated, run_isolated_each
 from spilldesk.scan.pieces import Location, Table, TextPiece
 from spilldesk.scan.unpacked import every_piece
 
@@ -63,9 +63,23 @@ def read_candidates(path: str | Path, name: str, key: bytes, limits: Limits) -> 
     """
     if not Path(path).is_file():
         raise ScanError(f"{name}: no such file")
+    return _reading(run_isolated(_read, str(path), name, key, limits, name=name,
+                                 limits=limits))
+
+
+def read_candidates_each(files: list[tuple[Path, str]], key: bytes,
+                         limits: Limits) -> list[Reading | ScanError]:
+    """Several files (path, name) read in turn by one worker (a folder's files): each gets
+    the answer a worker of its own would give, a ScanError where the gate's verdict would
+    be `error`."""
+    jobs = [((str(path), name, key, limits), name) for path, name in files]
+    return [answer if isinstance(answer, ScanError) else _reading(answer)
+            for answer in run_isolated_each(_read, jobs, limits)]
+
+
+def _reading(answer: Answer) -> Reading:
     # The worker answers in plain values only (the gate's unpickler trusts no other type).
-    sha256, size, groups, uninspectable = run_isolated(
-        _read, str(path), name, key, limits, name=name, limits=limits)
+    sha256, size, groups, uninspectable = answer
     return Reading(str(sha256), int(size),
                    [Group(dict(where), frozenset(ids), frozenset(names))
                     for where, ids, names in groups], [str(m) for m in uninspectable])
@@ -131,12 +145,27 @@ def _text_groups(piece: TextPiece, key: bytes) -> list[Group]:
         by_line.setdefault(line_of(offset), (set(), set()))[0].add(
             digest(key, A_NUMBER, value))
     for when, (start, end) in _dates(text):
-        window = text[max(0, start - BEFORE): end + AFTER]
-        names = _name_digests(name_words(window), [when], key)
+        names = _name_digests(_words_near(text, starts, start, end), [when], key)
         if names:
             by_line.setdefault(line_of(start), (set(), set()))[1].update(names)
     return [Group(_where(piece.location, line=line), frozenset(ids), frozenset(names))
             for line, (ids, names) in sorted(by_line.items())]
+
+
+def _words_near(text: str, starts: list[int], start: int, end: int) -> list[str]:
+    """The name words beside a date: on its own line (a table row, a list item, a pasted
+    record, a paragraph) and near it; a line with no name of its own borrows the lines
+    around it (a form: `Name: ...` above `DOB: ...`). Words of the records before and after
+    on other lines are never mixed in."""
+    line = bisect.bisect_right(starts, start) - 1
+    first = starts[line]
+    last = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
+    words = name_words(text[max(first, start - BEFORE): min(last, end + AFTER)])
+    if len(words) >= 2:
+        return words
+    above = starts[line - 1] if line > 0 else first
+    below = starts[line + 2] - 1 if line + 2 < len(starts) else len(text)
+    return name_words(text[max(above, start - BEFORE): min(below, end + AFTER)])
 
 
 def _a_number_matches(text: str) -> Iterable[tuple[int, str]]:

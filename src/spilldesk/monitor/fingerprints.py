@@ -56,9 +56,14 @@ class Fingerprints:
     persons: int = 0
     a_numbers: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     names: dict[str, set[tuple[int, str]]] = field(default_factory=lambda: defaultdict(set))
+    own_a_number: dict[int, str] = field(default_factory=dict)
 
     def match(self, ids: frozenset[str], names: frozenset[str]) -> dict[int, set[str]]:
-        """Persons a group of candidate digests matches, with what matched."""
+        """Persons a group of candidate digests matches, with what matched.
+
+        A name with a date of birth matches only when the group carries no A-number, or
+        carries the person's own: a row that names someone with another A-number is about
+        someone else (a namesake born the same day)."""
         found: dict[int, set[str]] = defaultdict(set)
         for value in ids:
             for person in self.a_numbers.get(value, ()):
@@ -69,7 +74,8 @@ class Fingerprints:
                 words[person][role].add(value)
         for person, roles in words.items():
             family, given = roles.get(FAMILY, set()), roles.get(GIVEN, set())
-            if family and given and len(family | given) >= 2:
+            conflicting = bool(ids) and self.own_a_number.get(person) not in ids
+            if family and given and len(family | given) >= 2 and not conflicting:
                 found[person].add(NAME_DOB)
         return dict(found)
 
@@ -122,6 +128,7 @@ def load_fingerprints(session: Session, incident: str) -> Fingerprints:
         persons.add(person)
         if kind == A_NUMBER:
             prints.a_numbers[value].add(person)
+            prints.own_a_number[person] = value
         else:
             prints.names[value].add((person, role))
     prints.persons = len(persons)

@@ -20,14 +20,21 @@ from typing import Any
 from sqlalchemy import select
 
 from spilldesk import clock
-from spilldesk.monitor.candidates import Reading, read_candidates
+from spilldesk.monitor.candidates import Reading, read_candidates, read_candidates_each
 from spilldesk.monitor.fingerprints import (
     Fingerprints,
     MonitorError,
     load_fingerprints,
     refresh_fingerprints,
 )
-from spilldesk.monitor.hits import hit_views, hits_of, match_groups, record_hit, seen_again
+from spilldesk.monitor.hits import (
+    Matched,
+    hit_views,
+    hits_of,
+    match_groups,
+    record_hit,
+    seen_again,
+)
 from spilldesk.monitor.web import (
     FEED_SUFFIXES,
     Fetched,
@@ -44,6 +51,7 @@ from spilldesk.store.monitor_models import MonitorDocument, MonitorRun
 
 __all__ = ["MonitorError", "RunReport", "Settings", "run_monitor"]
 
+BATCH = 32  # a folder's files read by one worker, recorded in one transaction
 Progress = Callable[[int, int, str], None]
 """Called after each document: (documents done, documents known so far, address)."""
 
@@ -160,11 +168,19 @@ class _Crawl:
                 continue
             if item.web:
                 self._web(item)
+                self._advanced(1, item.address)
             else:
-                self._file(item)
-            self.count += 1
-            if self.progress:
-                self.progress(self.count, self.count + len(self.queue), item.address)
+                batch = [item]
+                while (self.queue and not self.queue[0].web and len(batch) < BATCH
+                       and self.queue[0].address not in self.done):
+                    batch.append(self.queue.popleft())
+                self._files(batch)
+                self._advanced(len(batch), batch[-1].address)
+
+    def _advanced(self, documents: int, address: str) -> None:
+        self.count += documents
+        if self.progress:
+            self.progress(self.count, self.count + len(self.queue), address)
 
     def _add(self, address: str, depth: int, web: bool) -> None:
         if address not in self.seen:
@@ -231,50 +247,70 @@ class _Crawl:
             self._read(item.address, path, item.address, fetched, links)
         self._follow(item, links)
 
-    def _file(self, item: _Item) -> None:
-        self._read(item.address, Path(item.address), item.address, None, [])
+    def _files(self, batch: list[_Item]) -> None:
+        """A folder's files, read in turn by one worker and recorded in one transaction."""
+        files = [(Path(item.address), item.address) for item in batch]
+        readings = read_candidates_each(files, self.prints_key, self.limits)
+        with self.desk.session() as session:
+            for item, reading in zip(batch, readings, strict=True):
+                self._outcome(session, item.address, reading, None, [])
 
     def _read(self, address: str, path: Path, name: str, fetched: Fetched | None,
               links: list[str]) -> None:
         try:
-            reading = read_candidates(path, name, self.prints_key, self.limits)
+            reading: Reading | ScanError = read_candidates(path, name, self.prints_key,
+                                                           self.limits)
         except ScanError as error:
-            self._problem(address, f"not read: {error}")
-            self._save(address, "problem", fetched, links)
+            reading = error
+        with self.desk.session() as session:
+            self._outcome(session, address, reading, fetched, links)
+
+    def _outcome(self, session: Any, address: str, reading: Reading | ScanError,
+                 fetched: Fetched | None, links: list[str]) -> None:
+        if isinstance(reading, ScanError):
+            self._problem(address, f"not read: {reading}")
+            self._record(session, address, "problem", fetched, links)
             return
         self.report.documents_checked += 1
         matched = match_groups(self.prints, reading.groups)
         for member in reading.uninspectable:
             self._problem(member, "embedded file in a format the gate does not read")
-        self._save(address, "hit" if matched.persons else "read", fetched, links, reading,
-                   matched)
+        self._record(session, address, "hit" if matched.persons else "read", fetched, links,
+                     reading, matched)
 
     @property
     def prints_key(self) -> bytes:
         return self.desk.keyring.fingerprint_key()
 
-    def _save(self, address: str, outcome: str, fetched: Fetched | None, links: list[str],
-              reading: Reading | None = None, matched: Any = None) -> None:
+    def _save(self, address: str, outcome: str, fetched: Fetched | None,
+              links: list[str]) -> None:
         with self.desk.session() as session:
-            document = _document(session, self.report.incident, address)
-            if document is None:
-                document = MonitorDocument(incident_id=self.report.incident, address=address,
-                                           run_id=self.report.run_id, size=0, outcome=outcome)
-                session.add(document)
-            document.run_id, document.outcome, document.links = self.report.run_id, outcome, links
-            document.checked_at = clock.now()
-            if fetched is not None and outcome != "problem":
-                document.etag, document.last_modified = fetched.etag, fetched.last_modified
-            if reading is not None:
-                document.sha256, document.size = reading.sha256, reading.size
-            if matched is not None and matched.persons and reading is not None:
-                record_hit(session, self.report.incident, address, reading.sha256,
-                           reading.size, matched, run_id=self.report.run_id, actor=self.actor)
-            run = session.get(MonitorRun, self.report.run_id)
-            assert run is not None
-            run.documents_checked, run.unchanged = (self.report.documents_checked,
-                                                    self.report.unchanged)
-            run.problems = self.report.problems
+            self._record(session, address, outcome, fetched, links)
+
+    def _record(self, session: Any, address: str, outcome: str, fetched: Fetched | None,
+                links: list[str], reading: Reading | None = None,
+                matched: Matched | None = None) -> None:
+        """The document's outcome (and its hit) and the run's counts, in the caller's
+        transaction: what is committed is never checked again by a resumed run."""
+        document = _document(session, self.report.incident, address)
+        if document is None:
+            document = MonitorDocument(incident_id=self.report.incident, address=address,
+                                       run_id=self.report.run_id, size=0, outcome=outcome)
+            session.add(document)
+        document.run_id, document.outcome, document.links = self.report.run_id, outcome, links
+        document.checked_at = clock.now()
+        if fetched is not None and outcome != "problem":
+            document.etag, document.last_modified = fetched.etag, fetched.last_modified
+        if reading is not None:
+            document.sha256, document.size = reading.sha256, reading.size
+        if matched is not None and matched.persons and reading is not None:
+            record_hit(session, self.report.incident, address, reading.sha256,
+                       reading.size, matched, run_id=self.report.run_id, actor=self.actor)
+        run = session.get(MonitorRun, self.report.run_id)
+        assert run is not None
+        run.documents_checked, run.unchanged = (self.report.documents_checked,
+                                                self.report.unchanged)
+        run.problems = list(self.report.problems)
 
 
 def _document(session: Any, incident: str, address: str) -> MonitorDocument | None:
