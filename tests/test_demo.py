@@ -132,3 +132,15 @@ def test_the_demo_runs_on_the_2022_clock(demo) -> None:
     assert date.fromisoformat(due[0][:10]) >= date(2022, 11, 28)
     assert date.fromisoformat(due[1][:10]) < date(2023, 3, 1)
     assert delivered[0] >= generated[0] and delivered[1] <= recorded[1]
+
+
+def test_monitoring_finds_every_repost_of_the_exposed(demo) -> None:
+    summary, _ = demo
+    monitoring = summary["monitoring"]
+    truth = monitoring["truth"]
+    assert truth["pages_found"] == truth["pages_with_leaks"] > 0
+    assert truth["persons_found"] == truth["persons_expected"] > 0
+    assert truth["missed_persons"] == truth["extra_persons"] == 0
+    assert monitoring["takedown_tasks"] == monitoring["hits"] == truth["pages_with_leaks"]
+    again = monitoring["second_run"]
+    assert again["hits"] == monitoring["hits"] and again["unchanged"] >= 30
