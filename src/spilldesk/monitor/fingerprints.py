@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from spilldesk.monitor.digests import A_NUMBER, NAME_DOB, a_number_digits, digest, name_words
@@ -111,7 +111,7 @@ def refresh_fingerprints(session: Session, incident: str, *, actor: str) -> int:
                 for pid, pii in opened.items()
                 for kind, role, value in person_fingerprints(key, pii)]
         if rows:
-            session.execute(MonitorFingerprint.__table__.insert(), rows)
+            session.execute(insert(MonitorFingerprint), rows)
         added += len(opened)
     record_event(session, actor=actor, action="monitor.fingerprints", object_type="incident",
                  object_id=incident, detail={"added": added, "removed": len(gone)})

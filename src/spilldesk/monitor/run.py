@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from spilldesk import clock
 from spilldesk.monitor.candidates import Reading, read_candidates, read_candidates_each
@@ -130,7 +131,7 @@ def run_monitor(desk: Store, incident: str, sources: list[str], *, actor: str,
     return report
 
 
-def _run_for(session: Any, incident: str, sources: list[str], depth: int,
+def _run_for(session: Session, incident: str, sources: list[str], depth: int,
              actor: str) -> tuple[MonitorRun, bool]:
     """The stopped run with these sources (to resume), or a new one."""
     query = select(MonitorRun).where(MonitorRun.incident_id == incident,
@@ -265,7 +266,7 @@ class _Crawl:
         with self.desk.session() as session:
             self._outcome(session, address, reading, fetched, links)
 
-    def _outcome(self, session: Any, address: str, reading: Reading | ScanError,
+    def _outcome(self, session: Session, address: str, reading: Reading | ScanError,
                  fetched: Fetched | None, links: list[str]) -> None:
         if isinstance(reading, ScanError):
             self._problem(address, f"not read: {reading}")
@@ -287,7 +288,7 @@ class _Crawl:
         with self.desk.session() as session:
             self._record(session, address, outcome, fetched, links)
 
-    def _record(self, session: Any, address: str, outcome: str, fetched: Fetched | None,
+    def _record(self, session: Session, address: str, outcome: str, fetched: Fetched | None,
                 links: list[str], reading: Reading | None = None,
                 matched: Matched | None = None) -> None:
         """The document's outcome (and its hit) and the run's counts, in the caller's
@@ -313,13 +314,13 @@ class _Crawl:
         run.problems = list(self.report.problems)
 
 
-def _document(session: Any, incident: str, address: str) -> MonitorDocument | None:
+def _document(session: Session, incident: str, address: str) -> MonitorDocument | None:
     query = select(MonitorDocument).where(MonitorDocument.incident_id == incident,
                                           MonitorDocument.address == address)
     return session.execute(query).scalar_one_or_none()
 
 
-def latest_runs(session: Any, incident: str, limit: int = 5) -> list[dict[str, Any]]:
+def latest_runs(session: Session, incident: str, limit: int = 5) -> list[dict[str, Any]]:
     """The incident's last runs, newest first: what they read and what went wrong."""
     query = (select(MonitorRun).where(MonitorRun.incident_id == incident)
              .order_by(MonitorRun.id.desc()).limit(limit))
