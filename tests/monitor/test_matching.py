@@ -87,3 +87,9 @@ def test_hidden_html_and_a_spreadsheet_row(tmp_path: Path) -> None:
     page = ("<html><body><p>Nothing here.</p><div style='display:none'>Maria Elena Garcia "
             "A-123-456-789 1988-03-04</div></body></html>")
     assert _match(tmp_path, page, name="page.html") == {1: {"a_number", "name_dob"}}
+
+
+def test_a_name_in_an_element_of_its_own_beside_the_date(tmp_path: Path) -> None:
+    # The gate reads each HTML text node as a line: the name and the date are two lines.
+    page = "<html><body><p><b>José Ortiz</b>, born 1 February 1980, was moved.</p></body></html>"
+    assert _match(tmp_path, page, name="page.html") == {2: {"name_dob"}}

@@ -139,33 +139,37 @@ def _text_groups(piece: TextPiece, key: bytes) -> list[Group]:
     by_line: dict[int, tuple[set[str], set[str]]] = {}
 
     def line_of(offset: int) -> int:
-        return bisect.bisect_right(starts, offset)
+        return bisect.bisect_right(starts, offset) - 1
 
-    for offset, value in _a_number_matches(text):
-        by_line.setdefault(line_of(offset), (set(), set()))[0].add(
-            digest(key, A_NUMBER, value))
-    for when, (start, end) in _dates(text):
-        names = _name_digests(_words_near(text, starts, start, end), [when], key)
+    numbers = [(line_of(offset), value) for offset, value in _a_number_matches(text)]
+    dates = [(line_of(start), when, (start, end)) for when, (start, end) in _dates(text)]
+    marked = {line for line, _ in numbers} | {line for line, _, _ in dates}
+    for line, value in numbers:
+        by_line.setdefault(line, (set(), set()))[0].add(digest(key, A_NUMBER, value))
+    for line, when, (start, end) in dates:
+        words = _words_near(text, starts, marked, line, start, end)
+        names = _name_digests(words, [when], key)
         if names:
-            by_line.setdefault(line_of(start), (set(), set()))[1].update(names)
-    return [Group(_where(piece.location, line=line), frozenset(ids), frozenset(names))
+            by_line.setdefault(line, (set(), set()))[1].update(names)
+    return [Group(_where(piece.location, line=line + 1), frozenset(ids), frozenset(names))
             for line, (ids, names) in sorted(by_line.items())]
 
 
-def _words_near(text: str, starts: list[int], start: int, end: int) -> list[str]:
+def _words_near(text: str, starts: list[int], marked: set[int], line: int, start: int,
+                end: int) -> list[str]:
     """The name words beside a date: on its own line (a table row, a list item, a pasted
-    record, a paragraph) and near it; a line with no name of its own borrows the lines
-    around it (a form: `Name: ...` above `DOB: ...`). Words of the records before and after
-    on other lines are never mixed in."""
-    line = bisect.bisect_right(starts, start) - 1
-    first = starts[line]
-    last = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
-    words = name_words(text[max(first, start - BEFORE): min(last, end + AFTER)])
-    if len(words) >= 2:
-        return words
-    above = starts[line - 1] if line > 0 else first
-    below = starts[line + 2] - 1 if line + 2 < len(starts) else len(text)
-    return name_words(text[max(above, start - BEFORE): min(below, end + AFTER)])
+    record, a paragraph) near it, and on the lines just above and below when those carry no
+    date or A-number of their own (a name in its own HTML element, a form's `Name:` line).
+    A neighbouring line that has its own date or A-number is another record's: never mixed."""
+    def end_of(number: int) -> int:
+        return starts[number + 1] - 1 if number + 1 < len(starts) else len(text)
+
+    low, high = starts[line], end_of(line)
+    if line > 0 and line - 1 not in marked:
+        low = starts[line - 1]
+    if line + 1 < len(starts) and line + 1 not in marked:
+        high = end_of(line + 1)
+    return name_words(text[max(low, start - BEFORE): min(high, end + AFTER)])
 
 
 def _a_number_matches(text: str) -> Iterable[tuple[int, str]]:
