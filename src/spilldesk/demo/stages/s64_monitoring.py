@@ -46,7 +46,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
         with clock.replaying(MONITORING_AGAIN):
             again = run_monitor(ctx.desk, INCIDENT, [base + "/"], actor=ctx.actor,
                                 settings=CRAWL)
-    score = _against_truth(ctx, first, base)
+            score = _against_truth(ctx, first, base)  # its audited read, on the same clock
     result = {
         "documents_checked": first.documents_checked, "problems": len(first.problems),
         "hits": len(first.hits),
