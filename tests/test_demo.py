@@ -173,7 +173,8 @@ def test_reports_for_both_incidents_match_the_database(demo) -> None:
         with engine.connect() as connection:
             assert_figures_match(figures, recompute(connection, incident_id,
                                                     date.fromisoformat(figures["as_of"])))
-        assert figures["monitoring"]["status"] == "not_set_up"
+        watched = incident_id == "ICE-2022-11-28"  # the demo watches for the Nov 28 records
+        assert figures["monitoring"]["status"] == ("watched" if watched else "not_set_up")
         assert figures["investigation"]["reviews"] or figures["investigation"]["mitigations"]
         assert files["html"].read_text().count("<svg") >= 4
         words = " ".join(p.extract_text() for p in PdfReader(files["pdf"]).pages)
@@ -184,3 +185,16 @@ def test_reports_for_both_incidents_match_the_database(demo) -> None:
     assert dec["investigation"]["owners"].get("DHS")  # Dec 7: DHS owns the mitigation
     nov = json.loads(Path(report["incidents"]["ICE-2022-11-28"]["files"]["json"]).read_text())
     assert nov["clawback"]["recipients"] == summary["clawback"]["recipients"]
+    assert nov["monitoring"]["hits"] == summary["monitoring"]["hits"] > 0
+
+
+def test_monitoring_finds_every_repost_of_the_exposed(demo) -> None:
+    summary, _ = demo
+    monitoring = summary["monitoring"]
+    truth = monitoring["truth"]
+    assert truth["pages_found"] == truth["pages_with_leaks"] > 0
+    assert truth["persons_found"] == truth["persons_expected"] > 0
+    assert truth["missed_persons"] == truth["extra_persons"] == 0
+    assert monitoring["takedown_tasks"] == monitoring["hits"] == truth["pages_with_leaks"]
+    again = monitoring["second_run"]
+    assert again["hits"] == monitoring["hits"] and again["unchanged"] >= 30

@@ -83,6 +83,13 @@ def recompute(conn: Connection, incident: str, day: date) -> dict[str, Any]:
                                        "WHERE r.incident_id = :i", i=incident),
         "investigation": _pairs(conn, "SELECT kind, count(*) FROM investigation_items WHERE "
                                       "incident_id = :i GROUP BY kind", i=incident),
+        "monitor_runs": _one(conn, "SELECT count(*) FROM monitor_runs WHERE incident_id = :i",
+                             i=incident),
+        "monitor_hits": _one(conn, "SELECT count(*) FROM monitor_hits WHERE incident_id = :i",
+                             i=incident),
+        "monitor_persons": _one(conn, "SELECT count(DISTINCT p.person_id) FROM "
+                                      "monitor_hit_persons p JOIN monitor_hits h ON h.id = "
+                                      "p.hit_id WHERE h.incident_id = :i", i=incident),
     }
 
 
@@ -116,6 +123,12 @@ def assert_figures_match(f: dict[str, Any], sql: dict[str, Any]) -> None:
                                     ("mitigation", f["investigation"]["mitigations"]),
                                     ("lesson", f["investigation"]["lessons"])) if v}
     assert kinds == sql["investigation"]
+    m = f["monitoring"]
+    if sql["monitor_runs"] == 0:
+        assert m["status"] == "not_set_up" and m["hits"] is None  # not zero: nobody looked
+    else:  # every run and hit of the desk is before the report's day here
+        assert (m["runs"], m["hits"], m["persons"]) == (
+            sql["monitor_runs"], sql["monitor_hits"], sql["monitor_persons"])
     # the series end where the figures stand
     s = f["series"]
     assert s["date"][-1] == f["as_of"]

@@ -30,7 +30,7 @@ def _section(title: str) -> Table:
 def render_summary(summary: dict[str, Any]) -> RenderableType:
     parts: list[RenderableType] = []
     for build in (_registry_and_gate, _timeline, _incidents, _plan, _notices, _clearance,
-                  _clawback, _reports, _where):
+                  _clawback, _monitoring, _reports, _where):
         table = build(summary)
         if table.row_count:
             parts.append(table)
@@ -136,6 +136,24 @@ def _clawback(s: dict[str, Any]) -> Table:
         table.add_row("status", f"sent {status.get('sent')}, answered {status.get('answered')}"
                       f", overdue {status.get('overdue')}, awaiting owner "
                       f"{status.get('awaiting_owner')}")
+    return table
+
+
+def _monitoring(s: dict[str, Any]) -> Table:
+    table = _section("Leak monitoring (Nov 28 records)")
+    if mon := s.get("monitoring"):
+        truth = mon.get("truth", {})
+        table.add_row("crawl", f"{mon.get('documents_checked')} pages read, "
+                      f"{mon.get('problems')} problems; {mon.get('hits')} hits "
+                      f"({mon.get('takedown_tasks')} takedown tasks), matched on "
+                      f"{_counts(mon.get('matched_on'))}")
+        table.add_row("against the truth", f"{truth.get('pages_found')} of "
+                      f"{truth.get('pages_with_leaks')} leaking pages; {truth.get('persons_found')}"
+                      f" of {truth.get('persons_expected')} (page, person) pairs, "
+                      f"{truth.get('missed_persons')} missed, {truth.get('extra_persons')} extra")
+        again = mon.get("second_run", {})
+        table.add_row("a week later", f"{again.get('unchanged')} pages unchanged (HTTP 304), "
+                      f"{again.get('hits')} hits seen again")
     return table
 
 

@@ -70,6 +70,10 @@ CLAWBACK = _at(12, 14, 9)
 CLAWBACK_ANSWERS = _at(12, 16, 15)
 CLAWBACK_FOLLOW_UP = _at(12, 22, 9)
 CLAWBACK_REPLY_DAYS = 7
+# Leak monitoring: the Nov 28 letters say ICE "continues to monitor the internet"; the desk
+# crawls the mirror sites the afternoon after linkage, and again a week later.
+MONITORING = _at(11, 29, 14)
+MONITORING_AGAIN = _at(12, 6, 14)
 # The pause extended for everyone held (the seed: "we are extending the 30-day pause"), and
 # the letters to those whose notice already went out.
 HOLDS_EXTENDED = _at(12, 14, 12)

@@ -237,7 +237,13 @@ def _clawback(f: dict[str, Any], chart: Chart) -> Section:
 
 def _monitoring(f: dict[str, Any]) -> Section:
     m = f["monitoring"]
-    return Section("Monitoring hits", [m["note"]])
+    blocks: list[Any] = [m["note"]]
+    if m.get("sources"):
+        blocks.append(Table(["where the records were reposted", "first seen", "people"],
+                            [[s["source"], s["first_seen"], f"{s['persons']:,}"]
+                             for s in m["sources"]], numeric=(2,),
+                            caption="Repostings found"))
+    return Section("Monitoring hits", blocks)
 
 
 def _open_items(f: dict[str, Any]) -> Section:

@@ -67,7 +67,7 @@ def report_figures(session: Session, incident_id: str, *, tz: ZoneInfo,
     tasks = _tasks(session, incident_id, day)
     clawback = _clawback(session, incident_id, day, tz)
     investigation = investigation_record(session, incident_id, day)
-    monitoring = monitoring_hits(session, incident_id)
+    monitoring = monitoring_hits(session, incident_id, day, tz)
     affected = len(person_ids)
     return {
         "incident": _incident(incident, tz),

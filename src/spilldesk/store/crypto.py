@@ -77,6 +77,13 @@ class Keyring:
         result: dict[str, object] = json.loads(plaintext)
         return result
 
+    def fingerprint_key(self) -> bytes:
+        """The leak monitor's own key: derived from the index key under a label of its own, so
+        its fingerprints cannot be joined with the registry's blind indexes (nor the reverse),
+        and every existing key file has one without being rewritten."""
+        return hmac.new(self._index_key, b"spilldesk/monitor-fingerprints/v1",
+                        hashlib.sha256).digest()
+
     def blind_index(self, kind: str, normalised: str) -> str:
         """HMAC-SHA256 of a normalised value, namespaced by kind (hex, 64 chars)."""
         message = kind.encode() + b"\x00" + normalised.encode()

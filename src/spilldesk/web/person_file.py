@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spilldesk.domain.anumber import mask_a_number
+from spilldesk.monitor.hits import person_hits
 from spilldesk.response.clearance import clearance
 from spilldesk.response.notices import corrected
 from spilldesk.store.models import (
@@ -76,6 +77,7 @@ def person_file(session: Session, person: Person, *, actor: str, on: date,
         "alerts": _alerts(session, pid),
         "custody_decisions": _custody(session, pid),
         "events": _events(session, pid),
+        "leak_hits": person_hits(session, pid),
     }
     if with_audit:
         result["audit"] = _audit(session, pid)
@@ -179,6 +181,10 @@ def timeline(file: dict[str, Any]) -> list[dict[str, Any]]:
                       "text": f"Custody decision: {c['decision'].replace('_', ' ')}"})
     for ev in file["events"]:
         items.append({"at": ev["at"], "kind": "event", "text": ev["kind"].replace("_", " ")})
+    for hit in file.get("leak_hits", []):
+        items.append({"at": hit["first_seen"], "kind": "leak",
+                      "text": f"Found reposted ({hit['incident']}): {hit['reference']} at "
+                              f"{hit['source']}, matched on {', '.join(hit['matched_on'])}"})
     for t in file["tasks"]:
         if t["done_at"]:
             items.append({"at": t["done_at"], "kind": "task",

@@ -14,6 +14,7 @@ from spilldesk.web.api import (
     gate,
     health,
     incidents,
+    monitoring,
     notices,
     persons,
     reports,
@@ -28,6 +29,7 @@ api_router = APIRouter()
 api_router.include_router(health.router)
 api_router.include_router(auth.router, responses=ERROR_RESPONSES)
 for module in (incidents, notices, persons, cases, clearance, tasks, review, alerts, gate,
-               audit, users, clawback, reports):
+               audit, users, clawback, reports,
+               monitoring):
     api_router.include_router(module.router, dependencies=[Security(bearer_scheme)],
                               responses=ERROR_RESPONSES)

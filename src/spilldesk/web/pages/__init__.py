@@ -11,6 +11,7 @@ from spilldesk.web.pages import (
     desk_tools,
     incidents,
     login,
+    monitoring,
     people,
     queues,
     reports,
@@ -19,5 +20,6 @@ from spilldesk.web.pages import (
 
 page_router = APIRouter(include_in_schema=False)
 for module in (login, incidents, people, actions, queues, desk_tools, admin, response_steps,
-               clawback, reports):
+               clawback, reports,
+               monitoring):
     page_router.include_router(module.router)

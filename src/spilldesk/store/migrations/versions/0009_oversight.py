@@ -5,14 +5,14 @@ owning component and lessons learned. `oversight_notices`: each notice sent to E
 the DHS Chief Privacy Officer, with its files and their digests.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
