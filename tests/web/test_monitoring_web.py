@@ -55,9 +55,10 @@ def test_the_api_and_the_person_timeline(client: TestClient, watched: Path) -> N
     # Read as a folder, the site has no robots.txt to keep private/list.html out.
     assert len(body["hits"]) == len(EXPECTED) + 1 and body["runs"][0]["status"] == "finished"
     assert client.get("/api/incidents/NOPE/monitoring/hits", headers=headers).status_code == 404
-    person = client.get(f"/api/persons/{EXPOSED[0].a_number}", headers=headers).json()
+    person = client.post("/api/persons/lookup", json={"a_number": EXPOSED[0].a_number},
+                         headers=headers).json()
     assert {h["source"].removeprefix(f"{watched}/") for h in person["leak_hits"]} == {
         "table.html", "files/rows.csv"}
     login(client, "privacy_officer")
-    page = client.get(f"/people/{EXPOSED[0].a_number}")
+    page = client.get(f"/people/id/{person['person']['id']}")
     assert "Found reposted (NOV28)" in page.text
