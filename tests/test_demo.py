@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pytest
 from typer.testing import CliRunner
@@ -132,3 +134,30 @@ def test_the_demo_runs_on_the_2022_clock(demo) -> None:
     assert date.fromisoformat(due[0][:10]) >= date(2022, 11, 28)
     assert date.fromisoformat(due[1][:10]) < date(2023, 3, 1)
     assert delivered[0] >= generated[0] and delivered[1] <= recorded[1]
+
+
+def test_every_output_is_private_to_its_owner(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Packets, mail-merge and follow-up lists, delivery sheets, letters, feeds, the database:
+    files 0600 and folders 0700 even under a permissive umask."""
+    workdir = tmp_path_factory.mktemp("private") / "run"
+    previous = os.umask(0o022)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.delenv("SPILLDESK_DATABASE_URL", raising=False)
+            patch.delenv("SPILLDESK_KEY_FILE", raising=False)
+            result = runner.invoke(app, ["demo", "--workdir", str(workdir), "--persons", "6000",
+                                         "--json"], catch_exceptions=False)
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0, result.stderr
+    files = [p for p in workdir.rglob("*") if p.is_file()]
+    names = {p.name for p in files}
+    assert {"mail-merge.csv", "follow-up.csv", "spilldesk.db"} <= names
+    assert any(p.parent.name == "delivery-sheets" for p in files)
+    assert any(p.suffix == ".pdf" and p.parent.name == "notices" for p in files)
+    assert any(p.suffix == ".pdf" and "clawback" in str(p) for p in files)
+    loose = [str(p.relative_to(workdir)) for p in files if stat.S_IMODE(p.stat().st_mode) != 0o600]
+    assert loose == []
+    folders = [workdir, *(p for p in workdir.rglob("*") if p.is_dir())]
+    open_folders = [str(p) for p in folders if stat.S_IMODE(p.stat().st_mode) != 0o700]
+    assert open_folders == []

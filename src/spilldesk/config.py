@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from spilldesk.private_files import private_folder
+
 DEFAULT_TIMEZONE = "America/New_York"
 
 
@@ -41,6 +43,4 @@ class Settings:
         return cls(workdir=home, database_url=url, key_file=key_file.expanduser(), timezone=zone)
 
     def output_dir(self, name: str) -> Path:
-        path = self.workdir / name
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        return private_folder(self.workdir / name)

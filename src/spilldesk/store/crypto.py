@@ -21,6 +21,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from spilldesk.private_files import private_folder
+
 _FORMAT = 1
 _NONCE = 12
 
@@ -89,7 +91,7 @@ def _b64(data: bytes) -> str:
 
 def create_key_file(path: Path) -> None:
     """Write a new key file readable by its owner only (0600). Never overwrites."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     key_id = "k" + secrets.token_hex(4)
     document = {
         "current": key_id,

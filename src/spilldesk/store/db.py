@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from spilldesk.config import Settings
+from spilldesk.private_files import private_folder, write_private
 from spilldesk.store.crypto import Keyring, create_key_file, load_keyring
 
 
@@ -110,7 +111,14 @@ class Store:
 
 def initialise(settings: Settings) -> Store:
     """Create the work directory, the key file (0600) and the schema; idempotent."""
-    settings.workdir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.workdir)
+    if settings.database_url.startswith("sqlite:///"):
+        # SQLite creates the file (and its -wal and -shm files, which copy its mode) under the
+        # umask; made first, owner only, they stay so.
+        database = Path(settings.database_url.removeprefix("sqlite:///"))
+        private_folder(database.parent)
+        if not database.exists():
+            write_private(database, b"", exclusive=True)
     if not settings.key_file.exists():
         create_key_file(settings.key_file)
     engine = make_engine(settings.database_url)
