@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, column, create_engine, event, select, table, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from spilldesk.config import Settings
@@ -175,9 +175,10 @@ def settled_keyring(engine: Engine, keyring: Keyring) -> Keyring:
 def check_index_key(session: Session) -> None:
     """Refuse a change made with an index key that is no longer the desk's (another process
     rotated the keys since this one loaded them). Locks the fingerprint until commit."""
-    row = session.execute(text("SELECT fingerprint FROM key_fingerprints WHERE purpose = "
-                               "'index'" + (" FOR UPDATE" if session.get_bind().dialect.name
-                                             == "postgresql" else ""))).scalar_one_or_none()
+    fingerprints = table("key_fingerprints", column("purpose"), column("fingerprint"))
+    row = session.execute(select(fingerprints.c.fingerprint)
+                          .where(fingerprints.c.purpose == INDEX)
+                          .with_for_update()).scalar_one_or_none()
     if row != keyring_of(session).index_fingerprint():
         raise KeyFileError("the desk's blind-index key changed since this process loaded the "
                            "key file (a key rotation): nothing was imported; restart and retry")

@@ -13,8 +13,9 @@ Old keys stay in the file so backups sealed with them still open.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import Table, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from spilldesk.domain.anumber import InvalidANumber, normalize_a_number
@@ -34,7 +35,7 @@ from spilldesk.store.people import PII, name_dob_key
 from spilldesk.store.sealing import SEALED, open_for_row, seal_for_row
 
 # Every sealed column of the schema: a new one must be listed here to be rotated.
-SEALED_COLUMNS: tuple[tuple[type, str], ...] = (
+SEALED_COLUMNS: tuple[tuple[Any, str], ...] = (
     (Person, PII), (Person, SEALED), (Representative, PII), (DisclosedRecord, PII),
     (ClawbackRecipient, PII), (CustodyDecision, SEALED), (CaseEvent, SEALED),
     (DeliveryAttempt, SEALED),
@@ -79,8 +80,8 @@ def rotate_keys(store: Store, *, actor: str) -> RotationReport:
     return report
 
 
-def _reseal(session: Session, old: Keyring, new: Keyring, model: type, column: str) -> int:
-    table = model.__table__  # type: ignore[attr-defined]
+def _reseal(session: Session, old: Keyring, new: Keyring, model: Any, column: str) -> int:
+    table: Table = model.__table__
     rows = session.execute(select(table.c.id, table.c[column]).where(
         table.c[column].is_not(None)).order_by(table.c.id)).all()
     statement = update(table).where(table.c.id == bindparam("_id")).values(
@@ -96,7 +97,8 @@ def _reseal(session: Session, old: Keyring, new: Keyring, model: type, column: s
 
 def _reindex(session: Session, new: Keyring) -> int:
     """Blind indexes of persons and disclosed records, from their (just re-sealed) fields."""
-    persons, records = Person.__table__, DisclosedRecord.__table__
+    persons: Table = cast(Table, Person.__table__)
+    records: Table = cast(Table, DisclosedRecord.__table__)
     person_rows = []
     for row_id, blob in session.execute(select(persons.c.id, persons.c.pii)).all():
         pii = open_for_row(new, blob, persons.name, row_id, PII)
@@ -105,14 +107,14 @@ def _reindex(session: Session, new: Keyring) -> int:
             "_a": new.blind_index("a_number", str(pii["a_number"])),
             "_n": new.blind_index("name_dob", name_dob_key(
                 str(pii.get("family_name") or ""), str(pii.get("given_name") or ""),
-                pii.get("date_of_birth"))),  # type: ignore[arg-type]
+                pii.get("date_of_birth"))),
         })
     if person_rows:
         # Row digests are keyed too: blank ones make the next import refresh rows in place.
         session.execute(update(persons).where(persons.c.id == bindparam("_id")).values(
             a_number_index=bindparam("_a"), name_dob_index=bindparam("_n"), record_digest=""),
             person_rows)
-        session.execute(update(Representative.__table__).values(record_digest=""))
+        session.execute(update(Representative).values(record_digest=""))
     record_rows = []
     for row_id, blob in session.execute(select(records.c.id, records.c.pii)).all():
         fields = open_for_row(new, blob, records.name, row_id, PII)

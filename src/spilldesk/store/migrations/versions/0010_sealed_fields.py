@@ -37,8 +37,8 @@ class SealedRowsPresent(RuntimeError):
 
 def _refuse_a_desk_with_rows() -> None:
     connection = op.get_bind()
-    holding = [table for table in _HOLDING
-               if connection.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first()]
+    holding = [name for name in _HOLDING if connection.execute(
+        sa.select(sa.literal(1)).select_from(sa.table(name)).limit(1)).first()]
     if holding:
         raise SealedRowsPresent(
             "schema 0010 binds every ciphertext to its row and seals case facts, and this "
