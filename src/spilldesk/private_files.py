@@ -16,7 +16,10 @@ FOLDER_MODE = 0o700
 
 
 def private_folder(path: Path) -> Path:
-    """Create `path` (and missing parents) readable by the owner only; tighten it if it exists."""
+    """Create `path` (and missing parents) readable by the owner only.
+
+    A folder that already exists is left as it is: it may be one the user chose (`--out /tmp`),
+    and the files written into it are 0600 anyway."""
     missing = []
     walk = path
     while not walk.exists():
@@ -27,8 +30,6 @@ def private_folder(path: Path) -> Path:
     for folder in reversed(missing):
         folder.mkdir(mode=FOLDER_MODE, exist_ok=True)
         os.chmod(folder, FOLDER_MODE)  # mkdir's mode is masked by the umask
-    if path.is_dir() and (path.stat().st_mode & 0o777) != FOLDER_MODE:
-        os.chmod(path, FOLDER_MODE)
     return path
 
 
