@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pytest
 from typer.testing import CliRunner
@@ -159,12 +161,14 @@ def test_reports_for_both_incidents_match_the_database(demo) -> None:
     from pypdf import PdfReader
     from sqlalchemy import create_engine
 
+    from spilldesk.store.crypto import load_keyring
     from tests.reports.recompute import assert_figures_match, recompute
 
     summary, workdir = demo
     report = summary["report"]
     assert set(report["incidents"]) == {"ICE-2022-11-28", "DHS-2022-12-07"}
     engine = create_engine(f"sqlite:///{workdir}/spilldesk.db")
+    keyring = load_keyring(Path(workdir) / "keys" / "spilldesk.key")
     for incident_id, made in report["incidents"].items():
         files = {fmt: Path(path) for fmt, path in made["files"].items()}
         assert all(path.parent == Path(report["folder"]) for path in files.values())
@@ -172,7 +176,8 @@ def test_reports_for_both_incidents_match_the_database(demo) -> None:
         assert figures["as_of"] == report["as_of"] == "2022-12-23"
         with engine.connect() as connection:
             assert_figures_match(figures, recompute(connection, incident_id,
-                                                    date.fromisoformat(figures["as_of"])))
+                                                    date.fromisoformat(figures["as_of"]),
+                                                    keyring))
         watched = incident_id == "ICE-2022-11-28"  # the demo watches for the Nov 28 records
         assert figures["monitoring"]["status"] == ("watched" if watched else "not_set_up")
         assert figures["investigation"]["reviews"] or figures["investigation"]["mitigations"]
@@ -198,3 +203,30 @@ def test_monitoring_finds_every_repost_of_the_exposed(demo) -> None:
     assert monitoring["takedown_tasks"] == monitoring["hits"] == truth["pages_with_leaks"]
     again = monitoring["second_run"]
     assert again["hits"] == monitoring["hits"] and again["unchanged"] >= 30
+
+
+def test_every_output_is_private_to_its_owner(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Packets, mail-merge and follow-up lists, delivery sheets, letters, feeds, the database:
+    files 0600 and folders 0700 even under a permissive umask."""
+    workdir = tmp_path_factory.mktemp("private") / "run"
+    previous = os.umask(0o022)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.delenv("SPILLDESK_DATABASE_URL", raising=False)
+            patch.delenv("SPILLDESK_KEY_FILE", raising=False)
+            result = runner.invoke(app, ["demo", "--workdir", str(workdir), "--persons", "6000",
+                                         "--json"], catch_exceptions=False)
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0, result.stderr
+    files = [p for p in workdir.rglob("*") if p.is_file()]
+    names = {p.name for p in files}
+    assert {"mail-merge.csv", "follow-up.csv", "spilldesk.db"} <= names
+    assert any(p.parent.name == "delivery-sheets" for p in files)
+    assert any(p.suffix == ".pdf" and p.parent.name == "notices" for p in files)
+    assert any(p.suffix == ".pdf" and "clawback" in str(p) for p in files)
+    loose = [str(p.relative_to(workdir)) for p in files if stat.S_IMODE(p.stat().st_mode) != 0o600]
+    assert loose == []
+    folders = [workdir, *(p for p in workdir.rglob("*") if p.is_dir())]
+    open_folders = [str(p) for p in folders if stat.S_IMODE(p.stat().st_mode) != 0o700]
+    assert open_folders == []

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from spilldesk.private_files import private_folder
+
 DEFAULT_TIMEZONE = "America/New_York"
 
 
@@ -55,6 +57,4 @@ class Settings:
                 else self.key_file.parent / "audit-checkpoints.jsonl")
 
     def output_dir(self, name: str) -> Path:
-        path = self.workdir / name
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        return private_folder(self.workdir / name)

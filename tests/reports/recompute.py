@@ -1,13 +1,18 @@
-"""The report's figures recomputed straight from the tables with SQL, independently of
-`spilldesk.reports.figures` (used on the test desks and on the demo's database)."""
+"""The report's figures recomputed straight from the tables with SQL (and the sealed case
+facts opened row by row with the key), independently of `spilldesk.reports.figures` (used on
+the test desks and on the demo's database)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+
+from spilldesk.store.crypto import Keyring
+from spilldesk.store.sealing import open_for_row
 
 
 def _pairs(conn: Connection, sql: str, **params: Any) -> dict[str, int]:
@@ -19,9 +24,27 @@ def _one(conn: Connection, sql: str, **params: Any) -> int:
     return int(conn.execute(text(sql), params).scalar_one())
 
 
-def recompute(conn: Connection, incident: str, day: date) -> dict[str, Any]:
-    by_person = ("SELECT p.{col}, count(*) FROM exposures e JOIN persons p ON p.id = e.person_id"
-                 " WHERE e.incident_id = :i GROUP BY p.{col}")
+def _facts(conn: Connection, incident: str, keyring: Keyring) -> dict[str, dict[str, int]]:
+    """The affected people counted by their case facts: custody and language from their
+    columns, nationality, screening and facility from each row's sealed column, opened here
+    with the key (they cannot be grouped in SQL)."""
+    counted: dict[str, Counter[str]] = {key: Counter() for key in _FACTS}
+    for pid, sealed, custody, language in conn.execute(text(
+            "SELECT p.id, p.sealed, p.custody, p.language FROM exposures e JOIN persons p "
+            "ON p.id = e.person_id WHERE e.incident_id = :i"), {"i": incident}):
+        facts = {**open_for_row(keyring, sealed, "persons", pid, "sealed"),
+                 "custody": custody, "language": language}
+        for key, name in _FACTS.items():
+            value = facts.get(name)
+            counted[key]["unknown" if value is None else str(value)] += 1
+    return {key: dict(c) for key, c in counted.items()}
+
+
+_FACTS = {"by_custody": "custody", "by_nationality": "country_of_citizenship",
+          "by_posture": "posture", "by_language": "language", "by_facility": "facility_code"}
+
+
+def recompute(conn: Connection, incident: str, day: date, keyring: Keyring) -> dict[str, Any]:
     notices = "SELECT {col}, count(*) FROM notices WHERE incident_id = :i GROUP BY {col}"
     tasks = ("SELECT t.component, t.status, t.due, t.action FROM tasks t JOIN task_incidents ti"
              " ON ti.task_id = t.id WHERE ti.incident_id = :i")
@@ -42,16 +65,10 @@ def recompute(conn: Connection, incident: str, day: date) -> dict[str, Any]:
             "SELECT system, status, count(*) FROM alerts WHERE incident_id = :i "
             "GROUP BY system, status"), {"i": incident}):
         alerts.setdefault(system, {})[status] = int(n)
-    facilities = _pairs(conn, by_person.format(col="facility_code"), i=incident)
     return {
         "affected": _one(conn, "SELECT count(*) FROM exposures WHERE incident_id = :i",
                          i=incident),
-        "by_custody": _pairs(conn, by_person.format(col="custody"), i=incident),
-        "by_nationality": _pairs(conn, by_person.format(col="country_of_citizenship"),
-                                 i=incident),
-        "by_posture": _pairs(conn, by_person.format(col="posture"), i=incident),
-        "by_language": _pairs(conn, by_person.format(col="language"), i=incident),
-        "by_facility": facilities,
+        **_facts(conn, incident, keyring),
         "records": _pairs(conn, "SELECT link_status, count(*) FROM disclosed_records "
                                 "WHERE incident_id = :i GROUP BY link_status", i=incident),
         "notices_total": _one(conn, "SELECT count(*) FROM notices WHERE incident_id = :i",

@@ -81,7 +81,7 @@ def test_every_figure_matches_the_database(desk) -> None:
     store, _ = desk
     with clock.replaying(NOW), store.session() as session:
         figures = report_figures(session, INCIDENT, tz=ET, on=TODAY)
-        sql = recompute(session.connection(), INCIDENT, TODAY)
+        sql = recompute(session.connection(), INCIDENT, TODAY, store.keyring)
     assert_figures_match(figures, sql)
     # the seeded facts, by hand: 5 exposed, one notified by hand, one review candidate
     assert figures["notified"] == {"affected": 5, "provided": 1, "percent": 20.0}
@@ -138,7 +138,8 @@ def test_the_cli_prints_and_writes_the_report(desk, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     printed = json.loads(result.stdout)
     with store.session() as session:
-        assert_figures_match(printed, recompute(session.connection(), INCIDENT, TODAY))
+        assert_figures_match(printed, recompute(session.connection(), INCIDENT, TODAY,
+                                                store.keyring))
     out = tmp_path / "out"
     for fmt in ("html", "pdf"):
         result = runner.invoke(app, ["report", INCIDENT, "--format", fmt, "--out", str(out)])

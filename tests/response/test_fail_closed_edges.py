@@ -183,8 +183,9 @@ def test_clearance_reads_current_facts_whatever_wrote_them(store: Store, tmp_pat
     print_notices(store)
     hand_deliver(store, NOV28, "A210000004", at("2022-12-01T10:00"))
     with store.session() as session:
-        session.execute(update(Person).values(posture="credible_fear_negative",
-                                              order_type=None, final_order=None))
+        for person in session.execute(select(Person)).scalars():  # the posture is sealed
+            person.posture, person.order_type, person.final_order = (
+                "credible_fear_negative", None, None)
     answer = check(store, "A210000004", date(2022, 12, 5))
     assert [r.code.value for r in answer.reasons] == ["removal_hold"]
 

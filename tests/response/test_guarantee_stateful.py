@@ -32,7 +32,6 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
-from sqlalchemy import update
 
 from spilldesk import clock
 from spilldesk.config import Settings
@@ -48,12 +47,11 @@ from spilldesk.response.registry import import_file
 from spilldesk.store.db import Store
 from spilldesk.store.models import (
     DisclosedDocument,
-    DisclosedRecord,
     Exposure,
     ReviewItem,
 )
 from spilldesk.store.models import Person as PersonRow
-from spilldesk.store.people import find_people, seal_record
+from spilldesk.store.people import add_disclosed_record, find_people
 from spilldesk.web.app import create_app
 from tests.web.conftest import bearer
 from tests.web.desk_seed import add_users
@@ -181,11 +179,8 @@ class Guarantee(RuleBasedStateMachine):
                                          size=1, created_by="test")
             session.add(document)
             session.flush()
-            record = DisclosedRecord(document_id=document.id, incident_id=incident_id,
-                                     link_status="review",
-                                     pii=seal_record(session, {"family_name": "X"}))
-            session.add(record)
-            session.flush()
+            record = add_disclosed_record(session, {"family_name": "X"}, document_id=document.id,
+                                          incident_id=incident_id, link_status="review")
             session.add(ReviewItem(incident_id=incident_id, record_id=record.id,
                                    person_id=self.id_of(session, who), reason="uncertain"))
         who.review.add(incident_id)
@@ -213,10 +208,10 @@ class Guarantee(RuleBasedStateMachine):
                 self.import_people(session, [who])
                 return
             COVERAGE["written directly"] += 1
-            session.execute(update(PersonRow).where(PersonRow.id == self.id_of(session, who))
-                            .values(custody=custody, posture=posture or None,
-                                    final_order={"true": True, "false": False}.get(final),
-                                    order_type=order or None))
+            row = session.get(PersonRow, self.id_of(session, who))
+            assert row is not None
+            row.custody, row.posture, row.order_type = custody, posture or None, order or None
+            row.final_order = {"true": True, "false": False}.get(final)
 
     def plan_and_print(self, incident: int) -> None:
         """Plan, then `notify generate` in a transaction of its own."""

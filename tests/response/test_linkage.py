@@ -19,11 +19,10 @@ from spilldesk.store.db import Store
 from spilldesk.store.models import (
     AuditEvent,
     DisclosedDocument,
-    DisclosedRecord,
     Exposure,
     ReviewItem,
 )
-from spilldesk.store.people import find_people, seal_record
+from spilldesk.store.people import add_disclosed_record, find_people
 
 pytestmark = pytest.mark.db
 
@@ -74,17 +73,15 @@ def disclose(
         session.add(document)
         session.flush()
         for number, fields in enumerate(rows, start=2):
-            session.add(
-                DisclosedRecord(
-                    document_id=document.id,
-                    incident_id=incident_id,
-                    source_part="sheet",
-                    source_sheet="Detainees",
-                    source_row=number,
-                    hidden=False,
-                    pii=seal_record(session, fields),
-                    link_status="pending",
-                )
+            add_disclosed_record(
+                session, fields,
+                document_id=document.id,
+                incident_id=incident_id,
+                source_part="sheet",
+                source_sheet="Detainees",
+                source_row=number,
+                hidden=False,
+                link_status="pending",
             )
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from spilldesk.store.audit import verify
 from spilldesk.store.db import Store
-from spilldesk.store.models import Alert, AuditEvent, DisclosedDocument, DisclosedRecord, ReviewItem
-from spilldesk.store.people import seal_record
+from spilldesk.store.models import Alert, AuditEvent, DisclosedDocument, ReviewItem
+from spilldesk.store.people import add_disclosed_record
 from spilldesk.web.audit_buffer import AuditBuffer
 from spilldesk.web.deps import writing_session
 from tests.web.conftest import bearer, clear, lookup
@@ -29,13 +29,11 @@ def add_review_item(store: Store, seeded: Seeded) -> int:
                                      size=1, created_by=ACTOR)
         session.add(document)
         session.flush()
-        record = DisclosedRecord(document_id=document.id, incident_id=INCIDENT, source_row=7,
-                                 source_sheet="Detained", link_status="review",
-                                 pii=seal_record(session, {"family_name": "FAMILIA5",
-                                                           "given_name": "NOMBRE5",
-                                                           "date_of_birth": "1985-02-06"}))
-        session.add(record)
-        session.flush()
+        record = add_disclosed_record(session, {"family_name": "FAMILIA5",
+                                                "given_name": "NOMBRE5",
+                                                "date_of_birth": "1985-02-06"},
+                                      document_id=document.id, incident_id=INCIDENT, source_row=7,
+                                      source_sheet="Detained", link_status="review")
         item = ReviewItem(incident_id=INCIDENT, record_id=record.id,
                           person_id=seeded.person_ids[seeded.outsider], probability=0.62,
                           match_weight=3.4, reason="uncertain_match",

@@ -25,6 +25,7 @@ from spilldesk.clawback.states import State, state_of
 from spilldesk.notify.facts import Office
 from spilldesk.notify.letters import render_template
 from spilldesk.notify.pdf import render_packet_pdf
+from spilldesk.private_files import private_folder, write_private
 from spilldesk.response.incidents import IncidentError, get_incident
 from spilldesk.response.tasks import open_task
 from spilldesk.store.audit import record_event
@@ -135,7 +136,7 @@ def write_letters(session: Session, incident_id: str, out_dir: Path, *, actor: s
     if not due:
         return report
     contacts = read_recipient_contacts(session, due, actor=actor, purpose="clawback.letters")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(out_dir)
     for recipient in due:
         letter = _write_one(session, incident, recipient, contacts[recipient.id], out_dir,
                             today=today, tz=tz, reply_days=reply_days, actor=actor)
@@ -167,7 +168,7 @@ def _write_one(session: Session, incident: Incident, recipient: ClawbackRecipien
         earlier=tuple((letter.issued_at.astimezone(tz).date(), letter.reply_by)
                       for letter in recipient.letters))
     path = out_dir / f"{recipient.reference}-{sequence}-{kind}.pdf"
-    path.write_bytes(render_letter(facts))
+    write_private(path, render_letter(facts))
     letter = ClawbackLetter(recipient_id=recipient.id, sequence=sequence, kind=kind,
                             issued_at=clock.now(), reply_by=reply_by,
                             document_path=str(path), created_by=actor)

@@ -278,7 +278,7 @@ def _upsert(session: Session, search: ClawbackSearch, received: Received,
 
 def _set_owner(session: Session, row: ClawbackRecipient, owner: Owner) -> None:
     row.network, row.organization = owner.network, owner.organization
-    row.pii = seal_recipient_contact(session, RecipientContact(
+    seal_recipient_contact(session, row, RecipientContact(
         owner.contact, owner.address_lines, owner.email, owner.phone))
 
 

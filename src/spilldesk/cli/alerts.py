@@ -26,6 +26,7 @@ from spilldesk.cli.common import (
     print_json,
     settings_for,
 )
+from spilldesk.private_files import write_private
 from spilldesk.response.alerts import (
     AlertError,
     acknowledge_alert,
@@ -100,7 +101,7 @@ def export_command(
     default = settings_for(workdir).output_dir("alerts") / f"alerts-{name}-{stamp}.{fmt}"
     path = Path(output) if output else default
     try:
-        path.write_text(text, encoding="utf-8")
+        write_private(path, text)
     except OSError as exc:
         fail(f"{path}: cannot write the feed ({type(exc).__name__})")
     err.print(f"{len(messages)} {name} alerts written to {path}")

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 
 from spilldesk import clock
+from spilldesk.private_files import write_private
 
 CRASH_FOLDER = "crash-logs"
 
@@ -43,7 +44,6 @@ def write_crash_log(error: BaseException, argv: list[str], known: set[str]) -> P
     from spilldesk import __version__
 
     folder = crash_folder(argv)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     stamp = clock.now().strftime("%Y%m%dT%H%M%S")
     path = folder / f"crash-{stamp}-{os.getpid()}.log"
     lines = [
@@ -53,9 +53,7 @@ def write_crash_log(error: BaseException, argv: list[str], known: set[str]) -> P
         "where (innermost last):",
         *_frames(error.__traceback__),
     ]
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(lines) + "\n")
+    write_private(path, "\n".join(lines) + "\n", exclusive=True)
     return path
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import spilldesk.demo.stages as stages_package
 from spilldesk.config import Settings
+from spilldesk.private_files import write_private
 from spilldesk.store.db import Store
 
 MARKER = ".spilldesk-demo"
@@ -68,8 +69,7 @@ def prepare_workdir(workdir: Path) -> None:
             raise DemoError(f"{workdir}: not empty and not a demo directory; choose another "
                             "--workdir (the demo never deletes a real desk)")
         shutil.rmtree(workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    (workdir / MARKER).write_text("made by `spilldesk demo`; safe to delete\n")
+    write_private(workdir / MARKER, "made by `spilldesk demo`; safe to delete\n")
 
 
 def run_demo(ctx: DemoContext, *, on_stage: Callable[[Stage], None] | None = None

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from spilldesk.notify.packets import RenderJob, output_path, render_job
 from spilldesk.notify.pdf import register_fonts
+from spilldesk.private_files import private_folder, write_private
 
 ProgressCallback = Callable[[int, int], None]  # (done, total)
 
@@ -24,9 +25,7 @@ ProgressCallback = Callable[[int, int], None]  # (done, total)
 def _render_chunk(chunk: Sequence[RenderJob], out_dir: str) -> int:
     for job in chunk:
         target = Path(out_dir) / output_path(job)
-        tmp = target.with_suffix(".pdf.part")
-        tmp.write_bytes(render_job(job))
-        tmp.replace(target)  # a half-written packet never looks finished
+        write_private(target, render_job(job))  # a half-written packet never looks finished
     return len(chunk)
 
 
@@ -49,7 +48,7 @@ def render_packets(
     """Render every job under `out_dir` (packets in `notices/<notice number>.pdf`, letters in
     their folder); returns the paths in order."""
     for folder in {output_path(job).parent for job in notices}:
-        (out_dir / folder).mkdir(parents=True, exist_ok=True)
+        private_folder(out_dir / folder)
     workers = default_workers() if workers is None else workers
     total, done = len(notices), 0
     chunks = _chunks(notices, chunk_size)

@@ -40,6 +40,7 @@ from spilldesk.notify.manifests import (
 )
 from spilldesk.notify.packets import LetterJob, ManifestJob, RenderJob
 from spilldesk.notify.records import notice_facts
+from spilldesk.private_files import write_private
 from spilldesk.response.notices import GENERATED, OPEN_STATUSES, PENDING, NoticeError
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Incident, Notice, Task, TaskIncident
@@ -72,11 +73,7 @@ class PacketReport:
 
 
 def _write(path: Path, data: bytes | str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        path.write_text(data, encoding="utf-8")
-    else:
-        path.write_bytes(data)
+    write_private(path, data)
 
 
 def _letter_jobs(session: Session, incident: Incident, facts: list[NoticeFacts],

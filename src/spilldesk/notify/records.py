@@ -162,7 +162,7 @@ def notice_facts(
     people: dict[int, Person] = {}
     for start in range(0, len(person_ids), 900):
         query = select(Person).where(Person.id.in_(person_ids[start : start + 900])).options(
-            selectinload(Person.facility), selectinload(Person.representative))
+            selectinload(Person.representative))
         people.update({p.id: p for p in session.execute(query).scalars()})
     pii = read_people(session, list(people.values()), actor=actor, purpose=PURPOSE)
     reps = {p.representative.id: p.representative for p in people.values() if p.representative}

@@ -77,7 +77,7 @@ def report_figures(session: Session, incident_id: str, *, tz: ZoneInfo,
         "pii_elements": _pii_elements(session, incident_id),
         "records": _grouped(session, DisclosedRecord.link_status,
                             DisclosedRecord.incident_id == incident_id),
-        "affected": _affected(session, incident_id, affected),
+        "affected": _affected(session, incident_id, person_ids),
         "risk_of_harm": incident.risk or {},
         "notified": {"affected": affected, "provided": state["provided"],
                      "percent": _percent(state["provided"], affected)},
@@ -180,26 +180,29 @@ def _pii_elements(session: Session, incident_id: str) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def _affected(session: Session, incident_id: str, total: int) -> dict[str, Any]:
-    exposed = Exposure.incident_id == incident_id
-    on_person = (Exposure, Exposure.person_id == Person.id)
-    facilities = session.execute(
-        select(Person.facility_code, Facility.name, func.count())
-        .select_from(Person).join(*on_person)
-        .outerjoin(Facility, Facility.code == Person.facility_code)
-        .where(exposed).group_by(Person.facility_code, Facility.name)).all()
-    by_facility = sorted(({"code": code or UNKNOWN, "name": name or "no facility on record",
-                           "people": int(n)} for code, name, n in facilities),
+def _affected(session: Session, incident_id: str, person_ids: list[int]) -> dict[str, Any]:
+    """The affected people by custody, nationality, fear screening, language and facility.
+
+    Nationality, screening and facility are sealed case facts (docs/operations.md): the
+    people are loaded and counted after their facts are opened, never grouped in SQL."""
+    counts: dict[str, Counter[str]] = {key: Counter() for key in _BY}
+    for start in range(0, len(person_ids), 900):
+        for person in session.execute(select(Person).where(
+                Person.id.in_(person_ids[start : start + 900]))).scalars():
+            for key, attribute in _BY.items():
+                value = getattr(person, attribute)
+                counts[key][UNKNOWN if value is None else str(value)] += 1
+    names = dict(session.execute(select(Facility.code, Facility.name)).tuples().all())
+    by_facility = sorted(({"code": code, "name": names.get(code, "no facility on record"),
+                           "people": n} for code, n in counts.pop("by_facility").items()),
                          key=lambda f: (-f["people"], f["code"]))
-    return {
-        "total": total,
-        "by_custody": _grouped(session, Person.custody, exposed, join=on_person),
-        "by_nationality": _grouped(session, Person.country_of_citizenship, exposed,
-                                   join=on_person),
-        "by_posture": _grouped(session, Person.posture, exposed, join=on_person),
-        "by_language": _grouped(session, Person.language, exposed, join=on_person),
-        "by_facility": by_facility,
-    }
+    return {"total": len(person_ids),
+            **{key: dict(sorted(counted.items())) for key, counted in counts.items()},
+            "by_facility": by_facility}
+
+
+_BY = {"by_custody": "custody", "by_nationality": "country_of_citizenship",
+       "by_posture": "posture", "by_language": "language", "by_facility": "facility_code"}
 
 
 def _extensions(session: Session, incident_id: str, tz: ZoneInfo) -> list[dict[str, Any]]:

@@ -184,11 +184,11 @@ def send_notice(session: Session, figures: dict[str, Any], addressee: str, out_d
         extra = {pid: "; ".join(items) for pid, items in work.items()}
         people = _people(session, incident_id, sorted(work))
     elif to is Addressee.USCIS:
-        ids = [r[0] for r in session.execute(
-            select(Person.id).join(Exposure, Exposure.person_id == Person.id).where(
-                Exposure.incident_id == incident_id,
-                Person.posture.in_(PROTECTION_POSTURES)))]
-        people = _people(session, incident_id, ids)
+        exposed = [r[0] for r in session.execute(select(Exposure.person_id).where(
+            Exposure.incident_id == incident_id))]
+        # The screening is a sealed fact: opened in memory, never filtered in SQL.
+        people = [p for p in _people(session, incident_id, exposed)
+                  if p.posture in PROTECTION_POSTURES]
         extra = {p.id: f"protection claim: {p.posture}" for p in people}
     count = session.execute(select(func.count()).select_from(OversightNotice).where(
         OversightNotice.incident_id == incident_id,

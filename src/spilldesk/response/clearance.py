@@ -35,6 +35,7 @@ from spilldesk.domain.holds import (
 )
 from spilldesk.response.tabular import TableError, read_table
 from spilldesk.store.audit import record_event
+from spilldesk.store.db import keyring_of
 from spilldesk.store.models import (
     DeliveryAttempt,
     Exposure,
@@ -46,6 +47,7 @@ from spilldesk.store.models import (
     ReviewItem,
 )
 from spilldesk.store.people import a_number_index
+from spilldesk.store.sealing import SEALED, open_for_row
 
 CHUNK = 900  # below SQLite's bound-parameter limit
 MANIFEST_COLUMN = "a_number"
@@ -265,7 +267,7 @@ _FLAGS = union_all(
 )
 _persons = Person.__table__
 _ORDERS = select(
-    _persons.c.id, _persons.c.posture, _persons.c.final_order, _persons.c.order_type,
+    _persons.c.id, _persons.c.sealed, _persons.c.final_order, _persons.c.order_type,
     _persons.c.custody,
 ).where(_persons.c.id.in_(_IDS))
 _notices, _attempts = Notice.__table__, DeliveryAttempt.__table__
@@ -320,10 +322,14 @@ def _read_flags(session: Session, chunk: list[int], flags: dict[int, dict[str, s
 
 
 def _read_orders(session: Session, chunk: list[int], ordered: dict[int, bool]) -> None:
-    """person id → whether their current facts hold them like an unexecuted final order."""
-    for person_id, posture, final_order, order_type, custody in session.connection().execute(
+    """person id → whether their current facts hold them like an unexecuted final order.
+
+    The posture is sealed: opened here, in memory, for this answer only."""
+    keyring = keyring_of(session)
+    for person_id, sealed, final_order, order_type, custody in session.connection().execute(
         _ORDERS, {"ids": chunk}
     ):
+        posture = open_for_row(keyring, sealed, "persons", person_id, SEALED).get("posture")
         ordered[person_id] = stored_order_status(posture, final_order, order_type, custody).held
 
 

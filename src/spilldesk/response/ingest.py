@@ -11,15 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spilldesk.domain.anumber import InvalidANumber, normalize_a_number
 from spilldesk.response.incidents import IncidentError, get_incident
 from spilldesk.store.audit import record_event
-from spilldesk.store.db import keyring_of
+from spilldesk.store.crypto import KeyFileError
+from spilldesk.store.db import check_index_key, keyring_of
 from spilldesk.store.models import DisclosedDocument, DisclosedRecord
-from spilldesk.store.people import seal_record
+from spilldesk.store.people import PII
+from spilldesk.store.sealing import insert_sealed
 
 
 class IngestError(ValueError):
@@ -42,6 +44,10 @@ def ingest_document(session: Session, incident_id: str, path: Path, *, actor: st
     from spilldesk.scan import ScanError, extract_records
 
     incident = get_incident(session, incident_id)
+    try:
+        check_index_key(session)  # records indexed with a stale key would link to no one
+    except KeyFileError as exc:
+        raise IngestError(f"{path}: {exc}") from None
     if not path.is_file():
         raise IngestError(f"{path}: no such file")
     try:
@@ -67,8 +73,8 @@ def ingest_document(session: Session, incident_id: str, path: Path, *, actor: st
     )
     session.add(document)
     session.flush()
-    rows = _record_rows(session, incident.id, document.id, extraction.records)
-    session.execute(insert(DisclosedRecord), rows)
+    rows, fields = _record_rows(session, incident.id, document.id, extraction.records)
+    insert_sealed(session, DisclosedRecord, rows, {PII: fields})
     hidden = sum(1 for row in rows if row["hidden"])
     record_event(session, actor=actor, action="incident.ingest", object_type="incident",
                  object_id=incident.id, detail={"file": path.name, "sha256": extraction.sha256,
@@ -80,9 +86,10 @@ def ingest_document(session: Session, incident_id: str, path: Path, *, actor: st
 
 def _record_rows(
     session: Session, incident_id: str, document_id: int, records: Sequence[Any]
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     keyring = keyring_of(session)
-    rows = []
+    rows: list[dict[str, Any]] = []
+    sealed: list[dict[str, Any]] = []
     for record in records:
         fields = {k: str(v) for k, v in record.fields.items() if v not in (None, "")}
         index = None
@@ -95,10 +102,10 @@ def _record_rows(
         rows.append({
             "document_id": document_id, "incident_id": incident_id, "source_part": source.part,
             "source_sheet": source.sheet, "source_row": source.row, "source_page": source.page,
-            "hidden": bool(source.hidden), "pii": seal_record(session, fields),
-            "a_number_index": index, "link_status": "pending",
+            "hidden": bool(source.hidden), "a_number_index": index, "link_status": "pending",
         })
-    return rows
+        sealed.append(fields)
+    return rows, sealed
 
 
 __all__ = ["IncidentError", "IngestError", "IngestReport", "ingest_document"]

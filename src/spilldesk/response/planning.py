@@ -198,16 +198,14 @@ def person_facts(person: Any) -> PersonFacts:
 def _exposed_people(
     session: Session, incident_id: str, person_ids: Collection[int] | None
 ) -> list[Any]:
-    """The planning columns of every person the incident exposed (never their sealed data)."""
+    """Every person the incident exposed (their posture is opened on use; names never are)."""
     query = (
-        select(Person.id, Person.a_number_tail, Person.posture, Person.custody,
-               Person.representative_id, Person.final_order, Person.order_type,
-               Person.appeal_by, Person.motion_barred, Person.return_decided)
+        select(Person)
         .join(Exposure, Exposure.person_id == Person.id)
         .where(Exposure.incident_id == incident_id)
         .order_by(Person.id)
     )
-    rows = list(session.execute(query))
+    rows = list(session.execute(query).scalars())
     if person_ids is None:
         return rows
     wanted = set(person_ids)

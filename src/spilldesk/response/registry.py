@@ -12,12 +12,11 @@ import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
@@ -32,9 +31,11 @@ from spilldesk.response.registry_rows import (
 )
 from spilldesk.response.tabular import Table, TableError, read_table
 from spilldesk.store.audit import record_event
-from spilldesk.store.db import keyring_of
+from spilldesk.store.crypto import KeyFileError
+from spilldesk.store.db import check_index_key, keyring_of
 from spilldesk.store.models import Facility, Person, Representative
-from spilldesk.store.people import PERSON, REPRESENTATIVE, name_dob_key
+from spilldesk.store.people import PII, name_dob_key, seal_pii
+from spilldesk.store.sealing import SEALED, insert_sealed, seal_for_row, sealed_fields
 
 KINDS = tuple(COLUMNS)
 Progress = Callable[[int, int], None]  # (rows just done, rows in the file)
@@ -95,6 +96,10 @@ def import_file(
     (their holds and tasks follow the new posture, order, custody or representation).
     """
     try:
+        check_index_key(session)  # a stale index key would add every person again
+    except KeyFileError as exc:
+        raise RegistryError(f"{path}: {exc}") from None
+    try:
         table = read_table(path)
     except TableError as exc:
         raise RegistryError(str(exc)) from None
@@ -150,6 +155,7 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> Impor
     seen: dict[str, int] = {}
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    to_seal: dict[str, list[dict[str, Any]]] = {PII: [], SEALED: []}
     now = clock.now()
     for count, (number, row) in enumerate(table.rows, start=1):
         try:
@@ -175,8 +181,8 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> Impor
         previous = existing.get(index)
         if previous and previous[1] == digest:
             continue
+        facts = {name: values.pop(name) for name in sealed_fields(Person)}
         values.update(
-            pii=keyring.seal(dict(person.pii), PERSON),
             a_number_index=index,
             name_dob_index=_name_dob(keyring, person.pii),
             a_number_tail=person.a_number[-4:],
@@ -184,22 +190,25 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> Impor
             updated_at=now,
         )
         if previous:
-            updates.append({"id": previous[0], **values})
+            pk = previous[0]
+            updates.append({"id": pk, **values, PII: seal_pii(session, "persons", pk, person.pii),
+                            SEALED: seal_for_row(keyring, facts, "persons", pk, SEALED)})
         else:
             inserts.append({**values, "created_at": now})
+            to_seal[PII].append(dict(person.pii))
+            to_seal[SEALED].append(facts)
         if count % 2000 == 0:
             progress(2000, len(table.rows))
     progress(len(table.rows) % 2000, len(table.rows))
-    _write(session, Person, inserts, updates)
+    _write(session, Person, inserts, updates, to_seal)
     return len(inserts), len(updates), [u["id"] for u in updates]
 
 
 def _write(session: Session, model: Any, inserts: list[dict[str, Any]],
-           updates: list[dict[str, Any]]) -> None:
+           updates: list[dict[str, Any]], to_seal: dict[str, list[dict[str, Any]]]) -> None:
     """Core executemany: one round of statements, not an ORM flush per row."""
     table = model.__table__
-    if inserts:
-        session.execute(insert(table), inserts)
+    insert_sealed(session, model, inserts, to_seal)
     if updates:
         columns = [c for c in updates[0] if c != "id"]
         statement = update(table).where(table.c.id == bindparam("_id")).values(
@@ -208,10 +217,7 @@ def _write(session: Session, model: Any, inserts: list[dict[str, Any]],
 
 
 def _person_values(person: Any, rep_pk: int | None) -> dict[str, Any]:
-    values = dict(person.attributes)
-    for column in ("book_in_date", "book_out_date"):
-        if values[column]:
-            values[column] = date.fromisoformat(values[column])
+    values = dict(person.attributes)  # dates stay ISO text: they are sealed
     values["facility_code"] = person.facility_code
     values["representative_id"] = rep_pk
     return values
@@ -223,7 +229,6 @@ def _name_dob(keyring: Any, pii: dict[str, str | None]) -> str:
 
 
 def _import_representatives(session: Session, table: Table, progress: Progress) -> Imported:
-    keyring = keyring_of(session)
     existing = {
         rep_id: (pk, digest)
         for rep_id, pk, digest in session.execute(
@@ -234,6 +239,7 @@ def _import_representatives(session: Session, table: Table, progress: Progress) 
     seen: set[str] = set()
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    to_seal: dict[str, list[dict[str, Any]]] = {PII: []}
     for number, row in table.rows:
         try:
             rep_id, pii = read_representative_row(row)
@@ -249,18 +255,19 @@ def _import_representatives(session: Session, table: Table, progress: Progress) 
             continue
         values = {
             "representative_id": rep_id,
-            "pii": keyring.seal(dict(pii), REPRESENTATIVE),
             "has_email": bool(pii.get("email")),
             "has_address": bool(pii.get("address_line1") and pii.get("city")),
             "record_digest": digest,
             "updated_at": clock.now(),
         }
         if previous:
-            updates.append({"id": previous[0], **values})
+            updates.append({"id": previous[0], **values,
+                            PII: seal_pii(session, "representatives", previous[0], pii)})
         else:
             inserts.append({**values, "created_at": clock.now()})
+            to_seal[PII].append(dict(pii))
     progress(len(table.rows), len(table.rows))
-    _write(session, Representative, inserts, updates)
+    _write(session, Representative, inserts, updates, to_seal)
     return len(inserts), len(updates), []
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from spilldesk.private_files import write_private
 from spilldesk.scenario.timeline import EASTERN, WORKBOOK_POSTED, WORKBOOK_REMOVED
 
 WORKBOOK_URL = "/doclib/detention/FY23_detentionStats11282022.xlsx"
@@ -215,5 +216,4 @@ def network_owners(log: AccessLog) -> str:
 
 
 def write_access_log(path: Path, log: AccessLog) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(line.render() + "\n" for line in log.lines), encoding="utf-8")
+    write_private(path, "".join(line.render() + "\n" for line in log.lines))

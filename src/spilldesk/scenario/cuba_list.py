@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from unidecode import unidecode
 
+from spilldesk.private_files import write_private
 from spilldesk.scenario.population import Person
 from spilldesk.scenario.xlsx import save_reproducibly
 
@@ -147,6 +148,5 @@ Sincerely,
 Office of International Affairs
 U.S. Department of Homeland Security
 """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_private(path, text)
     return text

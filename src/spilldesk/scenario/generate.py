@@ -11,6 +11,7 @@ from typing import Any
 
 import openpyxl
 
+from spilldesk.private_files import write_private
 from spilldesk.scenario import access_log, cuba_list, manifest, mirror, selection, workbook
 from spilldesk.scenario.incidents import COMMUNICATION_FILE, CUBA_LIST_FILE, WORKBOOK_FILE
 from spilldesk.scenario.population import FacilityPicker, Person, draw_a_numbers, draw_population
@@ -146,7 +147,7 @@ def generate(
     step(STEPS[4])
     log = access_log.make_access_log(_rng(seed, "access-log"), len(workbook_bytes))
     access_log.write_access_log(out / ACCESS_LOG_FILE, log)
-    (out / NETWORK_OWNERS_FILE).write_text(access_log.network_owners(log), encoding="utf-8")
+    write_private(out / NETWORK_OWNERS_FILE, access_log.network_owners(log))
     step(STEPS[5])
     pages = mirror.make_mirror(_rng(seed, "mirror"), rows)
     mirror.write_mirror(out / MIRROR_FOLDER, pages)
@@ -192,5 +193,4 @@ def _files(out: Path, registry: tuple[Path, Path, Path], summary: dict[str, Any]
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_private(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")

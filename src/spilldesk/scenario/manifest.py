@@ -4,11 +4,13 @@ people with and without final orders, and one A-number the registry does not kno
 from __future__ import annotations
 
 import csv
+import io
 import random
 from dataclasses import dataclass
 from pathlib import Path
 
 from spilldesk.domain.posture import Custody
+from spilldesk.private_files import write_private
 from spilldesk.scenario.population import Person
 from spilldesk.scenario.selection import CUBA, Disclosures
 from spilldesk.scenario.timeline import REMOVAL_FLIGHT
@@ -63,9 +65,9 @@ def choose_manifest(
 
 
 def write_manifest(path: Path, manifest: Manifest) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(HEADERS)
-        for a_number in manifest.a_numbers:
-            writer.writerow((a_number, REMOVAL_FLIGHT.isoformat(), DESTINATION))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADERS)
+    for a_number in manifest.a_numbers:
+        writer.writerow((a_number, REMOVAL_FLIGHT.isoformat(), DESTINATION))
+    write_private(path, out.getvalue())

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from spilldesk.private_files import write_private
 from spilldesk.scenario.workbook import WorkbookRow
 
 ORDINARY_PAGES = 26
@@ -124,6 +125,5 @@ def make_mirror(rng: random.Random, workbook: list[WorkbookRow]) -> list[MirrorP
 
 
 def write_mirror(folder: Path, pages: list[MirrorPage]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
     for page in pages:
-        (folder / page.name).write_text(page.html, encoding="utf-8")
+        write_private(folder / page.name, page.html)

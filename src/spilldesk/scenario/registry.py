@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from pathlib import Path
 
+from spilldesk.private_files import write_private
 from spilldesk.scenario.population import Person
 from spilldesk.scenario.representatives import Representative
 from spilldesk.scenario.shared_data import Facility
@@ -62,11 +64,11 @@ def facility_row(facility: Facility) -> tuple[str, ...]:
 
 
 def write_csv(path: Path, header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    write_private(path, out.getvalue())
 
 
 def write_registry(

@@ -10,6 +10,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
+from spilldesk.private_files import write_private
 from spilldesk.scenario.timeline import DOCUMENT_TIME
 
 _ZIP_TIME = DOCUMENT_TIME.timetuple()[:6]
@@ -46,6 +47,5 @@ def save_reproducibly(
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(workbook, archive).save()
     data = _repack(buffer.getvalue(), rewrite)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    write_private(path, data)
     return data

@@ -3,7 +3,10 @@
 The key file (mode 0600) holds a list of keys; each has an id, a 256-bit encryption key and a
 256-bit index key. New data is sealed with the current key; old ciphertexts name the key that
 opens them, so keys can be rotated. Lookups never decrypt: they compare HMAC-SHA256 blind
-indexes of normalised values (an A-number, a name with a date of birth).
+indexes of normalised values (an A-number, a name with a date of birth), made with one key's
+index key (`"index"` in the file, else the first key's). The database records that key's
+fingerprint, so a key file whose index key changed is noticed (`store.db`) instead of
+silently making new indexes that match nothing (`spilldesk keys rotate` re-keys both).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from spilldesk.private_files import write_private
 
 _FORMAT = 1
 _NONCE = 12
@@ -39,14 +44,35 @@ class Key:
 class Keyring:
     """Seals and opens person data; computes blind indexes."""
 
-    def __init__(self, keys: list[Key], current: str) -> None:
+    def __init__(self, keys: list[Key], current: str, index: str | None = None) -> None:
         self._keys = {key.key_id: key for key in keys}
         if current not in self._keys:
             raise KeyFileError(f"key file: current key {current!r} is not in the file")
+        index = index or keys[0].key_id
+        if index not in self._keys:
+            raise KeyFileError(f"key file: index key {index!r} is not in the file")
         self._current = self._keys[current]
         self._aead = {key.key_id: AESGCM(key.encryption) for key in keys}
-        # The blind index key stays the first key's: changing it means re-indexing everything.
-        self._index_key = keys[0].index
+        # Changing the index key means re-indexing everything (`spilldesk keys rotate`).
+        self._index_id = index
+        self._index_key = self._keys[index].index
+
+    @property
+    def keys(self) -> list[Key]:
+        return list(self._keys.values())
+
+    @property
+    def index_key_id(self) -> str:
+        return self._index_id
+
+    def index_fingerprint(self, key_id: str | None = None) -> str:
+        """Names an index key without revealing it (HMAC of a fixed label)."""
+        key = self._keys[key_id or self._index_id].index
+        return hmac.new(key, b"spilldesk index key fingerprint", hashlib.sha256).hexdigest()
+
+    def using(self, key_id: str) -> Keyring:
+        """The same keys, sealing and indexing with `key_id`."""
+        return Keyring(list(self._keys.values()), key_id, key_id)
 
     @property
     def current_key_id(self) -> str:
@@ -94,23 +120,28 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
+def new_key() -> Key:
+    return Key("k" + secrets.token_hex(4), secrets.token_bytes(32), secrets.token_bytes(32))
+
+
+def _document(keys: list[Key], current: str, index: str) -> str:
+    return json.dumps({
+        "current": current,
+        "index": index,
+        "keys": [{"id": k.key_id, "encryption": _b64(k.encryption), "index": _b64(k.index)}
+                 for k in keys],
+    }, indent=2)
+
+
 def create_key_file(path: Path) -> None:
     """Write a new key file readable by its owner only (0600). Never overwrites."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key_id = "k" + secrets.token_hex(4)
-    document = {
-        "current": key_id,
-        "keys": [
-            {
-                "id": key_id,
-                "encryption": _b64(secrets.token_bytes(32)),
-                "index": _b64(secrets.token_bytes(32)),
-            }
-        ],
-    }
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        json.dump(document, handle, indent=2)
+    key = new_key()
+    write_private(path, _document([key], key.key_id, key.key_id), exclusive=True)
+
+
+def write_key_file(path: Path, keyring: Keyring) -> None:
+    """Replace the key file (0600, renamed into place) with `keyring`'s keys and choices."""
+    write_private(path, _document(keyring.keys, keyring.current_key_id, keyring.index_key_id))
 
 
 def load_keyring(path: Path) -> Keyring:
@@ -130,6 +161,7 @@ def load_keyring(path: Path) -> Keyring:
             for entry in document["keys"]
         ]
         current = str(document["current"])
+        index = document.get("index")
     except (ValueError, KeyError, TypeError):
         raise KeyFileError(f"{path}: not a spilldesk key file") from None
-    return Keyring(keys, current)
+    return Keyring(keys, current, str(index) if index else None)

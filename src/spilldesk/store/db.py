@@ -13,13 +13,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, column, create_engine, event, select, table, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from spilldesk.config import Settings
+from spilldesk.private_files import private_folder, write_private
 from spilldesk.store.audit import ensure_audit_key
 from spilldesk.store.audit_key import AuditKey, load_audit_key
-from spilldesk.store.crypto import Keyring, create_key_file, load_keyring
+from spilldesk.store.crypto import KeyFileError, Keyring, create_key_file, load_keyring
 
 
 class StoreError(RuntimeError):
@@ -116,13 +117,20 @@ class Store:
 
 def initialise(settings: Settings) -> Store:
     """Create the work directory, the key file (0600) and the schema; idempotent."""
-    settings.workdir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.workdir)
+    if settings.database_url.startswith("sqlite:///"):
+        # SQLite creates the file (and its -wal and -shm files, which copy its mode) under the
+        # umask; made first, owner only, they stay so.
+        database = Path(settings.database_url.removeprefix("sqlite:///"))
+        private_folder(database.parent)
+        if not database.exists():
+            write_private(database, b"", exclusive=True)
     if not settings.key_file.exists():
         create_key_file(settings.key_file)
     engine = make_engine(settings.database_url)
     migrate(engine)
     ensure_audit_key(settings, engine)
-    return Store(settings, engine, load_keyring(settings.key_file))
+    return Store(settings, engine, settled_keyring(engine, load_keyring(settings.key_file)))
 
 
 def open_store(settings: Settings) -> Store:
@@ -138,7 +146,49 @@ def open_store(settings: Settings) -> Store:
         raise StoreError(f"cannot open the database: {type(exc).__name__}") from None
     if not current:
         raise StoreError("the database schema is not current (run `spilldesk init`)")
-    return Store(settings, engine, load_keyring(settings.key_file))
+    return Store(settings, engine, settled_keyring(engine, load_keyring(settings.key_file)))
+
+
+INDEX = "index"
+_FINGERPRINT = text("SELECT fingerprint FROM key_fingerprints WHERE purpose = :purpose")
+
+
+def settled_keyring(engine: Engine, keyring: Keyring) -> Keyring:
+    """The keyring whose index key made this desk's blind indexes.
+
+    The database records that key's fingerprint (the first open records it). If the key file
+    names another index key but still holds the recorded one (a rotation that stopped after
+    its transaction), the recorded one is used. If the file no longer holds it, every lookup
+    would miss and every import would duplicate people: the desk refuses to open.
+    """
+    with engine.begin() as connection:
+        stored = connection.execute(_FINGERPRINT, {"purpose": INDEX}).scalar_one_or_none()
+        if stored is None:
+            connection.execute(text("INSERT INTO key_fingerprints (purpose, fingerprint) "
+                                    "VALUES (:purpose, :fingerprint)"),
+                               {"purpose": INDEX, "fingerprint": keyring.index_fingerprint()})
+            return keyring
+    if stored == keyring.index_fingerprint():
+        return keyring
+    for key in keyring.keys:
+        if keyring.index_fingerprint(key.key_id) == stored:
+            return keyring.using(key.key_id)
+    raise KeyFileError(
+        "the key file does not hold the blind-index key this desk's lookups were made with "
+        "(its fingerprint is recorded in the database): lookups would miss and imports would "
+        "duplicate people. Restore the key file from its backup.")
+
+
+def check_index_key(session: Session) -> None:
+    """Refuse a change made with an index key that is no longer the desk's (another process
+    rotated the keys since this one loaded them). Locks the fingerprint until commit."""
+    fingerprints = table("key_fingerprints", column("purpose"), column("fingerprint"))
+    row = session.execute(select(fingerprints.c.fingerprint)
+                          .where(fingerprints.c.purpose == INDEX)
+                          .with_for_update()).scalar_one_or_none()
+    if row != keyring_of(session).index_fingerprint():
+        raise KeyFileError("the desk's blind-index key changed since this process loaded the "
+                           "key file (a key rotation): nothing was imported; restart and retry")
 
 
 def exclusive(session: Session, name: str) -> None:

@@ -2,9 +2,12 @@
 
 Person data (names, dates of birth, A-numbers, addresses, contact details) lives only in the
 `pii` ciphertext columns, sealed by `store.crypto.Keyring` and opened through `store.people`,
-which audits every read. Lookups use the `*_index` blind-index columns. Everything else
-(posture, custody, facility, dates of detention) is kept in clear so the desk can filter and
-plan without decrypting.
+which audits every read. Lookups use the `*_index` blind-index columns. Case facts that would
+re-identify a person from a backup (fear-screening result, citizenship, sex, facility, book-in
+and book-out dates) and free-text notes (custody rationales, case and delivery notes) are
+sealed too, in each row's `sealed` column (`store.sealing.SealedField`); every ciphertext is
+bound to its table, row and field. What stays in clear is what queries need: custody, language,
+final order, order type, appeal deadline and the flags planning reads (docs/operations.md).
 """
 
 from __future__ import annotations
@@ -24,15 +27,20 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
 
 from spilldesk import clock
+from spilldesk.store.sealing import SealedField, remember_keyring
 from spilldesk.store.types import JSONText, UTCDateTime
 
 
 class Base(DeclarativeBase):
     pass
+
+
+event.listen(Base, "load", remember_keyring, propagate=True)
 
 
 class Timestamped:
@@ -69,7 +77,8 @@ class Representative(Base, Timestamped):
 
 
 class Person(Base, Timestamped):
-    """A registry person. `pii` seals a_number, names, date of birth and mailing address."""
+    """A registry person. `pii` seals a_number, names, date of birth and mailing address;
+    `sealed` the case facts that re-identify (opened on use, not audited: no name in them)."""
 
     __tablename__ = "persons"
 
@@ -78,16 +87,17 @@ class Person(Base, Timestamped):
     name_dob_index: Mapped[str] = mapped_column(String(64), index=True)
     a_number_tail: Mapped[str] = mapped_column(String(4))  # shown masked: A*****1234
     pii: Mapped[bytes] = mapped_column(LargeBinary)
-    sex: Mapped[str | None] = mapped_column(String(1))
-    country_of_citizenship: Mapped[str | None] = mapped_column(String(3), index=True)
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sex = SealedField()
+    country_of_citizenship = SealedField()
+    book_in_date = SealedField(date)
+    book_out_date = SealedField(date)
+    facility_code = SealedField()
+    posture = SealedField()
     language: Mapped[str | None] = mapped_column(String(16))
     custody: Mapped[str | None] = mapped_column(String(16), index=True)
-    book_in_date: Mapped[date | None] = mapped_column(Date)
-    book_out_date: Mapped[date | None] = mapped_column(Date)
-    facility_code: Mapped[str | None] = mapped_column(ForeignKey("facilities.code"), index=True)
     has_address: Mapped[bool] = mapped_column(Boolean, default=False)
     address_abroad: Mapped[bool] = mapped_column(Boolean, default=False)
-    posture: Mapped[str | None] = mapped_column(String(40), index=True)
     appeal_by: Mapped[str | None] = mapped_column(String(16))
     final_order: Mapped[bool | None] = mapped_column(Boolean)  # blank stays blank (derived)
     order_type: Mapped[str | None] = mapped_column(String(32))
@@ -99,8 +109,13 @@ class Person(Base, Timestamped):
     record_digest: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
-    facility: Mapped[Facility | None] = relationship()
     representative: Mapped[Representative | None] = relationship()
+
+    @property
+    def facility(self) -> Facility | None:
+        """The facility the person is held at (its code is sealed, so no join reaches it)."""
+        code, session = self.facility_code, object_session(self)
+        return session.get(Facility, code) if code and session is not None else None
 
 
 # --- incidents and what they disclosed ----------------------------------------------------------
@@ -303,8 +318,9 @@ class CaseEvent(Base, Timestamped):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     kind: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
-    note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(100))
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    note = SealedField()
 
 
 class RemovalHold(Base, Timestamped):
@@ -384,8 +400,9 @@ class DeliveryAttempt(Base, Timestamped):
     method: Mapped[str | None] = mapped_column(String(24))
     served_by: Mapped[str | None] = mapped_column(String(100))
     location: Mapped[str | None] = mapped_column(String(200))
-    note: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(100))
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    note = SealedField()
 
 
 class CustodyDecision(Base, Timestamped):
@@ -397,7 +414,8 @@ class CustodyDecision(Base, Timestamped):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
     decision: Mapped[str] = mapped_column(String(32))
-    rationale: Mapped[str] = mapped_column(Text)
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    rationale = SealedField()
     bond_amount: Mapped[int | None] = mapped_column(Integer)
     decided_by: Mapped[str] = mapped_column(String(100))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
@@ -584,6 +602,16 @@ class AuditHead(Base):
 
 
 Index("ix_audit_object", AuditEvent.object_type, AuditEvent.object_id)
+
+
+class KeyFingerprint(Base):
+    """Which key the desk's derived values were made with (`index`: the blind indexes), so a
+    key file whose index key changed is noticed before an import duplicates people."""
+
+    __tablename__ = "key_fingerprints"
+
+    purpose: Mapped[str] = mapped_column(String(32), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
 
 
 # The oversight tables live in their own module on the same Base (imported here so the

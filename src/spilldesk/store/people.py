@@ -2,7 +2,8 @@
 
 Only this module turns a `Person.pii` / `Representative.pii` / `DisclosedRecord.pii` /
 `ClawbackRecipient.pii` ciphertext into plaintext, and every such read is an audit event (one
-event for a bulk read).
+event for a bulk read). Each ciphertext is bound to its table, row and field
+(`store.sealing`), so a row's sealed data cannot be swapped with another's unnoticed.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,13 +19,12 @@ from sqlalchemy.orm import Session
 from spilldesk.domain.anumber import normalize_a_number
 from spilldesk.domain.names import normalize_name
 from spilldesk.store.audit import record_event
+from spilldesk.store.crypto import Keyring
 from spilldesk.store.db import keyring_of
 from spilldesk.store.models import ClawbackRecipient, DisclosedRecord, Person, Representative
+from spilldesk.store.sealing import open_for_row, seal_for_row
 
-PERSON = "person"
-REPRESENTATIVE = "representative"
-RECORD = "disclosed_record"
-RECIPIENT = "clawback_recipient"
+PII = "pii"
 
 
 @dataclass(frozen=True)
@@ -127,14 +128,22 @@ def find_people(session: Session, a_numbers: Iterable[str]) -> dict[str, Person]
 # --- sealing ------------------------------------------------------------------------------------
 
 
-def seal_record(session: Session, fields_: dict[str, str]) -> bytes:
-    return keyring_of(session).seal(dict(fields_), RECORD)
+def seal_pii(session: Session, table: str, row_id: int, payload: dict[str, Any]) -> bytes:
+    """Seal a row's `pii` for that row only (its primary key is part of the binding)."""
+    return seal_for_row(keyring_of(session), dict(payload), table, row_id, PII)
 
 
-def seal_recipient_contact(session: Session, contact: RecipientContact) -> bytes:
-    return keyring_of(session).seal({"contact": contact.contact,
-                                     "address_lines": list(contact.address_lines),
-                                     "email": contact.email, "phone": contact.phone}, RECIPIENT)
+def _open(keyring: Keyring, row: Any) -> dict[str, Any]:
+    return open_for_row(keyring, row.pii, row.__tablename__, row.id, PII)
+
+
+def seal_recipient_contact(session: Session, recipient: ClawbackRecipient,
+                           contact: RecipientContact) -> None:
+    if recipient.id is None:
+        session.flush()  # the row's key is part of what the ciphertext is bound to
+    recipient.pii = seal_pii(session, ClawbackRecipient.__tablename__, recipient.id, {
+        "contact": contact.contact, "address_lines": list(contact.address_lines),
+        "email": contact.email, "phone": contact.phone})
 
 
 # --- audited reads ------------------------------------------------------------------------------
@@ -146,7 +155,7 @@ def read_person(session: Session, person: Person, *, actor: str, purpose: str) -
         session, actor=actor, action="person.read", object_type="person",
         object_id=person.id, detail={"purpose": purpose},
     )
-    return PersonPII.from_dict(keyring_of(session).open(person.pii, PERSON))
+    return PersonPII.from_dict(_open(keyring_of(session), person))
 
 
 def read_people(
@@ -159,7 +168,7 @@ def read_people(
         object_id=None, detail={"purpose": purpose, "count": len(people),
                                 "person_ids": [p.id for p in people][:20000]},
     )
-    return {p.id: PersonPII.from_dict(keyring.open(p.pii, PERSON)) for p in people}
+    return {p.id: PersonPII.from_dict(_open(keyring, p)) for p in people}
 
 
 def read_representatives(
@@ -170,7 +179,7 @@ def read_representatives(
         session, actor=actor, action="representative.bulk_read", object_type="representative",
         object_id=None, detail={"purpose": purpose, "count": len(reps)},
     )
-    return {r.id: RepresentativePII.from_dict(keyring.open(r.pii, REPRESENTATIVE)) for r in reps}
+    return {r.id: RepresentativePII.from_dict(_open(keyring, r)) for r in reps}
 
 
 def read_records(
@@ -182,7 +191,7 @@ def read_records(
         session, actor=actor, action="disclosed_record.bulk_read", object_type="disclosed_record",
         object_id=None, detail={"purpose": purpose, "count": len(records)},
     )
-    return {r.id: {k: str(v) for k, v in keyring.open(r.pii, RECORD).items()} for r in records}
+    return {r.id: {k: str(v) for k, v in _open(keyring, r).items()} for r in records}
 
 
 def read_recipient_contacts(
@@ -198,6 +207,33 @@ def read_recipient_contacts(
             detail={"purpose": purpose, "count": len(sealed)},
         )
     contacts = {r.id: RecipientContact() for r in recipients}
-    contacts.update({r.id: RecipientContact.from_dict(keyring.open(r.pii, RECIPIENT))
+    contacts.update({r.id: RecipientContact.from_dict(_open(keyring, r))
                      for r in sealed if r.pii is not None})
     return contacts
+
+
+def people_with_facts(session: Session, person_ids: Sequence[int], **wanted: str | None
+                      ) -> list[int]:
+    """The ids (in the order given) of persons whose sealed case facts equal `wanted`
+    (`posture=`, `facility_code=`, ...; None matches anything). The facts are opened in
+    memory: no query can filter on them."""
+    conditions = {name: value for name, value in wanted.items() if value is not None}
+    matching: set[int] = set()
+    ids = list(person_ids)
+    for start in range(0, len(ids), 900):
+        query = select(Person).where(Person.id.in_(ids[start : start + 900]))
+        for person in session.execute(query).scalars():
+            if all(getattr(person, name) == value for name, value in conditions.items()):
+                matching.add(person.id)
+    return [pid for pid in ids if pid in matching]
+
+
+def add_disclosed_record(session: Session, fields_: dict[str, str], **columns: Any
+                         ) -> DisclosedRecord:
+    """One disclosed record (bulk ingestion uses `sealing.insert_sealed`): stored, then its
+    fields sealed for its own row."""
+    record = DisclosedRecord(pii=b"", **columns)
+    session.add(record)
+    session.flush()
+    record.pii = seal_pii(session, DisclosedRecord.__tablename__, record.id, fields_)
+    return record

@@ -26,6 +26,7 @@ from spilldesk.store.models import (
     Task,
     TaskIncident,
 )
+from spilldesk.store.people import people_with_facts
 
 HOLD_CODES = {ReasonCode.REMOVAL_HOLD, ReasonCode.HOLD_EXTENDED_INDEFINITELY}
 
@@ -78,10 +79,8 @@ def _people_query(f: PeopleFilter) -> Any:
     if f.incident:
         query = query.join(Exposure, Exposure.person_id == Person.id).where(
             Exposure.incident_id == f.incident)
-    for column, value in ((Person.posture, f.posture), (Person.custody, f.custody),
-                          (Person.facility_code, f.facility)):
-        if value:
-            query = query.where(column == value)
+    if f.custody:
+        query = query.where(Person.custody == f.custody)
     if f.only_ids is not None:
         query = query.where(Person.id.in_(sorted(f.only_ids) or [-1]))
     if f.affected_only:
@@ -102,6 +101,8 @@ def is_affected(session: Session, person_id: int) -> bool:
 def people_page(session: Session, f: PeopleFilter, page: int, per_page: int, on: date,
                 tz: ZoneInfo) -> PeoplePage:
     ids = [row[0] for row in session.execute(_people_query(f))]
+    if f.posture or f.facility:  # sealed: filtered after opening, never in SQL
+        ids = people_with_facts(session, ids, posture=f.posture, facility_code=f.facility)
     notified: dict[int, bool] = {}
     held: dict[int, bool] = {}
     if f.notified is not None or f.hold is not None:

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from spilldesk import clock
 from spilldesk.demo.runner import DemoContext, DemoError
 from spilldesk.demo.timeline import FLIGHT_CHECKED
+from spilldesk.private_files import write_private
 from spilldesk.response.alerts import SYSTEMS, alert_feed, render_feed
 from spilldesk.response.clearance import clearance_manifest, read_manifest
 from spilldesk.response.egress import egress_check
@@ -75,7 +76,7 @@ def _alert_feeds(ctx: DemoContext) -> dict[str, Any]:
     with ctx.desk.session() as session:
         for system in SYSTEMS:
             messages = alert_feed(session, system, actor=ctx.actor)
-            (folder / f"alerts-{system}.jsonl").write_text(render_feed(messages, "jsonl"))
+            write_private(folder / f"alerts-{system}.jsonl", render_feed(messages, "jsonl"))
             counts[system] = len(messages)
     ctx.say(
         f"alert feeds written to {folder}: "

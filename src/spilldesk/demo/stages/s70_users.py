@@ -6,10 +6,10 @@ never printed.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from spilldesk.demo.runner import DemoContext
+from spilldesk.private_files import write_private
 from spilldesk.response.users import Role, add_user, generate_password
 
 TITLE = "Create a demo user for each role (sign-in details in demo-users.txt)"
@@ -32,8 +32,6 @@ def run(ctx: DemoContext) -> dict[str, Any]:
             add_user(session, username, role, password, actor=ctx.actor)
             lines.append(f"{username}\t{role.value}\t{password}")
     path = ctx.settings.workdir / "demo-users.txt"
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write("\n".join(lines) + "\n")
+    write_private(path, "\n".join(lines) + "\n")
     return {"users": {name: role.value for name, role in USERS.items()},
             "sign_in_details": str(path)}

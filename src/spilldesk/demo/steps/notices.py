@@ -41,10 +41,10 @@ def deliver(ctx: DemoContext, incident_id: str, steps: IncidentSteps, rng: rando
             ) -> tuple[dict[str, int], Returned]:
     """The officers' sheets and the mail-house file, recorded when they come back."""
     with clock.replaying(steps.deliveries_recorded), ctx.desk.session() as session:
-        rows = session.execute(
-            select(Notice, Person.facility_code).join(Person, Person.id == Notice.person_id)
+        rows = [(notice, person.facility_code) for notice, person in session.execute(
+            select(Notice, Person).join(Person, Person.id == Notice.person_id)
             .where(Notice.incident_id == incident_id, Notice.recipient == "noncitizen")
-            .order_by(Notice.notice_number)).all()
+            .order_by(Notice.notice_number)).all()]
         by_facility = Counter(code for notice, code in rows if notice.channel == "hand")
         facilities = {code for code, _ in by_facility.most_common(HAND_FACILITIES)}
         hours = int(steps.delivery_spread.total_seconds() // 3600)

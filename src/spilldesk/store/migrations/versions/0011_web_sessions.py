@@ -6,7 +6,7 @@ counts, shared by every worker. `api_tokens.expires_at` and `.scope`: tokens exi
 this revision get 90 days from the upgrade and the clearance scope (all a machine may do).
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 """
 
 from datetime import UTC, datetime, timedelta
@@ -17,7 +17,7 @@ from alembic import op
 from spilldesk.store.types import UTCDateTime
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
