@@ -16,6 +16,7 @@ from spilldesk import clock
 from spilldesk.cli.main import app
 from spilldesk.store.db import Store
 from spilldesk.store.models import AuditEvent, Commitment, Task, TaskIncident
+from spilldesk.store.sealing import open_for_row
 from tests.web.desk_seed import ET, INCIDENT, Seeded, seed_desk
 
 pytestmark = pytest.mark.db
@@ -74,11 +75,14 @@ def test_eoir_lists_respondents_with_opla_court_work(desk: Seeded, store: Store,
 def test_uscis_lists_protection_claims_and_cpo_has_no_annex(desk: Seeded, store: Store,
                                                            tmp_path: Path) -> None:
     with store.session() as session:
-        expected = session.execute(text(
-            "SELECT count(*) FROM exposures e JOIN persons p ON p.id = e.person_id WHERE "
-            "e.incident_id = :i AND p.posture IN ('credible_fear_positive', "
-            "'credible_fear_negative', 'reasonable_fear_negative', 'withholding_only')"),
-            {"i": INCIDENT}).scalar_one()
+        claims = {"credible_fear_positive", "credible_fear_negative",
+                  "reasonable_fear_negative", "withholding_only"}
+        # the screening is sealed: each exposed person's facts opened with the key
+        expected = sum(
+            open_for_row(store.keyring, sealed, "persons", pid, "sealed").get("posture") in claims
+            for pid, sealed in session.execute(text(
+                "SELECT p.id, p.sealed FROM exposures e JOIN persons p ON p.id = e.person_id "
+                "WHERE e.incident_id = :i"), {"i": INCIDENT}))
     uscis = send(tmp_path / "out", "uscis")
     assert uscis["people"] == expected
     assert len(list(csv.DictReader(Path(uscis["annex"]).read_text().splitlines()))) == expected

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from spilldesk.config import Settings
 from spilldesk.private_files import private_folder, write_private
-from spilldesk.store.audit import ensure_audit_key
 from spilldesk.store.audit_key import AuditKey, load_audit_key
 from spilldesk.store.crypto import KeyFileError, Keyring, create_key_file, load_keyring
 
@@ -129,6 +128,8 @@ def initialise(settings: Settings) -> Store:
         create_key_file(settings.key_file)
     engine = make_engine(settings.database_url)
     migrate(engine)
+    from spilldesk.store.audit import ensure_audit_key  # audit needs the models, which need db
+
     ensure_audit_key(settings, engine)
     return Store(settings, engine, settled_keyring(engine, load_keyring(settings.key_file)))
 
