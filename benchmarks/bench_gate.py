@@ -15,7 +15,6 @@ Presidio is never a dependency of spilldesk: it runs in a separate venv, in a su
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import json
 import random
 import subprocess
@@ -30,10 +29,10 @@ from python_calamine import CalamineWorkbook
 
 from spilldesk.scan import extract_records, scan_path
 from spilldesk.scan.detectors import REPORTABLE, find_all
+from spilldesk.scenario.shared_data import real_workbooks
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = next(p for p in (REPO.parent / "shared", REPO / "shared") if p.is_dir())
-BOOKS = sorted(glob.glob(str(SHARED / "data" / "ice-detention-stats" / "*.xlsx")))
+BOOKS = [str(path) for path in real_workbooks()]
 BENCH_PYTHON = Path("/work/bench-venv/bin/python")
 # presidio-evaluator types -> our entity codes; Presidio's output types -> the same codes.
 GOLD = {
