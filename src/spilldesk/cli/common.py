@@ -12,6 +12,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.table import Column
 from sqlalchemy.orm import Session
 
 from spilldesk.config import ConfigError, Settings
@@ -28,6 +29,15 @@ WorkdirOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
+def a_number_column(header: str = "A-number") -> Column:
+    """A table column that never cuts or wraps an A-number (a cut one ties to no one)."""
+    return Column(header, no_wrap=True, min_width=10)
+
+
+# Every command that lists persons takes it: whole A-numbers, so a script can tie a line to a
+# person; one audited bulk read. Without it, A-numbers are masked (A*****1234).
+ShowANumbersOption = Annotated[bool, typer.Option(
+    "--show-a-numbers", help="Print whole A-numbers (an audited read); masked otherwise.")]
 
 def _width(stream: object) -> int | None:
     """A terminal's own width; piped to a file or a script, wide enough that tables keep
