@@ -8,16 +8,18 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Column
-from sqlalchemy.orm import Session
 
 from spilldesk.config import ConfigError, Settings
-from spilldesk.store.crypto import KeyFileError
-from spilldesk.store.db import Store, StoreError, open_store
+
+if TYPE_CHECKING:  # the desk's stack is imported only by the commands that open a desk
+    from sqlalchemy.orm import Session
+
+    from spilldesk.store.db import Store
 
 WorkdirOption = Annotated[
     Path | None,
@@ -71,6 +73,9 @@ def settings_for(workdir: Path | None) -> Settings:
 @contextmanager
 def desk(workdir: Path | None) -> Iterator[Store]:
     """Open the desk, turning a missing or unreachable database into a one-line error."""
+    from spilldesk.store.crypto import KeyFileError
+    from spilldesk.store.db import StoreError, open_store
+
     try:
         store = open_store(settings_for(workdir))
     except (StoreError, KeyFileError) as exc:
