@@ -67,6 +67,10 @@ def main() -> None:
     """Run a command; an unexpected error becomes one line and a crash log (exit 2)."""
     try:
         _app_for(sys.argv[1:])()
+    except ModuleNotFoundError as error:  # a desk command where only the gate is installed
+        sys.stderr.write(f"error: {error.name} is not installed: this command needs the desk "
+                         "(pip install 'spilldesk[desk]'); nothing was changed\n")
+        sys.exit(2)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted: the step under way was rolled back\n")
         sys.exit(130)
