@@ -52,7 +52,7 @@ def test_the_desk_packages_are_an_extra_not_the_gates_dependencies() -> None:
 
 def test_the_gate_judges_every_format_without_any_desk_package(tmp_path: Path) -> None:
     files = {
-        "notes.txt": "Meeting notes: the facility population report is due Friday.\n".encode(),
+        "notes.txt": b"Meeting notes: the facility population report is due Friday.\n",
         "list.csv": "\n".join(",".join(row) for row in person_rows(20)).encode(),
         "page.html": b"<!doctype html><html><body><p>Quarterly statistics</p></body></html>",
         "data.json": json.dumps({"facilities": 120, "fy": 2023}).encode(),
