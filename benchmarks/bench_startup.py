@@ -3,7 +3,10 @@ them. Each command runs several times; the median and the spread of wall time ar
 with the median CPU time (user + system, the process and its workers), which the other jobs of
 a shared machine move much less than wall time. A missed target is written as missed.
 
-    python benchmarks/bench_startup.py [--runs 5]
+    python benchmarks/bench_startup.py [--runs 5] [--src OTHER/src --label before]
+
+`--src` times another source tree (e.g. an older checkout) on the same files and desk; its
+table is added to the section under `--label` and the current tree's is kept.
 
 Set-up (not timed): the 2022 scenario (its Nov 28 workbook, 6,252 person rows) and a desk with
 its registry imported, in benchmarks/out/startup/.
@@ -26,13 +29,14 @@ from figures import write_figures  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out" / "startup"
-CLI = [sys.executable, "-m", "spilldesk"]
+# (`-c`, not `-m spilldesk`: an older tree without __main__.py is timed the same way)
+CLI = [sys.executable, "-c", "from spilldesk.cli.main import main; main()"]
 TARGETS = {"scan-small": 0.3, "scan-2022": 1.0, "clearance": 0.5}
 
 
-def _env(workdir: Path) -> dict[str, str]:
+def _env(workdir: Path, src: Path = ROOT / "src") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPILLDESK_")}
-    env["PYTHONPATH"] = str(ROOT / "src")
+    env["PYTHONPATH"] = str(src)
     env["SPILLDESK_HOME"] = str(workdir)
     return env
 
@@ -87,9 +91,12 @@ def _load() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
-    env = _env(OUT / "desk")
-    small, workbook, a_number = _setup(env)
+    parser.add_argument("--src", type=Path, default=None)
+    parser.add_argument("--label", default="this tree")
+    options = parser.parse_args()
+    runs = options.runs
+    small, workbook, a_number = _setup(_env(OUT / "desk"))
+    env = _env(OUT / "desk", options.src or ROOT / "src")
     load_before = _load()
     commands = {
         "scan-small": ("`spilldesk scan` of a 6-byte text file", [*CLI, "scan", str(small)]),
@@ -110,13 +117,18 @@ def main() -> None:
                     f"{got['median']:.2f} s | {got['low']:.2f}–{got['high']:.2f} s | "
                     f"{got['cpu']:.2f} s | {met} |")
         print(rows[-1], flush=True)
+    table = OUT / f"table-{options.label.replace(' ', '-')}.md"
+    table.write_text(f"**{options.label}** (`PYTHONPATH={options.src or 'src'}`), load "
+                     f"{load_before} → {_load()}:\n\n" + "\n".join(rows) + "\n")
+    others = [p.read_text() for p in sorted(OUT.glob("table-*.md")) if p != table]
     body = "\n".join([
-        f"Whole processes (`python -m spilldesk ...`), {runs} runs each after one warm-up run; "
+        f"Whole processes (`python -c "from spilldesk.cli.main import main; main()" ...`), {runs} runs each after one warm-up run; "
         "targets are for the wall-clock median. CPU is user + system time of the process and "
         "its workers.",
         "",
         *rows,
         "",
+        *others,
         f"Load average when the runs began: {load_before}; when they ended: {_load()} on "
         f"{os.cpu_count()} cores (a shared machine: wall time includes waiting for a CPU, "
         "CPU time does not).",
