@@ -122,7 +122,8 @@ def main() -> None:
                      f"{load_before} → {_load()}:\n\n" + "\n".join(rows) + "\n")
     others = [p.read_text() for p in sorted(OUT.glob("table-*.md")) if p != table]
     body = "\n".join([
-        f"Whole processes (`python -c "from spilldesk.cli.main import main; main()" ...`), {runs} runs each after one warm-up run; "
+        f"Whole processes (`python -c 'from spilldesk.cli.main import main; main()' ...`), "
+        f"{runs} runs each after one warm-up run; "
         "targets are for the wall-clock median. CPU is user + system time of the process and "
         "its workers.",
         "",
