@@ -16,7 +16,6 @@ The peers are never dependencies of spilldesk: they run in benchmarks/.peers-ven
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import json
 import os
 import random
@@ -31,14 +30,14 @@ from python_calamine import CalamineWorkbook
 
 from spilldesk.scan import extract_records, scan_path
 from spilldesk.scan.detectors import DETECTORS, REPORTABLE, find_all, person_name
+from spilldesk.scenario.shared_data import real_workbooks
 
 sys.path.insert(0, str(Path(__file__).parent))
 from figures import write_figures  # noqa: E402
 from peers import PeersMissing, run_peer  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = next(p for p in (REPO.parent / "shared", REPO / "shared") if p.is_dir())
-BOOKS = sorted(glob.glob(str(SHARED / "data" / "ice-detention-stats" / "*.xlsx")))
+BOOKS = [str(path) for path in real_workbooks()]
 TEXT_TARGET = 10.0  # MB/s per core on PII-dense text (SPEC)
 ENTITIES = ("PERSON_NAME", "EMAIL", "PHONE", "SSN", "A_NUMBER", "DATE_OF_BIRTH",
             "STREET_ADDRESS")

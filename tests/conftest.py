@@ -21,15 +21,6 @@ from spilldesk.store.db import Store, initialise
 
 POSTGRES_URL = os.environ.get("SPILLDESK_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("SPILLDESK_REQUIRE_POSTGRES") == "1"
-REPO = Path(__file__).resolve().parents[1]
-
-
-def shared_dir() -> Path:
-    """The read-only `shared/` folder beside the repository (real data for tests)."""
-    for candidate in (REPO.parent / "shared", REPO / "shared"):
-        if candidate.is_dir():
-            return candidate
-    pytest.fail("the shared/ folder beside the repository is missing")
 
 
 def _admin_engine():  # type: ignore[no-untyped-def]

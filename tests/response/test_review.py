@@ -129,3 +129,25 @@ def test_cli_review_and_link_and_overlap(store, queue) -> None:
     assert runner.invoke(app, ["link", "NOPE"]).exit_code == 2
     overlap = runner.invoke(app, ["overlap", INCIDENT, INCIDENT, "--json"])
     assert json.loads(overlap.stdout)["counts"]["both"] == 2
+
+
+def test_review_list_shows_whole_a_numbers_only_when_asked_and_audits_it(store, queue) -> None:
+    runner = CliRunner()
+
+    def reads() -> int:
+        with store.session() as session:
+            return len(session.execute(select(AuditEvent).where(
+                AuditEvent.action == "person.bulk_read")).scalars().all())
+
+    before = reads()
+    masked = json.loads(runner.invoke(app, ["review", "list", "--json"]).stdout)["items"]
+    assert all(i["a_number"].startswith("A*****") for i in masked) and reads() == before
+    listed = runner.invoke(app, ["review", "list", "--json", "--show-a-numbers"])
+    assert listed.exit_code == 0, listed.output
+    whole = json.loads(listed.stdout)["items"]
+    assert "A055555555" in {i["a_number"] for i in whole}
+    assert all(i["a_number"][-4:] == m["a_number"][-4:] for i, m in zip(whole, masked,
+                                                                         strict=True))
+    assert reads() == before + 1
+    table = runner.invoke(app, ["review", "list", "--show-a-numbers"])
+    assert "A055555555" in table.stdout

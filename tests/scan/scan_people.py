@@ -8,6 +8,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from spilldesk.scenario.shared_data import real_workbooks as shipped_workbooks
+
 _ONSETS = ["b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "ch", "br"]
 _VOWELS = ["a", "e", "i", "o", "u", "ia", "ue"]
 COUNTRIES = ["Cuba", "Mexico", "Honduras", "Guatemala", "Brazil", "Haiti", "Venezuela"]
@@ -95,14 +97,6 @@ def people(count: int, seed: int = 7) -> list[Person]:
     ]
 
 
-def shared_data() -> Path:
-    """shared/data beside the repository root (the repo root's parent holds shared/)."""
-    repo = Path(__file__).resolve().parents[2]
-    for candidate in (repo.parent / "shared" / "data", repo / "shared" / "data"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("shared/data beside the repository is missing")
-
-
 def real_workbooks() -> list[Path]:
-    return sorted((shared_data() / "ice-detention-stats").glob("*.xlsx"))
+    """The 89 real ICE workbooks shipped in the package (spilldesk/data/ice-detention-stats)."""
+    return shipped_workbooks()

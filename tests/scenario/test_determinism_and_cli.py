@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from spilldesk.cli.main import app
-from spilldesk.scenario import generate
+from spilldesk.scenario import generate, shared_data
 
 TINY = 2_500
 
@@ -54,7 +54,9 @@ def test_cli_rejects_a_registry_too_small(tmp_path: Path) -> None:
     assert not (tmp_path / "s").exists()
 
 
-def test_missing_shared_data_is_one_line(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("SPILLDESK_SHARED_DIR", str(tmp_path / "nowhere"))
+def test_missing_workbooks_is_one_line(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # An incomplete installation (the shipped workbooks gone) is one line, not a traceback.
+    monkeypatch.setattr(shared_data, "STATS_DIR", tmp_path / "nowhere")
     result = CliRunner().invoke(app, ["scenario", "generate", "--out", str(tmp_path / "s")])
-    assert result.exit_code == 2 and "shared data" in result.output
+    assert result.exit_code == 2 and "ICE statistics" in result.output
+    assert "Traceback" not in result.output

@@ -10,7 +10,7 @@ from unidecode import unidecode
 
 from spilldesk.domain.anumber import normalize_a_number
 from spilldesk.domain.dates import parse_date
-from spilldesk.scenario.shared_data import choose_workbook, find_shared_dir
+from spilldesk.scenario.shared_data import choose_workbook
 from tests.scenario.conftest import Generated
 
 REFERENCE = date(2022, 11, 19)
@@ -29,7 +29,7 @@ def _person_sheet(scenario: Generated):  # type: ignore[no-untyped-def]
 
 
 def test_workbook_keeps_the_real_statistics_sheets(scenario: Generated) -> None:
-    source, _ = choose_workbook(find_shared_dir())
+    source, _ = choose_workbook()
     real = openpyxl.load_workbook(source, read_only=True).sheetnames
     workbook, _ = _person_sheet(scenario)
     assert workbook.sheetnames[: len(real)] == real

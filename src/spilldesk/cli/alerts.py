@@ -17,7 +17,9 @@ from rich.table import Table
 from spilldesk import clock
 from spilldesk.cli.common import (
     JsonOption,
+    ShowANumbersOption,
     WorkdirOption,
+    a_number_column,
     actor,
     desk,
     err,
@@ -46,19 +48,20 @@ SystemOption = Annotated[str, typer.Option("--system", help="ERO, OPLA or CBP.")
 @alerts_app.command("list")
 def list_command(
     system: Annotated[str | None, typer.Option("--system", help="ERO, OPLA or CBP.")] = None,
+    show_a_numbers: ShowANumbersOption = False,
     workdir: WorkdirOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Every alert and its delivery state (A-numbers masked)."""
+    """Every alert and its delivery state (A-numbers masked unless --show-a-numbers)."""
     with desk(workdir) as store, store.session() as session:
         try:
-            rows = list_alerts(session, system)
+            rows = list_alerts(session, system, reveal_a_numbers=show_a_numbers, actor=actor())
         except AlertError as exc:
             fail(str(exc))
     if as_json:
         print_json({"alerts": rows})
         return
-    table = Table("id", "system", "kind", "incident", "A-number", "status", "attempts")
+    table = Table("id", "system", "kind", "incident", a_number_column(), "status", "attempts")
     for r in rows:
         table.add_row(
             str(r["id"]),

@@ -8,16 +8,18 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from sqlalchemy.orm import Session
+from rich.table import Column
 
 from spilldesk.config import ConfigError, Settings
-from spilldesk.store.checkpoints import checkpoint
-from spilldesk.store.crypto import KeyFileError
-from spilldesk.store.db import Store, StoreError, open_store
+
+if TYPE_CHECKING:  # the desk's stack is imported only by the commands that open a desk
+    from sqlalchemy.orm import Session
+
+    from spilldesk.store.db import Store
 
 WorkdirOption = Annotated[
     Path | None,
@@ -30,6 +32,17 @@ WorkdirOption = Annotated[
 ]
 MAX_ACTOR_NAME = 96
 JsonOption = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
+
+
+def a_number_column(header: str = "A-number") -> Column:
+    """A table column that never cuts or wraps an A-number (a cut one ties to no one)."""
+    return Column(header, no_wrap=True, min_width=10)
+
+
+# Every command that lists persons takes it: whole A-numbers, so a script can tie a line to a
+# person; one audited bulk read. Without it, A-numbers are masked (A*****1234).
+ShowANumbersOption = Annotated[bool, typer.Option(
+    "--show-a-numbers", help="Print whole A-numbers (an audited read); masked otherwise.")]
 
 def _width(stream: object) -> int | None:
     """A terminal's own width; piped to a file or a script, wide enough that tables keep
@@ -76,6 +89,9 @@ def settings_for(workdir: Path | None) -> Settings:
 @contextmanager
 def desk(workdir: Path | None) -> Iterator[Store]:
     """Open the desk, turning a missing or unreachable database into a one-line error."""
+    from spilldesk.store.crypto import KeyFileError
+    from spilldesk.store.db import StoreError, open_store
+
     try:
         store = open_store(settings_for(workdir))
     except (StoreError, KeyFileError) as exc:
@@ -90,6 +106,8 @@ def desk(workdir: Path | None) -> Iterator[Store]:
 def _checkpoint(store: Store) -> None:
     """Export the audit chain's head if the command moved it (a signed line outside the
     database, so removing the last events later is found); say so if the chain went back."""
+    from spilldesk.store.checkpoints import checkpoint
+
     try:
         result = checkpoint(store)
     except Exception as exc:  # never hide the command's own outcome behind this one

@@ -12,7 +12,9 @@ from rich.table import Table
 from spilldesk.cli.clearance import parse_on
 from spilldesk.cli.common import (
     JsonOption,
+    ShowANumbersOption,
     WorkdirOption,
+    a_number_column,
     actor,
     err,
     fail,
@@ -85,18 +87,22 @@ def list_command(
     on: Annotated[
         str | None, typer.Option("--on", help="Clearance date (ISO); default today.")
     ] = None,
+    show_a_numbers: ShowANumbersOption = False,
     workdir: WorkdirOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Every removal hold of an incident, its extensions, and each person's clearance."""
+    """Every removal hold of an incident, its extensions, and each person's clearance
+    (A-numbers masked unless --show-a-numbers)."""
     day = parse_on(on, settings_for(workdir).timezone)
-    _list(incident_id, day, workdir, as_json)
+    _list(incident_id, day, workdir, as_json, show_a_numbers)
 
 
-def _list(incident_id: str, day: date, workdir: Path | None, as_json: bool) -> None:
+def _list(incident_id: str, day: date, workdir: Path | None, as_json: bool,
+          show_a_numbers: bool = False) -> None:
     tz = settings_for(workdir).timezone
     with transaction(workdir, HoldError) as session:
-        held = list_holds(session, incident_id, day, actor=actor(), tz=tz)
+        held = list_holds(session, incident_id, day, actor=actor(), tz=tz,
+                          reveal_a_numbers=show_a_numbers)
         extensions = [extension_json(e) for e in extensions_of(session, incident_id)]
     if as_json:
         print_json(
@@ -109,7 +115,7 @@ def _list(incident_id: str, day: date, workdir: Path | None, as_json: bool) -> N
         )
         return
     table = Table(
-        "A-number",
+        a_number_column(),
         "placed",
         "released",
         "cleared",
@@ -118,7 +124,7 @@ def _list(incident_id: str, day: date, workdir: Path | None, as_json: bool) -> N
     )
     for h in held:
         table.add_row(
-            h.masked_a_number,
+            h.a_number,
             h.placed_at.date().isoformat(),
             h.released_at.date().isoformat() if h.released_at else "—",
             "yes" if h.cleared else "NO",

@@ -10,34 +10,67 @@ import typer
 
 import spilldesk.cli as package
 
-app = typer.Typer(
-    name="spilldesk",
-    help="Privacy-spill response desk: gate, incidents, linkage, holds, notices, reports.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-
-_NOT_COMMANDS = {"main", "common"}
+_NOT_COMMANDS = {"main", "common", "crash"}
+# Commands whose module is not named like the command. `spilldesk NAME ...` imports only the
+# module that registers NAME (a pre-commit hook runs `spilldesk scan` on every commit, and the
+# other commands' imports are most of its start-up time); an unknown name, `--help` or no
+# name registers every module, so a command missing here is still found, only slower.
+_MODULE_OF = {"task": "tasks"}
 
 
-def _register_all() -> None:
-    for module_info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if module_info.name in _NOT_COMMANDS or module_info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{package.__name__}.{module_info.name}")
+def _command_modules() -> list[str]:
+    return sorted(
+        info.name
+        for info in pkgutil.iter_modules(package.__path__)
+        if info.name not in _NOT_COMMANDS and not info.name.startswith("_")
+    )
+
+
+def _build(only: str | None = None) -> typer.Typer:
+    """The command-line app with every command, or with only the module `only`."""
+    built = typer.Typer(
+        name="spilldesk",
+        help="Privacy-spill response desk: gate, incidents, linkage, holds, notices, reports.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+
+    @built.callback()
+    def _group() -> None:
+        """Privacy-spill response desk: gate, incidents, linkage, holds, notices, reports."""
+
+    for name in [only] if only else _command_modules():
+        module = importlib.import_module(f"{package.__name__}.{name}")
         register = getattr(module, "register", None)
         if callable(register):
-            register(app)
+            register(built)
+    return built
 
 
-_register_all()
+def _app_for(argv: list[str]) -> typer.Typer:
+    """Only the module the command line names, when it names one; else every command."""
+    name = argv[0] if argv and not argv[0].startswith("-") else ""
+    module = _MODULE_OF.get(name, name)
+    return _build(module) if module and module in _command_modules() else _build()
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`app`: every command (for tests and tools that drive the whole command line)."""
+    if name == "app":
+        globals()["app"] = full = _build()
+        return full
+    raise AttributeError(name)
 
 
 def main() -> None:
     """Run a command; an unexpected error becomes one line and a crash log (exit 2)."""
     try:
-        app()
+        _app_for(sys.argv[1:])()
+    except ModuleNotFoundError as error:  # a desk command where only the gate is installed
+        sys.stderr.write(f"error: {error.name} is not installed: this command needs the desk "
+                         "(pip install 'spilldesk[desk]'); nothing was changed\n")
+        sys.exit(2)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted: the step under way was rolled back\n")
         sys.exit(130)
@@ -57,7 +90,7 @@ def main() -> None:
 def _names() -> set[str]:
     """Every command and group name (a crash log keeps only these words of a command line)."""
     names: set[str] = set()
-    pending: list[object] = [typer.main.get_command(app)]
+    pending: list[object] = [typer.main.get_command(_build())]
     while pending:
         subcommands = getattr(pending.pop(), "commands", None) or {}
         names.update(subcommands)

@@ -10,7 +10,9 @@ from rich.table import Table
 
 from spilldesk.cli.common import (
     JsonOption,
+    ShowANumbersOption,
     WorkdirOption,
+    a_number_column,
     actor,
     desk,
     err,
@@ -168,11 +170,16 @@ def import_command(
 
 @notify_app.command("status")
 def status_command(
-    incident_id: IncidentArg, workdir: WorkdirOption = None, as_json: JsonOption = False,
+    incident_id: IncidentArg,
+    show_a_numbers: ShowANumbersOption = False,
+    workdir: WorkdirOption = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Notices by language, channel and state; how many reached the noncitizen."""
+    """Notices by language, channel and state; how many reached the noncitizen, and who has
+    not been reached yet (A-numbers masked unless --show-a-numbers)."""
     with transaction(workdir, NoticeError) as session:
-        summary = notice_status(session, incident_id)
+        summary = notice_status(session, incident_id, list_persons=True,
+                                reveal_a_numbers=show_a_numbers, actor=actor())
     if as_json:
         print_json(summary)
         return
@@ -183,6 +190,20 @@ def status_command(
               f"{summary['noncitizens']} ({summary['provided_percent']}%); "
               f"translation service: {summary['needs_translation']}; "
               f"follow-up: {summary['follow_up']}")
+    _waiting_table(summary["not_provided"])
+
+
+def _waiting_table(waiting: list[dict[str, str]], shown: int = 20) -> None:
+    if not waiting:
+        return
+    table = Table(a_number_column(), "notice", "language", "channel", "status",
+                  title="not yet provided to the noncitizen")
+    for row in waiting[:shown]:
+        table.add_row(row["a_number"], row["notice_number"], row["language"], row["channel"],
+                      row["status"])
+    out.print(table)
+    if len(waiting) > shown:
+        err.print(f"... and {len(waiting) - shown} more (--json lists every one)")
 
 
 def _counts_table(title: str, groups: dict[str, dict[str, int]]) -> None:

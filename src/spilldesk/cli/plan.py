@@ -14,7 +14,9 @@ from rich.table import Table
 
 from spilldesk.cli.common import (
     JsonOption,
+    ShowANumbersOption,
     WorkdirOption,
+    a_number_column,
     actor,
     err,
     fail,
@@ -36,6 +38,7 @@ def plan_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
     ] = False,
+    show_a_numbers: ShowANumbersOption = False,
     workdir: WorkdirOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -47,14 +50,15 @@ def plan_command(
     settings = settings_for(workdir)
     with transaction(workdir, IncidentError, PlanningError) as session:
         result = plan_incident(session, incident_id, playbook=chosen, dry_run=dry_run,
-                               actor=actor(), timezone=settings.timezone)
+                               actor=actor(), timezone=settings.timezone,
+                               reveal_a_numbers=show_a_numbers)
     if as_json:
         print_json(result.to_json())
     else:
-        _print(result)
+        _print(result, by_person=show_a_numbers)
 
 
-def _print(result: PlanResult) -> None:
+def _print(result: PlanResult, *, by_person: bool = False) -> None:
     counts: Counter[tuple[str, str, str]] = Counter(
         (action["action"], action["kind"], action["component"])
         for person in result.persons
@@ -67,6 +71,12 @@ def _print(result: PlanResult) -> None:
     for (action, kind, component), count in sorted(counts.items()):
         table.add_row(action, kind, component, str(count))
     out.print(table)
+    if by_person:  # whole A-numbers were asked for: one line per person
+        persons = Table(a_number_column(), "actions", title="persons")
+        for person in result.persons:
+            persons.add_row(person["a_number"],
+                            ", ".join(action["action"] for action in person["actions"]))
+        out.print(persons)
     changes = result.changes
     verb = "would change" if result.dry_run else "changed"
     err.print(f"{len(result.persons)} persons; {verb}: {changes['added']} added, "

@@ -10,7 +10,9 @@ from rich.table import Table
 
 from spilldesk.cli.common import (
     JsonOption,
+    ShowANumbersOption,
     WorkdirOption,
+    a_number_column,
     actor,
     err,
     out,
@@ -37,30 +39,21 @@ NoteOption = Annotated[str | None, typer.Option(help="Why (kept in the audit log
 def list_command(
     incident: Annotated[str | None, typer.Option(help="Only this incident.")] = None,
     status: Annotated[str, typer.Option(help="open|accepted|rejected|superseded|all")] = "open",
+    show_a_numbers: ShowANumbersOption = False,
     workdir: WorkdirOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Review items (open ones by default); A-numbers masked, nothing decrypted."""
+    """Review items (open ones by default); A-numbers masked unless --show-a-numbers."""
     with transaction(workdir, ReviewError) as session:
         items = list_review_items(
-            session, incident_id=incident, status=None if status == "all" else status
+            session, incident_id=incident, status=None if status == "all" else status,
+            reveal_a_numbers=show_a_numbers, actor=actor(),
         )
     if as_json:
         print_json({"items": [asdict(i) for i in items]})
         return
-    table = Table(title=f"review items ({status})")
-    for column in (
-        "item",
-        "incident",
-        "record",
-        "row",
-        "rank",
-        "candidate",
-        "probability",
-        "reason",
-        "status",
-    ):
-        table.add_column(column)
+    table = Table("item", "incident", "record", "row", "rank", a_number_column("candidate"),
+                  "probability", "reason", "status", title=f"review items ({status})")
     for i in items:
         probability = "—" if i.probability is None else f"{i.probability:.4f}"
         table.add_row(

@@ -43,7 +43,7 @@ def generate_command(
         try:
             files = generate(target, seed=seed, persons=persons, on_step=on_step)
         except SharedDataMissing as exc:
-            fail(f"shared data: {exc}")
+            fail(f"ICE statistics: {exc}")
         except ValueError as exc:
             fail(str(exc))
         except OSError as exc:

@@ -11,7 +11,9 @@ from rich.table import Table
 from spilldesk import clock
 from spilldesk.cli.common import (
     JsonOption,
+    ShowANumbersOption,
     WorkdirOption,
+    a_number_column,
     actor,
     err,
     out,
@@ -40,15 +42,16 @@ def tasks_command(
     overdue: Annotated[
         bool, typer.Option("--overdue", help="Only open tasks past their due date (today).")
     ] = False,
+    show_a_numbers: ShowANumbersOption = False,
     workdir: WorkdirOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The task queue, by due date (A-numbers masked)."""
+    """The task queue, by due date (A-numbers masked unless --show-a-numbers)."""
     today = clock.today(settings_for(workdir).timezone) if overdue else None
     with transaction(workdir, TaskError) as session:
         tasks = list_tasks(session, actor=actor(), incident=incident, a_number=a_number,
                            component=component, status=status, action=action,
-                           overdue_on=today)
+                           overdue_on=today, reveal_a_numbers=show_a_numbers)
     if as_json:
         print_json({"count": len(tasks), "tasks": [task.to_json() for task in tasks]})
         return
@@ -56,10 +59,9 @@ def tasks_command(
 
 
 def _print(tasks: list[TaskView], today: date | None) -> None:
-    table = Table(title=f"{len(tasks)} tasks" + (f" overdue on {today}" if today else ""))
-    for column in ("id", "about", "incidents", "action", "component", "status", "due",
-                   "owner"):
-        table.add_column(column)
+    table = Table("id", a_number_column("about"), "incidents", "action", "component", "status",
+                  "due", "owner",
+                  title=f"{len(tasks)} tasks" + (f" overdue on {today}" if today else ""))
     for task in tasks:
         table.add_row(str(task.id), task.a_number or task.subject or "—",
                       ", ".join(task.incidents), task.action,

@@ -1,6 +1,7 @@
 """The plan as JSON (the SPEC's plan shape): pure, from the desired actions and the diff.
 
-A-numbers only ever appear masked (`A*****5678`): planning needs no one's full number.
+A-numbers appear as the caller shows them: masked (`A*****5678`) unless the planner asked for
+whole ones (`--show-a-numbers`, an audited read made by the caller).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def counts(diff: PlanDiff) -> dict[str, int]:
 
 
 def persons_json(
-    people: list[tuple[int, str]],
+    people: list[tuple[int, str]],  # (person id, A-number as shown)
     desired: list[Desired],
     existing: dict[str, Existing],
     diff: PlanDiff,
@@ -60,14 +61,14 @@ def persons_json(
                 **({"trigger": planned.trigger.value} if planned.trigger else {}),
             }
         )
-    return [{"a_number": masked(tail), "actions": by_person[pid]} for pid, tail in people]
+    return [{"a_number": shown, "actions": by_person[pid]} for pid, shown in people]
 
 
-def changes_json(diff: PlanDiff, tails: dict[int, str]) -> dict[str, Any]:
+def changes_json(diff: PlanDiff, shown: dict[int, str]) -> dict[str, Any]:
     def planned_item(item: Desired) -> dict[str, Any]:
         planned = item.planned
         return {
-            "a_number": masked(tails[item.person_id]),
+            "a_number": shown[item.person_id],
             "action": planned.action.value,
             "kind": planned.kind.value,
             "component": planned.component.value,
@@ -76,7 +77,7 @@ def changes_json(diff: PlanDiff, tails: dict[int, str]) -> dict[str, Any]:
 
     def existing_item(row: Existing) -> dict[str, Any]:
         return {
-            "a_number": masked(tails.get(row.person_id, "????")),
+            "a_number": shown.get(row.person_id, masked("????")),
             "action": row.action,
             "kind": row.kind.value,
             "component": row.component,

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from spilldesk import clock
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Alert, Person
-from spilldesk.store.people import read_people
+from spilldesk.store.people import a_numbers_for, read_people
 
 SYSTEMS = ("ERO", "OPLA", "CBP")
 FORMATS = ("jsonl", "csv")
@@ -262,8 +262,18 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-def list_alerts(session: Session, system: str | None = None) -> list[dict[str, Any]]:
+def list_alerts(session: Session, system: str | None = None, *, reveal_a_numbers: bool = False,
+                actor: str = "") -> list[dict[str, Any]]:
+    """Every alert (of one system), A-numbers masked, or whole with `reveal_a_numbers` (one
+    audited bulk read)."""
     query = select(Alert, Person.a_number_tail).join(Person, Person.id == Alert.person_id)
     if system:
         query = query.where(Alert.system == check_system(system))
-    return [alert_summary(a, tail) for a, tail in session.execute(query.order_by(Alert.id))]
+    rows = session.execute(query.order_by(Alert.id)).all()
+    listed = [alert_summary(a, tail) for a, tail in rows]
+    if reveal_a_numbers:
+        whole = a_numbers_for(session, (a.person_id for a, _ in rows), reveal=True, actor=actor,
+                              purpose="alerts.list (--show-a-numbers)")
+        for summary, (alert, _) in zip(listed, rows, strict=True):
+            summary["a_number"] = whole[alert.person_id]
+    return listed

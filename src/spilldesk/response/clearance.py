@@ -33,7 +33,6 @@ from spilldesk.domain.holds import (
     Reason,
     clearance_for,
 )
-from spilldesk.response.tabular import TableError, read_table
 from spilldesk.store.audit import record_event
 from spilldesk.store.db import keyring_of
 from spilldesk.store.models import (
@@ -105,6 +104,8 @@ class ManifestAnswer:
 
 def read_manifest(path: Path) -> list[tuple[int, str]]:
     """(row number, normalised A-number) for each line of a CSV/XLSX removal manifest."""
+    from spilldesk.response.tabular import TableError, read_table  # the gate's readers
+
     try:
         table = read_table(path)
     except TableError as exc:

@@ -19,6 +19,7 @@ from spilldesk.domain.holds import AGENCY_TIME_ZONE, clearance_for
 from spilldesk.response.clearance import facts_for_people, reason_json
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import HoldExtension, Incident, Person, RemovalHold
+from spilldesk.store.people import a_numbers_for
 
 
 class HoldError(ValueError):
@@ -28,7 +29,7 @@ class HoldError(ValueError):
 @dataclass(frozen=True)
 class HeldPerson:
     person_id: int
-    masked_a_number: str
+    a_number: str  # masked A*****1234 unless the list was asked to show whole ones
     placed_at: datetime
     released_at: datetime | None
     cleared: bool
@@ -37,7 +38,7 @@ class HeldPerson:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "a_number": self.masked_a_number,
+            "a_number": self.a_number,
             "placed_at": self.placed_at.isoformat(),
             "released_at": None if self.released_at is None else self.released_at.isoformat(),
             "cleared": self.cleared,
@@ -130,8 +131,10 @@ def list_holds(
     *,
     actor: str,
     tz: ZoneInfo = AGENCY_TIME_ZONE,
+    reveal_a_numbers: bool = False,
 ) -> list[HeldPerson]:
-    """Every removal hold of an incident with each person's clearance on `on` (masked)."""
+    """Every removal hold of an incident with each person's clearance on `on`; A-numbers
+    masked, or whole with `reveal_a_numbers` (one audited bulk read)."""
     _incident(session, incident_id)
     rows = session.execute(
         select(RemovalHold, Person.a_number_tail)
@@ -148,13 +151,16 @@ def list_holds(
         object_id=incident_id,
         detail={"on": on.isoformat(), "count": len(rows)},
     )
+    whole = a_numbers_for(session, (hold.person_id for hold, _ in rows), reveal=True,
+                          actor=actor, purpose=f"hold.list {incident_id} (--show-a-numbers)"
+                          ) if reveal_a_numbers else {}
     listed = []
     for hold, tail in rows:
         result = clearance_for(facts[hold.person_id], on, tz)
         listed.append(
             HeldPerson(
                 hold.person_id,
-                f"A*****{tail}",
+                whole.get(hold.person_id) or f"A*****{tail}",
                 hold.created_at,
                 hold.released_at,
                 result.cleared,

@@ -18,14 +18,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
-from spilldesk.domain.anumber import mask_a_number
 from spilldesk.link import LinkResult, LinkSettings
 from spilldesk.link.model import Backend
 from spilldesk.link.records import json_safe, link_record_of
 from spilldesk.response.incidents import get_incident
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import DisclosedDocument, DisclosedRecord, Exposure, Person, ReviewItem
-from spilldesk.store.people import read_people, read_records
+from spilldesk.store.people import a_numbers_for, read_people, read_records
 
 if TYPE_CHECKING:  # pandas and the engine load on first use (fast command start-up)
     import pandas as pd
@@ -486,19 +485,6 @@ def _report(
         len(settled),
         reasons,
     )
-
-
-def a_numbers_for(
-    session: Session, person_ids: Sequence[int], *, reveal: bool, actor: str, purpose: str
-) -> dict[int, str]:
-    """Each person's A-number as shown: masked from the stored tail, or opened (audited)."""
-    if not person_ids:
-        return {}
-    people = list(session.execute(select(Person).where(Person.id.in_(set(person_ids)))).scalars())
-    if reveal:
-        opened = read_people(session, people, actor=actor, purpose=purpose)
-        return {p.id: opened[p.id].a_number for p in people}
-    return {p.id: mask_a_number("A" + p.a_number_tail.rjust(9, "0")) for p in people}
 
 
 __all__ = ["DISCLOSURE_STATUS", "LinkReport", "LinkedRecord", "link_incident", "registry_frame"]

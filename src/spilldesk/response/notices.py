@@ -32,7 +32,7 @@ from spilldesk.domain.notice_rules import (
 from spilldesk.notify.numbers import InvalidNoticeNumber, notice_number, parse_notice_number
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import DeliveryAttempt, Exposure, Incident, Notice, Person
-from spilldesk.store.people import find_person
+from spilldesk.store.people import a_numbers_for, find_person
 
 
 class NoticeError(ValueError):
@@ -323,9 +323,12 @@ def record_delivery(
     return apply_delivery(session, notice, delivery, actor=actor)
 
 
-def notice_status(session: Session, incident_id: str, *, now: datetime | None = None
+def notice_status(session: Session, incident_id: str, *, now: datetime | None = None,
+                  list_persons: bool = False, reveal_a_numbers: bool = False, actor: str = ""
                   ) -> dict[str, Any]:
-    """Counts by language, channel, recipient and state (no person data)."""
+    """Counts by language, channel, recipient and state (no person data). `list_persons` adds
+    `not_provided`: each noncitizen whose notice has not yet been provided to them, A-number
+    masked, or whole with `reveal_a_numbers` (one audited bulk read)."""
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise NoticeError(f"no incident {incident_id!r}")
@@ -336,6 +339,7 @@ def notice_status(session: Session, incident_id: str, *, now: datetime | None = 
     policy = NoticePolicy(mail_days=incident.mail_days)
     void = corrected([a for notice in notices for a in notice.attempts])
     provided = 0
+    waiting: list[Notice] = []
     for notice in notices:
         if notice.recipient != Recipient.NONCITIZEN:
             continue
@@ -343,11 +347,21 @@ def notice_status(session: Session, incident_id: str, *, now: datetime | None = 
                     for a in notice.attempts if a.id not in void]
         when = provided_at(attempts, policy)
         provided += when is not None and when <= moment
+        if when is None or when > moment:
+            waiting.append(notice)
     noncitizens = sum(n.recipient == Recipient.NONCITIZEN for n in notices)
 
     def by(attribute: str) -> dict[str, int]:
         return dict(sorted(Counter(str(getattr(n, attribute)) for n in notices).items()))
 
+    listed: dict[str, Any] = {}
+    if list_persons:
+        shown = a_numbers_for(session, (n.person_id for n in waiting), reveal=reveal_a_numbers,
+                              actor=actor, purpose=f"notify.status {incident_id} (persons)")
+        listed["not_provided"] = [
+            {"a_number": shown.get(n.person_id), "notice_number": n.notice_number,
+             "language": n.language, "channel": n.channel, "status": n.status}
+            for n in sorted(waiting, key=lambda n: n.notice_number)]
     return {
         "incident": incident_id, "notices": len(notices), "by_recipient": by("recipient"),
         "by_language": by("language"), "by_channel": by("channel"), "by_status": by("status"),
@@ -355,6 +369,7 @@ def notice_status(session: Session, incident_id: str, *, now: datetime | None = 
         "follow_up": sum(n.follow_up for n in notices),
         "provided_to_noncitizen": provided, "noncitizens": noncitizens,
         "provided_percent": round(100 * provided / noncitizens, 1) if noncitizens else 0.0,
+        **listed,
     }
 
 

@@ -53,6 +53,7 @@ from spilldesk.store.models import (
     Task,
     TaskIncident,
 )
+from spilldesk.store.people import a_numbers_for
 
 DEFAULT_TIMEZONE = ZoneInfo("America/New_York")
 
@@ -96,6 +97,7 @@ def plan_incident(
     actor: str,
     timezone: ZoneInfo = DEFAULT_TIMEZONE,
     person_ids: Collection[int] | None = None,
+    reveal_a_numbers: bool = False,
 ) -> PlanResult:
     """Plan (or preview, with `dry_run`) every person the incident exposed, or only these.
 
@@ -139,14 +141,17 @@ def plan_incident(
             detail={"playbook": playbook.name, "version": playbook.version,
                     "persons": len(people), **counts(diff)},
         )
-    tails = {person.id: person.a_number_tail for person in people}
+    opened = a_numbers_for(session, [p.id for p in people], reveal=True, actor=actor,
+                           purpose=f"plan {incident_id} (--show-a-numbers)"
+                           ) if reveal_a_numbers else {}
+    shown = {p.id: opened.get(p.id) or masked(p.a_number_tail) for p in people}
     return PlanResult(
         incident_id,
         playbook.name,
         playbook.version,
         dry_run,
-        persons=persons_json(list(tails.items()), desired, existing, diff, dry_run),
-        changes=changes_json(diff, tails),
+        persons=persons_json(list(shown.items()), desired, existing, diff, dry_run),
+        changes=changes_json(diff, shown),
     )
 
 

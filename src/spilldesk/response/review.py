@@ -85,9 +85,11 @@ def _view(item: ReviewItem, record: DisclosedRecord, shown: dict[int, str]) -> R
 
 
 def list_review_items(
-    session: Session, *, incident_id: str | None = None, status: str | None = "open"
+    session: Session, *, incident_id: str | None = None, status: str | None = "open",
+    reveal_a_numbers: bool = False, actor: str = "",
 ) -> list[ReviewView]:
-    """Review items (open ones by default), by incident, record and rank; nothing decrypted."""
+    """Review items (open ones by default), by incident, record and rank; nothing decrypted
+    unless `reveal_a_numbers` (candidates' whole A-numbers, one audited bulk read)."""
     if status is not None and status not in STATUSES:
         raise ReviewError(f"status: {status!r} is not one of {', '.join(STATUSES)}")
     query = select(ReviewItem, DisclosedRecord).join(
@@ -101,7 +103,8 @@ def list_review_items(
         query.order_by(ReviewItem.incident_id, ReviewItem.record_id, ReviewItem.rank)
     ).all()
     shown = a_numbers_for(
-        session, [i.person_id for i, _ in rows if i.person_id], reveal=False, actor="", purpose=""
+        session, [i.person_id for i, _ in rows if i.person_id], reveal=reveal_a_numbers,
+        actor=actor, purpose="review.list (--show-a-numbers)",
     )
     return [_view(item, record, shown) for item, record in rows]
 

@@ -20,7 +20,7 @@ from spilldesk.domain.anumber import InvalidANumber, mask_a_number
 from spilldesk.domain.posture import TaskStatus, UnknownCode, parse_component, parse_task_status
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Incident, Person, Task, TaskIncident
-from spilldesk.store.people import find_person
+from spilldesk.store.people import a_numbers_for, find_person
 
 FINISHED = (TaskStatus.DONE, TaskStatus.WAIVED)
 
@@ -32,7 +32,7 @@ class TaskError(ValueError):
 @dataclass(frozen=True)
 class TaskView:
     id: int
-    a_number: str | None  # masked: A*****5678; None for a task about no person
+    a_number: str | None  # masked A*****5678 unless revealed; None for a task about no person
     incidents: tuple[str, ...]
     action: str
     component: str
@@ -81,8 +81,10 @@ def list_tasks(
     status: str | None = None,
     action: str | None = None,
     overdue_on: date | None = None,
+    reveal_a_numbers: bool = False,
 ) -> list[TaskView]:
-    """Tasks matching every filter given, by due date; `overdue_on` keeps open ones past due."""
+    """Tasks matching every filter given, by due date; `overdue_on` keeps open ones past due.
+    A-numbers masked, or whole with `reveal_a_numbers` (one audited bulk read)."""
     query = select(Task, Person.a_number_tail).outerjoin(Person, Person.id == Task.person_id)
     try:
         if component:
@@ -103,11 +105,18 @@ def list_tasks(
         query = query.where(Task.person_id == person.id)
     if overdue_on:
         query = query.where(Task.status == TaskStatus.OPEN.value, Task.due < overdue_on)
-    return _views(session, query.order_by(Task.due, Task.id))
+    reveal = ("tasks.list (--show-a-numbers)", actor) if reveal_a_numbers else None
+    return _views(session, query.order_by(Task.due, Task.id), reveal)
 
 
-def _views(session: Session, query: Select[Task, str | None]) -> list[TaskView]:
+def _views(session: Session, query: Select[Task, str | None],
+           reveal: tuple[str, str] | None = None) -> list[TaskView]:
     rows = session.execute(query).all()
+    whole: dict[int, str] = {}
+    if reveal:
+        purpose, actor = reveal
+        whole = a_numbers_for(session, (t.person_id for t, _ in rows if t.person_id),
+                              reveal=True, actor=actor, purpose=purpose)
     ids = [task.id for task, _ in rows]
     incidents: dict[int, list[str]] = defaultdict(list)
     for start in range(0, len(ids), 900):
@@ -115,11 +124,14 @@ def _views(session: Session, query: Select[Task, str | None]) -> list[TaskView]:
             TaskIncident.task_id.in_(ids[start : start + 900]))
         for task_id, incident_id in session.execute(links):
             incidents[task_id].append(incident_id)
-    return [_view(task, tail, incidents[task.id]) for task, tail in rows]
+    return [_view(task, tail, incidents[task.id], whole.get(task.person_id or 0))
+            for task, tail in rows]
 
 
-def _view(task: Task, tail: str | None, incidents: list[str]) -> TaskView:
-    return TaskView(task.id, f"A*****{tail}" if tail else None, tuple(sorted(incidents)),
+def _view(task: Task, tail: str | None, incidents: list[str],
+          whole: str | None = None) -> TaskView:
+    shown = whole or (f"A*****{tail}" if tail else None)
+    return TaskView(task.id, shown, tuple(sorted(incidents)),
                     task.action, task.component, task.status, task.due, task.owner,
                     task.outcome, task.done_by, task.done_at, task.depends_on_id, task.subject)
 

@@ -11,6 +11,7 @@ from spilldesk.scan.errors import ScanError
 from spilldesk.scan.isolation import run_isolated
 from spilldesk.scan.limits import Limits
 from spilldesk.scan.pieces import Location, Table, TextPiece
+from spilldesk.scan.readers import load_readers
 from spilldesk.scan.unpacked import every_piece
 
 
@@ -28,6 +29,7 @@ def document_lines(path: str | Path, *, limits: Limits | None = None) -> list[Li
     if not Path(path).is_file():
         raise ScanError(f"{path}: no such file")
     chosen = limits or Limits.from_environment()
+    load_readers()
     return run_isolated(_lines, str(path), chosen, name=str(path), limits=chosen)
 
 

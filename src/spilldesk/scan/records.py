@@ -21,6 +21,7 @@ from spilldesk.scan.isolation import run_isolated
 from spilldesk.scan.limits import Limits
 from spilldesk.scan.normalise import block_fields, date_orders, record_fields
 from spilldesk.scan.pieces import Piece, Table, TextPiece
+from spilldesk.scan.readers import load_readers
 from spilldesk.scan.tables import RecordBlock, record_blocks
 from spilldesk.scan.unpacked import every_piece
 
@@ -59,6 +60,7 @@ def extract_records(path: str | Path, *, limits: Limits | None = None) -> Extrac
     if not file.is_file():
         raise ScanError(f"{path}: no such file")
     chosen = limits or Limits.from_environment()
+    load_readers()
     return run_isolated(_extract, str(path), chosen, name=str(path), limits=chosen)
 
 

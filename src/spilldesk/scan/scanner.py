@@ -26,7 +26,7 @@ from spilldesk.scan.pieces import (
     TextPiece,
     Uninspectable,
 )
-from spilldesk.scan.readers import is_inert, read_document
+from spilldesk.scan.readers import is_inert, load_readers, read_document
 from spilldesk.scan.report import FileReport, Finding, Verdict
 from spilldesk.scan.verdict import verdict_for, worst
 
@@ -48,6 +48,7 @@ def scan_paths(
     except ScanError as error:
         return [FileReport(str(file), Verdict.ERROR, error=str(error)) for file in files]
     present = [str(file) for file in files if file.is_file()]
+    load_readers((name, _head(name)) for name in present)
     jobs = [((name, name, chosen), name) for name in present]
     judged = dict(zip(present, run_isolated_each(_scan_file, jobs, chosen), strict=True))
     return [_report(judged[str(file)], str(file)) if str(file) in judged else _missing(file)
@@ -80,9 +81,19 @@ def _isolated(
 ) -> FileReport:
     try:
         chosen = limits or Limits.from_environment()
+        load_readers([(name, source[:1024] if isinstance(source, bytes) else _head(source))])
         return run_isolated(task, source, name, chosen, name=name, limits=chosen)
     except ScanError as error:
         return FileReport(name, Verdict.ERROR, error=str(error))
+
+
+def _head(path: str) -> bytes:
+    """A file's first bytes (which readers it needs); unreadable: as if a package (all)."""
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(1024)
+    except OSError:
+        return b"PK"
 
 
 def _report(result: FileReport | ScanError, name: str) -> FileReport:

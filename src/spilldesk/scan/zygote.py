@@ -55,7 +55,9 @@ def run_in_zygote(
 
 def serve(control_fd: int) -> None:
     """The zygote's loop: a worker per socket handed over, until the caller goes away."""
-    import spilldesk.scan  # noqa: F401  (every worker starts with the readers imported)
+    from spilldesk.scan.readers import load_readers
+
+    load_readers()  # every worker starts with the readers imported
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
     control = socket.socket(fileno=control_fd)

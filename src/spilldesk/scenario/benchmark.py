@@ -20,7 +20,7 @@ import openpyxl
 from spilldesk.scenario.generate import DEFAULT_PERSONS, STEPS, generate
 from spilldesk.scenario.population import draw_a_numbers, draw_population
 from spilldesk.scenario.selection import choose_workbook as choose_rows
-from spilldesk.scenario.shared_data import choose_workbook, find_shared_dir, read_facilities
+from spilldesk.scenario.shared_data import choose_workbook, read_facilities
 from spilldesk.scenario.workbook import HEADERS, workbook_rows, write_workbook
 from spilldesk.scenario.xlsx import save_reproducibly
 
@@ -46,7 +46,7 @@ def _best(runs: list[dict[str, float]]) -> dict[str, float]:
 
 def _peer(folder: Path) -> tuple[float, float, int]:
     """The person sheet via openpyxl cells (peer) and via the splice (ours), same rows."""
-    source, sheet_name = choose_workbook(find_shared_dir())
+    source, sheet_name = choose_workbook()
     facilities = read_facilities(openpyxl.load_workbook(source), sheet_name)
     rng = random.Random(1)  # nosec B311 # reproducible synthetic data, not a secret
     people = draw_population(rng, draw_a_numbers(rng, DEFAULT_PERSONS), facilities)

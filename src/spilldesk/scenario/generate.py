@@ -21,7 +21,7 @@ from spilldesk.scenario.representatives import (
     draw_representatives,
     representative_count,
 )
-from spilldesk.scenario.shared_data import choose_workbook, find_shared_dir, read_facilities
+from spilldesk.scenario.shared_data import choose_workbook, read_facilities
 from spilldesk.scenario.timeline import CUSTODY_REFERENCE, REGISTRY_AS_OF
 from spilldesk.scenario.truth import Paths, ground_truth
 
@@ -123,8 +123,7 @@ def generate(
         raise ValueError(f"--persons: at least {MIN_PERSONS} are needed for a coherent scenario")
     step = on_step or (lambda _name: None)
     out = Path(out)
-    shared = find_shared_dir()
-    source, facility_sheet = choose_workbook(shared)
+    source, facility_sheet = choose_workbook()
     statistics = openpyxl.load_workbook(source)  # read once: facilities, then the copy
     facilities = read_facilities(statistics, facility_sheet)
     step(STEPS[0])

@@ -1,9 +1,10 @@
-"""The real ICE statistics workbooks the scenario is built on: where they are, which one, and
-the detention facilities listed in its `Facilities` sheet."""
+"""The real ICE statistics workbooks the scenario and the gate's tests are built on: the copies
+shipped inside the package (`spilldesk/data/ice-detention-stats/`, public records), which one
+the scenario uses, and the detention facilities listed in its `Facilities` sheet. Nothing here
+looks outside the installed package."""
 
 from __future__ import annotations
 
-import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -12,8 +13,7 @@ from pathlib import Path
 from defusedxml import ElementTree  # an XML parser that refuses entity expansion
 from openpyxl import Workbook
 
-SHARED_DIR_ENV = "SPILLDESK_SHARED_DIR"
-STATS_FOLDER = Path("data") / "ice-detention-stats"
+STATS_DIR = Path(__file__).resolve().parents[1] / "data" / "ice-detention-stats"
 # The workbook family that leaked was the FY23 one; the newest FY23 workbook whose sheets
 # are all FY23 stands in for the Nov 28 posting.
 _FISCAL_YEAR = "FY23"
@@ -23,7 +23,7 @@ _SMALL_WORDS = {"OF", "THE", "AND", "&", "-", "AT", "FOR"}
 
 
 class SharedDataMissing(FileNotFoundError):
-    """The shared ICE workbooks could not be found."""
+    """The shipped ICE workbooks are missing (an incomplete installation)."""
 
 
 @dataclass(frozen=True)
@@ -40,24 +40,13 @@ class Facility:
     average_population: float
 
 
-def find_shared_dir(start: Path | None = None) -> Path:
-    """`SPILLDESK_SHARED_DIR`, else the `shared/` folder beside the repository root, looked
-    for upward from this package and from the working directory."""
-    configured = os.environ.get(SHARED_DIR_ENV)
-    if configured:
-        path = Path(configured)
-        if (path / STATS_FOLDER).is_dir():
-            return path
-        raise SharedDataMissing(f"{SHARED_DIR_ENV}={configured} has no {STATS_FOLDER} folder")
-    origins = [start] if start else [Path(__file__).resolve(), Path.cwd().resolve()]
-    for origin in origins:
-        for folder in [origin, *origin.parents]:
-            candidate = folder / "shared"
-            if (candidate / STATS_FOLDER).is_dir():
-                return candidate
-    raise SharedDataMissing(
-        f"no shared/{STATS_FOLDER} found above {origins[0]}; set {SHARED_DIR_ENV}"
-    )
+def real_workbooks(folder: Path | None = None) -> list[Path]:
+    """Every shipped ICE statistics workbook (89), oldest capture first."""
+    folder = folder or STATS_DIR
+    books = sorted(folder.glob("*.xlsx"))
+    if not books:
+        raise SharedDataMissing(f"{folder}: no ICE statistics workbooks (incomplete installation)")
+    return books
 
 
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -78,9 +67,9 @@ def _facility_sheet_name(path: Path) -> str | None:
     return facilities[0] if facilities else None
 
 
-def choose_workbook(shared_dir: Path) -> tuple[Path, str]:
+def choose_workbook(folder: Path | None = None) -> tuple[Path, str]:
     """The newest FY23 workbook with a Facilities sheet, and that sheet's name."""
-    folder = shared_dir / STATS_FOLDER
+    folder = folder or STATS_DIR
     candidates = sorted(folder.glob(f"*{_FISCAL_YEAR}*.xlsx"), reverse=True)
     for path in candidates:
         sheet = _facility_sheet_name(path)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, column, create_engine, event, select, table, text
+from sqlalchemy import Engine, column, create_engine, event, inspect, select, table, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from spilldesk.config import Settings
@@ -44,7 +43,17 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported only to migrate (`spilldesk init`): every other command opens an existing
+# desk, and comparing the schema's revision with the shipped migrations needs no Alembic.
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=\n]*)?=\s*(.+)$", re.M)
+
+
 def _alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     location = resources.files("spilldesk.store") / "migrations"
     config.set_main_option("script_location", str(location))
@@ -54,19 +63,39 @@ def _alembic_config(url: str) -> Config:
 
 def migrate(engine: Engine) -> None:
     """Upgrade the schema to head (what `spilldesk init` does)."""
+    from alembic import command
+
     config = _alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
 
+def migration_heads() -> set[str]:
+    """The shipped migrations' heads, read from their `revision` / `down_revision` lines."""
+    revisions: set[str] = set()
+    replaced: set[str] = set()
+    folder = resources.files("spilldesk.store") / "migrations" / "versions"
+    for entry in folder.iterdir():
+        if not entry.name.endswith(".py") or entry.name.startswith("_"):
+            continue
+        fields = dict(_REVISION_LINE.findall(entry.read_text(encoding="utf-8")))
+        if "revision" not in fields:
+            continue
+        revisions.add(str(ast.literal_eval(fields["revision"].strip())))
+        down = ast.literal_eval(fields.get("down_revision", "None").strip())
+        replaced |= {str(d) for d in down} if isinstance(down, tuple | list) else (
+            {str(down)} if down else set())
+    return revisions - replaced
+
+
 def schema_is_current(engine: Engine) -> bool:
-    script = ScriptDirectory.from_config(
-        _alembic_config(engine.url.render_as_string(hide_password=False))
-    )
     with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_heads()
-    return set(current) == set(script.get_heads())
+        if not inspect(connection).has_table("alembic_version"):
+            return False
+        current = {row[0] for row in connection.execute(
+            text("SELECT version_num FROM alembic_version"))}
+    return current == migration_heads()
 
 
 @dataclass

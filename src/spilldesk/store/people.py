@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from spilldesk.domain.anumber import normalize_a_number
+from spilldesk.domain.anumber import mask_a_number, normalize_a_number
 from spilldesk.domain.names import normalize_name
 from spilldesk.store.audit import record_event
 from spilldesk.store.crypto import Keyring
@@ -169,6 +169,25 @@ def read_people(
                                 "person_ids": [p.id for p in people][:20000]},
     )
     return {p.id: PersonPII.from_dict(_open(keyring, p)) for p in people}
+
+
+def a_numbers_for(
+    session: Session, person_ids: Iterable[int], *, reveal: bool, actor: str, purpose: str
+) -> dict[int, str]:
+    """Each person's A-number as a list shows it: masked from the stored tail, or whole
+    (`--show-a-numbers`: one audited bulk read naming the purpose)."""
+    wanted = set(person_ids)
+    if not wanted:
+        return {}
+    people: list[Person] = []
+    ids = sorted(wanted)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        people += session.execute(select(Person).where(Person.id.in_(chunk))).scalars()
+    if reveal:
+        opened = read_people(session, people, actor=actor, purpose=purpose)
+        return {p.id: opened[p.id].a_number for p in people}
+    return {p.id: mask_a_number("A" + p.a_number_tail.rjust(9, "0")) for p in people}
 
 
 def read_representatives(

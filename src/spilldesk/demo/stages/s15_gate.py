@@ -16,9 +16,9 @@ TITLE = "Run the publication gate on ICE's real workbooks and on the Nov 28 work
 
 def run(ctx: DemoContext) -> dict[str, Any]:
     from spilldesk.scan import scan_path
-    from spilldesk.scenario.shared_data import STATS_FOLDER, find_shared_dir
+    from spilldesk.scenario.shared_data import real_workbooks
 
-    real = sorted((find_shared_dir() / STATS_FOLDER).glob("*.xlsx"))
+    real = real_workbooks()
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         verdicts = Counter(pool.map(_verdict, real, chunksize=4))
     disclosed = ctx.scenario_dir / "disclosures"

@@ -7,9 +7,10 @@ wrong while reading comes out as a ScanError (see `errors.unreadable`), never as
 
 from __future__ import annotations
 
+import importlib
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
 from spilldesk.scan.errors import ScanError, UnsupportedFormat, unreadable
@@ -17,13 +18,12 @@ from spilldesk.scan.limits import DEFAULT_LIMITS, Limits
 from spilldesk.scan.pieces import Embedded, Piece
 from spilldesk.scan.readers.archive import ZIP_DAMAGE, check_package, read_archive
 from spilldesk.scan.readers.delimited import SNIFF_BYTES, detect_encoding, read_delimited
-from spilldesk.scan.readers.docx import read_docx
-from spilldesk.scan.readers.html import read_html
-from spilldesk.scan.readers.pdf import read_pdf
 from spilldesk.scan.readers.text import read_json, read_text
-from spilldesk.scan.readers.xlsx import read_xlsx
 
-__all__ = ["Limits", "DEFAULT_LIMITS", "is_inert", "read_document"]
+# The PDF, Word, HTML and workbook readers (pypdf, lxml, calamine) are imported by the branch
+# that needs them: a commit of three text files should not pay for pypdf (the gate is a hook).
+
+__all__ = ["Limits", "DEFAULT_LIMITS", "is_inert", "load_readers", "read_document"]
 
 _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAX_TEXT_IN_MEMORY = 256 << 20
@@ -46,6 +46,24 @@ _INERT = (
     ".woff2",
     ".ico",
 )
+
+
+def load_readers(heads: Iterable[tuple[str, bytes]] | None = None) -> None:
+    """Import the readers these files (name, first bytes) need, or every reader (None).
+
+    Called in the caller before a worker forks, so that the worker starts with its reader
+    imported (its memory and time limits are for the file, not for importing pypdf) and a
+    batch imports each reader once. Plain text, CSV and JSON need none of the heavy ones.
+    """
+    needed: set[str] = set()
+    for name, head in [("", b"PK")] if heads is None else heads:
+        if head.startswith((b"PK", _CFB)) or head[:1024].find(b"%PDF") >= 0:
+            needed |= {"pdf", "docx", "html", "xlsx"}  # packages may embed any of them
+        elif name.lower().endswith((".html", ".htm", ".xhtml")) or head[:512].lstrip().lower(
+        ).startswith((b"<!doctype html", b"<html")):
+            needed.add("html")
+    for reader in sorted(needed):
+        importlib.import_module(f"{__name__}.{reader}")
 
 
 def read_document(
@@ -75,6 +93,8 @@ def _pieces(opener: Callable[[], BinaryIO], name: str, limits: Limits) -> Iterat
         reason = _cfb_reason(opener, name)
         raise (ScanError if "password" in reason else UnsupportedFormat)(reason)
     elif head.lstrip().startswith(b"%PDF") or head[:1024].find(b"%PDF-") >= 0:
+        from spilldesk.scan.readers.pdf import read_pdf
+
         yield from read_pdf(_all(opener, name), name)
     elif name.lower().endswith(_DELIMITED):
         yield from read_delimited(opener, name)
@@ -98,8 +118,12 @@ def _read_zip(opener: Callable[[], BinaryIO], name: str, limits: Limits) -> Iter
         check_package(package, name, limits)
         names = set(package.namelist())
         if "xl/workbook.xml" in names:
+            from spilldesk.scan.readers.xlsx import read_xlsx
+
             yield from read_xlsx(package, data, name, limits)
         elif "word/document.xml" in names:
+            from spilldesk.scan.readers.docx import read_docx
+
             yield from read_docx(package, name)
         else:
             yield from read_archive(package, name)
@@ -126,6 +150,8 @@ def _read_text_like(opener: Callable[[], BinaryIO], head: bytes, name: str) -> I
     if lower.endswith((".html", ".htm", ".xhtml")) or start.startswith(
         (b"<!doctype html", b"<html")
     ):
+        from spilldesk.scan.readers.html import read_html
+
         yield from read_html(_decode(opener, head, name), name)
     elif lower.endswith(".json") or start[:1] in (b"{", b"["):
         yield from read_json(_decode(opener, head, name), name)

@@ -9,8 +9,6 @@ import io
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
-from charset_normalizer import from_bytes
-
 from spilldesk.scan.errors import ScanError
 from spilldesk.scan.pieces import Location, Piece, Row, Table
 
@@ -29,6 +27,8 @@ def detect_encoding(head: bytes) -> str:
     except UnicodeDecodeError as error:
         if error.start >= len(head) - 4:  # a character cut at the end of the sample
             return "utf-8"
+    from charset_normalizer import from_bytes  # only for text that is not plain UTF-8
+
     best = from_bytes(head).best()
     return best.encoding if best is not None else "latin-1"
 
