@@ -202,3 +202,15 @@ def test_the_commands_mask_a_numbers_unless_asked(store: Store, site: Path) -> N
     with store.session() as session:
         views = hit_views(session, hits_of(session, INCIDENT), actor=ACTOR, purpose="test")
     assert all(p["a_number"].startswith("A*****") for v in views for p in v["persons"])
+
+
+def test_after_a_key_rotation_the_reposts_are_still_found(store: Store, site: Path) -> None:
+    # The fingerprints are made with a key derived from the index key: a rotation must not
+    # leave them under the old one, or every later document would silently match no one.
+    from spilldesk.store.rotation import rotate_keys
+
+    first = run_monitor(store, INCIDENT, [str(site)], actor=ACTOR, settings=FAST)
+    rotate_keys(store, actor=ACTOR)
+    again = run_monitor(store, INCIDENT, [str(site)], actor=ACTOR, settings=FAST)
+    found = {str(h["source"]) for h in first.hits}
+    assert found and {str(h["source"]) for h in again.hits} == found

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, text, update
+from sqlalchemy import Table, bindparam, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from spilldesk.domain.anumber import InvalidANumber, normalize_a_number
@@ -31,6 +31,7 @@ from spilldesk.store.models import (
     Person,
     Representative,
 )
+from spilldesk.store.monitor_models import MonitorFingerprint
 from spilldesk.store.people import PII, name_dob_key
 from spilldesk.store.sealing import SEALED, open_for_row, seal_for_row
 
@@ -49,10 +50,11 @@ class RotationReport:
     new_key: str
     resealed: dict[str, int] = field(default_factory=dict)
     reindexed: int = 0
+    fingerprints_dropped: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return {"old_key": self.old_key, "new_key": self.new_key, "resealed": self.resealed,
-                "reindexed": self.reindexed}
+                "reindexed": self.reindexed, "fingerprints_dropped": self.fingerprints_dropped}
 
 
 def rotate_keys(store: Store, *, actor: str) -> RotationReport:
@@ -70,6 +72,9 @@ def rotate_keys(store: Store, *, actor: str) -> RotationReport:
             report.resealed[f"{model.__tablename__}.{column}"] = _reseal(
                 session, added, fresh, model, column)
         report.reindexed = _reindex(session, fresh)
+        # The leak monitor's fingerprints are made with a key derived from the index key:
+        # dropped here, they are made again with the new key by the next `monitor run`.
+        report.fingerprints_dropped = session.execute(delete(MonitorFingerprint)).rowcount or 0
         session.execute(text("UPDATE key_fingerprints SET fingerprint = :fingerprint "
                              "WHERE purpose = :purpose"),
                         {"fingerprint": fresh.index_fingerprint(), "purpose": INDEX})
