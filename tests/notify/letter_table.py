@@ -24,6 +24,9 @@ ADDRESSES = {
     "released": ("1418 Franklin Street, Apt 2", "Newark, NJ 07102"),
     "removed": ("Calle 23 No. 512", "La Habana", "CUBA"),
 }
+# The Nov 28 workbook's person columns; the Dec 7 list (what Cuba was sent) and its revelation.
+NOV28_ELEMENTS = ("name", "a_number", "date_of_birth", "nationality", "facility",
+                  "book_in_date", "case_status", "fear_screening")
 DEC07_ELEMENTS = ("name", "date_of_birth", "nationality", "disclosure_status")
 
 
@@ -53,8 +56,8 @@ class Row:
             "usps_international" if self.custody == "removed" else "usps")
         changes: dict[str, object] = {"incident": incident, "case": case, "channel": channel,
                                       "address_lines": ADDRESSES[self.custody]}
-        if self.incident == "DEC07":
-            changes["data_elements"] = DEC07_ELEMENTS
+        changes["data_elements"] = NOV28_ELEMENTS if self.incident == "NOV28" \
+            else DEC07_ELEMENTS
         changes.update(self.notice)
         return base_facts(language, **changes)
 
