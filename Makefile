@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint typecheck unit bench system-deps serve clean
+.PHONY: demo test lint typecheck unit bench bench-peers system-deps serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,7 @@ demo: $(STAMP) system-deps
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/bandit -q -c pyproject.toml -r src
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src/spilldesk/domain
@@ -43,7 +44,18 @@ unit: $(STAMP) system-deps
 
 test: lint typecheck unit
 
-bench: $(STAMP) system-deps
+# The peers the benchmarks compare against, in their own environment (never the project's).
+PEERS := benchmarks/.peers-venv
+$(PEERS)/.installed: benchmarks/peers.txt
+	$(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/pip install --quiet --disable-pip-version-check -r benchmarks/peers.txt
+	touch $@
+
+bench-peers: $(PEERS)/.installed
+
+# Every benchmark rewrites its own section of docs/benchmarks.md; a missed target is written
+# as missed and does not stop the others.
+bench: $(STAMP) system-deps bench-peers
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 	$(BIN)/python benchmarks/collect.py
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import sys
 import tempfile
@@ -47,6 +48,9 @@ from spilldesk.response.planning import plan_incident
 from spilldesk.response.registry import import_file
 from spilldesk.store.db import initialise
 from spilldesk.store.models import Alert, Exposure, Person, RemovalHold, Task, TaskIncident
+
+sys.path.insert(0, str(Path(__file__).parent))
+from figures import write_figures  # noqa: E402
 
 ET = ZoneInfo("America/New_York")
 NOV28, DEC7 = "ICE-2022-11-28", "DHS-2022-12-07"
@@ -183,17 +187,30 @@ def main() -> None:
     each, shared = evaluation_seconds(args.persons)
     written = sum(rows.values())
     naive_estimate = written / naive
-    print(f"database: {url.split('://')[0]}; persons: {args.persons}; setup {setup:.1f} s")
-    print(f"plan both incidents, first run : {first:6.2f} s  ({added} actions; rows {rows})")
-    print(f"plan both incidents, re-run    : {again:6.2f} s  ({re_added} added: idempotent)")
-    print(f"plan both incidents, dry run   : {preview:6.2f} s")
-    print(f"peer, row-at-a-time ORM writes : {naive_estimate:6.2f} s estimated for the same "
-          f"{written} rows ({naive:.0f} rows/s)")
-    print(f"ratio peer / ours (first run)  : {naive_estimate / first:6.1f}x")
-    print(f"evaluator, one per person      : {each:6.2f} s; one per situation {shared:.3f} s "
-          f"({each / shared:.0f}x)")
-    print(f"target ≤ 10 s                  : {'met' if first <= 10 else 'MISSED'}")
-    sys.exit(0 if first <= 10 else 1)
+    verdict = "met" if first <= 10 else "**missed**"
+    lines = [
+        f"Database: {url.split('://')[0]}; {args.persons:,} persons; setup {setup:.1f} s; "
+        f"load average {os.getloadavg()[0]:.1f}.",
+        "",
+        "| run | seconds |",
+        "|---|---:|",
+        f"| plan both incidents, first run ({added:,} actions) | **{first:.2f}** |",
+        f"| re-run ({re_added} added: idempotent) | {again:.2f} |",
+        f"| dry run | {preview:.2f} |",
+        f"| peer: row-at-a-time ORM writes, same {written:,} rows (estimated at "
+        f"{naive:.0f} rows/s) | {naive_estimate:.2f} |",
+        "",
+        f"Rows written: {rows}. Peer / ours (first run): {naive_estimate / first:.1f}x. "
+        f"Evaluator, one per person {each:.2f} s; one per situation {shared:.3f} s "
+        f"({each / shared:.0f}x). Target ≤ 10 s: {verdict}.",
+    ]
+    body = "\n".join(lines)
+    print(body)
+    backend = url.split("://")[0].split("+")[0]
+    command = "python benchmarks/bench_planning.py" + (
+        f" --database-url {url}" if args.database_url else "")
+    write_figures("planning" if backend == "sqlite" else f"planning-{backend}",
+                  f"Planning both incidents ({backend})", body, command)
 
 
 if __name__ == "__main__":

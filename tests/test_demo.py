@@ -148,3 +148,39 @@ def test_the_extension_of_dec_14_writes_letters_with_each_persons_new_date(demo)
     text = " ".join(PdfReader(letters[0]).pages[0].extract_text().split())
     # Every letter gives a date in 2023 (notice day + 30 + 30), never a blank.
     assert "2023" in text and "____" not in text
+
+
+def test_reports_for_both_incidents_match_the_database(demo) -> None:
+    """The report stage's JSON, HTML and PDF for both incidents, every figure recomputed with
+    SQL from the demo's database; the notices to oversight; the summary links them."""
+    from datetime import date
+    from pathlib import Path
+
+    from pypdf import PdfReader
+    from sqlalchemy import create_engine
+
+    from tests.reports.recompute import assert_figures_match, recompute
+
+    summary, workdir = demo
+    report = summary["report"]
+    assert set(report["incidents"]) == {"ICE-2022-11-28", "DHS-2022-12-07"}
+    engine = create_engine(f"sqlite:///{workdir}/spilldesk.db")
+    for incident_id, made in report["incidents"].items():
+        files = {fmt: Path(path) for fmt, path in made["files"].items()}
+        assert all(path.parent == Path(report["folder"]) for path in files.values())
+        figures = json.loads(files["json"].read_text())
+        assert figures["as_of"] == report["as_of"] == "2022-12-23"
+        with engine.connect() as connection:
+            assert_figures_match(figures, recompute(connection, incident_id,
+                                                    date.fromisoformat(figures["as_of"])))
+        assert figures["monitoring"]["status"] == "not_set_up"
+        assert figures["investigation"]["reviews"] or figures["investigation"]["mitigations"]
+        assert files["html"].read_text().count("<svg") >= 4
+        words = " ".join(p.extract_text() for p in PdfReader(files["pdf"]).pages)
+        assert "Notices provided over time" in words and "Removal holds active" in words
+        assert {n["addressee"] for n in made["notices"]} == {"eoir", "uscis", "cpo"}
+        assert all(Path(n["document"]).is_file() for n in made["notices"])
+    dec = json.loads(Path(report["incidents"]["DHS-2022-12-07"]["files"]["json"]).read_text())
+    assert dec["investigation"]["owners"].get("DHS")  # Dec 7: DHS owns the mitigation
+    nov = json.loads(Path(report["incidents"]["ICE-2022-11-28"]["files"]["json"]).read_text())
+    assert nov["clawback"]["recipients"] == summary["clawback"]["recipients"]

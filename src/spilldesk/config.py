@@ -2,8 +2,9 @@
 
 Everything lives in one work directory (`--workdir`, else `SPILLDESK_HOME`, else
 `~/.spilldesk`): the SQLite database, the key file and the outputs. `SPILLDESK_DATABASE_URL`
-and `SPILLDESK_KEY_FILE` override the database and the key file; `SPILLDESK_TIMEZONE` the
-agency's time zone (default America/New_York).
+and `SPILLDESK_KEY_FILE` override the database and the key file (`SPILLDESK_AUDIT_KEY_FILE` and
+`SPILLDESK_AUDIT_CHECKPOINTS` the audit log's key and checkpoint file, default beside it);
+`SPILLDESK_TIMEZONE` the agency's time zone (default America/New_York).
 """
 
 from __future__ import annotations
@@ -39,6 +40,19 @@ class Settings:
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"SPILLDESK_TIMEZONE: unknown time zone {zone_name!r}") from None
         return cls(workdir=home, database_url=url, key_file=key_file.expanduser(), timezone=zone)
+
+    @property
+    def audit_key_file(self) -> Path:
+        """The audit chain's key, beside the desk's other keys (`SPILLDESK_AUDIT_KEY_FILE`)."""
+        named = os.environ.get("SPILLDESK_AUDIT_KEY_FILE")
+        return Path(named).expanduser() if named else self.key_file.parent / "audit.key"
+
+    @property
+    def audit_checkpoints(self) -> Path:
+        """Where signed audit checkpoints are appended (`SPILLDESK_AUDIT_CHECKPOINTS`)."""
+        named = os.environ.get("SPILLDESK_AUDIT_CHECKPOINTS")
+        return (Path(named).expanduser() if named
+                else self.key_file.parent / "audit-checkpoints.jsonl")
 
     def output_dir(self, name: str) -> Path:
         path = self.workdir / name

@@ -115,3 +115,18 @@ def test_unreadable_file_raises_scan_error(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04 broken")
     with pytest.raises(ScanError, match="bad.xlsx"):
         extract_records(path)
+
+
+def test_a_column_that_numbers_the_rows_is_no_data_element(tmp_path: Path) -> None:
+    # The Dec 7 list's "No." column: 1, 2, 3, ... says nothing about anyone.
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "No.,Family name,Given name,Date of birth,Case no.\n"
+        "1,GARCIA LOPEZ,JUAN,04/03/1990,7\n"
+        "2,LOPEZ DIAZ,ANA,05/06/1985,3\n"
+        "3,PEREZ RUIZ,LUIS,01/02/1979,12\n"
+    )
+    extraction = extract_records(path)
+    assert "no" not in extraction.data_elements
+    assert "case_no" in extraction.data_elements  # numbers that are not a count stay
+    assert all("no" not in r.fields for r in extraction.records)

@@ -14,18 +14,18 @@ from tests.web.test_auth import csrf_of, login
 pytestmark = pytest.mark.db
 
 PAGES = ["/", f"/incidents/{INCIDENT}", "/people", "/tasks", "/review", "/notices",
-         "/clearance", "/alerts", "/gate", "/audit", "/users", "/clawback"]
+         "/clearance", "/alerts", "/gate", "/audit", "/users", "/clawback", "/reports"]
 # Which pages each role may open (the rest answer 403 with a readable page).
 OPENS = {
     "privacy_officer": {"/", f"/incidents/{INCIDENT}", "/people", "/tasks", "/review",
-                        "/notices", "/clearance", "/alerts", "/gate", "/clawback"},
+                        "/notices", "/clearance", "/alerts", "/gate", "/clawback", "/reports"},
     "ero_officer": {"/", f"/incidents/{INCIDENT}", "/people", "/tasks", "/notices",
                     "/clearance", "/gate"},
     "opla_attorney": {"/", f"/incidents/{INCIDENT}", "/people", "/tasks", "/notices", "/gate",
                       "/clawback"},
     "cbp_liaison": {"/", "/alerts", "/people", "/gate"},  # "/" sends them to their first page
     "auditor": {"/", f"/incidents/{INCIDENT}", "/people", "/tasks", "/review", "/notices",
-                "/clearance", "/alerts", "/gate", "/audit", "/clawback"},
+                "/clearance", "/alerts", "/gate", "/audit", "/clawback", "/reports"},
     "admin": {"/", "/users", "/gate"},
 }
 

@@ -107,7 +107,7 @@ def export_command(
 
 
 @alerts_app.command("push")
-def push_command(
+def push_command(  # nosec B107 # the default names a variable, not a secret
     system: SystemOption,
     url: Annotated[str, typer.Option("--url", help="The receiving system's webhook URL.")],
     secret_env: Annotated[

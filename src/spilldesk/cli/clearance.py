@@ -66,7 +66,8 @@ def clearance_command(
     if manifest is not None:
         _manifest(manifest, day, workdir, as_json)
         return
-    assert a_number is not None
+    if a_number is None:  # excluded above; says so to the type checker too
+        fail("give either an A-NUMBER or --manifest FILE")
     with desk(workdir) as store:
         try:
             with store.session() as session:

@@ -15,6 +15,7 @@ from rich.console import Console
 from sqlalchemy.orm import Session
 
 from spilldesk.config import ConfigError, Settings
+from spilldesk.store.checkpoints import checkpoint
 from spilldesk.store.crypto import KeyFileError
 from spilldesk.store.db import Store, StoreError, open_store
 
@@ -27,6 +28,7 @@ WorkdirOption = Annotated[
         show_default=False,
     ),
 ]
+MAX_ACTOR_NAME = 96
 JsonOption = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
 
 def _width(stream: object) -> int | None:
@@ -42,7 +44,10 @@ out = Console(highlight=False, width=_width(sys.stdout))
 
 def actor() -> str:
     """Who is acting, for the audit log: the operating-system user running the command."""
-    return "cli:" + (os.environ.get("SPILLDESK_ACTOR") or os.environ.get("USER") or "operator")
+    name = os.environ.get("SPILLDESK_ACTOR") or os.environ.get("USER") or "operator"
+    if len(name) > MAX_ACTOR_NAME:  # the audit log's actor column holds 100 with the prefix
+        fail(f"SPILLDESK_ACTOR/USER: at most {MAX_ACTOR_NAME} characters, not {len(name)}")
+    return "cli:" + name
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -68,7 +73,21 @@ def desk(workdir: Path | None) -> Iterator[Store]:
     try:
         yield store
     finally:
+        _checkpoint(store)
         store.close()
+
+
+def _checkpoint(store: Store) -> None:
+    """Export the audit chain's head if the command moved it (a signed line outside the
+    database, so removing the last events later is found); say so if the chain went back."""
+    try:
+        result = checkpoint(store)
+    except Exception as exc:  # never hide the command's own outcome behind this one
+        err.print(f"[yellow]warning:[/] audit checkpoint not written ({exc})", soft_wrap=True)
+        return
+    if result.problem is not None:
+        err.print(f"[bold red]warning:[/] audit log: {result.problem} "
+                  "(run `spilldesk audit verify`)", soft_wrap=True)
 
 
 @contextmanager

@@ -24,13 +24,13 @@ from spilldesk.cli.common import (
     settings_for,
     transaction,
 )
-from spilldesk.response.egress import PASS, egress_check
+from spilldesk.response.egress import BLOCK, PASS, REVIEW, egress_check
 from spilldesk.scan import ScanError
 
 egress_app = typer.Typer(
     help="Screen outgoing communications to third parties.", no_args_is_help=True
 )
-_COLOUR = {"block": "bold red", "review": "yellow", "pass": "green"}
+_COLOUR = {BLOCK: "bold red", REVIEW: "yellow", PASS: "green"}
 
 
 @egress_app.command("check")

@@ -30,7 +30,7 @@ def _section(title: str) -> Table:
 def render_summary(summary: dict[str, Any]) -> RenderableType:
     parts: list[RenderableType] = []
     for build in (_registry_and_gate, _timeline, _incidents, _plan, _notices, _clearance,
-                  _clawback, _where):
+                  _clawback, _reports, _where):
         table = build(summary)
         if table.row_count:
             parts.append(table)
@@ -139,6 +139,20 @@ def _clawback(s: dict[str, Any]) -> Table:
     return table
 
 
+def _reports(s: dict[str, Any]) -> Table:
+    table = _section("Oversight reports")
+    for incident_id, rep in (s.get("report") or {}).get("incidents", {}).items():
+        table.add_row(incident_id, f"notified {rep.get('notified_percent')}%, holds active "
+                      f"{rep.get('holds_active')}, clawback answered "
+                      f"{rep.get('clawback_answered_percent')}%, monitoring: "
+                      f"{rep.get('monitoring')}")
+        table.add_row("", f"report: {(rep.get('files') or {}).get('pdf')}")
+        table.add_row("", "notices: " + ", ".join(
+            f"{n['addressee'].upper()} {n['people']} people" if n.get("annex") else
+            n["addressee"].upper() for n in rep.get("notices", [])))
+    return table
+
+
 def _where(s: dict[str, Any]) -> Table:
     table = _section("Where it is")
     table.add_row("database", str(s.get("database")))
@@ -147,6 +161,8 @@ def _where(s: dict[str, Any]) -> Table:
         table.add_row("packets", str(packets))
     if letters := (s.get("clawback") or {}).get("letters_dir"):
         table.add_row("clawback letters", str(letters))
+    if reports := (s.get("report") or {}).get("folder"):
+        table.add_row("reports and notices to oversight", str(reports))
     if alerts := (s.get("clearance") or {}).get("alert_feeds", {}).get("folder"):
         table.add_row("alert feeds", str(alerts))
     if users := s.get("users"):

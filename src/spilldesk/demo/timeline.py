@@ -74,3 +74,7 @@ CLAWBACK_REPLY_DAYS = 7
 # the letters to those whose notice already went out.
 HOLDS_EXTENDED = _at(12, 14, 12)
 EXTENSION_DAYS = 30
+# The reports: the investigation record is kept as it happened; the incident reports and the
+# notices to oversight are written the day after the clawback's follow-ups.
+INVESTIGATION_OPENED = _at(11, 30, 10)
+REPORTED = _at(12, 23, 10)

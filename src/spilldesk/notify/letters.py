@@ -54,13 +54,15 @@ def _country(alpha3: str | None, language: str) -> str:
 
 @cache
 def environment(language: str) -> Environment:
-    env = Environment(
+    env = Environment(  # nosec B701 # plain-text line markup for the PDF, not HTML
         loader=FileSystemLoader([str(TEMPLATES / language), str(TEMPLATES / "en")]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        autoescape=False,  # the output is line markup for the PDF renderer, not HTML
+        # The output is line markup drawn as plain text (canvas text objects, no HTML or XML
+        # interpretation): HTML escaping would only corrupt names such as "O'Brien & Co".
+        autoescape=False,
     )
     locale = _locale(language)
 
@@ -123,7 +125,8 @@ def _say(context: Context, key: str) -> str:
 @pass_context
 def _heading(context: Context, section: str) -> str:
     headings = wording(_language(context))["headings"]
-    assert isinstance(headings, dict)
+    if not isinstance(headings, dict):
+        raise TypeError("wording: `headings` must be a mapping")
     return str(headings[section])
 
 

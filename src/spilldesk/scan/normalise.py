@@ -26,11 +26,23 @@ _DATES = ("date_of_birth", "book_in_date")
 
 
 def block_fields(block: RecordBlock) -> dict[int, str]:
-    """Column index → canonical field (or the slug of its header) for a record block."""
+    """Column index → canonical field (or the slug of its header) for a record block.
+
+    A column that only numbers the rows (`No.`, `#`: 1, 2, 3, ...) says nothing about the
+    person and is no data element of the disclosure; the record's source keeps its row."""
     columns = dict(block.fields)
     for index, header in block.headers.items():
-        columns.setdefault(index, slug(header))
+        if index not in columns and not _counts_rows(block, index):
+            columns[index] = slug(header)
     return columns
+
+
+def _counts_rows(block: RecordBlock, index: int) -> bool:
+    values = [cells[index].strip() if index < len(cells) else "" for _, cells in block.kept]
+    if not values or not all(v.isdigit() for v in values):
+        return False
+    numbers = [int(v) for v in values]
+    return all(b == a + 1 for a, b in zip(numbers, numbers[1:], strict=False))
 
 
 def date_orders(block: RecordBlock) -> dict[str, bool]:

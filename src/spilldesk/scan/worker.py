@@ -6,7 +6,7 @@ from __future__ import annotations
 import faulthandler
 import io
 import os
-import pickle
+import pickle  # nosec B403 # only between the gate and its own worker process
 import resource
 import select
 import time

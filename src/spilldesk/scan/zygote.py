@@ -13,11 +13,11 @@ caller does (its control socket closes).
 from __future__ import annotations
 
 import os
-import pickle
+import pickle  # nosec B403 # frames from our own worker over a private socketpair
 import signal
 import socket
 import struct
-import subprocess
+import subprocess  # nosec B404 # starts only this interpreter (sys.executable), no shell
 import sys
 import threading
 import time
@@ -77,7 +77,8 @@ def _answer(fd: int) -> None:
         with socket.socket(fileno=fd) as channel:
             channel.sendall(_HEADER.pack(os.getpid()))
             (size,) = _HEADER.unpack(_read_exactly(channel, _HEADER.size))
-            task, args, name, limits = pickle.loads(_read_exactly(channel, size))
+            # The parent process is the only peer of this socketpair.
+            task, args, name, limits = pickle.loads(_read_exactly(channel, size))  # nosec B301 # our parent
             channel.sendall(work(task, args, name, limits))
     except BaseException:
         code = 70
@@ -113,7 +114,7 @@ def _hand_over(channel: socket.socket) -> None:
 def _start() -> tuple[subprocess.Popen[bytes], socket.socket]:
     ours, theirs = socket.socketpair()
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # nosec B603 # fixed argv: sys.executable -c our code
         [sys.executable, "-c", _COMMAND, str(theirs.fileno())],
         pass_fds=[theirs.fileno()],
         stdin=subprocess.DEVNULL,

@@ -48,7 +48,7 @@ def _peer(folder: Path) -> tuple[float, float, int]:
     """The person sheet via openpyxl cells (peer) and via the splice (ours), same rows."""
     source, sheet_name = choose_workbook(find_shared_dir())
     facilities = read_facilities(openpyxl.load_workbook(source), sheet_name)
-    rng = random.Random(1)
+    rng = random.Random(1)  # nosec B311 # reproducible synthetic data, not a secret
     people = draw_population(rng, draw_a_numbers(rng, DEFAULT_PERSONS), facilities)
     rows = workbook_rows(rng, choose_rows(rng, people))
     book = openpyxl.load_workbook(source)

@@ -106,7 +106,8 @@ def listed_rows(
 def write_cuba_list(path: Path, rows: list[ListedRow]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    assert sheet is not None
+    if sheet is None:  # a new workbook always has its first sheet
+        raise RuntimeError("openpyxl made a workbook without a sheet")
     sheet.title = SHEET
     sheet.append(HEADERS)
     for row in rows:

@@ -54,7 +54,7 @@ class ScenarioFiles:
 
 
 def _rng(seed: int, part: str) -> random.Random:
-    return random.Random(f"{seed}:{part}")
+    return random.Random(f"{seed}:{part}")  # nosec B311 # reproducible synthetic data
 
 
 def _assign_representatives(rng: random.Random, people: list[Person], count: int) -> None:

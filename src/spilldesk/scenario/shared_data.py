@@ -8,8 +8,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree import ElementTree
 
+from defusedxml import ElementTree  # an XML parser that refuses entity expansion
 from openpyxl import Workbook
 
 SHARED_DIR_ENV = "SPILLDESK_SHARED_DIR"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406 # writes XML; parses nothing
 
 from openpyxl.utils import get_column_letter
 

@@ -17,6 +17,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from spilldesk.config import Settings
+from spilldesk.store.audit import ensure_audit_key
+from spilldesk.store.audit_key import AuditKey, load_audit_key
 from spilldesk.store.crypto import Keyring, create_key_file, load_keyring
 
 
@@ -74,8 +76,11 @@ class Store:
     settings: Settings
     engine: Engine
     keyring: Keyring
+    audit_key: AuditKey | None = None  # None: loaded from settings.audit_key_file
 
     def __post_init__(self) -> None:
+        if self.audit_key is None:
+            self.audit_key = load_audit_key(self.settings.audit_key_file)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -88,6 +93,7 @@ class Store:
         """
         session = self._sessions()
         session.info["keyring"] = self.keyring
+        session.info["audit_key"] = self.audit_key
         session.info["writing"] = writing
         try:
             if writing and self.engine.dialect.name == "sqlite":
@@ -115,6 +121,7 @@ def initialise(settings: Settings) -> Store:
         create_key_file(settings.key_file)
     engine = make_engine(settings.database_url)
     migrate(engine)
+    ensure_audit_key(settings, engine)
     return Store(settings, engine, load_keyring(settings.key_file))
 
 

@@ -556,3 +556,8 @@ class AuditHead(Base):
 
 
 Index("ix_audit_object", AuditEvent.object_type, AuditEvent.object_id)
+
+
+# The oversight tables live in their own module on the same Base (imported here so the
+# metadata is whole wherever the models are).
+from spilldesk.store import oversight_models  # noqa: E402,F401

@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from spilldesk.config import Settings
+from spilldesk.store.checkpoints import checkpoint
 from spilldesk.store.db import Store, open_store
 from spilldesk.web.api import api_router
 from spilldesk.web.audit_buffer import AuditBuffer
@@ -39,7 +40,7 @@ def create_app(settings: Settings, *, store: Store | None = None,
     owns_store = store is None
     opened = store or open_store(settings)
     secret = load_secret(settings.workdir)
-    buffer = AuditBuffer(lambda: writing_session(opened))
+    buffer = AuditBuffer(lambda: writing_session(opened), checkpoint=lambda: checkpoint(opened))
     desk = Desk(settings=settings, store=opened, buffer=buffer,
                 access_tokens=AccessTokens(secret), throttle=LoginThrottle())
 

@@ -1,46 +1,75 @@
-"""Batched audit writes for the hot path (clearance checks, list views).
+"""Group-committed audit writes for the hot path (clearance checks, logins).
 
 Every audit event is a link in one hash chain, so each write locks the chain's head: with one
-transaction per request, concurrent requests would queue on that lock. Requests instead
-`add` their read events here; a background thread writes them in one transaction every
-`interval` seconds, or as soon as `max_events` are waiting, and on shutdown.
+transaction per request, concurrent requests would queue on that lock. Requests instead `add`
+their events here and a background thread writes whatever is waiting in one transaction.
 
-The trade-off, accepted on purpose: a read is answered before its audit event is durable.
-If the process dies, up to `interval` seconds of *read* events can be lost (never a state
-change: services write those in the same transaction as the change). A failed write keeps
-the events and retries on the next round; past `max_backlog` waiting events `add` raises
-AuditBacklog and the read is refused (fail closed) until the log catches up.
+A read of a person is *durable* before its answer leaves the server: the request adds its
+event with `durable=True`, which wakes the writer at once, and awaits `recorded(...)`; while
+the writer is busy the next requests' events gather for its next transaction (group commit),
+so concurrent checks still share transactions. If the event cannot be written the request is
+refused (fail closed). Other events (logins) are written within `interval` seconds.
+
+One bad event never blocks the others: when a batch fails, its events are written one by one;
+an event that fails while others succeed is rejected — its request (if it waits) gets
+`AuditWriteFailed`, the log records an `audit.event_rejected` event naming it, and the error
+log says why. When every event fails, the database is away: waiting requests are refused,
+other events are kept and retried, and past `max_backlog` waiting events `add` raises
+AuditBacklog (fail closed) until the log catches up. Fields that do not fit their columns are
+refused by `add` itself (`AuditEventInvalid`), before they reach a batch.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from spilldesk.store.audit import record_events
+from spilldesk.store.audit import check_event, record_events
 
 log = logging.getLogger(__name__)
 
 AuditRow = tuple[str, str, str, str | int | None, dict[str, Any] | None]
 SessionFactory = Callable[[], Any]  # a context manager yielding a Session (Store.session)
+WAIT_SECONDS = 10.0
 
 
 class AuditBacklog(RuntimeError):
     """The audit log cannot keep up (the database is away): refuse the read, fail closed."""
 
 
+class AuditWriteFailed(RuntimeError):
+    """This request's audit event was not written: its answer must not leave the server."""
+
+
+@dataclass
+class _Entry:
+    row: AuditRow
+    durable: bool
+    future: Future[None] = field(default_factory=Future)
+
+
 class AuditBuffer:
     def __init__(self, sessions: SessionFactory, *, max_events: int = 256,
-                 interval: float = 0.2, max_backlog: int = 50_000) -> None:
+                 interval: float = 0.2, max_backlog: int = 50_000,
+                 checkpoint: Callable[[], object] | None = None,
+                 checkpoint_every: float = 5.0) -> None:
         self._sessions = sessions
         self._max = max_events
         self._interval = interval
         self._max_backlog = max_backlog
-        self._pending: list[AuditRow] = []
+        self._checkpoint = checkpoint
+        self._checkpoint_every = checkpoint_every
+        self._checkpointed_at = float("-inf")  # the first write is exported at once
+        self._unexported = 0
+        self._pending: list[_Entry] = []
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._wake = threading.Event()
@@ -48,16 +77,44 @@ class AuditBuffer:
         self._thread: threading.Thread | None = None
         self.written = 0
         self.failures = 0
+        self.rejected = 0
 
     def add(self, *, actor: str, action: str, object_type: str,
-            object_id: str | int | None = None, detail: dict[str, Any] | None = None) -> None:
+            object_id: str | int | None = None, detail: dict[str, Any] | None = None,
+            durable: bool = False) -> Future[None]:
+        """Queue one event; its future completes when it is written (or fails)."""
+        check_event(actor, action, object_type, object_id)
+        entry = _Entry((actor, action, object_type, object_id, detail), durable)
         with self._lock:
             if len(self._pending) >= self._max_backlog:
                 raise AuditBacklog(f"{len(self._pending)} audit events wait to be written")
-            self._pending.append((actor, action, object_type, object_id, detail))
-            full = len(self._pending) >= self._max
-        if full:
+            self._pending.append(entry)
+            wake = durable or len(self._pending) >= self._max
+        if wake:
             self._wake.set()
+        return entry.future
+
+    async def recorded(self, future: Future[None], timeout: float = WAIT_SECONDS) -> None:
+        """Wait (without blocking the event loop) until the event is in the log."""
+        if not self.running:  # no writer thread (an app not started): write it now
+            await asyncio.to_thread(self.flush)
+        try:
+            await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+        except TimeoutError:
+            raise AuditWriteFailed(f"the audit event was not written in {timeout:g} s") from None
+
+    def wait_recorded(self, future: Future[None], timeout: float = WAIT_SECONDS) -> None:
+        """`recorded` for a synchronous caller (a route run in the thread pool)."""
+        if not self.running:
+            self.flush()
+        try:
+            future.result(timeout)
+        except TimeoutError:
+            raise AuditWriteFailed(f"the audit event was not written in {timeout:g} s") from None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     @property
     def pending(self) -> int:
@@ -65,28 +122,103 @@ class AuditBuffer:
             return len(self._pending)
 
     def flush(self) -> int:
-        """Write what is waiting in one transaction; returns how many events were written."""
+        """Write what is waiting; returns how many events were written."""
         with self._write_lock:
             with self._lock:
                 batch, self._pending = self._pending, []
             if not batch:
                 return 0
             try:
-                with self._sessions() as session:
-                    self._write(session, batch)
-            except Exception as exc:  # keep the events; the next round retries them
+                self._write_rows([entry.row for entry in batch])
+            except Exception as exc:
                 self.failures += 1
-                log.error("audit buffer: write of %d events failed (%s); will retry",
-                          len(batch), type(exc).__name__)
-                with self._lock:
-                    self._pending = batch + self._pending
-                return 0
-            self.written += len(batch)
-            return len(batch)
+                count = self._isolate(batch, exc)
+            else:
+                for entry in batch:
+                    entry.future.set_result(None)
+                count = len(batch)
+            self.written += count
+            self._unexported += count
+        self._maybe_checkpoint()
+        return count
+
+    def _write_rows(self, rows: list[AuditRow]) -> None:
+        with self._sessions() as session:
+            self._write(session, rows)
 
     @staticmethod
     def _write(session: Session, batch: list[AuditRow]) -> None:
         record_events(session, batch)
+
+    def _isolate(self, batch: list[_Entry], batch_error: Exception) -> int:
+        """Write a failed batch's events one by one; reject those that fail on their own."""
+        outcomes: list[Exception | None] = [batch_error]
+        if len(batch) > 1:
+            outcomes = []
+            for entry in batch:
+                try:
+                    self._write_rows([entry.row])
+                except Exception as exc:
+                    outcomes.append(exc)
+                else:
+                    outcomes.append(None)
+        database_away = all(outcome is not None for outcome in outcomes)
+        kept: list[_Entry] = []
+        rejected: list[tuple[_Entry, Exception]] = []
+        for entry, outcome in zip(batch, outcomes, strict=True):
+            if outcome is None:
+                entry.future.set_result(None)
+            elif database_away and not entry.durable:
+                kept.append(entry)  # nobody waits for it: retried on the next round
+            else:
+                rejected.append((entry, outcome))
+                entry.future.set_exception(AuditWriteFailed(
+                    f"the audit event {entry.row[1]!r} was not written "
+                    f"({type(outcome).__name__})"))
+        if kept:
+            log.error("audit buffer: the database refused %d events (%s); will retry",
+                      len(kept), type(batch_error).__name__)
+            with self._lock:
+                self._pending = kept + self._pending
+        if rejected:
+            self._report(rejected, database_away)
+        return sum(1 for outcome in outcomes if outcome is None)
+
+    def _report(self, rejected: list[tuple[_Entry, Exception]], database_away: bool) -> None:
+        self.rejected += len(rejected)
+        for entry, error in rejected:
+            actor, action, object_type, object_id, _detail = entry.row
+            # Names the event, never its detail (which may describe a person's case).
+            log.error("audit buffer: rejected audit event %r on %s (%s); its request was "
+                      "refused", action[:64], object_type[:40], type(error).__name__)
+        if database_away:
+            return
+        try:
+            self._write_rows([
+                ("system:audit-buffer", "audit.event_rejected", "audit", None,
+                 {"action": entry.row[1][:200], "object_type": entry.row[2][:200],
+                  "object_id": None if entry.row[3] is None else str(entry.row[3])[:200],
+                  "actor": entry.row[0][:200], "error": type(error).__name__})
+                for entry, error in rejected
+            ])
+        except Exception as exc:  # the error log above still names them
+            log.error("audit buffer: could not record the rejection (%s)", type(exc).__name__)
+
+    def _maybe_checkpoint(self, force: bool = False) -> None:
+        if self._checkpoint is None or not self._unexported:
+            return
+        now = time.monotonic()
+        if not force and now - self._checkpointed_at < self._checkpoint_every:
+            return
+        self._checkpointed_at, self._unexported = now, 0
+        try:
+            problem = getattr(self._checkpoint(), "problem", None)
+        except Exception as exc:  # the next round tries again; verify still walks the chain
+            self._unexported = 1
+            log.error("audit buffer: checkpoint not written (%s)", type(exc).__name__)
+            return
+        if problem:
+            log.error("audit log: %s (run `spilldesk audit verify`)", problem)
 
     def start(self) -> None:
         if self._thread is None:
@@ -94,13 +226,14 @@ class AuditBuffer:
             self._thread.start()
 
     def close(self) -> None:
-        """Stop the writer and write everything still waiting."""
+        """Stop the writer, write everything still waiting and export a checkpoint."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
         self.flush()
+        self._maybe_checkpoint(force=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():

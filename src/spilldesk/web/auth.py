@@ -20,7 +20,7 @@ from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-SECRET_FILE = "web-secret"
+SECRET_FILE = "web-secret"  # nosec B105 # a file name; the secret is generated in it
 ACCESS_TOKEN_SECONDS = 8 * 3600
 SESSION_SECONDS = 8 * 3600
 

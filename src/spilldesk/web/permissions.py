@@ -32,7 +32,9 @@ class Permission(StrEnum):
     RECORD_CUSTODY = "custody:record"
     VIEW_ALERTS = "alerts:view"
     ACKNOWLEDGE_ALERTS = "alerts:acknowledge"
-    VIEW_REPORTS = "reports:view"
+    VIEW_REPORTS = "reports:view"  # the incident report, the investigation record
+    EDIT_INVESTIGATION = "investigation:edit"  # reviews, corrective actions, mitigations
+    SEND_OVERSIGHT = "oversight:send"  # notices to EOIR, USCIS, the DHS Chief Privacy Officer
     VIEW_CLAWBACK = "clawback:view"
     MANAGE_CLAWBACK = "clawback:manage"  # find recipients, write letters, record answers
     RUN_GATE = "gate:run"
@@ -54,6 +56,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PRIVACY_OFFICER: _READ | {
         P.MANAGE_INCIDENTS, P.DECIDE_REVIEW, P.WORK_TASKS, P.GENERATE_NOTICES,
         P.RECORD_DELIVERY, P.EXTEND_HOLDS, P.RUN_GATE, P.EGRESS_CHECK, P.MANAGE_CLAWBACK,
+        P.EDIT_INVESTIGATION, P.SEND_OVERSIGHT,
     },
     # OPLA sends the clawback letters (the seed) and so works the clawback too.
     Role.OPLA_ATTORNEY: frozenset({
@@ -127,7 +130,8 @@ def read_only(role: Role | str) -> bool:
     """True for a role that changes nothing at all (the auditor)."""
     changes = {P.MANAGE_INCIDENTS, P.DECIDE_REVIEW, P.WORK_TASKS, P.RECORD_EVENTS,
                P.GENERATE_NOTICES, P.RECORD_DELIVERY, P.EXTEND_HOLDS, P.RECORD_CUSTODY,
-               P.ACKNOWLEDGE_ALERTS, P.MANAGE_USERS, P.MANAGE_CLAWBACK}
+               P.ACKNOWLEDGE_ALERTS, P.MANAGE_USERS, P.MANAGE_CLAWBACK,
+               P.EDIT_INVESTIGATION, P.SEND_OVERSIGHT}
     try:
         return not (PERMISSIONS[Role(role)] & changes)
     except ValueError:

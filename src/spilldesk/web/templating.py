@@ -27,6 +27,7 @@ _NAV: list[tuple[str, str, Any]] = [
     ("Clearance", "/clearance", lambda r: allowed(r, Permission.CHECK_CLEARANCE)),
     ("Alerts", "/alerts", lambda r: allowed(r, Permission.VIEW_ALERTS)),
     ("Clawback", "/clawback", lambda r: allowed(r, Permission.VIEW_CLAWBACK)),
+    ("Reports", "/reports", lambda r: allowed(r, Permission.VIEW_REPORTS)),
     ("Gate", "/gate", lambda r: allowed(r, Permission.RUN_GATE)
      or allowed(r, Permission.EGRESS_CHECK)),
     ("Audit", "/audit", lambda r: allowed(r, Permission.VIEW_AUDIT)),

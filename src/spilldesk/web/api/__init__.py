@@ -16,6 +16,7 @@ from spilldesk.web.api import (
     incidents,
     notices,
     persons,
+    reports,
     review,
     tasks,
     users,
@@ -27,6 +28,6 @@ api_router = APIRouter()
 api_router.include_router(health.router)
 api_router.include_router(auth.router, responses=ERROR_RESPONSES)
 for module in (incidents, notices, persons, cases, clearance, tasks, review, alerts, gate,
-               audit, users, clawback):
+               audit, users, clawback, reports):
     api_router.include_router(module.router, dependencies=[Security(bearer_scheme)],
                               responses=ERROR_RESPONSES)

@@ -12,6 +12,8 @@ from spilldesk.web.deps import DeskDep, PrincipalDep, SessionDep
 from spilldesk.web.login import LoginRefused, attempt_login
 from spilldesk.web.permissions import PERMISSIONS, task_components
 
+BEARER = "bearer"  # the OAuth2 token type (RFC 6750)
+
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
@@ -25,7 +27,8 @@ def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()
         code = status.HTTP_429_TOO_MANY_REQUESTS if exc.retry_after else 401
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
         raise HTTPException(code, exc.message, headers=headers) from None
-    return {"access_token": desk.access_tokens.issue(user.id), "token_type": "bearer",
+    return {"access_token": desk.access_tokens.issue(user.id),
+            "token_type": BEARER,
             "expires_in": desk.access_tokens.max_age}
 
 

@@ -13,10 +13,11 @@ from spilldesk.web.pages import (
     login,
     people,
     queues,
+    reports,
     response_steps,
 )
 
 page_router = APIRouter(include_in_schema=False)
 for module in (login, incidents, people, actions, queues, desk_tools, admin, response_steps,
-               clawback):
+               clawback, reports):
     page_router.include_router(module.router)

@@ -115,5 +115,6 @@ def finish(request: Request, task_id: RowId, form: FormDep, session: SessionDep,
 
 
 def form_problem_handler(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, FormProblem)
+    if not isinstance(exc, FormProblem):  # registered for FormProblem only
+        raise exc
     return back_to(request, exc.back, exc.message, error=True)

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from spilldesk import clock
 from spilldesk.domain.languages import UnknownLanguage
+from spilldesk.reports.figures import live_metrics, report_figures
 from spilldesk.response.holds import HoldError, extend_holds, extensions_of
 from spilldesk.response.incidents import (
     IncidentError,
@@ -66,8 +67,9 @@ def dashboard(request: Request, incident_id: str, desk: DeskDep, session: Sessio
     figures = incident_figures(session, incident_id, day, tz)
     chart = cumulative_chart(figures["notices_by_day"], figures["affected"],
                              title=f"Notices provided over time, {incident_id}")
+    metrics = live_metrics(report_figures(session, incident_id, tz=tz, on=day))
     return render(request, "incident.html", {"title": incident.title, "incident": incident,
-                                             "f": figures, "chart": chart,
+                                             "f": figures, "chart": chart, "m": metrics,
                                              "extensions": extensions_of(session, incident_id)})
 
 
