@@ -1,4 +1,4 @@
-"""HTTP clearance under load: `GET /api/clearance/{a_number}` on loopback (SPEC target:
+"""HTTP clearance under load: `POST /api/clearance` (`{"a_number"}`) on loopback (SPEC target:
 >= 1,000 requests/s with p99 <= 20 ms), on SQLite and on PostgreSQL.
 
 Builds a desk (registry, an incident with exposures, notices, deliveries, holds, a machine
@@ -131,8 +131,12 @@ WRK_SCRIPT = """
 local numbers = {}
 for line in io.lines("%s") do numbers[#numbers + 1] = line end
 request = function()
-  local path = "%s" .. numbers[math.random(#numbers)]
-  return wrk.format("GET", path, {["Authorization"] = "Bearer %s"})
+  local pick = numbers[math.random(#numbers)]
+  local headers = {["Authorization"] = "Bearer %s", ["Content-Type"] = "application/json"}
+  if "%s" == "/api/clearance" then
+    return wrk.format("POST", "/api/clearance", headers, '{"a_number": "' .. pick .. '"}')
+  end
+  return wrk.format("GET", "%s" .. pick, headers)
 end
 """
 
@@ -142,7 +146,7 @@ def run_wrk(label: str, url: str, path_prefix: str, numbers: list[str], token: s
     listing = folder / "numbers.txt"
     listing.write_text("\n".join(numbers) + "\n")
     script = folder / "clearance.lua"
-    script.write_text(WRK_SCRIPT % (listing, path_prefix, token))
+    script.write_text(WRK_SCRIPT % (listing, token, path_prefix, path_prefix))
     out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
                           "-s", str(script), url], capture_output=True, text=True, check=True)
     text_out = out.stdout
@@ -174,7 +178,10 @@ def run_python(label: str, url: str, path_prefix: str, numbers: list[str], token
         with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as client:
             while time.perf_counter() < stop:
                 started = time.perf_counter()
-                response = client.get(path_prefix + random.choice(numbers))
+                pick = random.choice(numbers)
+                response = (client.post(path_prefix, json={"a_number": pick})
+                            if path_prefix == "/api/clearance"
+                            else client.get(path_prefix + pick))
                 mine.append((time.perf_counter() - started) * 1000)
                 if response.status_code != 200:
                     errors[0] += 1
@@ -233,7 +240,7 @@ def bench_backend(backend: str, args: argparse.Namespace) -> list[Run]:
         load = run_wrk if shutil.which("wrk") and not args.python_load else None
         runs = []
         for connections in args.connections:
-            for label, prefix in (("clearance", "/api/clearance/"), ("health (peer)", "/api/")):
+            for label, prefix in (("clearance", "/api/clearance"), ("health (peer)", "/api/")):
                 targets = sample if label == "clearance" else ["health"]
                 run_load(url, prefix, targets, token, args, 2, folder, load, connections,
                          f"{label} warm-up")

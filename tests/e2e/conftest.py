@@ -93,7 +93,7 @@ def live_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDesk]:
     port = _free_port()
     spilldesk = shutil.which("spilldesk", path=str(Path(sys.executable).parent)) or "spilldesk"
     server = subprocess.Popen([spilldesk, "serve", "--workdir", str(workdir), "--host",
-                               "127.0.0.1", "--port", str(port)], env=env)
+                               "127.0.0.1", "--port", str(port), "--insecure-http"], env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, server)

@@ -72,13 +72,14 @@ def test_ero_officer_records_a_hand_delivery(browser: Any, live_desk: LiveDesk) 
 def test_auditor_reads_everything_and_is_refused_a_change(browser: Any,
                                                           live_desk: LiveDesk) -> None:
     page = log_in(browser, live_desk, "auditor")
-    page.goto(f"{live_desk.url}/people/{live_desk.seeded.released}")
+    released = live_desk.seeded.person_ids[live_desk.seeded.released]
+    page.goto(f"{live_desk.url}/people/id/{released}")
     assert page.get_by_role("heading", name="Audit trail").is_visible()
     assert page.get_by_role("button", name="Record delivery").count() == 0
     shot(page, "09-auditor-person")
     token = page.locator("input[name=csrf_token]").first.get_attribute("value")
     refused = page.request.post(
-        f"{live_desk.url}/people/{live_desk.seeded.released}/deliveries",
+        f"{live_desk.url}/people/id/{released}/deliveries",
         form={"csrf_token": token or "", "notice": f"{INCIDENT}|noncitizen",
               "status": "delivered", "method": "hand", "served_by": "auditor"})
     assert refused.status == 403

@@ -374,8 +374,9 @@ class Guarantee(RuleBasedStateMachine):
             for who, result in zip(self.people, manifest.results, strict=True):
                 found[who.a_number].append(result.cleared)
         for who in self.people:
-            response = self.client.get(f"/api/clearance/{who.a_number}?on={day.isoformat()}",
-                                       headers=self.headers)
+            response = self.client.post("/api/clearance", headers=self.headers,
+                                        json={"a_number": who.a_number,
+                                              "on": day.isoformat()})
             assert response.status_code == 200, response.text
             found[who.a_number].append(response.json()["cleared"])
         return found
@@ -429,7 +430,7 @@ def web(store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024,
                                                          parallelism=1))
     add_users(store)
-    with TestClient(create_app(settings, store=store), base_url="http://testserver") as client:
+    with TestClient(create_app(settings, store=store), base_url="https://testserver") as client:
         yield client
 
 

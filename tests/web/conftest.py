@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -33,7 +34,7 @@ def seeded(store: Store, tmp_path: Path) -> Seeded:
 @pytest.fixture
 def client(store: Store, settings: Settings) -> Iterator[TestClient]:
     app = create_app(settings, store=store)
-    with TestClient(app, base_url="http://testserver") as test_client:
+    with TestClient(app, base_url="https://testserver") as test_client:
         yield test_client
 
 
@@ -41,3 +42,15 @@ def bearer(client: TestClient, username: str, password: str = PASSWORD) -> dict[
     response = client.post("/api/auth/token", data={"username": username, "password": password})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def clear(client: TestClient, a_number: str, headers: dict[str, str],
+          on: str | None = None) -> Any:
+    """`POST /api/clearance` (the A-number in the body, never the URL)."""
+    return client.post("/api/clearance", headers=headers,
+                       json={"a_number": a_number, **({"on": on} if on else {})})
+
+
+def lookup(client: TestClient, a_number: str, headers: dict[str, str]) -> Any:
+    """`POST /api/persons/lookup`: a person's file by A-number."""
+    return client.post("/api/persons/lookup", headers=headers, json={"a_number": a_number})

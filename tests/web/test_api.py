@@ -11,7 +11,7 @@ from sqlalchemy import select
 from spilldesk.response.notices import Delivery, record_delivery
 from spilldesk.store.db import Store
 from spilldesk.store.models import AuditEvent
-from tests.web.conftest import bearer
+from tests.web.conftest import bearer, clear, lookup
 from tests.web.desk_seed import ET, INCIDENT, Seeded
 
 pytestmark = pytest.mark.db
@@ -23,22 +23,22 @@ def flush_audit(client: TestClient) -> None:
 
 def test_clearance_shape_matches_the_cli(client: TestClient, seeded: Seeded) -> None:
     headers = bearer(client, "ero_officer")
-    body = client.get(f"/api/clearance/{seeded.detained}?on=2023-01-15", headers=headers).json()
+    body = clear(client, seeded.detained, headers, on="2023-01-15").json()
     assert set(body) == {"a_number", "on", "cleared", "blocked_until", "reasons"}
     assert body["a_number"] == "A*****0001" and body["on"] == "2023-01-15"
     assert body["cleared"] is False and body["blocked_until"] is None
     assert {r["code"] for r in body["reasons"]} == {"notice_not_provided", "removal_hold"}
-    outsider = client.get(f"/api/clearance/{seeded.outsider}", headers=headers).json()
+    outsider = clear(client, seeded.outsider, headers).json()
     assert outsider["cleared"] is True and outsider["reasons"] == []
 
 
 def test_clearance_of_unknown_and_malformed_a_numbers(client: TestClient,
                                                       seeded: Seeded) -> None:
     headers = bearer(client, "ero_officer")
-    unknown = client.get("/api/clearance/A999999999", headers=headers).json()
+    unknown = clear(client, "A999999999", headers).json()
     assert unknown["cleared"] is False
     assert [r["code"] for r in unknown["reasons"]] == ["unknown_person"]
-    bad = client.get("/api/clearance/not-a-number", headers=headers)
+    bad = clear(client, "not-a-number", headers)
     assert bad.status_code == 422 and "detail" in bad.json()
 
 
@@ -46,7 +46,7 @@ def test_clearance_checks_are_audited_through_the_buffer(client: TestClient, sto
                                                          seeded: Seeded) -> None:
     headers = bearer(client, "ero_officer")
     for _ in range(3):
-        client.get(f"/api/clearance/{seeded.detained}", headers=headers)
+        clear(client, seeded.detained, headers)
     flush_audit(client)
     with store.session() as session:
         checks = session.execute(select(AuditEvent).where(
@@ -77,7 +77,7 @@ def test_hand_delivery_moves_the_clearance_date(client: TestClient, store: Store
         record_delivery(session, INCIDENT, seeded.detained, "noncitizen",
                         Delivery("delivered", served, "hand", "Officer Test", "Krome"),
                         actor="test")
-    body = client.get(f"/api/clearance/{seeded.detained}", headers=headers).json()
+    body = clear(client, seeded.detained, headers).json()
     assert body["cleared"] is False
     until = date.fromisoformat(body["blocked_until"])
     assert until >= (served + timedelta(days=30)).date()
@@ -86,24 +86,21 @@ def test_hand_delivery_moves_the_clearance_date(client: TestClient, store: Store
 
 
 def test_person_file(client: TestClient, seeded: Seeded) -> None:
-    body = client.get(f"/api/persons/{seeded.released}",
-                      headers=bearer(client, "opla_attorney")).json()
+    body = lookup(client, seeded.released, bearer(client, "opla_attorney")).json()
     assert body["person"]["a_number"] == seeded.released
     assert body["person"]["family_name"] == "FAMILIA1"
     assert [e["incident"] for e in body["exposures"]] == [INCIDENT]
     assert body["notices"][0]["attempts"][0]["status"] == "delivered"
     assert "audit" not in body  # only the auditor sees the audit trail
-    audited = client.get(f"/api/persons/{seeded.released}",
-                         headers=bearer(client, "auditor")).json()
+    audited = lookup(client, seeded.released, bearer(client, "auditor")).json()
     assert any(e["action"] == "person.read" for e in audited["audit"])
 
 
 def test_person_not_found_and_cbp_scope(client: TestClient, seeded: Seeded) -> None:
-    assert client.get("/api/persons/A999999999", headers=bearer(client, "auditor")
-                      ).status_code == 404
+    assert lookup(client, "A999999999", bearer(client, "auditor")).status_code == 404
     # The CBP liaison sees only persons named by a CBP alert (none here).
     cbp = bearer(client, "cbp_liaison")
-    assert client.get(f"/api/persons/{seeded.released}", headers=cbp).status_code == 404
+    assert lookup(client, seeded.released, cbp).status_code == 404
     assert client.get("/api/persons", headers=cbp).json()["total"] == 0
     assert client.get("/api/persons", headers=bearer(client, "admin")).status_code == 403
 

@@ -3,6 +3,7 @@ audit event cannot be written gets an error instead of the answer (SQLite and Po
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -24,16 +25,17 @@ def _audited(store: Store, action: str) -> int:
                                .where(AuditEvent.action == action)).scalar_one()
 
 
-def _get_watching(client: TestClient, store: Store, path: str, headers: dict[str, str],
-                  action: str) -> tuple[int, list[int]]:
-    """Drive the app over raw ASGI; count the audit events of `action` in the database at
-    the moment the response starts to leave (what a client could have read by then)."""
+def _post_watching(client: TestClient, store: Store, path: str, payload: dict[str, Any],
+                   headers: dict[str, str], action: str) -> tuple[int, list[int]]:
+    """POST `payload` to the app over raw ASGI; count the audit events of `action` in the
+    database at the moment the response starts to leave (what a client could read by then)."""
     seen: list[int] = []
     status: list[int] = []
+    body = json.dumps(payload).encode()
 
     async def request() -> None:
         async def receive() -> dict[str, Any]:
-            return {"type": "http.request", "body": b"", "more_body": False}
+            return {"type": "http.request", "body": body, "more_body": False}
 
         async def send(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
@@ -41,10 +43,11 @@ def _get_watching(client: TestClient, store: Store, path: str, headers: dict[str
                 seen.append(_audited(store, action))
 
         scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-                 "method": "GET", "scheme": "http", "path": path, "raw_path": path.encode(),
+                 "method": "POST", "scheme": "http", "path": path, "raw_path": path.encode(),
                  "query_string": b"", "root_path": "", "server": ("testserver", 80),
                  "client": ("127.0.0.1", 5000),
-                 "headers": [(b"host", b"testserver")] + [
+                 "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
+                             (b"content-length", str(len(body)).encode())] + [
                      (k.lower().encode(), v.encode()) for k, v in headers.items()]}
         await client.app(scope, receive, send)
 
@@ -58,8 +61,8 @@ def test_a_clearance_check_is_written_before_its_answer_leaves(
     buffer = client.app.state.desk.buffer  # type: ignore[attr-defined]
     buffer._interval = 3600  # no timed flush can hide a missing wait  # noqa: SLF001
     before = _audited(store, "clearance.check")
-    code, seen = _get_watching(client, store, f"/api/clearance/{seeded.detained}", headers,
-                               "clearance.check")
+    code, seen = _post_watching(client, store, "/api/clearance", {"a_number": seeded.detained},
+                                headers, "clearance.check")
     assert code == 200
     assert seen == [before + 1]
 
@@ -68,8 +71,8 @@ def test_a_person_file_read_is_written_before_its_answer_leaves(
         client: TestClient, store: Store, seeded: Seeded) -> None:
     headers = bearer(client, "auditor")
     before = _audited(store, "person.read")
-    code, seen = _get_watching(client, store, f"/api/persons/{seeded.detained}", headers,
-                               "person.read")
+    code, seen = _post_watching(client, store, "/api/persons/lookup",
+                                {"a_number": seeded.detained}, headers, "person.read")
     assert code == 200
     assert seen == [before + 1]
 
@@ -83,7 +86,7 @@ def test_a_check_whose_audit_event_fails_is_refused(
         raise RuntimeError("the database refused the event")
 
     monkeypatch.setattr(AuditBuffer, "_write", staticmethod(refuse))
-    response = client.get(f"/api/clearance/{seeded.detained}", headers=headers)
+    response = client.post("/api/clearance", json={"a_number": seeded.detained}, headers=headers)
     assert response.status_code == 503
     assert "fail closed" in response.json()["detail"]
     assert "cleared" not in response.json()

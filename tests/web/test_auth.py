@@ -11,8 +11,7 @@ from sqlalchemy import select
 from spilldesk.response.users import Role, UserError, add_user, issue_token, revoke_token
 from spilldesk.store.db import Store
 from spilldesk.store.models import ApiToken, AuditEvent, User
-from spilldesk.web.auth import LoginThrottle
-from tests.web.conftest import bearer
+from tests.web.conftest import bearer, clear, lookup
 from tests.web.desk_seed import ACTOR, PASSWORD, Seeded
 
 pytestmark = pytest.mark.db
@@ -38,10 +37,13 @@ def test_health_answers_without_login(client: TestClient, store: Store) -> None:
     assert response.json()["status"] == "ok"
 
 
-@pytest.mark.parametrize("path", ["/api/incidents", "/api/persons/A300000001",
-                                  "/api/clearance/A300000001", "/api/auth/me"])
+@pytest.mark.parametrize("path", ["/api/incidents", "/api/persons/lookup", "/api/clearance",
+                                  "/api/auth/me"])
 def test_anonymous_api_requests_get_401(client: TestClient, seeded: Seeded, path: str) -> None:
-    response = client.get(path)
+    if path in ("/api/persons/lookup", "/api/clearance"):
+        response = client.post(path, json={"a_number": "A300000001"})
+    else:
+        response = client.get(path)
     assert response.status_code == 401
     assert "detail" in response.json()
 
@@ -99,16 +101,21 @@ def test_login_is_throttled_per_username(client: TestClient, seeded: Seeded) -> 
     assert other.status_code == 429
 
 
-def test_throttle_window_slides() -> None:
-    now = [0.0]
-    throttle = LoginThrottle(limit=2, window=60, clock=lambda: now[0])
+def test_throttle_window_slides(store: Store) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from spilldesk.response.login_throttle import ThrottleRule, record_attempt, retry_after
+
+    rule = ThrottleRule(limit=2, window_seconds=60)
+    start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     keys = ["user:a", "client:1"]
-    throttle.failed(keys)
-    throttle.failed(keys)
-    assert throttle.blocked(keys)
-    assert throttle.blocked(["client:1"]) and not throttle.blocked(["user:b"])
-    now[0] = 61
-    assert not throttle.blocked(keys)
+    with store.session() as session:
+        record_attempt(session, keys, start)
+        record_attempt(session, keys, start)
+        assert retry_after(session, keys, rule, start) == 61
+        assert retry_after(session, ["client:1"], rule, start) is not None
+        assert retry_after(session, ["user:b"], rule, start) is None
+        assert retry_after(session, keys, rule, start + timedelta(seconds=61)) is None
 
 
 def test_api_tokens_are_stored_hashed_and_can_be_revoked(client: TestClient, store: Store,
@@ -121,12 +128,12 @@ def test_api_tokens_are_stored_hashed_and_can_be_revoked(client: TestClient, sto
         stored = session.execute(select(ApiToken)).scalar_one()
         assert secret not in stored.token_hash and len(stored.token_hash) == 64
     headers = {"Authorization": f"Bearer {secret}"}
-    assert client.get(f"/api/clearance/{seeded.outsider}", headers=headers).status_code == 200
+    assert clear(client, seeded.outsider, headers).status_code == 200
     assert client.get("/api/incidents", headers=headers).status_code == 403
     with store.session() as session:
         revoke_token(session, token_id, actor=ACTOR)
     client.app.state.desk._token_cache.clear()  # type: ignore[attr-defined]
-    assert client.get(f"/api/clearance/{seeded.outsider}", headers=headers).status_code == 401
+    assert clear(client, seeded.outsider, headers).status_code == 401
 
 
 def test_machine_users_have_no_password_and_people_need_a_long_one(store: Store) -> None:
@@ -188,7 +195,7 @@ def test_signing_secret_is_private_and_stable(tmp_path) -> None:  # type: ignore
 
 
 def test_answers_carry_privacy_and_security_headers(client: TestClient, seeded: Seeded) -> None:
-    page = client.get(f"/api/persons/{seeded.released}", headers=bearer(client, "auditor"))
+    page = lookup(client, seeded.released, bearer(client, "auditor"))
     assert page.headers["cache-control"] == "no-store"
     assert page.headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]

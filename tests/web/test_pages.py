@@ -44,7 +44,7 @@ def test_each_role_opens_its_pages(client: TestClient, seeded: Seeded, role: str
 def test_person_page_shows_the_file_and_masks_nothing_it_should_not(
         client: TestClient, seeded: Seeded) -> None:
     login(client, "ero_officer")
-    page = client.get(f"/people/{seeded.detained}")
+    page = client.get(f"/people/id/{seeded.person_ids[seeded.detained]}")
     assert page.status_code == 200
     assert "FAMILIA0" in page.text and "Removal blocked" in page.text
     assert "Record a delivery" in page.text and "Audit trail" not in page.text
@@ -54,16 +54,19 @@ def test_people_list_filters_and_links(client: TestClient, seeded: Seeded) -> No
     login(client, "ero_officer")
     page = client.get(f"/people?incident={INCIDENT}&custody=detained")
     assert page.status_code == 200
-    assert page.text.count('href="/people/A3') == 3
-    found = client.get(f"/people?a_number={seeded.detained}", follow_redirects=False)
-    assert found.headers["location"] == f"/people/{seeded.detained}"
+    assert page.text.count('href="/people/id/') == 3
+    assert f"/people/{seeded.detained}" not in page.text  # links by opaque id only
+    found = client.post("/people/find", data={"a_number": seeded.detained,
+                                              "csrf_token": csrf_of(page.text)},
+                        follow_redirects=False)
+    assert found.headers["location"] == f"/people/id/{seeded.person_ids[seeded.detained]}"
 
 
 def test_recording_a_hand_delivery_from_the_person_page(client: TestClient, store: Store,
                                                         seeded: Seeded) -> None:
     login(client, "ero_officer")
-    page = client.get(f"/people/{seeded.detained}")
-    response = client.post(f"/people/{seeded.detained}/deliveries", data={
+    page = client.get(f"/people/id/{seeded.person_ids[seeded.detained]}")
+    response = client.post(f"/people/id/{seeded.person_ids[seeded.detained]}/deliveries", data={
         "csrf_token": csrf_of(page.text), "notice": f"{INCIDENT}|noncitizen",
         "status": "delivered", "method": "hand", "at": "", "served_by": "Officer Diaz",
         "location": "Krome"})
@@ -84,8 +87,8 @@ def test_a_refused_form_changes_nothing_and_says_why(client: TestClient, store: 
 
     before = attempts()
     login(client, "ero_officer")
-    page = client.get(f"/people/{seeded.detained}")
-    response = client.post(f"/people/{seeded.detained}/deliveries", data={
+    page = client.get(f"/people/id/{seeded.person_ids[seeded.detained]}")
+    response = client.post(f"/people/id/{seeded.person_ids[seeded.detained]}/deliveries", data={
         "csrf_token": csrf_of(page.text), "notice": f"{INCIDENT}|noncitizen",
         "status": "delivered", "method": "hand", "served_by": ""})
     assert response.status_code == 200
@@ -96,7 +99,7 @@ def test_a_refused_form_changes_nothing_and_says_why(client: TestClient, store: 
 def test_forms_without_the_csrf_token_are_refused(client: TestClient, store: Store,
                                                   seeded: Seeded) -> None:
     login(client, "ero_officer")
-    response = client.post(f"/people/{seeded.detained}/custody", data={
+    response = client.post(f"/people/id/{seeded.person_ids[seeded.detained]}/custody", data={
         "csrf_token": "forged", "decision": "parole", "rationale": "family ties"})
     assert response.status_code == 403
     with store.session() as session:
@@ -106,9 +109,9 @@ def test_forms_without_the_csrf_token_are_refused(client: TestClient, store: Sto
 def test_auditor_is_refused_a_change_from_the_pages(client: TestClient, store: Store,
                                                     seeded: Seeded) -> None:
     login(client, "auditor")
-    page = client.get(f"/people/{seeded.detained}")
+    page = client.get(f"/people/id/{seeded.person_ids[seeded.detained]}")
     assert "Record a delivery" not in page.text and "Audit trail" in page.text
-    response = client.post(f"/people/{seeded.detained}/deliveries", data={
+    response = client.post(f"/people/id/{seeded.person_ids[seeded.detained]}/deliveries", data={
         "csrf_token": csrf_of(page.text), "notice": f"{INCIDENT}|noncitizen",
         "status": "delivered", "method": "hand", "served_by": "x"})
     assert response.status_code == 403
@@ -118,8 +121,8 @@ def test_auditor_is_refused_a_change_from_the_pages(client: TestClient, store: S
 def test_custody_decision_from_the_person_page(client: TestClient, store: Store,
                                                seeded: Seeded) -> None:
     login(client, "ero_officer")
-    page = client.get(f"/people/{seeded.detained}")
-    response = client.post(f"/people/{seeded.detained}/custody", data={
+    page = client.get(f"/people/id/{seeded.person_ids[seeded.detained]}")
+    response = client.post(f"/people/id/{seeded.person_ids[seeded.detained]}/custody", data={
         "csrf_token": csrf_of(page.text), "decision": "parole",
         "rationale": "community ties and a pending claim"})
     assert response.status_code == 200 and "Custody decision recorded: parole" in response.text
@@ -127,7 +130,9 @@ def test_custody_decision_from_the_person_page(client: TestClient, store: Store,
 
 def test_clearance_page_single_and_manifest(client: TestClient, seeded: Seeded) -> None:
     login(client, "ero_officer")
-    single = client.get(f"/clearance?a_number={seeded.outsider}&on=2023-01-15")
+    form = client.get("/clearance")
+    single = client.post("/clearance", data={"a_number": seeded.outsider, "on": "2023-01-15",
+                                             "csrf_token": csrf_of(form.text)})
     assert "cleared for removal on 2023-01-15" in single.text
     manifest = f"a_number\n{seeded.detained}\n{seeded.outsider}\n".encode()
     response = client.post("/clearance/manifest", data={"csrf_token": csrf_of(single.text),

@@ -16,7 +16,7 @@ from spilldesk.store.models import Alert, AuditEvent, DisclosedDocument, Disclos
 from spilldesk.store.people import seal_record
 from spilldesk.web.audit_buffer import AuditBuffer
 from spilldesk.web.deps import writing_session
-from tests.web.conftest import bearer
+from tests.web.conftest import bearer, clear, lookup
 from tests.web.desk_seed import ACTOR, INCIDENT, Seeded
 from tests.web.test_auth import csrf_of, login
 
@@ -55,12 +55,12 @@ def test_review_queue_side_by_side_and_accept(client: TestClient, store: Store,
     assert "FAMILIA5" not in page.text  # masked on both sides
     # The candidate is held while in review (fail closed), then exposed once accepted.
     headers = bearer(client, "privacy_officer")
-    held = client.get(f"/api/clearance/{seeded.outsider}", headers=headers).json()
+    held = clear(client, seeded.outsider, headers).json()
     assert [r["code"] for r in held["reasons"]] == ["review_candidate"]
     response = client.post(f"/review/{item_id}/accept", data={"csrf_token": csrf_of(page.text),
                                                               "note": "same person"})
     assert response.status_code == 200 and "accepted" in response.text
-    after = client.get(f"/api/clearance/{seeded.outsider}", headers=headers).json()
+    after = clear(client, seeded.outsider, headers).json()
     assert "notice_not_provided" in {r["code"] for r in after["reasons"]}
 
 
@@ -81,8 +81,8 @@ def test_cbp_liaison_sees_and_acknowledges_cbp_alerts_only(client: TestClient, s
     done = client.post(f"/api/alerts/{cbp_id}/acknowledge", headers=headers).json()
     assert done["status"] == "acknowledged"
     # The persons the alerts name, and only those.
-    assert client.get(f"/api/persons/{seeded.released}", headers=headers).status_code == 200
-    assert client.get(f"/api/persons/{seeded.detained}", headers=headers).status_code == 404
+    assert lookup(client, seeded.released, headers).status_code == 200
+    assert lookup(client, seeded.detained, headers).status_code == 404
     assert client.get("/api/persons", headers=headers).json()["total"] == 1
     # On the pages: the alert links to the person it names, who opens; no one else does.
     login(client, "cbp_liaison")
@@ -131,8 +131,8 @@ def test_concurrent_reads_and_checks_keep_the_audit_chain_whole(client: TestClie
 
     def work(n: int) -> int:
         a_number = seeded.a_numbers[n % len(seeded.a_numbers)]
-        path = f"/api/persons/{a_number}" if n % 2 else f"/api/clearance/{a_number}"
-        return client.get(path, headers=headers).status_code
+        path = "/api/persons/lookup" if n % 2 else "/api/clearance"
+        return client.post(path, json={"a_number": a_number}, headers=headers).status_code
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         codes = list(pool.map(work, range(80)))
@@ -156,8 +156,8 @@ def test_checks_are_refused_when_the_audit_log_falls_behind(client: TestClient,
         buffer._max_backlog = buffer.pending + 2
         buffer.add(actor="t", action="clearance.check", object_type="person")
         buffer.add(actor="t", action="clearance.check", object_type="person")
-        refused = client.get(f"/api/clearance/{seeded.detained}", headers=headers)
+        refused = clear(client, seeded.detained, headers)
     assert refused.status_code == 503 and "fail closed" in refused.json()["detail"]
     buffer._max_backlog = 50_000  # the database is back: the log catches up
     buffer.flush()
-    assert client.get(f"/api/clearance/{seeded.detained}", headers=headers).status_code == 200
+    assert clear(client, seeded.detained, headers).status_code == 200

@@ -28,6 +28,7 @@ from spilldesk.cli.common import (
     actor,
     err,
     fail,
+    incident_folder,
     out,
     print_json,
     settings_for,
@@ -137,7 +138,7 @@ def letters_command(
 ) -> None:
     """Write every letter now due: first letters, and follow-ups past their reply-by date."""
     settings = settings_for(workdir)
-    target = out_dir or settings.workdir / "clawback" / incident_id
+    target = out_dir or settings.workdir / "clawback" / incident_folder(incident_id)
     with transaction(workdir, ClawbackError) as session:
         report = write_letters(session, incident_id, target, actor=actor(),
                                tz=settings.timezone, reply_days=reply_days)

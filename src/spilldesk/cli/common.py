@@ -56,6 +56,16 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def incident_folder(incident_id: str) -> str:
+    """An incident id fit to name a folder under the desk, or a one-line error."""
+    from spilldesk.response.incidents import IncidentError, check_incident_id
+
+    try:
+        return check_incident_id(incident_id)
+    except IncidentError as exc:
+        fail(str(exc))
+
+
 def settings_for(workdir: Path | None) -> Settings:
     try:
         return Settings.load(workdir)

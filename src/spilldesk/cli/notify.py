@@ -15,6 +15,7 @@ from spilldesk.cli.common import (
     desk,
     err,
     fail,
+    incident_folder,
     out,
     print_json,
     settings_for,
@@ -50,7 +51,7 @@ def generate_command(
 ) -> None:
     """Render every notice not yet on its way, the manifests, mail merge and follow-up list."""
     settings = settings_for(workdir)
-    target = out_dir or settings.workdir / "packets" / incident_id
+    target = out_dir or settings.workdir / "packets" / incident_folder(incident_id)
     with transaction(workdir, NoticeError) as session:
         report = generate_packets(session, incident_id, target, actor=actor(),
                                   tz=settings.timezone, progress=not as_json,

@@ -1,38 +1,66 @@
-"""`spilldesk serve [--host H] [--port P] [--workers N]`: the web desk under uvicorn."""
+"""`spilldesk serve [--host H] [--port P] [--workers N] [--trusted-proxy IP]...
+[--insecure-http]`: the web desk under uvicorn.
+
+Cookies are Secure (sent over HTTPS only: serve behind a TLS proxy). `--insecure-http` lets a
+browser log in over plain HTTP, and only on a loopback address (a desk on one machine, tests).
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from typing import Annotated
 
 import typer
 
-from spilldesk.cli.common import WorkdirOption, desk, err, settings_for
+from spilldesk.cli.common import WorkdirOption, desk, err, fail, settings_for
 
 
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=32, help="Worker processes.")] = 1,
-    secure_cookies: Annotated[bool, typer.Option(
-        "--secure-cookies", help="Send the session cookie over HTTPS only (behind TLS).")] = False,
+    insecure_http: Annotated[bool, typer.Option(
+        "--insecure-http", help="Cookies over plain HTTP too (only with a loopback --host).",
+    )] = False,
+    trusted_proxy: Annotated[list[str] | None, typer.Option(
+        "--trusted-proxy", help="Address or network of the TLS proxy in front (repeatable): "
+        "its X-Forwarded-For names the client.")] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
     workdir: WorkdirOption = None,
 ) -> None:
     """Serve the JSON API (/api, /docs) and the pages over the desk in --workdir."""
     import uvicorn
 
+    if insecure_http and not _loopback(host):
+        fail(f"--insecure-http: only on a loopback address, not {host} (serve HTTPS through a "
+             "TLS proxy instead)")
+    for proxy in trusted_proxy or []:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            fail(f"--trusted-proxy: {proxy!r} is not an IP address or network")
     settings = settings_for(workdir)
     with desk(workdir):  # fail early, as one line, when the desk is not initialised
         pass
     # Each worker builds the app from the environment (uvicorn's factory), so pass it on.
     os.environ["SPILLDESK_HOME"] = str(settings.workdir)
-    os.environ["SPILLDESK_SECURE_COOKIES"] = "1" if secure_cookies else "0"
+    os.environ["SPILLDESK_INSECURE_HTTP"] = "1" if insecure_http else "0"
+    os.environ["SPILLDESK_TRUSTED_PROXIES"] = " ".join(trusted_proxy or [])
     err.print(f"spilldesk serving {settings.workdir} on http://{host}:{port} "
               f"({workers} worker{'s' if workers > 1 else ''}); Ctrl-C stops")
     uvicorn.run("spilldesk.web.app:app_from_environment", factory=True, host=host, port=port,
                 workers=workers, log_level=log_level, access_log=False,
                 proxy_headers=False)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def register(app: typer.Typer) -> None:

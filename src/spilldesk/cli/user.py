@@ -21,6 +21,9 @@ from spilldesk.cli.common import (
     transaction,
 )
 from spilldesk.response.users import (
+    MAX_TOKEN_DAYS,
+    TOKEN_DAYS,
+    TOKEN_SCOPES,
     Role,
     UserError,
     add_user,
@@ -96,17 +99,26 @@ def list_command(workdir: WorkdirOption = None, as_json: JsonOption = False) -> 
 def token_command(
     username: Annotated[str, typer.Argument(metavar="NAME")],
     label: Annotated[str, typer.Option(help="What the token is for, e.g. removal-scheduler.")],
+    days: Annotated[int, typer.Option(
+        help=f"Days until the token ends (1 to {MAX_TOKEN_DAYS}).")] = TOKEN_DAYS,
+    scope: Annotated[str, typer.Option(
+        help=f"What it may do: {', '.join(TOKEN_SCOPES)}.")] = ",".join(TOKEN_SCOPES),
     workdir: WorkdirOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Issue a long-lived API token (shown once; send it as `Authorization: Bearer ...`)."""
+    """Issue an API token to a machine user: scoped, ending after --days (shown once; send
+    it as `Authorization: Bearer ...`). People's accounts get no tokens."""
     with transaction(workdir, UserError) as session:
-        token, secret = issue_token(session, username, label, actor=actor())
-        token_id = token.id
+        token, secret = issue_token(session, username, label, actor=actor(), days=days,
+                                    scope=scope)
+        token_id, scopes = token.id, token.scope.split()
+        ends = token.expires_at.isoformat() if token.expires_at else None
     if as_json:
-        print_json({"id": token_id, "username": username, "label": label, "token": secret})
+        print_json({"id": token_id, "username": username, "label": label, "token": secret,
+                    "expires_at": ends, "scope": scopes})
         return
-    err.print(f"token {token_id} for {username} ({label}); shown once, store it now:")
+    err.print(f"token {token_id} for {username} ({label}; {' '.join(scopes)}; ends {ends}); "
+              "shown once, store it now:")
     out.print(secret)
 
 
@@ -118,7 +130,8 @@ def tokens_command(username: Annotated[str | None, typer.Argument(metavar="[NAME
         rows = [{"id": t.id, "username": u.username, "label": t.name,
                  "created_at": t.created_at.isoformat(),
                  "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
-                 "revoked": t.revoked_at is not None}
+                 "expires_at": t.expires_at.isoformat() if t.expires_at else None,
+                 "scope": t.scope.split(), "revoked": t.revoked_at is not None}
                 for t, u in list_tokens(session, username)]
     if as_json:
         print_json({"tokens": rows})
@@ -167,7 +180,7 @@ def _set_active(username: str, active: bool, workdir: Path | None) -> None:
 @user_app.command("deactivate")
 def deactivate_command(username: Annotated[str, typer.Argument(metavar="NAME")],
                        workdir: WorkdirOption = None) -> None:
-    """Stop a user from logging in (their tokens stop working too)."""
+    """Stop a user from logging in (their logins end; their tokens stop working too)."""
     _set_active(username, False, workdir)
 
 

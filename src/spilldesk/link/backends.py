@@ -20,9 +20,9 @@ def database_api(backend: Backend) -> DatabaseAPI[Any]:
         import duckdb
         from splink import DuckDBAPI
 
+        connection = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False})
         # DuckDB's own progress bar writes to stdout, which carries a command's --json answer.
-        connection = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
-                                                        "enable_progress_bar": False})
+        connection.execute("SET enable_progress_bar = false")
         return DuckDBAPI(connection)
     if backend == "spark":
         from splink import SparkAPI

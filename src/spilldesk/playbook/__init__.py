@@ -7,6 +7,7 @@ from spilldesk.playbook.loader import (
     PlaybookError,
     load_playbook,
     parse_playbook,
+    registered_playbook,
     shipped_playbooks,
 )
 from spilldesk.playbook.schema import Playbook
@@ -20,6 +21,7 @@ __all__ = [
     "PlaybookError",
     "load_playbook",
     "parse_playbook",
+    "registered_playbook",
     "plan_people",
     "plan_person",
     "shipped_playbooks",

@@ -39,6 +39,21 @@ def load_playbook(name_or_file: str | Path = DEFAULT_PLAYBOOK) -> Playbook:
     return parse_playbook(path.read_text(encoding="utf-8"), origin=path.name)
 
 
+def registered_playbook(name: str, folder: Path | None = None) -> Playbook:
+    """A playbook by name only: shipped, or registered as `<folder>/<name>.yaml` (the desk's
+    `playbooks/` folder). Never a path: a web form must not make the server read any file."""
+    text = str(name).strip()
+    if text in shipped_playbooks():
+        return _load_shipped(text)
+    allowed = text and all(c.isalnum() or c in "._-" for c in text) and ".." not in text
+    path = folder / f"{text}.yaml" if folder is not None and allowed else None
+    if path is None or not path.is_file():
+        known = ", ".join(shipped_playbooks())
+        raise PlaybookError(f"playbook {text[:80]!r}: not a shipped or registered playbook "
+                            f"({known}; register one as playbooks/NAME.yaml in the desk)")
+    return parse_playbook(path.read_text(encoding="utf-8"), origin=path.name)
+
+
 @cache
 def _load_shipped(name: str) -> Playbook:
     folder = resources.files("spilldesk.playbook") / "playbooks"

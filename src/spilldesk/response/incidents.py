@@ -21,6 +21,20 @@ class IncidentError(ValueError):
     """An incident cannot be opened or found; the message says why."""
 
 
+# Incident ids name folders (packets, clawback letters) and appear in URLs: letters, digits,
+# dot, underscore and hyphen only, starting with a letter or digit (no `/`, no `..`).
+INCIDENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+_INCIDENT_ID = re.compile(INCIDENT_ID_PATTERN)
+
+
+def check_incident_id(incident_id: str) -> str:
+    """The id itself, or IncidentError: every entry (CLI, API, import, pages) calls this."""
+    if not _INCIDENT_ID.fullmatch(incident_id) or ".." in incident_id:
+        raise IncidentError(f"incident id: {incident_id[:80]!r} may hold only letters, digits, "
+                            "'.', '_' and '-' (at most 64, no '..'), e.g. ICE-2022-11-28")
+    return incident_id
+
+
 @dataclass(frozen=True)
 class IncidentSpec:
     id: str
@@ -42,8 +56,7 @@ class IncidentSpec:
     extra: dict[str, str] = field(default_factory=dict)
 
     def validate(self) -> None:
-        if not self.id.strip() or any(c.isspace() for c in self.id):
-            raise IncidentError("incident id: must be one word, e.g. ICE-2022-11-28")
+        check_incident_id(self.id)
         if self.exposed_until < self.exposed_from:
             raise IncidentError("exposed-until: is before exposed-from")
         if self.hold_days < 0 or self.mail_days < 0:

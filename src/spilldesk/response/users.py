@@ -1,9 +1,11 @@
 """The people and machines who use the desk: users with roles, passwords and API tokens.
 
 Passwords are argon2id hashes (argon2-cffi): slow on purpose, checked once per login.
-API tokens for machine clients (removal schedulers) are random secrets of which only the
+API tokens, only for machine users (removal schedulers), are random secrets of which only the
 SHA-256 is kept: they are checked on every request, where argon2 would be far too slow, and
-a 256-bit random secret needs no key stretching. A token acts with its user's role.
+a 256-bit random secret needs no key stretching. Every token ends (`expires_at`) and holds a
+scope, a subset of what a machine may do: an admin cannot mint a token to act as a person.
+A password change or a deactivation ends the user's web logins (`response.logins`).
 """
 
 from __future__ import annotations
@@ -20,12 +22,16 @@ from sqlalchemy.orm import Session
 
 from spilldesk import clock
 from spilldesk.store.audit import record_event
-from spilldesk.store.models import ApiToken, User
+from spilldesk.store.models import ApiToken, User, WebLogin
 
 MIN_PASSWORD_LENGTH = 12
 # The audit log names a user as "web:NAME" in a 100-character column: room for the prefix.
 MAX_USERNAME_LENGTH = 64
 TOKEN_PREFIX = "sdt_"  # nosec B105 # the public prefix of generated tokens
+TOKEN_DAYS = 90  # a token's default lifetime
+MAX_TOKEN_DAYS = 366
+# What a machine token may be scoped to (the machine role's permissions, by their names).
+TOKEN_SCOPES = ("clearance:check",)
 # A token's last use is written at most this often, so checks do not all write.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
@@ -133,6 +139,7 @@ def set_password(session: Session, username: str, password: str, *, actor: str) 
         raise UserError("a machine user has no password")
     _check_password(password)
     user.password_hash = _hasher.hash(password)
+    end_logins_of(session, user.id)
     record_event(
         session,
         actor=actor,
@@ -147,6 +154,8 @@ def set_password(session: Session, username: str, password: str, *, actor: str) 
 def set_active(session: Session, username: str, active: bool, *, actor: str) -> User:
     user = get_user(session, username)
     user.active = active
+    if not active:
+        end_logins_of(session, user.id)
     record_event(
         session,
         actor=actor,
@@ -158,34 +167,76 @@ def set_active(session: Session, username: str, active: bool, *, actor: str) -> 
     return user
 
 
+def end_logins_of(session: Session, user_id: int) -> int:
+    """End every browser session and access token of a user; how many were still open."""
+    moment = clock.now()
+    open_logins = session.execute(select(WebLogin).where(
+        WebLogin.user_id == user_id, WebLogin.ended_at.is_(None))).scalars().all()
+    for login in open_logins:
+        login.ended_at = moment
+    return len(open_logins)
+
+
+def password_matches(stored: str | None, password: str) -> bool:
+    """The slow check, outside any transaction (an unknown user costs as long)."""
+    try:
+        _hasher.verify(stored or _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return stored is not None
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with this password, or None (same cost for a wrong name)."""
     user = find_user(session, username)
     stored = user.password_hash if user is not None else None
-    try:
-        _hasher.verify(stored or _dummy_hash(), password)
-    except (VerificationError, InvalidHashError):
+    if not password_matches(stored, password):
         return None
     if user is None or stored is None or not user.active:
         return None
-    if _hasher.check_needs_rehash(stored):
-        user.password_hash = _hasher.hash(password)
+    rehash_if_needed(user, password)
     return user
+
+
+def rehash_if_needed(user: User, password: str) -> None:
+    if user.password_hash and _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
 
 
 def token_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_token(session: Session, username: str, label: str, *, actor: str) -> tuple[ApiToken, str]:
-    """A new long-lived token for `username`; the secret is returned once, never stored."""
+def parse_scope(scope: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    names = scope.replace(",", " ").split() if isinstance(scope, str) else list(scope or [])
+    if not names:
+        return TOKEN_SCOPES
+    unknown = sorted(set(names) - set(TOKEN_SCOPES))
+    if unknown:
+        raise UserError(f"scope: {', '.join(unknown)} is not one of {', '.join(TOKEN_SCOPES)}")
+    return tuple(sorted(set(names)))
+
+
+def issue_token(session: Session, username: str, label: str, *, actor: str,
+                days: int = TOKEN_DAYS, scope: str | list[str] | tuple[str, ...] | None = None,
+                ) -> tuple[ApiToken, str]:
+    """A new token for the machine user `username`, ending after `days`; the secret is
+    returned once, never stored. A person's account gets no token (it would let whoever
+    issues it act as that person)."""
     user = get_user(session, username)
+    if user.role != Role.MACHINE:
+        raise UserError(f"user {username!r} is a person ({user.role}): API tokens are only for "
+                        "machine users (spilldesk user add NAME --role machine)")
     if not user.active:
         raise UserError(f"user {username!r} is deactivated")
     if not label.strip():
         raise UserError("label: say what the token is for, e.g. removal-scheduler")
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise UserError(f"days: a token lives 1 to {MAX_TOKEN_DAYS} days")
+    scopes = parse_scope(scope)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=label.strip()[:100], token_hash=token_digest(secret))
+    token = ApiToken(user_id=user.id, name=label.strip()[:100], token_hash=token_digest(secret),
+                     expires_at=clock.now() + timedelta(days=days), scope=" ".join(scopes))
     session.add(token)
     session.flush()
     record_event(
@@ -194,7 +245,8 @@ def issue_token(session: Session, username: str, label: str, *, actor: str) -> t
         action="token.issue",
         object_type="api_token",
         object_id=token.id,
-        detail={"username": user.username, "label": token.name},
+        detail={"username": user.username, "label": token.name, "days": days,
+                "scope": token.scope},
     )
     return token, secret
 
@@ -202,7 +254,7 @@ def issue_token(session: Session, username: str, label: str, *, actor: str) -> t
 def user_for_token(
     session: Session, secret: str, *, now: datetime | None = None
 ) -> tuple[User, ApiToken] | None:
-    """The active user behind an unrevoked token, or None."""
+    """The active machine user behind an unrevoked, unexpired token, or None."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     query = select(ApiToken, User).join(User, User.id == ApiToken.user_id)
@@ -210,9 +262,11 @@ def user_for_token(
     if row is None:
         return None
     token, user = row
-    if token.revoked_at is not None or not user.active:
-        return None
     moment = now or clock.now()
+    if token.revoked_at is not None or not user.active or user.role != Role.MACHINE:
+        return None
+    if token.expires_at is None or token.expires_at <= moment:
+        return None
     if token.last_used_at is None or moment - token.last_used_at > LAST_USED_RESOLUTION:
         token.last_used_at = moment
     return user, token

@@ -12,7 +12,7 @@ from spilldesk.scan.limits import Limits
 from spilldesk.scan.lines import Line, document_lines
 from spilldesk.scan.records import Extraction, PersonRecord, Source, extract_records
 from spilldesk.scan.report import FileReport, Finding, Severity, Verdict
-from spilldesk.scan.scanner import scan_bytes, scan_path, scan_paths, walk
+from spilldesk.scan.scanner import scan_bytes, scan_file, scan_path, scan_paths, walk
 
 __all__ = [
     "Extraction",
@@ -29,6 +29,7 @@ __all__ = [
     "extract_records",
     "read_first_sheet",
     "scan_bytes",
+    "scan_file",
     "scan_path",
     "scan_paths",
     "walk",

@@ -70,6 +70,11 @@ def scan_bytes(data: bytes, name: str, *, limits: Limits | None = None) -> FileR
     return _isolated(_scan_data, data, name, limits)
 
 
+def scan_file(path: str | Path, name: str, *, limits: Limits | None = None) -> FileReport:
+    """Judge a file saved under another name (an upload on disk), reported by `name`."""
+    return _isolated(_scan_file, str(path), name, limits)
+
+
 def _isolated(
     task: Callable[..., FileReport], source: str | bytes, name: str, limits: Limits | None
 ) -> FileReport:

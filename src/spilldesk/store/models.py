@@ -527,6 +527,34 @@ class ApiToken(Base, Timestamped):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Every token ends (null only for a token older than expiry: refused, fail closed).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    scope: Mapped[str] = mapped_column(String(200), default="clearance:check")
+
+
+class WebLogin(Base, Timestamped):
+    """A browser session or a password-flow access token, kept here so it can be ended:
+    logout ends one, a password change or a deactivation ends all of the user's.
+    Only the SHA-256 of the secret the browser or script holds is kept."""
+
+    __tablename__ = "web_logins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # browser | access_token
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LoginFailure(Base):
+    """One failed (or not yet verified) login, per throttle key: shared by every worker."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class AuditEvent(Base):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
 
@@ -24,25 +24,30 @@ from spilldesk.store.checkpoints import checkpoint
 from spilldesk.store.db import Store, open_store
 from spilldesk.web.api import api_router
 from spilldesk.web.audit_buffer import AuditBuffer
-from spilldesk.web.auth import SESSION_SECONDS, AccessTokens, LoginThrottle, load_secret
+from spilldesk.web.auth import SESSION_SECONDS, load_secret, parse_proxies
 from spilldesk.web.deps import Desk, LoginRequired, PageForbidden, writing_session
 from spilldesk.web.pages import page_router
 from spilldesk.web.pages.actions import FormProblem, form_problem_handler
 from spilldesk.web.security_headers import SecurityHeaders
 from spilldesk.web.templating import install_filters, render
+from spilldesk.web.uploads import BodyLimit
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings, *, store: Store | None = None,
-               secure_cookies: bool = False) -> FastAPI:
-    """The application over the desk in `settings.workdir` (or over an already open store)."""
+def create_app(settings: Settings, *, store: Store | None = None, secure_cookies: bool = True,
+               trusted_proxies: str | Iterable[str] = ()) -> FastAPI:
+    """The application over the desk in `settings.workdir` (or over an already open store).
+
+    Cookies are `Secure` (HTTPS only) unless `secure_cookies=False` (`spilldesk serve
+    --insecure-http`, loopback only); `trusted_proxies` are the addresses whose
+    X-Forwarded-For names the real client (for login throttling and the audit log)."""
     owns_store = store is None
     opened = store or open_store(settings)
     secret = load_secret(settings.workdir)
     buffer = AuditBuffer(lambda: writing_session(opened), checkpoint=lambda: checkpoint(opened))
     desk = Desk(settings=settings, store=opened, buffer=buffer,
-                access_tokens=AccessTokens(secret), throttle=LoginThrottle())
+                trusted_proxies=parse_proxies(trusted_proxies))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -71,8 +76,9 @@ def create_app(settings: Settings, *, store: Store | None = None,
     app.state.desk = desk
     install_filters(settings.timezone)
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="spilldesk_session",
-                       max_age=SESSION_SECONDS, same_site="lax", https_only=secure_cookies)
+                       max_age=SESSION_SECONDS, same_site="strict", https_only=secure_cookies)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit)  # outermost: an oversized body is refused before anything
     app.include_router(api_router)
     app.include_router(page_router)
     static = resources.files("spilldesk.web") / "static"
@@ -124,4 +130,5 @@ def app_from_environment() -> FastAPI:
     import os
 
     return create_app(Settings.load(None),
-                      secure_cookies=os.environ.get("SPILLDESK_SECURE_COOKIES") == "1")
+                      secure_cookies=os.environ.get("SPILLDESK_INSECURE_HTTP") != "1",
+                      trusted_proxies=os.environ.get("SPILLDESK_TRUSTED_PROXIES", ""))

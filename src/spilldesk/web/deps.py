@@ -18,11 +18,13 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from spilldesk.config import Settings
+from spilldesk.response.login_throttle import ThrottleRule
+from spilldesk.response.logins import ACCESS_PREFIX, ACCESS_TOKEN, BROWSER, user_for_login
 from spilldesk.response.users import token_digest, user_for_token
 from spilldesk.store.db import Store
 from spilldesk.store.models import User
 from spilldesk.web.audit_buffer import AuditBuffer
-from spilldesk.web.auth import AccessTokens, LoginThrottle, Principal, csrf_matches
+from spilldesk.web.auth import Network, Principal, client_address, csrf_matches
 from spilldesk.web.permissions import Permission, allowed
 
 # How long a verified API token is trusted without asking the database again: a revoked
@@ -32,15 +34,21 @@ TOKEN_CACHE_SECONDS = 10.0
 
 @dataclass
 class Desk:
-    """What the running application holds: the store, the audit buffer, secrets, limits."""
+    """What the running application holds: the store, the audit buffer, limits, proxies."""
 
     settings: Settings
     store: Store
     buffer: AuditBuffer
-    access_tokens: AccessTokens
-    throttle: LoginThrottle
+    throttle: ThrottleRule = field(default_factory=ThrottleRule)
+    trusted_proxies: tuple[Network, ...] = ()
     _token_cache: dict[str, tuple[float, Principal]] = field(default_factory=dict)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def client(self, request: Request) -> str | None:
+        """The real client's address (behind a configured trusted proxy: the forwarded one)."""
+        peer = request.client.host if request.client else None
+        return client_address(peer, request.headers.get("x-forwarded-for"),
+                              self.trusted_proxies)
 
     def cached_token(self, secret: str) -> Principal | None:
         key = token_digest(secret)
@@ -99,36 +107,36 @@ SessionDep = Annotated[Session, Depends(db_session, scope="function")]
 bearer_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
 
-def _principal(user: User, via: str) -> Principal:
-    return Principal(user_id=user.id, username=user.username, role=user.role, via=via)
+def _principal(user: User, via: str, scopes: frozenset[str] | None = None) -> Principal:
+    return Principal(user_id=user.id, username=user.username, role=user.role, via=via,
+                     scopes=scopes)
 
 
 def _from_bearer(token: str, desk: Desk, session: Session) -> Principal | None:
+    if token.startswith(ACCESS_PREFIX):
+        user = user_for_login(session, token, ACCESS_TOKEN)
+        return _principal(user, "access_token") if user is not None else None
     cached = desk.cached_token(token)
     if cached is not None:
         return cached
     found = user_for_token(session, token)
-    if found is not None:
-        principal = _principal(found[0], "api_token")
-        desk.remember_token(token, principal)
-        return principal
-    user_id = desk.access_tokens.user_id(token)
-    if user_id is None:
+    if found is None:
         return None
-    user = session.get(User, user_id)
-    return _principal(user, "access_token") if user is not None and user.active else None
+    principal = _principal(found[0], "api_token", frozenset(found[1].scope.split()))
+    desk.remember_token(token, principal)
+    return principal
 
 
 def find_principal(request: Request, desk: Desk, session: Session) -> Principal | None:
-    """Who is asking: a bearer token first, else the browser session."""
+    """Who is asking: a bearer token first, else the browser session's login."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return _from_bearer(header[7:].strip(), desk, session)
-    user_id = request.session.get("user_id") if "session" in request.scope else None
-    if not isinstance(user_id, int):
+    secret = request.session.get("login") if "session" in request.scope else None
+    if not isinstance(secret, str):
         return None
-    user = session.get(User, user_id)
-    if user is None or not user.active:
+    user = user_for_login(session, secret, BROWSER)
+    if user is None:  # logged out, expired, password changed or deactivated elsewhere
         request.session.clear()
         return None
     return _principal(user, "session")
@@ -159,6 +167,9 @@ def _check(principal: Principal, permissions: tuple[Permission, ...]) -> None:
         if not allowed(principal.role, permission):
             raise HTTPException(status.HTTP_403_FORBIDDEN,
                                 f"the {principal.role} role may not {permission.value}")
+        if principal.scopes is not None and permission.value not in principal.scopes:
+            raise HTTPException(status.HTTP_403_FORBIDDEN,
+                                f"this token's scope does not include {permission.value}")
 
 
 def require(*permissions: Permission) -> Callable[..., Awaitable[Principal]]:
@@ -174,8 +185,10 @@ def require(*permissions: Permission) -> Callable[..., Awaitable[Principal]]:
 def page_principal(request: Request, desk: DeskDep, session: SessionDep) -> Principal:
     principal = find_principal(request, desk, session)
     if principal is None:
-        raise LoginRequired(str(request.url.path) + (f"?{request.url.query}"
-                                                     if request.url.query else ""))
+        # Back here after the login; a query naming an A-number is left out of `next=`.
+        query = request.url.query
+        keep = query and "a_number" not in query.lower()
+        raise LoginRequired(str(request.url.path) + (f"?{query}" if keep else ""))
     request.state.principal = principal
     return principal
 

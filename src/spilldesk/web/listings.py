@@ -12,8 +12,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from spilldesk.domain.holds import ReasonCode, clearance_for, provided_at
 from spilldesk.response.clearance import facts_for_people
@@ -39,6 +39,7 @@ class PeopleFilter:
     notified: bool | None = None
     hold: bool | None = None
     only_ids: frozenset[int] | None = None  # a role that may see only some persons
+    affected_only: bool = False  # a role that may see only persons an incident exposed
 
 
 @dataclass
@@ -83,7 +84,19 @@ def _people_query(f: PeopleFilter) -> Any:
             query = query.where(column == value)
     if f.only_ids is not None:
         query = query.where(Person.id.in_(sorted(f.only_ids) or [-1]))
+    if f.affected_only:
+        query = query.where(_exposed(Person.id))
     return query.order_by(Person.id)
+
+
+def _exposed(person_id: Any) -> Any:
+    exposure = aliased(Exposure)  # not correlated with an incident filter's own join
+    return exists(select(exposure.id).where(exposure.person_id == person_id))
+
+
+def is_affected(session: Session, person_id: int) -> bool:
+    """True when some incident exposed this person (an ERO or OPLA user may see them)."""
+    return bool(session.execute(select(_exposed(person_id))).scalar())
 
 
 def people_page(session: Session, f: PeopleFilter, page: int, per_page: int, on: date,

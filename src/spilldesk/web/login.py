@@ -1,13 +1,27 @@
-"""Logging in, for the login page and the OAuth2 token endpoint alike."""
+"""Logging in and out, for the login page and the OAuth2 token endpoint alike.
+
+The attempt is counted as a failure in the database before the slow password check (its own
+short transaction: parallel attempts on any worker see it), the check runs outside any
+transaction, and only a success takes the count back and opens a login (`response.logins`).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.orm import Session
 
-from spilldesk.response.users import authenticate
+from spilldesk.response.login_throttle import (
+    forget_old,
+    forgive,
+    record_attempt,
+    retry_after,
+    throttle_keys,
+)
+from spilldesk.response.logins import end_login, open_login
+from spilldesk.response.users import find_user, password_matches, rehash_if_needed
 from spilldesk.store.models import User
 from spilldesk.web.audit_buffer import AuditBacklog
-from spilldesk.web.auth import throttle_keys
 from spilldesk.web.deps import Desk
 
 
@@ -18,31 +32,63 @@ class LoginRefused(Exception):
         self.retry_after = retry_after
 
 
-def attempt_login(desk: Desk, session: Session, username: str, password: str,
-                  client: str | None) -> User:
-    """The user, or LoginRefused; throttled per username and per client address."""
+@dataclass(frozen=True)
+class LoggedIn:
+    user_id: int
+    username: str
+    secret: str  # the login's secret: into the session cookie, or the access token itself
+
+
+def attempt_login(desk: Desk, username: str, password: str, client: str | None,
+                  kind: str) -> LoggedIn:
+    """A new login of `kind` (browser | access_token), or LoginRefused; throttled per
+    username and per client address."""
     try:
-        return _attempt(desk, session, username, password, client)
+        return _attempt(desk, username, password, client, kind)
     except AuditBacklog:
         raise LoginRefused("the audit log is not being written; logins wait until it is",
                            retry_after=5) from None
 
 
-def _attempt(desk: Desk, session: Session, username: str, password: str,
-             client: str | None) -> User:
+def _attempt(desk: Desk, username: str, password: str, client: str | None,
+             kind: str) -> LoggedIn:
     keys = throttle_keys(username, client)
-    if desk.throttle.blocked(keys):
-        raise LoginRefused("too many failed logins; try again later",
-                           retry_after=desk.throttle.retry_after(keys))
-    user = authenticate(session, username, password)
-    # Audited through the buffer: a refused login rolls the request's transaction back.
-    if user is None:
-        desk.throttle.failed(keys)
-        desk.buffer.add(actor=f"client:{client or 'unknown'}", action="auth.login_failed",
-                        object_type="user", object_id=None,
-                        detail={"username": username[:100]})
-        raise LoginRefused("wrong username or password")
-    desk.throttle.succeeded(keys[0])
-    desk.buffer.add(actor=f"web:{user.username}", action="auth.login", object_type="user",
-                    object_id=user.id, detail={"client": client or "unknown"})
-    return user
+    with desk.store.session() as session:
+        wait = retry_after(session, keys, desk.throttle)
+        if wait is not None:
+            raise LoginRefused("too many failed logins; try again later", retry_after=wait)
+        attempt = record_attempt(session, keys)
+        forget_old(session, desk.throttle)
+        user = find_user(session, username.strip())
+        user_id, stored = (user.id, user.password_hash) if user is not None else (None, None)
+    matches = password_matches(stored, password)  # slow on purpose; no transaction held
+    with desk.store.session() as session:
+        found = session.get(User, user_id) if user_id is not None else None
+        if (not matches or found is None or not found.active
+                or found.password_hash != stored):
+            desk.buffer.add(actor=f"client:{client or 'unknown'}", action="auth.login_failed",
+                            object_type="user", object_id=None,
+                            detail={"username": username[:100]})
+            raise LoginRefused("wrong username or password")
+        rehash_if_needed(found, password)
+        forgive(session, attempt, keys[0])
+        secret = open_login(session, found, kind)
+        desk.buffer.add(actor=f"web:{found.username}", action="auth.login", object_type="user",
+                        object_id=found.id, detail={"client": client or "unknown",
+                                                    "kind": kind})
+        return LoggedIn(found.id, found.username, secret)
+
+
+def log_out(desk: Desk, secret: str | None, actor: str | None,
+            session: Session | None = None) -> None:
+    """End the login behind this secret (a browser's or an access token), in the request's
+    transaction when there is one."""
+    if not secret:
+        return
+    if session is None:
+        with desk.store.session() as own:
+            log_out(desk, secret, actor, own)
+        return
+    if end_login(session, secret) and actor:
+        desk.buffer.add(actor=actor, action="auth.logout", object_type="user",
+                        object_id=None, detail={})

@@ -16,6 +16,7 @@ class Permission(StrEnum):
     VIEW_INCIDENTS = "incidents:view"
     MANAGE_INCIDENTS = "incidents:manage"  # open, ingest, link, plan, extend holds
     VIEW_PERSONS = "persons:view"  # every affected person
+    VIEW_REGISTRY = "persons:view_registry"  # also registry persons no incident touched
     VIEW_ALERTED_PERSONS = "persons:view_alerted"  # only persons named by an alert one sees
     VIEW_EXPOSURES = "exposures:view"
     VIEW_REVIEW = "review:view"
@@ -49,7 +50,7 @@ P = Permission
 _READ = frozenset({
     P.VIEW_INCIDENTS, P.VIEW_PERSONS, P.VIEW_EXPOSURES, P.VIEW_REVIEW, P.VIEW_TASKS,
     P.VIEW_NOTICES, P.CHECK_CLEARANCE, P.VIEW_HOLDS, P.VIEW_ALERTS, P.VIEW_REPORTS,
-    P.VIEW_CLAWBACK,
+    P.VIEW_CLAWBACK, P.VIEW_REGISTRY,
 })
 
 PERMISSIONS: dict[Role, frozenset[Permission]] = {

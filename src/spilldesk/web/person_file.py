@@ -40,6 +40,7 @@ def _iso(value: date | datetime | None) -> str | None:
 def person_record(person: Person, pii: Any) -> dict[str, Any]:
     return {
         **asdict(pii),
+        "id": person.id,  # the opaque id pages link by (never the A-number in a URL)
         "masked_a_number": mask_a_number(pii.a_number),
         "sex": person.sex, "country_of_citizenship": person.country_of_citizenship,
         "language": person.language, "custody": person.custody,

@@ -7,9 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
+from spilldesk.response.logins import ACCESS_TOKEN
 from spilldesk.response.users import Role
+from spilldesk.web.auth import ACCESS_TOKEN_SECONDS
 from spilldesk.web.deps import DeskDep, PrincipalDep, SessionDep
-from spilldesk.web.login import LoginRefused, attempt_login
+from spilldesk.web.login import LoginRefused, attempt_login, log_out
 from spilldesk.web.permissions import PERMISSIONS, task_components
 
 BEARER = "bearer"  # the OAuth2 token type (RFC 6750)
@@ -19,17 +21,30 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 @router.post("/token", summary="Exchange a username and password for a bearer token")
 def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()],
-          desk: DeskDep, session: SessionDep) -> dict[str, Any]:
-    client = request.client.host if request.client else None
+          desk: DeskDep) -> dict[str, Any]:
+    """No request transaction here: the attempt is counted (and committed) before the slow
+    password check, in transactions of its own (`web.login`)."""
     try:
-        user = attempt_login(desk, session, form.username, form.password, client)
+        done = attempt_login(desk, form.username, form.password, desk.client(request),
+                             ACCESS_TOKEN)
     except LoginRefused as exc:
         code = status.HTTP_429_TOO_MANY_REQUESTS if exc.retry_after else 401
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
         raise HTTPException(code, exc.message, headers=headers) from None
-    return {"access_token": desk.access_tokens.issue(user.id),
-            "token_type": BEARER,
-            "expires_in": desk.access_tokens.max_age}
+    return {"access_token": done.secret, "token_type": BEARER,
+            "expires_in": ACCESS_TOKEN_SECONDS}
+
+
+@router.post("/logout", summary="End this access token (or the browser session)")
+def logout(request: Request, desk: DeskDep, session: SessionDep,
+           principal: PrincipalDep) -> dict[str, Any]:
+    header = request.headers.get("authorization", "")
+    if principal.via == "access_token":
+        log_out(desk, header[7:].strip(), principal.actor, session)
+    elif principal.via == "session":
+        log_out(desk, request.session.get("login"), principal.actor, session)
+        request.session.clear()
+    return {"ended": principal.via in ("access_token", "session")}
 
 
 @router.get("/me", summary="Who the token or session belongs to, and what they may do")

@@ -15,12 +15,13 @@ from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, SessionDep, require
 from spilldesk.web.permissions import Permission
 
-router = APIRouter(prefix="/api/persons/{a_number}", tags=["cases"])
+router = APIRouter(prefix="/api/persons", tags=["cases"])
 EventRecorder = Annotated[Principal, Depends(require(Permission.RECORD_EVENTS))]
 Custodian = Annotated[Principal, Depends(require(Permission.RECORD_CUSTODY))]
 
 
 class EventIn(BaseModel):
+    a_number: str = Field(min_length=1, max_length=40, description="in the body, never a URL")
     kind: Literal["motion_to_remand_filed", "motion_to_reopen_filed", "request_received",
                   "person_returned", "return_decided"]
     at: datetime | None = None
@@ -28,28 +29,29 @@ class EventIn(BaseModel):
 
 
 class CustodyIn(BaseModel):
+    a_number: str = Field(min_length=1, max_length=40, description="in the body, never a URL")
     decision: Literal["continue_detention", "parole", "release_on_recognizance", "bond"]
     rationale: str = Field(min_length=1, max_length=4000)
     bond_amount: int | None = Field(None, ge=0, le=10_000_000)
 
 
 @router.post("/events", status_code=201, summary="Record a case event (may create tasks)")
-def event(a_number: str, body: EventIn, desk: DeskDep, session: SessionDep,
+def event(body: EventIn, desk: DeskDep, session: SessionDep,
           principal: EventRecorder) -> dict[str, Any]:
     tz = desk.settings.timezone
     at = body.at if body.at is None or body.at.tzinfo else body.at.replace(tzinfo=tz)
     try:
-        return record_case_event(session, a_number, body.kind, at=at, note=body.note,
+        return record_case_event(session, body.a_number, body.kind, at=at, note=body.note,
                                  actor=principal.actor, timezone=tz).to_json()
     except EventError as exc:
         raise bad_request(exc) from None
 
 
 @router.post("/custody-decisions", status_code=201, summary="Record a custody decision")
-def custody(a_number: str, body: CustodyIn, session: SessionDep,
+def custody(body: CustodyIn, session: SessionDep,
             principal: Custodian) -> dict[str, Any]:
     try:
-        return decide_custody(session, a_number, decision=body.decision,
+        return decide_custody(session, body.a_number, decision=body.decision,
                               rationale=body.rationale, bond_amount=body.bond_amount,
                               actor=principal.actor).to_json()
     except CustodyError as exc:

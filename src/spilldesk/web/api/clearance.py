@@ -1,4 +1,6 @@
-"""`GET /api/clearance/{a_number}?on=DATE` and `POST /api/clearance/manifest`.
+"""`POST /api/clearance` ({"a_number", "on"}) and `POST /api/clearance/manifest`.
+
+The A-number travels in the body, never in a URL (proxies and browser history keep URLs).
 
 The single check is the removal schedulers' hot path: its audit event goes through the
 audit buffer (see `web.audit_buffer`) instead of locking the audit chain per request.
@@ -10,7 +12,7 @@ from concurrent.futures import Future
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
@@ -47,6 +49,11 @@ class ClearanceOut(BaseModel):
     reasons: list[ClearanceReason]
 
 
+class ClearanceIn(BaseModel):
+    a_number: str = Field(min_length=1, max_length=40, description="any accepted form")
+    on: date | None = Field(None, description="ISO date; default today")
+
+
 class ManifestIn(BaseModel):
     a_numbers: list[str] = Field(max_length=100_000, description="one per manifest line")
     on: date | None = None
@@ -67,17 +74,15 @@ def today(desk: DeskDep) -> date:
     return clock.today(desk.settings.timezone)
 
 
-@router.get("/{a_number}", response_model=ClearanceOut,
-            summary="May this person be removed on this date?")
-async def check(a_number: str, request: Request, desk: DeskDep,
-                on: Annotated[date | None, Query(description="ISO date; default today")] = None,
-                ) -> Response:
+@router.post("", response_model=ClearanceOut,
+             summary="May this person be removed on this date?")
+async def check(body: ClearanceIn, request: Request, desk: DeskDep) -> Response:
     """The hot path, run on the event loop itself: the check is a few indexed reads (well
     under a millisecond), cheaper than a hop to the thread pool; audit via the buffer, and
     the answer leaves only once its audit event is written."""
     with desk.store.session(writing=False) as session:
         principal = authorize(request, desk, session, Permission.CHECK_CLEARANCE)
-        answer, audited = _check(session, desk, principal, a_number, on or today(desk))
+        answer, audited = _check(session, desk, principal, body.a_number, body.on or today(desk))
     try:
         await desk.buffer.recorded(audited)
     except AuditWriteFailed:

@@ -13,6 +13,7 @@ from spilldesk import clock
 from spilldesk.domain.languages import UnknownLanguage
 from spilldesk.response.holds import HoldError, extend_holds, list_holds
 from spilldesk.response.incidents import (
+    INCIDENT_ID_PATTERN,
     IncidentError,
     describe,
     get_incident,
@@ -37,7 +38,7 @@ Extender = Annotated[Principal, Depends(require(Permission.EXTEND_HOLDS))]
 
 
 class IncidentIn(BaseModel):
-    id: str = Field(min_length=1, max_length=64, pattern=r"^\S+$")
+    id: str = Field(min_length=1, max_length=64, pattern=INCIDENT_ID_PATTERN)
     title: str = Field(min_length=1, max_length=300)
     exposed_from: str = Field(min_length=1, description="ISO timestamp (agency time zone "
                                                          "if no offset)")

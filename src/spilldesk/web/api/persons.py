@@ -1,4 +1,7 @@
-"""`GET /api/persons` (filtered, paginated) and `GET /api/persons/{a_number}` (the file)."""
+"""`GET /api/persons` (filtered, paginated) and `POST /api/persons/lookup` (a person's file).
+
+A full A-number never travels in a URL (proxies and browser history keep URLs): a lookup
+sends it in the body."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,7 +20,7 @@ from spilldesk.store.people import find_person, read_people
 from spilldesk.web.api.errors import bad_request, not_found
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, PrincipalDep, SessionDep
-from spilldesk.web.listings import PeopleFilter, people_page
+from spilldesk.web.listings import PeopleFilter, is_affected, people_page
 from spilldesk.web.permissions import Permission, alert_systems, allowed
 from spilldesk.web.person_file import person_file
 
@@ -35,6 +39,18 @@ def visible_ids(session: Session, principal: Principal) -> frozenset[int] | None
                         f"the {principal.role} role may not see persons")
 
 
+def affected_only(principal: Principal) -> bool:
+    """ERO and OPLA work the affected people: the rest of the registry is not theirs to browse."""
+    return not allowed(principal.role, Permission.VIEW_REGISTRY)
+
+
+def may_see(session: Session, principal: Principal, person_id: int,
+            only: frozenset[int] | None) -> bool:
+    if only is not None and person_id not in only:
+        return False
+    return not affected_only(principal) or is_affected(session, person_id)
+
+
 @router.get("", summary="Affected people, filtered and paginated")
 def list_people(
     desk: DeskDep, session: SessionDep, principal: PrincipalDep,
@@ -49,7 +65,8 @@ def list_people(
     tz = desk.settings.timezone
     today = clock.today(tz)
     found = people_page(session, PeopleFilter(incident, posture, custody, facility, notified,
-                                              hold, only), page, per_page, today, tz)
+                                              hold, only, affected_only(principal)),
+                        page, per_page, today, tz)
     pii = read_people(session, found.people, actor=principal.actor, purpose="people list")
     return {
         "total": found.total, "page": found.page, "per_page": found.per_page,
@@ -63,15 +80,22 @@ def list_people(
     }
 
 
-@router.get("/{a_number}", summary="A person's file: record, exposures, notices, tasks, holds")
-def get_person(a_number: str, desk: DeskDep, session: SessionDep, principal: PrincipalDep,
-               on: date | None = None) -> dict[str, Any]:
+class PersonLookup(BaseModel):
+    a_number: str = Field(min_length=1, max_length=40)
+    on: date | None = Field(None, description="ISO date for holds and clearance; default today")
+
+
+@router.post("/lookup",
+             summary="A person's file by A-number: record, exposures, notices, tasks, holds")
+def get_person(body: PersonLookup, desk: DeskDep, session: SessionDep,
+               principal: PrincipalDep) -> dict[str, Any]:
     only = visible_ids(session, principal)
+    on = body.on
     try:
-        person = find_person(session, a_number)
+        person = find_person(session, body.a_number)
     except InvalidANumber as exc:
         raise bad_request(exc) from None
-    if person is None or (only is not None and person.id not in only):
+    if person is None or not may_see(session, principal, person.id, only):
         raise not_found("no such person in the registry")
     tz = desk.settings.timezone
     return person_file(session, person, actor=principal.actor,

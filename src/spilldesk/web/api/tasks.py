@@ -24,11 +24,33 @@ class FinishIn(BaseModel):
     outcome: str = Field(min_length=1, max_length=4000)
 
 
+class TaskSearch(BaseModel):
+    """A person's tasks: the A-number travels in the body, never in a URL."""
+
+    a_number: str = Field(min_length=1, max_length=40)
+    incident: str | None = None
+    component: str | None = None
+    status: str | None = None
+    overdue_on: date | None = None
+
+
 @router.get("", summary="Tasks (each: a_number, incident, action, component, status, due)")
 def tasks(session: SessionDep, principal: Viewer, incident: str | None = None,
-          a_number: str | None = None, component: str | None = None,
+          component: str | None = None,
           status_: Annotated[str | None, Query(alias="status")] = None,
           overdue_on: date | None = None) -> dict[str, Any]:
+    return _tasks(session, principal, incident, None, component, status_, overdue_on)
+
+
+@router.post("/search", summary="One person's tasks (the A-number in the body, not the URL)")
+def search(body: TaskSearch, session: SessionDep, principal: Viewer) -> dict[str, Any]:
+    return _tasks(session, principal, body.incident, body.a_number, body.component,
+                  body.status, body.overdue_on)
+
+
+def _tasks(session: Any, principal: Principal, incident: str | None, a_number: str | None,
+           component: str | None, status_: str | None,
+           overdue_on: date | None) -> dict[str, Any]:
     mine = task_components(principal.role)
     if component and component.upper() not in mine:
         raise HTTPException(status.HTTP_403_FORBIDDEN,

@@ -8,6 +8,9 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from spilldesk.response.users import (
+    MAX_TOKEN_DAYS,
+    TOKEN_DAYS,
+    TOKEN_SCOPES,
     Role,
     UserError,
     add_user,
@@ -35,13 +38,17 @@ class UserIn(BaseModel):
 
 class TokenIn(BaseModel):
     label: str = Field(min_length=1, max_length=100)
+    days: int = Field(TOKEN_DAYS, ge=1, le=MAX_TOKEN_DAYS, description="when the token ends")
+    scope: list[str] = Field(default_factory=lambda: list(TOKEN_SCOPES),
+                             description=f"a subset of {', '.join(TOKEN_SCOPES)}")
 
 
 def _token_json(token: Any, user: Any) -> dict[str, Any]:
     return {"id": token.id, "username": user.username, "label": token.name,
             "created_at": token.created_at.isoformat(),
             "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
-            "revoked": token.revoked_at is not None}
+            "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+            "scope": token.scope.split(), "revoked": token.revoked_at is not None}
 
 
 @router.get("", summary="Users and their roles")
@@ -79,13 +86,16 @@ def tokens(session: SessionDep, principal: Admin) -> dict[str, Any]:
 
 
 @router.post("/{username}/tokens", status_code=201,
-             summary="Issue an API token (the secret is shown once)")
+             summary="Issue an API token to a machine user (the secret is shown once)")
 def issue(username: str, body: TokenIn, session: SessionDep, principal: Admin) -> dict[str, Any]:
     try:
-        token, secret = issue_token(session, username, body.label, actor=principal.actor)
+        token, secret = issue_token(session, username, body.label, actor=principal.actor,
+                                    days=body.days, scope=body.scope)
     except UserError as exc:
         raise bad_request(exc) from None
-    return {"id": token.id, "username": username, "label": token.name, "token": secret}
+    return {"id": token.id, "username": username, "label": token.name, "token": secret,
+            "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+            "scope": token.scope.split()}
 
 
 @router.post("/tokens/{token_id}/revoke", summary="Revoke an API token")

@@ -14,6 +14,8 @@ from spilldesk.response.custody import CustodyError, decide_custody
 from spilldesk.response.events import EventError, record_case_event
 from spilldesk.response.notices import Delivery, NoticeError, record_delivery
 from spilldesk.response.tasks import TaskError, finish_task, get_task
+from spilldesk.store.models import Person
+from spilldesk.store.people import read_person
 from spilldesk.web.api.errors import RowId
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, FormDep, PageForbidden, SessionDep, require_page
@@ -47,14 +49,23 @@ def _when(text: str, desk: Any) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=desk.settings.timezone)
 
 
+def _person(session: Any, person_id: int, principal: Principal) -> tuple[str, str]:
+    """The person page's path (by opaque id) and the A-number the services take."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise PageForbidden("No such person in the registry.")
+    pii = read_person(session, person, actor=principal.actor, purpose="case action")
+    return f"/people/id/{person_id}", pii.a_number
+
+
 def _text(form: dict[str, Any], name: str) -> str:
     return str(form.get(name) or "").strip()
 
 
-@router.post("/people/{a_number}/deliveries")
-def deliver(request: Request, a_number: str, form: FormDep, desk: DeskDep,
+@router.post("/people/id/{person_id}/deliveries")
+def deliver(request: Request, person_id: RowId, form: FormDep, desk: DeskDep,
             session: SessionDep, principal: Deliverer) -> Response:
-    page = f"/people/{a_number}"
+    page, a_number = _person(session, person_id, principal)
     incident, _, recipient = _text(form, "notice").partition("|")
     try:
         delivery = Delivery(status=_text(form, "status"), at=_when(_text(form, "at"), desk),
@@ -69,10 +80,10 @@ def deliver(request: Request, a_number: str, form: FormDep, desk: DeskDep,
     return back_to(request, page, f"Recorded: notice {attempt.status} ({incident}, {recipient}).")
 
 
-@router.post("/people/{a_number}/custody")
-def custody(request: Request, a_number: str, form: FormDep, session: SessionDep,
+@router.post("/people/id/{person_id}/custody")
+def custody(request: Request, person_id: RowId, form: FormDep, session: SessionDep,
             principal: Custodian) -> Response:
-    page = f"/people/{a_number}"
+    page, a_number = _person(session, person_id, principal)
     bond = _text(form, "bond_amount").replace(",", "").replace("$", "")
     try:
         result = decide_custody(session, a_number, decision=_text(form, "decision"),
@@ -84,10 +95,10 @@ def custody(request: Request, a_number: str, form: FormDep, session: SessionDep,
     return back_to(request, page, f"Custody decision recorded: {decided}.")
 
 
-@router.post("/people/{a_number}/events")
-def event(request: Request, a_number: str, form: FormDep, desk: DeskDep,
+@router.post("/people/id/{person_id}/events")
+def event(request: Request, person_id: RowId, form: FormDep, desk: DeskDep,
           session: SessionDep, principal: EventRecorder) -> Response:
-    page = f"/people/{a_number}"
+    page, a_number = _person(session, person_id, principal)
     try:
         result = record_case_event(session, a_number, _text(form, "kind"),
                                    note=_text(form, "note") or None, actor=principal.actor,

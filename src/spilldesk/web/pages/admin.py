@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from spilldesk.response.users import (
+    MAX_TOKEN_DAYS,
+    TOKEN_DAYS,
     Role,
     UserError,
     add_user,
@@ -30,12 +32,20 @@ router = APIRouter(include_in_schema=False)
 Admin = Annotated[Principal, Depends(require_page(Permission.MANAGE_USERS))]
 
 
+def _users_page(request: Request, session: Any, secret: tuple[str, str, str] | None = None,
+                message: str | None = None) -> Response:
+    """The page; a new password or token is in this one answer's body only (never in the
+    cookie, never in a redirect), so it is shown once, and not cached (no-store)."""
+    return render(request, "users.html", {
+        "title": "Users", "users": list_users(session), "tokens": list_tokens(session),
+        "roles": [r.value for r in Role], "secret": secret, "done": message,
+        "token_days": TOKEN_DAYS, "max_token_days": MAX_TOKEN_DAYS},
+        status_code=201 if secret else 200)
+
+
 @router.get("/users")
 def users(request: Request, session: SessionDep, principal: Admin) -> Response:
-    shown = request.session.pop("secret", None)
-    return render(request, "users.html", {"title": "Users", "users": list_users(session),
-                                          "tokens": list_tokens(session),
-                                          "roles": [r.value for r in Role], "secret": shown})
+    return _users_page(request, session)
 
 
 @router.post("/users")
@@ -47,21 +57,24 @@ def add(request: Request, form: FormDep, session: SessionDep, principal: Admin) 
                         actor=principal.actor)
     except UserError as exc:
         raise FormProblem("/users", str(exc)) from None
+    message = f"User {user.username} added as {role.value}."
     if password:
-        request.session["secret"] = ["password", user.username, password]
-    return back_to(request, "/users", f"User {user.username} added as {role.value}.")
+        return _users_page(request, session, ("password", user.username, password), message)
+    return back_to(request, "/users", message)
 
 
 @router.post("/users/{username}/tokens")
 def token(request: Request, username: str, form: FormDep, session: SessionDep,
           principal: Admin) -> Response:
     try:
+        days = int(str(form.get("days") or TOKEN_DAYS))
         issued, secret = issue_token(session, username, str(form.get("label") or ""),
-                                     actor=principal.actor)
-    except UserError as exc:
+                                     actor=principal.actor, days=days)
+    except ValueError as exc:  # UserError, or days not a number
         raise FormProblem("/users", str(exc)) from None
-    request.session["secret"] = ["token", username, secret]
-    return back_to(request, "/users", f"Token {issued.id} issued to {username}.")
+    ends = issued.expires_at.date().isoformat() if issued.expires_at else "?"
+    return _users_page(request, session, ("token", username, secret),
+                       f"Token {issued.id} issued to {username}, valid until {ends}.")
 
 
 @router.post("/users/{username}/active")

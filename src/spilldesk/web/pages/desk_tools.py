@@ -2,35 +2,36 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date, datetime
-from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from spilldesk import clock
 from spilldesk.domain.anumber import InvalidANumber
 from spilldesk.notify.generate import generate_packets
 from spilldesk.response.clearance import ManifestError, clearance, clearance_manifest, read_manifest
-from spilldesk.response.incidents import list_incidents
+from spilldesk.response.incidents import check_incident_id, list_incidents
 from spilldesk.response.notices import Delivery, NoticeError, notice_status, record_delivery
 from spilldesk.web.api.audit import audit_events
-from spilldesk.web.api.gate import check_communication, read_upload, safe_name, scan_uploads
+from spilldesk.web.api.gate import check_communication, scan_uploads
 from spilldesk.web.auth import Principal, csrf_matches
 from spilldesk.web.deps import DeskDep, FormDep, PageForbidden, SessionDep, require_page
 from spilldesk.web.pages.actions import FormProblem, back_to
 from spilldesk.web.permissions import Permission
 from spilldesk.web.templating import render
+from spilldesk.web.uploads import Upload, received_files, upload_page_user
 
 router = APIRouter(include_in_schema=False)
 NoticeViewer = Annotated[Principal, Depends(require_page(Permission.VIEW_NOTICES))]
 Deliverer = Annotated[Principal, Depends(require_page(Permission.RECORD_DELIVERY))]
 Generator = Annotated[Principal, Depends(require_page(Permission.GENERATE_NOTICES))]
 Checker = Annotated[Principal, Depends(require_page(Permission.CHECK_CLEARANCE))]
-Gatekeeper = Annotated[Principal, Depends(require_page(Permission.RUN_GATE))]
-Screener = Annotated[Principal, Depends(require_page(Permission.EGRESS_CHECK))]
+ManifestChecker = Annotated[Principal, Depends(upload_page_user(Permission.CHECK_CLEARANCE))]
+Gatekeeper = Annotated[Principal, Depends(upload_page_user(Permission.RUN_GATE))]
+Screener = Annotated[Principal, Depends(upload_page_user(Permission.EGRESS_CHECK))]
 Auditor = Annotated[Principal, Depends(require_page(Permission.VIEW_AUDIT))]
 
 
@@ -71,8 +72,8 @@ def generate(request: Request, form: FormDep, desk: DeskDep, session: SessionDep
              principal: Generator) -> Response:
     incident = str(form.get("incident") or "")
     back = f"/notices?incident={incident}"
-    out_dir = desk.settings.output_dir("packets") / incident
     try:
+        out_dir = desk.settings.output_dir("packets") / check_incident_id(incident)
         report = generate_packets(session, incident, out_dir, actor=principal.actor,
                                   tz=desk.settings.timezone, progress=False)
     except (NoticeError, ValueError) as exc:
@@ -82,45 +83,54 @@ def generate(request: Request, form: FormDep, desk: DeskDep, session: SessionDep
 
 
 @router.get("/clearance")
-def clearance_page(request: Request, desk: DeskDep, session: SessionDep,
-                   principal: Checker, a_number: str = "", on: date | None = None) -> Response:
+def clearance_page(request: Request, desk: DeskDep, principal: Checker) -> Response:
+    day = clock.today(desk.settings.timezone)
+    return render(request, "clearance.html", {"title": "Clearance", "answer": None,
+                                              "a_number": "", "on": day.isoformat()})
+
+
+@router.post("/clearance")
+def clearance_check(request: Request, form: FormDep, desk: DeskDep, session: SessionDep,
+                    principal: Checker) -> Response:
+    """The A-number comes in the form body, never the URL (proxies and history keep URLs)."""
     tz = desk.settings.timezone
-    day = on or clock.today(tz)
-    answer = None
-    error = None
-    if a_number.strip():
-        try:
-            answer = clearance(session, a_number, day, actor=principal.actor, tz=tz).to_json()
-        except InvalidANumber as exc:
-            error = str(exc)
+    a_number = str(form.get("a_number") or "").strip()
+    answer = error = None
+    try:
+        on = str(form.get("on") or "")
+        day = date.fromisoformat(on) if on else clock.today(tz)
+        answer = clearance(session, a_number, day, actor=principal.actor, tz=tz).to_json()
+    except (InvalidANumber, ValueError) as exc:
+        day, error = clock.today(tz), str(exc)
     return render(request, "clearance.html", {"title": "Clearance", "answer": answer,
                                               "a_number": a_number, "on": day.isoformat(),
                                               "error": error})
 
 
 @router.post("/clearance/manifest")
-def manifest_page(request: Request, desk: DeskDep, session: SessionDep, principal: Checker,
-                  manifest: Annotated[UploadFile, File()], csrf_token: Annotated[str, Form()],
-                  on: Annotated[str, Form()] = "") -> Response:
-    _check_csrf(request, csrf_token)
+async def manifest_page(request: Request, principal: ManifestChecker) -> Response:
+    desk = request.app.state.desk
     tz = desk.settings.timezone
-    day = date.fromisoformat(on) if on else clock.today(tz)
-    data = read_upload(manifest)
-    with tempfile.TemporaryDirectory(prefix="spilldesk-manifest-") as folder:
-        path = Path(folder) / safe_name(manifest.filename)
-        path.write_bytes(data)
-        try:
-            lines = read_manifest(path)
-        except ManifestError as exc:
-            raise FormProblem("/clearance", str(exc).replace(str(folder) + "/", "")) from None
-    answer = clearance_manifest(session, [a for _, a in lines], day, actor=principal.actor,
-                                tz=tz).to_json([n for n, _ in lines])
+    async with received_files(request, "manifest", max_files=1) as got:
+        _check_csrf(request, got.fields.get("csrf_token", ""))
+        on = got.fields.get("on", "")
+        day = date.fromisoformat(on) if on else clock.today(tz)
+        if not got.files:
+            raise FormProblem("/clearance", "manifest: choose a CSV or XLSX file")
+        answer = await run_in_threadpool(_check_manifest, desk, got.files[0], day, principal)
     return render(request, "clearance.html", {"title": "Clearance", "manifest": answer,
                                               "on": day.isoformat(), "a_number": ""})
 
 
-def _uploads(files: list[UploadFile]) -> list[tuple[str, bytes]]:
-    return [(safe_name(f.filename), read_upload(f)) for f in files if f.filename]
+def _check_manifest(desk: Any, upload: Upload, day: date, principal: Principal) -> Any:
+    try:
+        lines = read_manifest(upload.path)
+    except ManifestError as exc:
+        raise FormProblem("/clearance", str(exc).replace(str(upload.path.parent) + "/", "")
+                          ) from None
+    with desk.store.session() as session:
+        return clearance_manifest(session, [a for _, a in lines], day, actor=principal.actor,
+                                  tz=desk.settings.timezone).to_json([n for n, _ in lines])
 
 
 def _check_csrf(request: Request, token: str) -> None:
@@ -135,22 +145,22 @@ def gate_page(request: Request, principal: Annotated[Principal, Depends(
 
 
 @router.post("/gate/scan")
-def gate_scan(request: Request, principal: Gatekeeper,
-              files: Annotated[list[UploadFile], File()],
-              csrf_token: Annotated[str, Form()]) -> Response:
-    _check_csrf(request, csrf_token)
-    report = scan_uploads(_uploads(files))
+async def gate_scan(request: Request, principal: Gatekeeper) -> Response:
+    async with received_files(request, "files") as got:
+        _check_csrf(request, got.fields.get("csrf_token", ""))
+        report = await run_in_threadpool(scan_uploads, got.files)
     return render(request, "gate.html", {"title": "Gate and egress check", "scan": report})
 
 
 @router.post("/gate/egress")
-def gate_egress(request: Request, desk: DeskDep, session: SessionDep, principal: Screener,
-                files: Annotated[list[UploadFile], File()], csrf_token: Annotated[str, Form()],
-                recipient: Annotated[str, Form()] = "") -> Response:
-    _check_csrf(request, csrf_token)
+async def gate_egress(request: Request, principal: Screener) -> Response:
+    desk = request.app.state.desk
     tz = desk.settings.timezone
-    result = check_communication(session, _uploads(files), clock.today(tz),
-                                 actor=principal.actor, recipient=recipient or None, tz=tz)
+    async with received_files(request, "files") as got:
+        _check_csrf(request, got.fields.get("csrf_token", ""))
+        result = await run_in_threadpool(
+            check_communication, desk.store, got.files, clock.today(tz),
+            actor=principal.actor, recipient=got.fields.get("recipient") or None, tz=tz)
     return render(request, "gate.html", {"title": "Gate and egress check", "egress": result})
 
 

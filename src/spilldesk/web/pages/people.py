@@ -17,8 +17,8 @@ from spilldesk.response.incidents import list_incidents
 from spilldesk.store.models import Facility, Person
 from spilldesk.store.people import find_person, read_people
 from spilldesk.web.api.errors import RowId
-from spilldesk.web.api.persons import visible_ids
-from spilldesk.web.deps import DeskDep, PagePrincipalDep, SessionDep
+from spilldesk.web.api.persons import affected_only, may_see, visible_ids
+from spilldesk.web.deps import DeskDep, FormDep, PagePrincipalDep, SessionDep
 from spilldesk.web.listings import PeopleFilter, people_page
 from spilldesk.web.permissions import Permission, allowed
 from spilldesk.web.person_file import person_file, timeline
@@ -44,13 +44,11 @@ def _visible(session: Any, principal: Any) -> frozenset[int] | None:
 @router.get("/people")
 def people(request: Request, desk: DeskDep, session: SessionDep, principal: PagePrincipalDep,
            incident: str = "", posture: str = "", custody: str = "", facility: str = "",
-           notified: str = "", hold: str = "", page: int = 1, a_number: str = "") -> Response:
+           notified: str = "", hold: str = "", page: int = 1) -> Response:
     only = _visible(session, principal)
-    if a_number.strip():
-        return RedirectResponse(f"/people/{a_number.strip()}", status_code=303)
     tz = desk.settings.timezone
     filters = PeopleFilter(incident or None, posture or None, custody or None, facility or None,
-                           _flag(notified), _flag(hold), only)
+                           _flag(notified), _flag(hold), only, affected_only(principal))
     found = people_page(session, filters, max(page, 1), PER_PAGE, clock.today(tz), tz)
     pii = read_people(session, found.people, actor=principal.actor, purpose="people list")
     chosen = {"incident": incident, "posture": posture, "custody": custody,
@@ -73,21 +71,26 @@ def person_by_id(request: Request, person_id: RowId, desk: DeskDep, session: Ses
     return _person_page(request, session.get(Person, person_id), desk, session, principal, on)
 
 
-@router.get("/people/{a_number}")
-def person(request: Request, a_number: str, desk: DeskDep, session: SessionDep,
-           principal: PagePrincipalDep, on: date | None = None) -> Response:
+@router.post("/people/find")
+def find(request: Request, form: FormDep, session: SessionDep,
+         principal: PagePrincipalDep) -> Response:
+    """The A-number comes in the form body and the person page opens by its opaque id: a full
+    A-number never sits in a URL (proxies, logs and browser history keep URLs)."""
     try:
-        found = find_person(session, a_number)
+        found = find_person(session, str(form.get("a_number") or ""))
     except InvalidANumber as exc:
         return render(request, "forbidden.html", {"title": "Not an A-number",
                                                   "message": str(exc)}, status_code=422)
-    return _person_page(request, found, desk, session, principal, on)
+    if found is None or not may_see(session, principal, found.id, _visible(session, principal)):
+        return render(request, "forbidden.html", {"title": "Not found", "message":
+                      "No such person in the registry."}, status_code=404)
+    return RedirectResponse(f"/people/id/{found.id}", status_code=303)
 
 
 def _person_page(request: Request, found: Person | None, desk: Any, session: Any,
                  principal: Any, on: date | None) -> Response:
     only = _visible(session, principal)
-    if found is None or (only is not None and found.id not in only):
+    if found is None or not may_see(session, principal, found.id, only):
         return render(request, "forbidden.html", {"title": "Not found", "message":
                       "No such person in the registry."}, status_code=404)
     tz = desk.settings.timezone

@@ -3,48 +3,54 @@ it to the registry, preview and apply the response plan. One service call each."
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
-from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
-from spilldesk.playbook import PlaybookError, load_playbook
+from spilldesk.playbook import DEFAULT_PLAYBOOK, PlaybookError, registered_playbook
 from spilldesk.response.incidents import IncidentError
 from spilldesk.response.ingest import IngestError, ingest_document
 from spilldesk.response.linkage import link_incident
 from spilldesk.response.planning import PlanningError, plan_incident
-from spilldesk.web.api.gate import read_upload, safe_name
 from spilldesk.web.auth import Principal, csrf_matches
 from spilldesk.web.deps import DeskDep, FormDep, PageForbidden, SessionDep, require_page
 from spilldesk.web.pages.actions import FormProblem, back_to
 from spilldesk.web.permissions import Permission
 from spilldesk.web.templating import render
+from spilldesk.web.uploads import Upload, received_files, upload_page_user
 
 router = APIRouter(include_in_schema=False)
 Manager = Annotated[Principal, Depends(require_page(Permission.MANAGE_INCIDENTS))]
+Uploader = Annotated[Principal, Depends(upload_page_user(Permission.MANAGE_INCIDENTS))]
 
 
 @router.post("/incidents/{incident_id}/ingest")
-def ingest(request: Request, incident_id: str, session: SessionDep, principal: Manager,
-           document: Annotated[UploadFile, File()],
-           csrf_token: Annotated[str, Form()]) -> Response:
-    if not csrf_matches(request.session.get("csrf"), csrf_token):
-        raise PageForbidden("This form has expired; reload the page and try again.")
+async def ingest(request: Request, incident_id: str, principal: Uploader) -> Response:
     page = f"/incidents/{incident_id}"
-    name = safe_name(document.filename)
-    with tempfile.TemporaryDirectory(prefix="spilldesk-ingest-") as folder:
-        path = Path(folder) / name
-        path.write_bytes(read_upload(document))
-        try:
-            report = ingest_document(session, incident_id, path, actor=principal.actor)
-        except (IngestError, IncidentError) as exc:
-            raise FormProblem(page, str(exc).replace(folder + "/", "")) from None
+    desk = request.app.state.desk
+    async with received_files(request, "document", max_files=1) as got:
+        if not csrf_matches(request.session.get("csrf"), got.fields.get("csrf_token", "")):
+            raise PageForbidden("This form has expired; reload the page and try again.")
+        if not got.files:
+            raise FormProblem(page, "document: choose a file")
+        upload = got.files[0]
+        report = await run_in_threadpool(_ingest, desk, incident_id, upload, principal, page)
     said = ("already ingested: nothing changed" if report.already_ingested else
             f"{report.records} person record(s), {report.hidden_records} hidden")
-    return back_to(request, page, f"{name}: {said}.")
+    return back_to(request, page, f"{upload.name}: {said}.")
+
+
+def _ingest(desk: Any, incident_id: str, upload: Upload, principal: Principal,
+            page: str) -> Any:
+    with desk.store.session() as session:
+        try:
+            return ingest_document(session, incident_id, upload.path, actor=principal.actor)
+        except (IngestError, IncidentError) as exc:
+            raise FormProblem(page, str(exc).replace(str(upload.path.parent) + "/", "")
+                              ) from None
 
 
 @router.post("/incidents/{incident_id}/link")
@@ -66,7 +72,8 @@ def plan(request: Request, incident_id: str, form: FormDep, desk: DeskDep,
     page = f"/incidents/{incident_id}"
     apply = form.get("apply") == "yes"
     try:
-        playbook = load_playbook(str(form.get("playbook") or "ice-2022"))
+        playbook = registered_playbook(str(form.get("playbook") or DEFAULT_PLAYBOOK),
+                                       desk.settings.workdir / "playbooks")
         result = plan_incident(session, incident_id, playbook=playbook, dry_run=not apply,
                                actor=principal.actor, timezone=desk.settings.timezone)
     except (PlaybookError, PlanningError, IncidentError) as exc:

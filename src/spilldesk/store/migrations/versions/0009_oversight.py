@@ -5,7 +5,7 @@ owning component and lessons learned. `oversight_notices`: each notice sent to E
 the DHS Chief Privacy Officer, with its files and their digests.
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 """
 
 import sqlalchemy as sa
