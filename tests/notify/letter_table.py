@@ -18,6 +18,15 @@ from tests.notify.notify_cases import FOREIGN, WEB, base_facts
 NOV28 = replace(WEB, extension=None)
 DEC07 = FOREIGN
 PHONE = Office(phone="1-888-351-4024")
+ADDRESSES = {
+    "detained": ("Otero County Processing Center", "26 McGregor Range Road",
+                 "Chaparral, NM 88081"),
+    "released": ("1418 Franklin Street, Apt 2", "Newark, NJ 07102"),
+    "removed": ("Calle 23 No. 512", "La Habana", "CUBA"),
+}
+# The Nov 28 workbook's person columns; the Dec 7 list (what Cuba was sent) and its revelation.
+NOV28_ELEMENTS = ("name", "a_number", "date_of_birth", "nationality", "facility",
+                  "book_in_date", "case_status", "fear_screening")
 DEC07_ELEMENTS = ("name", "date_of_birth", "nationality", "disclosure_status")
 
 
@@ -45,9 +54,10 @@ class Row:
                          **fields)  # type: ignore[arg-type]
         channel = "hand" if self.custody == "detained" else (
             "usps_international" if self.custody == "removed" else "usps")
-        changes: dict[str, object] = {"incident": incident, "case": case, "channel": channel}
-        if self.incident == "DEC07":
-            changes["data_elements"] = DEC07_ELEMENTS
+        changes: dict[str, object] = {"incident": incident, "case": case, "channel": channel,
+                                      "address_lines": ADDRESSES[self.custody]}
+        changes["data_elements"] = NOV28_ELEMENTS if self.incident == "NOV28" \
+            else DEC07_ELEMENTS
         changes.update(self.notice)
         return base_facts(language, **changes)
 
@@ -85,8 +95,8 @@ ROWS: tuple[Row, ...] = (
         _set("court_notice_ij", "faq_reopen"), extra={"appeal_by": "dhs"}),
     Row("final order unexecuted, detained, pro se, alert pending (Nov 28)",
         "final_order_unexecuted", "detained", False, "NOV28",
-        _set("pause", "pause_received_on", "faq_pause", "reopen_not_opposed", "faq_reopen",
-             "alert_pending"),
+        _set("pause", "pause_received_on", "pause_ends_blank", "faq_pause",
+             "reopen_not_opposed", "faq_reopen", "alert_pending"),
         _set("alert_placed", "no_removal_before_notice", "joint_motion",
              "pause_extended_days", "pause_extended_until", "pause_extended_indefinitely"),
         extra={"alert": "pending"}),
@@ -94,11 +104,12 @@ ROWS: tuple[Row, ...] = (
         "final_order_unexecuted", "released", True, "NOV28",
         _set("pause", "pause_extended_until", "reopen_not_opposed", "joint_motion",
              "faq_reopen"),
-        _set("pause_received_on", "pause_extended_indefinitely", "translation_service"),
+        _set("pause_received_on", "pause_ends_blank", "pause_extended_indefinitely",
+             "translation_service"),
         extra={"motion_barred": True}, extension=ExtensionFacts("until", until=date(2023, 1, 31))),
     Row("final order executed (§240), removed, pro se (Nov 28)", "final_order_executed",
         "removed", False, "NOV28",
-        _set("alerts_240_next_encounter", "faq_removed_pro_se"),
+        _set("alerts_240_next_encounter", "protection_on_encounter", "faq_removed_pro_se"),
         _set("representative_reopen_240", "representative_240_on_return", "return_facilitated",
              "reopen_not_opposed", "faq_reopen", "pause", "no_removal_before_notice",
              "faq_before_notice", "alert_placed", "faq_protection"),
@@ -112,10 +123,10 @@ ROWS: tuple[Row, ...] = (
         extra={"order_type": "expedited_removal"}),
     Row("final order unexecuted, detained, pro se, extended until further notice (Dec 7)",
         "final_order_unexecuted", "detained", False, "DEC07",
-        _set("opening_dhs", "happened_foreign", "elements_listed", "elements_already_held",
-             "pause", "pause_received_on", "pause_extended_indefinitely", "reopen_not_opposed"),
-        _set("opening_ice", "happened_website", "monitoring_and_clawback",
-             "pause_extended_days", "pause_extended_until"),
+        _set("opening_dhs", "happened_foreign", "elements_already_held", "pause",
+             "pause_received_on", "pause_extended_indefinitely", "reopen_not_opposed"),
+        _set("opening_ice", "happened_website", "monitoring_and_clawback", "elements_listed",
+             "pause_ends_blank", "pause_extended_days", "pause_extended_until"),
         extension=ExtensionFacts("indefinite")),
     Row("removal proceedings, detained, pro se, telephone line (Dec 7)", "removal_proceedings",
         "detained", False, "DEC07",

@@ -101,3 +101,32 @@ def test_the_sign_off_never_stands_alone_on_a_page(language):
         assert lines, "the sign-off is alone on its page"
         checked += 1
     assert checked > 20
+
+
+def test_no_line_runs_under_the_qr_code_on_any_page():
+    """A sign-off carried to a new page keeps its full-width lines below the code (seen in
+    the rendered table rows: the last lines of 'Whom to contact' ran under it)."""
+    from spilldesk.notify.letters import render_packet_text
+    from spilldesk.notify.markup import parse_markup
+    from spilldesk.notify.pdf import (
+        MARGIN,
+        QR_BAND,
+        QR_COLUMN,
+        TOP,
+        WIDTH,
+        _layout,
+        _width,
+        register_fonts,
+    )
+    from tests.notify.letter_table import ROWS
+
+    register_fonts()
+    for row in ROWS:
+        for language in ("en", "es", "pt-BR"):
+            for markup in render_packet_text(row.facts(language)):
+                for page in _layout(parse_markup(markup), TOP, 48.0):
+                    for y, line in page:
+                        if y > QR_BAND:
+                            right = line.x + _width(line.text, "SpilldeskSans", line.size)
+                            assert right <= WIDTH - MARGIN - QR_COLUMN + 0.5, \
+                                (row.name, language, line.text)

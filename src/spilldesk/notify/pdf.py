@@ -128,7 +128,7 @@ def _layout(blocks: Sequence[Block], first_top: float, bottom: float) -> list[Pa
             keep_with_next = sum(1 for b in blocks[index:] if b.kind is not BlockKind.GAP)
         if y - LEADING * keep_with_next < bottom:
             if index == closing:
-                y = _carry_over(pages, first_top, 2)
+                y = _carry_over(pages, QR_BAND, 2)  # wrapped full width: below the code
             else:
                 pages.append([])
                 y = first_top

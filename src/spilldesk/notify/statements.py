@@ -85,20 +85,27 @@ LETTER: dict[str, dict[str, Rule]] = {
         "happened_foreign_other": lambda n: _foreign(n) and not _reveals_status(n),
     },
     "what_was_disclosed": {
-        "elements_listed": lambda n: bool(letter_elements(n)),
+        # A status-only disclosure is told by the next statement; a list would repeat it.
+        "elements_listed": lambda n: letter_elements(n) != (DISCLOSURE_STATUS,)
+        or not _reveals_status(n),
         "elements_already_held": _reveals_status,
     },
     "what_ice_is_doing": {
         "pause": _held,
-        "pause_received_on": lambda n: _held(n) and n.channel == "hand"
-        and n.case.hold_until is None,
         "pause_extended_days": _extension("days"),
         "pause_extended_until": _extension("until"),
         "pause_extended_indefinitely": _extension("indefinite"),
+        # Hand delivery: the officer writes the day (and the end, while it is a count of days).
+        "pause_received_on": lambda n: _held(n) and n.channel == "hand",
+        "pause_ends_blank": lambda n: _held(n) and n.channel == "hand" and (
+            n.incident.extension is None or n.incident.extension.kind == "days"),
         "no_removal_before_notice": lambda n: not _held(n) and not _executed(n),
         "alert_placed": _alert("placed"),
         "alert_pending": _alert("pending"),
         "custody_review": lambda n: n.case.custody_review,
+        "alerts_240_next_encounter": _pro_se_executed_alert("placed"),
+        "alerts_240_next_encounter_pending": lambda n: _executed(n) and not n.case.represented
+        and n.case.alert != "placed",
         "monitoring_and_clawback": lambda n: not _foreign(n),
     },
     "what_you_can_do": {
@@ -124,9 +131,7 @@ LETTER: dict[str, dict[str, Rule]] = {
         "representative_reopen_240": lambda n: _executed(n) and n.case.represented
         and n.case.order_type not in EXPEDITED,
         "return_facilitated": lambda n: _executed(n) and n.case.represented,
-        "alerts_240_next_encounter": _pro_se_executed_alert("placed"),
-        "alerts_240_next_encounter_pending": lambda n: _executed(n) and not n.case.represented
-        and n.case.alert != "placed",
+        "protection_on_encounter": lambda n: _executed(n) and not n.case.represented,
     },
     "help": {
         "lawyer_may_help": lambda n: True,
