@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
@@ -26,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
+from spilldesk.private_files import write_private
 from spilldesk.reports.document import Facts, Section, Table, build_document, when, words
 from spilldesk.reports.pdf import render_pdf
 from spilldesk.store.audit import record_event
@@ -200,17 +200,12 @@ def send_notice(session: Session, figures: dict[str, Any], addressee: str, out_d
                      f"Reference {reference} · from the ICE Privacy Office · "
                      f"{sent_at.date().isoformat()}", sections, lead=lead,
                      footer=f"spilldesk · {reference}")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    document = out_dir / f"{reference}.pdf"
-    document.write_bytes(pdf)
+    document = write_private(out_dir / f"{reference}.pdf", pdf)
     annex_path, annex_digest = None, None
     if to is not Addressee.CPO:
         annex = _annex(session, people, extra, actor=actor,
                        purpose=f"oversight notice {reference}").encode()
-        annex_path = out_dir / f"{reference}-annex.csv"
-        descriptor = os.open(annex_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(annex)
+        annex_path = write_private(out_dir / f"{reference}-annex.csv", annex)
         annex_digest = hashlib.sha256(annex).hexdigest()
     session.add(OversightNotice(
         incident_id=incident_id, addressee=to.value, reference=reference,

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from spilldesk.private_files import write_private
 from spilldesk.reports.document import build_document
 from spilldesk.reports.figures import ReportError, report_figures
 from spilldesk.reports.html import render_html
@@ -40,12 +41,8 @@ def write_report(session: Session, incident_id: str, out_dir: Path, formats: Ite
     figures = figures or report_figures(session, incident_id, tz=tz, on=on)
     wanted = list(dict.fromkeys(formats))
     made = {fmt: report_bytes(figures, fmt) for fmt in wanted}  # all made before any written
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for fmt, data in made.items():
-        path = out_dir / f"{incident_id}-report.{fmt}"
-        path.write_bytes(data)
-        paths[fmt] = path
+    paths = {fmt: write_private(out_dir / f"{incident_id}-report.{fmt}", data)
+             for fmt, data in made.items()}
     record_event(session, actor=actor, action="report.write", object_type="incident",
                  object_id=incident_id, detail={"formats": wanted, "as_of": figures["as_of"]})
     return paths
