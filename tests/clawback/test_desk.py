@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from spilldesk import clock
 from spilldesk.cli.main import app
 from spilldesk.response.incidents import IncidentSpec, open_incident
+from spilldesk.store.clawback_models import ClawbackRecipient, ClawbackSearch
 from spilldesk.store.db import Store
-from spilldesk.store.models import ClawbackRecipient, ClawbackSearch
 from tests.clawback.logs_made import (
     CRAWLER,
     NOT_RECIPIENTS,

@@ -24,7 +24,7 @@ from spilldesk.clawback.search import LEGAL, ClawbackError
 from spilldesk.clawback.states import ANSWERED, Answer, State, last_letter, last_reply, state_of
 from spilldesk.response.tasks import close_open_task, open_task
 from spilldesk.store.audit import record_event
-from spilldesk.store.models import ClawbackAnswer, ClawbackRecipient, ClawbackSearch
+from spilldesk.store.clawback_models import ClawbackAnswer, ClawbackRecipient, ClawbackSearch
 
 REFUSED_TASK = "clawback_refused"
 REFUSED_DAYS = 7

@@ -29,7 +29,8 @@ from spilldesk.private_files import private_folder, write_private
 from spilldesk.response.incidents import IncidentError, get_incident
 from spilldesk.response.tasks import open_task
 from spilldesk.store.audit import record_event
-from spilldesk.store.models import ClawbackLetter, ClawbackRecipient, Incident
+from spilldesk.store.clawback_models import ClawbackLetter, ClawbackRecipient
+from spilldesk.store.models import Incident
 from spilldesk.store.people import RecipientContact, read_recipient_contacts
 
 REPLY_DAYS = 14

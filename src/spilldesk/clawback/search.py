@@ -38,12 +38,8 @@ from spilldesk.notify.numbers import notice_number
 from spilldesk.response.incidents import IncidentError, get_incident
 from spilldesk.response.tasks import close_open_task, open_task
 from spilldesk.store.audit import record_event
-from spilldesk.store.models import (
-    ClawbackEvidence,
-    ClawbackRecipient,
-    ClawbackSearch,
-    DisclosedDocument,
-)
+from spilldesk.store.clawback_models import ClawbackEvidence, ClawbackRecipient, ClawbackSearch
+from spilldesk.store.models import DisclosedDocument
 from spilldesk.store.people import RecipientContact, read_recipient_contacts, seal_recipient_contact
 
 IDENTIFY_OWNER = "identify_recipient_owner"

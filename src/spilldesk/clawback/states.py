@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from spilldesk.store.models import ClawbackAnswer, ClawbackLetter, ClawbackRecipient
+from spilldesk.store.clawback_models import ClawbackAnswer, ClawbackLetter, ClawbackRecipient
 
 
 class Answer(StrEnum):

@@ -22,11 +22,9 @@ from spilldesk.domain.holds import ReasonCode, clearance_for, provided_at
 from spilldesk.reports.investigation import investigation_record
 from spilldesk.reports.monitoring import monitoring_hits
 from spilldesk.response.clearance import facts_for_people
+from spilldesk.store.clawback_models import ClawbackAnswer, ClawbackLetter, ClawbackRecipient
 from spilldesk.store.models import (
     Alert,
-    ClawbackAnswer,
-    ClawbackLetter,
-    ClawbackRecipient,
     Commitment,
     CustodyDecision,
     DeliveryAttempt,

@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from spilldesk.domain.anumber import mask_a_number, normalize_a_number
 from spilldesk.domain.names import normalize_name
 from spilldesk.store.audit import record_event
+from spilldesk.store.clawback_models import ClawbackRecipient
 from spilldesk.store.crypto import Keyring
 from spilldesk.store.db import keyring_of
-from spilldesk.store.models import ClawbackRecipient, DisclosedRecord, Person, Representative
+from spilldesk.store.models import DisclosedRecord, Person, Representative
 from spilldesk.store.sealing import open_for_row, seal_for_row
 
 PII = "pii"

@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from spilldesk.domain.anumber import InvalidANumber, normalize_a_number
 from spilldesk.store.audit import record_event
+from spilldesk.store.clawback_models import ClawbackRecipient
 from spilldesk.store.crypto import Keyring, new_key, write_key_file
 from spilldesk.store.db import INDEX, Store, check_index_key, exclusive
 from spilldesk.store.models import (
     CaseEvent,
-    ClawbackRecipient,
     CustodyDecision,
     DeliveryAttempt,
     DisclosedRecord,
