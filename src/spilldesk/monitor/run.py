@@ -115,8 +115,7 @@ def run_monitor(desk: Store, incident: str, sources: list[str], *, actor: str,
     finally:
         crawl.fetcher.close()
     with desk.session() as session:
-        row = session.get(MonitorRun, report.run_id)
-        assert row is not None
+        row = _run_row(session, report.run_id)
         row.status, row.finished_at = "finished", clock.now()
         row.documents_checked, row.unchanged = report.documents_checked, report.unchanged
         row.problems = report.problems
@@ -307,8 +306,7 @@ class _Crawl:
         if matched is not None and matched.persons and reading is not None:
             record_hit(session, self.report.incident, address, reading.sha256,
                        reading.size, matched, run_id=self.report.run_id, actor=self.actor)
-        run = session.get(MonitorRun, self.report.run_id)
-        assert run is not None
+        run = _run_row(session, self.report.run_id)
         run.documents_checked, run.unchanged = (self.report.documents_checked,
                                                 self.report.unchanged)
         run.problems = list(self.report.problems)
@@ -318,6 +316,13 @@ def _document(session: Session, incident: str, address: str) -> MonitorDocument 
     query = select(MonitorDocument).where(MonitorDocument.incident_id == incident,
                                           MonitorDocument.address == address)
     return session.execute(query).scalar_one_or_none()
+
+
+def _run_row(session: Session, run_id: int) -> MonitorRun:
+    run = session.get(MonitorRun, run_id)
+    if run is None:  # removed while the run went on: nothing of this run may be recorded
+        raise MonitorError(f"monitoring run {run_id} is no longer in the desk")
+    return run
 
 
 def latest_runs(session: Session, incident: str, limit: int = 5) -> list[dict[str, Any]]:
