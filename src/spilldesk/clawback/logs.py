@@ -17,11 +17,11 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
-import multiprocessing
 import re
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from io import BufferedIOBase
 from pathlib import Path
@@ -29,6 +29,7 @@ from pathlib import Path
 from spilldesk.clawback import combined
 from spilldesk.clawback.requests import LogRequest
 from spilldesk.clawback.w3c import Columns, W3CError
+from spilldesk.worker_pool import WorkerDied, process_pool
 
 CHUNK = 1 << 20
 PIECE = 128 << 20  # plain files are read in pieces of this size, side by side
@@ -158,11 +159,13 @@ def _run(pieces: list[Piece], workers: int) -> Iterator[PieceResult]:
     if workers <= 1 or len(pieces) <= 1:
         yield from map(read_piece, pieces)
         return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(pieces)), mp_context=context) as pool:
+    with process_pool(min(workers, len(pieces)), preload=[__name__]) as pool:
         futures = [pool.submit(read_piece, piece) for piece in pieces]
-        for future in as_completed(futures):
-            yield future.result()
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BrokenProcessPool:
+            raise WorkerDied("reading access logs") from None
 
 
 def _assemble(files: list[Path], results: list[PieceResult]) -> LogReading:

@@ -76,6 +76,11 @@ def main() -> None:
         sys.exit(130)
     except Exception as error:  # the CLI's boundary: no traceback ever reaches a user
         from spilldesk.cli.crash import write_crash_log
+        from spilldesk.worker_pool import WorkerDied
+
+        if isinstance(error, WorkerDied):  # not a defect of ours: said as it is
+            sys.stderr.write(f"error: {error}\n")
+            sys.exit(2)
 
         argv = sys.argv[1:]
         try:

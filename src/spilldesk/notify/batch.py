@@ -6,10 +6,10 @@ progress bar shows counts, never a person's name.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from rich.console import Console
@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from spilldesk.notify.packets import RenderJob, output_path, render_job
 from spilldesk.notify.pdf import register_fonts
 from spilldesk.private_files import private_folder, write_private
+from spilldesk.worker_pool import WorkerDied, process_pool
 
 ProgressCallback = Callable[[int, int], None]  # (done, total)
 
@@ -58,14 +59,15 @@ def render_packets(
             if on_progress:
                 on_progress(done, total)
     else:
-        register_fonts()
-        context = multiprocessing.get_context("fork")  # children inherit fonts and templates
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with process_pool(workers, preload=[__name__], initializer=register_fonts) as pool:
             futures = [pool.submit(_render_chunk, chunk, str(out_dir)) for chunk in chunks]
-            for future in as_completed(futures):
-                done += future.result()
-                if on_progress:
-                    on_progress(done, total)
+            try:
+                for future in as_completed(futures):
+                    done += future.result()
+                    if on_progress:
+                        on_progress(done, total)
+            except BrokenProcessPool:
+                raise WorkerDied("rendering packets") from None
     return [out_dir / output_path(job) for job in notices]
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from spilldesk.demo.runner import DemoContext
+from spilldesk.worker_pool import process_pool
 
 TITLE = "Run the publication gate on ICE's real workbooks and on the Nov 28 workbook"
 
@@ -19,7 +19,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     from spilldesk.scenario.shared_data import real_workbooks
 
     real = real_workbooks()
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    with process_pool(os.cpu_count() or 1, preload=["spilldesk.scan"]) as pool:
         verdicts = Counter(pool.map(_verdict, real, chunksize=4))
     disclosed = ctx.scenario_dir / "disclosures"
     judged = {path.name: scan_path(path) for path in sorted(disclosed.iterdir())}
