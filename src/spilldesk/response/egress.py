@@ -20,7 +20,6 @@ Nothing here prints a person's data: persons are shown by masked A-number and pl
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,30 +39,13 @@ from spilldesk.link.records import link_record_of
 from spilldesk.response.clearance import facts_for_people, reason_json
 from spilldesk.response.linkage import registry_frame
 from spilldesk.scan import PersonRecord, ScanError, document_lines, extract_records
+from spilldesk.scan.detectors.disclosure import WORDS
 from spilldesk.scan.pieces import Location
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Exposure, Person
 from spilldesk.store.people import find_people, name_dob_index
 
 BLOCK, REVIEW, PASS = "block", "review", "pass"
-
-# Words that would tell the recipient a person was in a leak, or has a protection claim.
-# Matched on lower-case text with accents folded, as whole words (stems end in \w*).
-DISCLOSURE_WORDS = (
-    r"disclos\w*|breach\w*|leak\w*|pii|personally identifiable|personal information|"
-    r"inadvertent\w*|privacy (?:incident|spill)|divulga\w*|filtra(?:cion|d[oa]s?)|"
-    r"fuga de (?:datos|informacion)|violacion de (?:datos|privacidad)|datos personales|"
-    r"informacion personal|publicad[oa]s? por error"
-)
-PROTECTION_WORDS = (
-    r"asylum|(?:credible|reasonable) fear|fear|protection claims?|refugee\w*|"
-    r"withholding of removal|convention against torture|persecut\w*|asilo|temor|miedo|"
-    r"refugi\w*|persecu\w*|proteccion internacional|solicitud de proteccion"
-)
-_DETECTOR = re.compile(
-    rf"\b(?:(?P<disclosure>{DISCLOSURE_WORDS})|(?P<protection>{PROTECTION_WORDS}))\b"
-)
-
 
 @dataclass(frozen=True)
 class Located:
@@ -220,7 +202,7 @@ def _scan_text(communication: Communication, place: str, text: str) -> None:
             communication.a_numbers[normalize_a_number(match.group(0))].append(place)
         except InvalidANumber:
             continue
-    for match in _DETECTOR.finditer(unidecode(text).lower()):
+    for match in WORDS.finditer(unidecode(text).lower()):
         kind = "disclosure" if match.group("disclosure") else "protection"
         found = Located(match.group(0), kind, place)
         if found not in communication.reveals:
