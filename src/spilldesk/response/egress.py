@@ -30,7 +30,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from unidecode import unidecode
 
 from spilldesk.domain.anumber import A_NUMBER_CANDIDATE, InvalidANumber, normalize_a_number
 from spilldesk.domain.holds import AGENCY_TIME_ZONE, Clearance, clearance_for
@@ -39,7 +38,7 @@ from spilldesk.link.records import link_record_of
 from spilldesk.response.clearance import facts_for_people, reason_json
 from spilldesk.response.linkage import registry_frame
 from spilldesk.scan import PersonRecord, ScanError, document_lines, extract_records
-from spilldesk.scan.detectors.disclosure import WORDS
+from spilldesk.scan.detectors import REVEALING_WORDS
 from spilldesk.scan.pieces import Location
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Exposure, Person
@@ -202,9 +201,8 @@ def _scan_text(communication: Communication, place: str, text: str) -> None:
             communication.a_numbers[normalize_a_number(match.group(0))].append(place)
         except InvalidANumber:
             continue
-    for match in WORDS.finditer(unidecode(text).lower()):
-        kind = "disclosure" if match.group("disclosure") else "protection"
-        found = Located(match.group(0), kind, place)
+    for hit in REVEALING_WORDS.find(text):
+        found = Located(hit.masked, hit.pattern, place)  # the folded word, its pattern
         if found not in communication.reveals:
             communication.reveals.append(found)
 
