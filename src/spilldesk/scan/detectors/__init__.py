@@ -19,7 +19,16 @@ from spilldesk.scan.detectors import (
 )
 from spilldesk.scan.detectors.base import REPORTABLE, Hit
 
-__all__ = ["DETECTORS", "GOVERNMENT_IDS", "REPORTABLE", "REVEALING_WORDS", "Hit", "find_all"]
+__all__ = [
+    "DETECTORS",
+    "GOVERNMENT_IDS",
+    "REPORTABLE",
+    "REVEALING_WORDS",
+    "Detector",
+    "Hit",
+    "find_all",
+    "same_length_lower",
+]
 
 
 class Detector(Protocol):
