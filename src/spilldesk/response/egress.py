@@ -37,7 +37,7 @@ from spilldesk.domain.names import normalize_name, surnames
 from spilldesk.link.records import link_record_of
 from spilldesk.response.clearance import facts_for_people, reason_json
 from spilldesk.response.linkage import registry_frame
-from spilldesk.scan import PersonRecord, ScanError, document_lines, extract_records
+from spilldesk.scan import PersonRecord, ScanError, extract_records
 from spilldesk.scan.detectors import REVEALING_WORDS
 from spilldesk.scan.pieces import Location
 from spilldesk.store.audit import record_event
@@ -174,21 +174,21 @@ def egress_check(
 
 def read_communication(paths: Sequence[Path]) -> Communication:
     """Person records, A-numbers in any text, and revealing words, from every file (each read
-    by the gate, in a worker process); a file the gate cannot read is listed, never skipped."""
+    once, through the gate's own walk, in a worker process); a file the gate cannot read is
+    listed, never skipped."""
     digest = hashlib.sha256()
     communication = Communication("")
     for path in paths:
         digest.update(path.read_bytes())
         try:
-            extraction = extract_records(path)
-            lines = document_lines(path)
+            extraction = extract_records(path, lines=True)
         except ScanError as exc:
             communication.unreadable.append(str(exc))
             continue
         communication.uninspectable += extraction.uninspectable
         for record in extraction.records:
             communication.records.append((_place_of_record(record), record.fields))
-        for line in lines:
+        for line in extraction.lines:
             place = _place(line.location, row=line.row, line=line.line)
             _scan_text(communication, place, line.text)
     communication.digest = digest.hexdigest()
