@@ -130,3 +130,35 @@ def test_a_column_that_numbers_the_rows_is_no_data_element(tmp_path: Path) -> No
     assert "no" not in extraction.data_elements
     assert "case_no" in extraction.data_elements  # numbers that are not a count stay
     assert all("no" not in r.fields for r in extraction.records)
+
+
+def test_one_reading_gives_records_lines_and_unopened_members(tmp_path: Path) -> None:
+    # The egress check reads each file once: records and lines through the scanner's walk.
+    import zipfile
+
+    from spilldesk.scan import document_lines, scan_path
+
+    path = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(path, "w") as bundle:
+        bundle.writestr(
+            "list.csv",
+            "Family name,Given name,A-number,Date of birth\n"
+            "GARCIA LOPEZ,JUAN,A012345678,04/03/1990\n"
+            "LOPEZ DIAZ,ANA,A123456789,05/06/1985\n",
+        )
+        bundle.writestr("letter.txt", "Dear Sir,\nthe leak of personal information\n")
+        bundle.writestr("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    extraction = extract_records(path, lines=True)
+    assert [r.fields["a_number"] for r in extraction.records] == ["A012345678", "A123456789"]
+    assert extraction.lines == document_lines(path)
+    texts = [line.text for line in extraction.lines]
+    assert "GARCIA LOPEZ JUAN A012345678 04/03/1990" in texts
+    assert "the leak of personal information" in texts
+    assert extraction.uninspectable == [f"{path}!/old.doc"]
+    unopened = [
+        member.path
+        for member in scan_path(path).flattened()
+        if any(f.entity == "UNINSPECTABLE" for f in member.findings)
+    ]
+    assert unopened == extraction.uninspectable  # where the gate asks for a review
+    assert extract_records(path).lines == []  # lines only when asked for

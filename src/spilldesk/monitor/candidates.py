@@ -1,6 +1,6 @@
 """What a document could be carrying of the leak, as fingerprints: read in the gate's worker.
 
-Every document goes through the gate's readers (`scan.unpacked.every_piece`: HTML with its
+Every document goes through the gate's walk (`scan.unpacked.each_piece`: HTML with its
 hidden elements and comments, CSV, PDF text and attachments, XLSX hidden sheets, DOCX, ZIP
 members), so a record in an attached PDF or a hidden block counts. From each table row, and
 from each line of text, it takes the candidates:
@@ -29,8 +29,8 @@ from spilldesk.monitor.digests import A_NUMBER, NAME_DOB, a_number_digits, diges
 from spilldesk.scan import Limits, ScanError
 from spilldesk.scan.detectors.date_of_birth import DETECTOR as DATES
 from spilldesk.scan.isolation import run_isolated, run_isolated_each
-from spilldesk.scan.pieces import Location, Table, TextPiece
-from spilldesk.scan.unpacked import every_piece
+from spilldesk.scan.pieces import Location, Piece, Table, TextPiece
+from spilldesk.scan.unpacked import each_piece
 
 _PREFIXED = re.compile(r"(?<![\w-])A\s?#?\s?[-:.]?\s?(\d{3}-?\d{3}-?\d{2,3})(?![\w-])")
 _GROUPED = re.compile(r"(?<![\w-])(\d{3}-\d{3}-\d{3})(?![\w-])")
@@ -93,12 +93,14 @@ def _read(path: str, name: str, key: bytes, limits: Limits) -> Answer:
     with open(path, "rb") as handle:
         data = handle.read()
     groups: list[Group] = []
-    uninspectable: list[str] = []
-    for piece in every_piece(data, name, limits, uninspectable):
+
+    def use(piece: Piece) -> None:
         if isinstance(piece, Table):
-            groups += _table_groups(piece, key)
+            groups.extend(_table_groups(piece, key))
         elif isinstance(piece, TextPiece):
-            groups += _text_groups(piece, key)
+            groups.extend(_text_groups(piece, key))
+
+    uninspectable = each_piece(data, name, limits, use)
     return (hashlib.sha256(data).hexdigest(), len(data),
             [(g.where, g.ids, g.names) for g in groups], uninspectable)
 

@@ -20,7 +20,6 @@ Nothing here prints a person's data: persons are shown by masked A-number and pl
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,7 +30,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from unidecode import unidecode
 
 from spilldesk.domain.anumber import A_NUMBER_CANDIDATE, InvalidANumber, normalize_a_number
 from spilldesk.domain.holds import AGENCY_TIME_ZONE, Clearance, clearance_for
@@ -39,31 +37,14 @@ from spilldesk.domain.names import normalize_name, surnames
 from spilldesk.link.records import link_record_of
 from spilldesk.response.clearance import facts_for_people, reason_json
 from spilldesk.response.linkage import registry_frame
-from spilldesk.scan import PersonRecord, ScanError, document_lines, extract_records
+from spilldesk.scan import PersonRecord, ScanError, extract_records
+from spilldesk.scan.detectors import REVEALING_WORDS
 from spilldesk.scan.pieces import Location
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Exposure, Person
 from spilldesk.store.people import find_people, name_dob_index
 
 BLOCK, REVIEW, PASS = "block", "review", "pass"
-
-# Words that would tell the recipient a person was in a leak, or has a protection claim.
-# Matched on lower-case text with accents folded, as whole words (stems end in \w*).
-DISCLOSURE_WORDS = (
-    r"disclos\w*|breach\w*|leak\w*|pii|personally identifiable|personal information|"
-    r"inadvertent\w*|privacy (?:incident|spill)|divulga\w*|filtra(?:cion|d[oa]s?)|"
-    r"fuga de (?:datos|informacion)|violacion de (?:datos|privacidad)|datos personales|"
-    r"informacion personal|publicad[oa]s? por error"
-)
-PROTECTION_WORDS = (
-    r"asylum|(?:credible|reasonable) fear|fear|protection claims?|refugee\w*|"
-    r"withholding of removal|convention against torture|persecut\w*|asilo|temor|miedo|"
-    r"refugi\w*|persecu\w*|proteccion internacional|solicitud de proteccion"
-)
-_DETECTOR = re.compile(
-    rf"\b(?:(?P<disclosure>{DISCLOSURE_WORDS})|(?P<protection>{PROTECTION_WORDS}))\b"
-)
-
 
 @dataclass(frozen=True)
 class Located:
@@ -193,21 +174,21 @@ def egress_check(
 
 def read_communication(paths: Sequence[Path]) -> Communication:
     """Person records, A-numbers in any text, and revealing words, from every file (each read
-    by the gate, in a worker process); a file the gate cannot read is listed, never skipped."""
+    once, through the gate's own walk, in a worker process); a file the gate cannot read is
+    listed, never skipped."""
     digest = hashlib.sha256()
     communication = Communication("")
     for path in paths:
         digest.update(path.read_bytes())
         try:
-            extraction = extract_records(path)
-            lines = document_lines(path)
+            extraction = extract_records(path, lines=True)
         except ScanError as exc:
             communication.unreadable.append(str(exc))
             continue
         communication.uninspectable += extraction.uninspectable
         for record in extraction.records:
             communication.records.append((_place_of_record(record), record.fields))
-        for line in lines:
+        for line in extraction.lines:
             place = _place(line.location, row=line.row, line=line.line)
             _scan_text(communication, place, line.text)
     communication.digest = digest.hexdigest()
@@ -220,9 +201,8 @@ def _scan_text(communication: Communication, place: str, text: str) -> None:
             communication.a_numbers[normalize_a_number(match.group(0))].append(place)
         except InvalidANumber:
             continue
-    for match in _DETECTOR.finditer(unidecode(text).lower()):
-        kind = "disclosure" if match.group("disclosure") else "protection"
-        found = Located(match.group(0), kind, place)
+    for hit in REVEALING_WORDS.find(text):
+        found = Located(hit.masked, hit.pattern, place)  # the folded word, its pattern
         if found not in communication.reveals:
             communication.reveals.append(found)
 

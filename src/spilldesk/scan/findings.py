@@ -18,6 +18,9 @@ from spilldesk.scan.tables import RecordBlock, record_blocks
 # Entities that only inform (public offices print phone numbers, addresses, countries).
 INFORMATIONAL = frozenset({"PHONE", "EMAIL", "STREET_ADDRESS", "NATIONALITY"})
 NAMED_IN_CONTEXT = 0.9
+# The "patterns" of findings that no regex made: a table's header row or, without one, the
+# shape of its column values; a line that ties a name to an identifier or birth date.
+HEADER_ROW, COLUMN_VALUES, NAME_BESIDE_ID = "header_row", "column_values", "name_beside_identifier"
 _CELL_SPLIT = re.compile(r"\t|\s{2,}|\s*\|\s*")
 
 
@@ -28,6 +31,7 @@ def table_findings(table: Table) -> Iterator[Finding]:
 
 def block_findings(block: RecordBlock) -> Iterator[Finding]:
     where = block.location
+    found_by = (HEADER_ROW if block.header_row else COLUMN_VALUES,)
     if block.records:
         yield Finding(
             "PERSON_RECORDS",
@@ -38,6 +42,7 @@ def block_findings(block: RecordBlock) -> Iterator[Finding]:
             rows=block.records,
             entities=tuple(block.entities()),
             message=_record_message(block),
+            patterns=found_by,
         )
     for entity, count in sorted(block.identifiers.items()):
         distinct = frozenset(i for i in block.distinct_ids if i.startswith(entity + ":"))
@@ -48,6 +53,7 @@ def block_findings(block: RecordBlock) -> Iterator[Finding]:
             Severity.BLOCK if len(distinct) >= 3 else Severity.REVIEW,
             count=count,
             examples=tuple(block.examples.get(entity, [])),
+            patterns=found_by,
             distinct=distinct,
         )
 
@@ -79,6 +85,7 @@ def text_findings(piece: TextPiece) -> Iterator[Finding]:
             count=records,
             rows=records,
             message=f"{records} line(s) tie a name to an identifier or birth date",
+            patterns=(NAME_BESIDE_ID,),
         )
 
 
@@ -106,6 +113,7 @@ def _hit_findings(piece: TextPiece, hits: list[Hit]) -> Iterator[Finding]:
             severity,
             count=len(found),
             examples=tuple(dict.fromkeys(h.masked for h in found))[:3],
+            patterns=tuple(sorted({h.pattern for h in found if h.pattern})),
             distinct=distinct,
         )
 

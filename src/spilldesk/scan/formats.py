@@ -79,6 +79,7 @@ def _finding_result(finding: Finding, path: str) -> dict[str, object]:
         "cell": where.cell,
         "page": where.page,
         "rows": finding.rows,
+        "patterns": list(finding.patterns),
     }
     return result
 

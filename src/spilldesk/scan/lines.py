@@ -10,9 +10,9 @@ from pathlib import Path
 from spilldesk.scan.errors import ScanError
 from spilldesk.scan.isolation import run_isolated
 from spilldesk.scan.limits import Limits
-from spilldesk.scan.pieces import Location, Table, TextPiece
+from spilldesk.scan.pieces import Location, Piece, Table, TextPiece
 from spilldesk.scan.readers import load_readers
-from spilldesk.scan.unpacked import every_piece
+from spilldesk.scan.unpacked import each_piece
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,17 @@ def _lines(path: str, limits: Limits) -> list[Line]:
     with open(path, "rb") as handle:
         data = handle.read()
     found: list[Line] = []
-    for piece in every_piece(data, path, limits, []):
-        if isinstance(piece, TextPiece):
-            for number, text in enumerate(piece.text.splitlines(), start=1):
-                found.append(Line(piece.location, text, line=number))
-        elif isinstance(piece, Table):
-            found += [Line(piece.location, " ".join(cells), row=row) for row, cells in piece]
+    each_piece(data, path, limits, lambda piece: found.extend(piece_lines(piece)))
     return found
+
+
+def piece_lines(piece: Piece) -> list[Line]:
+    """A text's lines, a table's rows (its rows read: a streamed table is then spent)."""
+    if isinstance(piece, TextPiece):
+        return [
+            Line(piece.location, text, line=number)
+            for number, text in enumerate(piece.text.splitlines(), start=1)
+        ]
+    if isinstance(piece, Table):
+        return [Line(piece.location, " ".join(cells), row=row) for row, cells in piece]
+    return []

@@ -86,6 +86,12 @@ class Uninspectable:
     what: str
 
 
+@dataclass(frozen=True)
+class Unopened(Uninspectable):
+    """An embedded file in a format the gate does not read (`location.path` names it): the
+    scanner's walk makes it, where a reader would have, and asks a person to review it."""
+
+
 Piece = TextPiece | Table | HiddenContent | Embedded | Uninspectable
 
 

@@ -40,6 +40,7 @@ class Finding:
     entities: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     message: str = ""
+    patterns: tuple[str, ...] = ()  # which patterns found it (`prefixed`, `header_row`...)
     distinct: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     def to_json(self) -> dict[str, object]:
@@ -61,6 +62,7 @@ class Finding:
             "entities": list(self.entities),
             "examples": list(self.examples),
             "message": self.message,
+            "patterns": list(self.patterns),
         }
 
 

@@ -1,4 +1,13 @@
-"""The gate: scan files and folders, recursing into archives and embedded objects."""
+"""The gate: scan files and folders, recursing into archives and embedded objects.
+
+`walk_document` is the one walk through a file and the files inside it (archive members,
+embedded objects, PDF attachments): the nesting limit, inert members skipped, the reading
+boundary (`errors.unreadable`), an unreadable embedded format made an `Unopened` piece. What
+is done with each piece is the caller's `judge`: the gate's (`judge_piece`) turns pieces into
+findings; record extraction, document lines, the egress check and the monitor collect what
+they need through the same walk (`unpacked.each_piece`), so they fail exactly where the
+gate's verdict is `error`.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +15,7 @@ import hashlib
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -22,9 +32,11 @@ from spilldesk.scan.pieces import (
     Embedded,
     HiddenContent,
     Location,
+    Piece,
     Table,
     TextPiece,
     Uninspectable,
+    Unopened,
 )
 from spilldesk.scan.readers import is_inert, load_readers, read_document
 from spilldesk.scan.report import FileReport, Finding, Verdict
@@ -106,18 +118,45 @@ def _missing(path: str | Path) -> FileReport:
     return FileReport(str(path), Verdict.ERROR, error=f"{path}: no such file")
 
 
+Judge = Callable[[Piece], Iterable[Finding]]
+
+
+def judge_piece(piece: Piece) -> Iterable[Finding]:
+    """The gate's judge: what a piece (never an `Embedded` one) says about the file."""
+    if isinstance(piece, Table):
+        return table_findings(piece)
+    if isinstance(piece, TextPiece):
+        return text_findings(piece)
+    if isinstance(piece, HiddenContent):
+        return [hidden_finding(piece)]
+    if isinstance(piece, Uninspectable):
+        return [uninspectable_finding(piece)]
+    return []
+
+
+def walk_document(
+    opener: Callable[[], BinaryIO], name: str, limits: Limits, judge: Judge = judge_piece
+) -> FileReport:
+    """Walk a file and every file inside it, handing each piece to `judge` inside the
+    reading boundary (whatever the judge raises makes that file `error`, as a reader would).
+    Never raises for a bad file."""
+    return _scan(opener, name, 0, limits, judge)
+
+
 def _scan_file(path: str, name: str, limits: Limits) -> FileReport:
     def opener() -> BinaryIO:
         return open(path, "rb")
 
-    return _scan(opener, name, 0, limits)
+    return walk_document(opener, name, limits)
 
 
 def _scan_data(data: bytes, name: str, limits: Limits) -> FileReport:
-    return _scan(lambda: io.BytesIO(data), name, 0, limits)
+    return walk_document(lambda: io.BytesIO(data), name, limits)
 
 
-def _scan(opener: Callable[[], BinaryIO], name: str, depth: int, limits: Limits) -> FileReport:
+def _scan(
+    opener: Callable[[], BinaryIO], name: str, depth: int, limits: Limits, judge: Judge
+) -> FileReport:
     findings: list[Finding] = []
     members: list[FileReport] = []
     try:
@@ -126,22 +165,16 @@ def _scan(opener: Callable[[], BinaryIO], name: str, depth: int, limits: Limits)
                 f"{name}: nested deeper than {limits.max_depth} levels; possible zip bomb"
             )
         for piece in read_document(opener, name, limits):
-            if isinstance(piece, Table):
-                findings += table_findings(piece)
-            elif isinstance(piece, TextPiece):
-                findings += text_findings(piece)
-            elif isinstance(piece, HiddenContent):
-                findings.append(hidden_finding(piece))
-            elif isinstance(piece, Uninspectable):
-                findings.append(uninspectable_finding(piece))
-            elif isinstance(piece, Embedded):
-                members.append(_member(piece, name, depth, limits))
+            if isinstance(piece, Embedded):
+                members.append(_member(piece, name, depth, limits, judge))
+            else:
+                findings += judge(piece)
     except UnsupportedFormat as error:
         message = str(unreadable(name, error))
         if depth == 0:
             return FileReport(name, Verdict.ERROR, findings, error=message, members=members)
-        unseen = Uninspectable(Location(name, "embedded_object").hide("not inspectable"), message)
-        return FileReport(name, Verdict.REVIEW, [uninspectable_finding(unseen)], members=members)
+        unseen = Unopened(Location(name, "embedded_object").hide("not inspectable"), message)
+        return FileReport(name, Verdict.REVIEW, list(judge(unseen)), members=members)
     except Exception as error:  # the gate's boundary: a malformed file must never crash it
         message = str(unreadable(name, error))
         return FileReport(name, Verdict.ERROR, findings, error=message, members=members)
@@ -149,13 +182,13 @@ def _scan(opener: Callable[[], BinaryIO], name: str, depth: int, limits: Limits)
     return FileReport(name, verdict, findings, members=members, sha256=_digest(opener))
 
 
-def _member(piece: Embedded, parent: str, depth: int, limits: Limits) -> FileReport:
+def _member(piece: Embedded, parent: str, depth: int, limits: Limits, judge: Judge) -> FileReport:
     name = f"{parent}!/{piece.name}"
     if is_inert(piece):
         return FileReport(name, Verdict.PASS)
-    report = _scan(lambda: io.BytesIO(piece.data), name, depth + 1, limits)
+    report = _scan(partial(io.BytesIO, piece.data), name, depth + 1, limits, judge)
     if piece.location.hidden:
-        report.findings.insert(0, hidden_finding(HiddenContent(piece.location, "embedded file")))
+        report.findings[:0] = judge(HiddenContent(piece.location, "embedded file"))
     return report
 
 

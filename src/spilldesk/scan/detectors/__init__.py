@@ -9,6 +9,7 @@ from spilldesk.scan.detectors import (
     a_number,
     address,
     date_of_birth,
+    disclosure,
     email,
     nationality,
     passport,
@@ -18,7 +19,16 @@ from spilldesk.scan.detectors import (
 )
 from spilldesk.scan.detectors.base import REPORTABLE, Hit
 
-__all__ = ["DETECTORS", "GOVERNMENT_IDS", "REPORTABLE", "Hit", "find_all"]
+__all__ = [
+    "DETECTORS",
+    "GOVERNMENT_IDS",
+    "REPORTABLE",
+    "REVEALING_WORDS",
+    "Detector",
+    "Hit",
+    "find_all",
+    "same_length_lower",
+]
 
 
 class Detector(Protocol):
@@ -39,6 +49,8 @@ DETECTORS: tuple[Detector, ...] = (
     address.DETECTOR,
 )
 GOVERNMENT_IDS = frozenset({"A_NUMBER", "SSN", "PASSPORT"})
+# Not one of the gate's: words that reveal a leak or a protection claim (the egress check's).
+REVEALING_WORDS: Detector = disclosure.DETECTOR
 
 
 def same_length_lower(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from spilldesk.domain.anumber import is_a_number, mask_a_number
-from spilldesk.scan.detectors.base import Pattern, PatternDetector
+from spilldesk.scan.detectors.base import Pattern, PatternDetector, Validation
 
 CONTEXT = (
     "a-number",
@@ -22,6 +22,11 @@ CONTEXT = (
     "extranjero",
 )
 
+def check_a_number(text: str) -> Validation:
+    """An A-number has no check digit: the shape can refute a candidate, never confirm it."""
+    return Validation.unless(is_a_number(text))
+
+
 _THREE = re.compile(r"(?<![\w-])\d{3}$")
 
 DETECTOR = PatternDetector(
@@ -37,6 +42,6 @@ DETECTOR = PatternDetector(
         Pattern("bare", re.compile(r"\d(?<![\w.,-]\d)\d{7,8}(?![\w-]|[.,]\d)"), 0.15),
     ],
     context=CONTEXT,
-    validate=is_a_number,
+    validate=check_a_number,
     mask=mask_a_number,
 )

@@ -1,5 +1,9 @@
 """The detector shape (after Presidio's PatternRecognizer): patterns with a base score,
-context words that raise it, and a validator that can reject or confirm a candidate.
+context words that raise it, and a validator that answers, like Presidio's `validate_result`,
+one of three things about a candidate: CONFIRM (a real check passed: the score is raised to
+the detector's `confirmed` score), REJECT (the candidate is dropped) or UNKNOWN (the check
+cannot tell: the score stays as it is). Every hit says which pattern found it and what the
+validator said (`Hit.pattern`, `Hit.validation`), and the pattern's name reaches the finding.
 
 Speed (the gate must read text at >= 10 MB/s): Python's regex engine scans fast only for a
 pattern that begins with a literal or a character class, so patterns begin with their rarest
@@ -13,11 +17,30 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 CONTEXT_WINDOW = 48
 CONTEXT_BOOST = 0.4
 REPORTABLE = 0.5  # a hit at or above this score is a finding; below it, a hint only
+CONFIRMED = 1.0  # Presidio's MAX_SCORE: what a confirmed candidate scores, unless told less
 _BACK_REACH = 66
+
+
+class Validation(StrEnum):
+    """What a validator says about a candidate (Presidio's True / False / None)."""
+
+    CONFIRM = "confirm"
+    REJECT = "reject"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def unless(cls, plausible: bool) -> Validation:
+        """A check that can only refute: REJECT when it fails, else UNKNOWN."""
+        return cls.UNKNOWN if plausible else cls.REJECT
+
+
+def no_check(_value: str) -> Validation:
+    return Validation.UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -39,6 +62,8 @@ class Hit:
     score: float
     value: str
     masked: str
+    pattern: str = ""  # the name of the pattern that found it (`prefixed`, `dashed`...)
+    validation: Validation = Validation.UNKNOWN
 
 
 def mask_generic(value: str) -> str:
@@ -54,9 +79,10 @@ class PatternDetector:
     entity: str
     patterns: list[Pattern]
     context: tuple[str, ...] = ()
-    validate: Callable[[str], bool] = field(default=lambda _value: True)
+    validate: Callable[[str], Validation] = field(default=no_check)
     mask: Callable[[str], str] = mask_generic
     prefilter: re.Pattern[str] | None = None
+    confirmed: float = CONFIRMED  # the score of a confirmed candidate (before context)
 
     def find(self, text: str, lowered: str | None = None) -> Iterator[Hit]:
         if self.prefilter is not None and not self.prefilter.search(text):
@@ -102,12 +128,23 @@ class PatternDetector:
                 return None
             start = before.start()
         value = text[start : match.end()]
-        if not self.validate(value):
+        return self._scored(pattern, start, match.end(), value, lowered)
+
+    def _scored(
+        self, pattern: Pattern, start: int, end: int, value: str, lowered: str
+    ) -> Hit | None:
+        """Score a candidate: the pattern's score, then the validator's word, then context."""
+        validation = self.validate(value)
+        if validation is Validation.REJECT:
             return None
         score = pattern.score
+        if validation is Validation.CONFIRM:
+            score = max(score, self.confirmed)
         if self.context and has_context(lowered, start, self.context):
             score = min(1.0, score + CONTEXT_BOOST)
-        return Hit(self.entity, start, match.end(), score, value, self.mask(value))
+        return Hit(
+            self.entity, start, end, score, value, self.mask(value), pattern.name, validation
+        )
 
 
 def has_context(lowered: str, start: int, words: tuple[str, ...]) -> bool:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from spilldesk.domain.dates import InvalidDate, parse_date
-from spilldesk.scan.detectors.base import Pattern, PatternDetector
+from spilldesk.scan.detectors.base import Pattern, PatternDetector, Validation
 
 CONTEXT = (
     "dob",
@@ -44,6 +44,11 @@ def plausible_birth_date(text: str) -> bool:
     return False
 
 
+def check_birth_date(text: str) -> Validation:
+    """Not a date, or not a living person's birth date: REJECT; any other date: UNKNOWN."""
+    return Validation.unless(plausible_birth_date(text))
+
+
 def mask_date(_text: str) -> str:
     return "****-**-**"
 
@@ -77,6 +82,6 @@ DETECTOR = PatternDetector(
         ),
     ],
     context=CONTEXT,
-    validate=plausible_birth_date,
+    validate=check_birth_date,
     mask=mask_date,
 )

@@ -38,7 +38,8 @@ class NationalityDetector:
                 continue
             code = as_country(words.group(0))
             if code is not None:
-                yield Hit(self.entity, words.start(), words.end(), 0.6, words.group(0), code)
+                found = words.group(0)
+                yield Hit(self.entity, words.start(), words.end(), 0.6, found, code, "labelled")
 
 
 DETECTOR = NationalityDetector()

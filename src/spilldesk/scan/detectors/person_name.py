@@ -165,6 +165,9 @@ def _titled(text: str, start: int) -> bool:
 
 
 class PersonNameDetector:
+    """Two patterns, named on each hit: `titled` (a title or salutation introduces the run)
+    and `known_names` (its words are known given names and surnames)."""
+
     entity = "PERSON_NAME"
 
     def find(self, text: str, lowered: str | None = None) -> Iterator[Hit]:
@@ -186,7 +189,9 @@ class PersonNameDetector:
             elif score and has_context(lowered, start, CONTEXT):
                 score += CONTEXT_BOOST
             if score >= 0.15:
-                yield Hit(self.entity, start, match.end(), min(score, 1.0), value, _initials(value))
+                how = "titled" if titled else "known_names"
+                masked = _initials(value)
+                yield Hit(self.entity, start, match.end(), min(score, 1.0), value, masked, how)
 
 
 def _initials(value: str) -> str:

@@ -8,7 +8,7 @@ import re
 
 import phonenumbers
 
-from spilldesk.scan.detectors.base import Pattern, PatternDetector
+from spilldesk.scan.detectors.base import Pattern, PatternDetector, Validation
 
 CONTEXT = ("phone", "tel", "teléfono", "telefono", "cell", "móvil", "celular", "contact", "call")
 # Where a number written without +country code is tried. A number is a phone number if it
@@ -24,23 +24,29 @@ _NOT_A_PHONE = re.compile(
 )
 
 
-def valid_phone(text: str) -> bool:
+# A number libphonenumber confirms scores a little above a candidate of the right shape, but
+# less than a date of birth in context (0.6): `12.05.1980` after `DOB:` stays a birth date.
+CONFIRMED = 0.55
+
+
+def check_phone(text: str) -> Validation:
     """A phone number by its shape, with libphonenumber deciding the short, ambiguous ones.
 
-    9–15 digits written in groups (or 10–11 unbroken) read as a phone number; 8 digits
-    without `(` or `+` may be a local number or anything else, so libphonenumber decides
-    (valid in any region of REGIONS). Measured on presidio-evaluator sentences this is both
-    more accurate (F1 0.79 vs 0.75) and twice as fast as validating every candidate.
+    9–15 digits written in groups (or 10–11 unbroken) read as a phone number (UNKNOWN: the
+    shape says so, nothing checked it); 8 digits without `(` or `+` may be a local number or
+    anything else, so libphonenumber decides: CONFIRM when valid in any region of REGIONS,
+    else REJECT. Measured on presidio-evaluator sentences this is both more accurate (F1 0.79
+    vs 0.75) and twice as fast as validating every candidate.
     """
     written = text.strip()
     digits = sum(map(str.isdigit, written))
     if not 8 <= digits <= 15 or _NOT_A_PHONE.search(written):
-        return False
-    if digits == len(written):
-        return digits in (10, 11)  # an unbroken run only at full national length
+        return Validation.REJECT
+    if digits == len(written):  # an unbroken run only at full national length
+        return Validation.unless(digits in (10, 11))
     if digits > 8 or "(" in written or "+" in written:
-        return True
-    return _valid_somewhere(written)
+        return Validation.UNKNOWN
+    return Validation.CONFIRM if _valid_somewhere(written) else Validation.REJECT
 
 
 def _valid_somewhere(text: str) -> bool:
@@ -73,5 +79,6 @@ DETECTOR = PatternDetector(
         ),
     ],
     context=CONTEXT,
-    validate=valid_phone,
+    validate=check_phone,
+    confirmed=CONFIRMED,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from spilldesk.scan.detectors.base import Pattern, PatternDetector
+from spilldesk.scan.detectors.base import Pattern, PatternDetector, Validation
 
 CONTEXT = ("ssn", "social security", "seguro social", "ss#", "ss #", "s.s.n")
 _KNOWN_INVALID = {"078051120", "219099999", "123456789", "111111111", "333333333"}
@@ -16,6 +16,11 @@ def valid_ssn(text: str) -> bool:
         return False
     area, group, serial = digits[:3], digits[3:5], digits[5:]
     return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+def check_ssn(text: str) -> Validation:
+    """The SSA's rules refute numbers never issued; passing them proves nothing."""
+    return Validation.unless(valid_ssn(text))
 
 
 def mask_ssn(text: str) -> str:
@@ -47,6 +52,6 @@ DETECTOR = PatternDetector(
         ),
     ],
     context=CONTEXT,
-    validate=valid_ssn,
+    validate=check_ssn,
     mask=mask_ssn,
 )
