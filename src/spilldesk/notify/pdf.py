@@ -10,6 +10,7 @@ embedded subset is three times smaller and quicker to write.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -17,10 +18,11 @@ from pathlib import Path
 
 import segno
 from reportlab.lib.pagesizes import LETTER
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.pathobject import PDFPathObject
 
 from spilldesk.notify.markup import Block, BlockKind, parse_markup
 
@@ -67,6 +69,10 @@ class PacketFont(TTFont):
         # The shortcut relies on ReportLab's ASCII-readable subsets: printable ASCII (and the
         # no-break space, drawn as a space) encoded as itself in subset 0.
         self._fast = bool(self._asciiReadable) and all(c in glyphs for c in range(32, 127))
+        # Packets in one language use the same few subsets: cut each font program once.
+        make_subset = self.face.makeSubset
+        subset_of = lru_cache(maxsize=64)(lambda codes: make_subset(list(codes)))
+        self.face.makeSubset = lambda subset: subset_of(tuple(subset))
 
     def splitString(self, text, doc, encoding="utf-8"):  # type: ignore[no-untyped-def]
         if not (self._fast and isinstance(text, str)):
@@ -94,6 +100,39 @@ class PacketFont(TTFont):
         return result
 
 
+    def addObjects(self, doc):  # type: ignore[no-untyped-def]
+        """ReportLab's font objects, with what repeats between packets made once: the
+        compressed font program and ToUnicode map, the widths array (same bytes)."""
+        super().addObjects(doc)
+        for name, obj in doc.idToObject.items():
+            if isinstance(obj, pdfdoc.PDFTrueTypeFont) and type(obj.Widths) is pdfdoc.PDFArray:
+                obj.Widths = _NumberArray(obj.Widths.sequence)
+            elif (isinstance(name, str) and name.startswith(("fontFile:", "toUnicodeCMap:"))
+                  and isinstance(obj, pdfdoc.PDFStream) and "Filter" not in obj.dictionary.dict
+                  and obj.filters == [pdfdoc.PDFZCompress]):
+                # What the stream's filter would do when the document is written.
+                obj.content = _flate(obj.content)
+                obj.filters = None
+                obj.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+
+
+@lru_cache(maxsize=256)
+def _flate(content: str | bytes) -> bytes:
+    return bytes(pdfdoc.PDFZCompress.encode(content))
+
+
+class _NumberArray(pdfdoc.PDFArray):  # type: ignore[misc]
+    """A PDF array of plain numbers, formatted once for every packet that has the same."""
+
+    def format(self, document, IND=b"\n "):  # type: ignore[no-untyped-def]  # noqa: N803
+        return _formatted_numbers(tuple(self.sequence))
+
+
+@lru_cache(maxsize=256)
+def _formatted_numbers(numbers: tuple[float, ...]) -> bytes:
+    return bytes(pdfdoc.PDFArray(list(numbers)).format(None))
+
+
 @cache
 def register_fonts() -> None:
     """Register the packet fonts once per process."""
@@ -107,7 +146,13 @@ def _width(word: str, font: str, size: float) -> float:
 
 
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy line breaking on spaces; word widths are cached (letters repeat their words)."""
+    """Greedy line breaking on spaces; word widths are cached (letters repeat their words),
+    and so are whole paragraphs (packets repeat most of their paragraphs)."""
+    return list(_wrapped(text, font, size, width))
+
+
+@lru_cache(maxsize=8192)
+def _wrapped(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
     space = _width(" ", font, size)
     lines: list[str] = []
     current: list[str] = []
@@ -120,7 +165,7 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
         used += (space if current else 0.0) + w
         current.append(word)
     lines.append(" ".join(current))
-    return lines
+    return tuple(lines)
 
 
 @dataclass(frozen=True)
@@ -182,7 +227,7 @@ def _layout(blocks: Sequence[Block], first_top: float, bottom: float) -> list[Pa
                 y = first_top
         # Beside the QR code in the top corner the text column is narrower.
         room = width - indent - (QR_COLUMN if y > QR_BAND else 0)
-        texts = wrap(block.text, REGULAR, size, room)
+        texts = _wrapped(block.text, REGULAR, size, room)
         for i, text in enumerate(texts):
             if y - LEADING < bottom:
                 pages.append([])
@@ -193,6 +238,15 @@ def _layout(blocks: Sequence[Block], first_top: float, bottom: float) -> list[Pa
     return pages
 
 
+@lru_cache(maxsize=16384)
+def _qr_run(cell: float, row: int, start: int, end: int) -> str:
+    """One run of dark modules as a rectangle (codes repeat their runs: cached)."""
+    return f"{fp_str((start + 1) * cell, QR_SIZE - (row + 2) * cell, (end - start) * cell, cell)} re"
+
+
+_DARK_RUNS = re.compile(b"[^\x00]+")
+
+
 def _qr_form(canvas: Canvas, notice_number: str) -> str:
     """Draw the notice number's QR code once per document as a reusable form."""
     name = "notice-qr"
@@ -200,17 +254,10 @@ def _qr_form(canvas: Canvas, notice_number: str) -> str:
     matrix = qr.matrix
     cell = QR_SIZE / (len(matrix) + 2)
     canvas.beginForm(name)
-    path = canvas.beginPath()
-    for row, values in enumerate(matrix):
-        y = QR_SIZE - (row + 2) * cell
-        start = None
-        for col, dark in enumerate([*values, 0]):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                path.rect((start + 1) * cell, y, (col - start) * cell, cell)
-                start = None
-    canvas.drawPath(path, stroke=0, fill=1)
+    runs = ["n"]  # what ReportLab's path object starts with
+    runs += [_qr_run(cell, row, run.start(), run.end())
+             for row, values in enumerate(matrix) for run in _DARK_RUNS.finditer(bytes(values))]
+    canvas.drawPath(PDFPathObject(runs), stroke=0, fill=1)
     canvas.endForm()
     return name
 
