@@ -12,9 +12,9 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import segno
 from reportlab.lib.pagesizes import LETTER
@@ -168,8 +168,7 @@ def _wrapped(text: str, font: str, size: float, width: float) -> tuple[str, ...]
     return tuple(lines)
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     font: str
     size: float
     x: float
@@ -262,42 +261,60 @@ def _qr_form(canvas: Canvas, notice_number: str) -> str:
     return name
 
 
-def _page_frame(canvas: Canvas, form: str, notice_number: str, footer: str) -> None:
+def _page_frame(canvas: Canvas, form: str) -> None:
     canvas.saveState()
     canvas.translate(WIDTH - MARGIN - QR_SIZE, TOP - QR_SIZE)
     canvas.doForm(form)
     canvas.restoreState()
-    canvas.setFont(REGULAR, 8)
-    canvas.drawRightString(WIDTH - MARGIN, TOP - QR_SIZE - 9, notice_number)
-    canvas.drawString(MARGIN, 30, footer)
 
 
-def _text_object(canvas: Canvas, page: Page) -> str:
-    """A page's lines as one PDF text object: the operators ReportLab's text object writes
-    for setFont / setTextRenderMode / setTextOrigin / textOut, without its per-call work
-    (a string width for a cursor position the packets never use)."""
+@lru_cache(maxsize=8192)
+def _origin(x: float, y: float) -> str:
+    return f"1 0 0 1 {fp_str(x, y)} Tm"
+
+
+@lru_cache(maxsize=64)
+def _font_op(subset_name: str, size: float) -> str:
+    return f"{subset_name} {fp_str(size)} Tf {fp_str(size * 1.2)} TL"
+
+
+@lru_cache(maxsize=16384)
+def _ascii_show(text: str) -> str:
+    return f"({escapePDF(text.encode('ascii'))}) Tj"
+
+
+def _text_object(canvas: Canvas, page: Sequence[tuple[float, Line]]) -> str:
+    """A page's lines as one PDF text object (BT ... ET): the operators ReportLab's text
+    object writes, without its per-call work (a string width for a cursor position these
+    pages never use) and naming the font only when it changes. Printable ASCII is its own
+    code in the subset (see `PacketFont`), so those lines are cached whole."""
     font = pdfmetrics.getFont(REGULAR)
     doc = canvas._doc  # the document the font's subsets are numbered for
-    code = ["BT", "1 0 0 1 0 0 Tm"]
+    code = ["BT"]
     mode = 0
+    current: tuple[int, float] | None = None  # subset and size the text state has
     for y, line in page:
-        subset_now = -1  # setFont: the next run names its subset
         wanted = 2 if line.font == HEAVY else 0
         if wanted != mode:
             code.append(f"{wanted} Tr")
             mode = wanted
-        runs = [(line.x - 10, "\u2022"), (line.x, line.text)] if line.bullet else [
-            (line.x, line.text)]
+        runs = ((line.x - 10, "\u2022"), (line.x, line.text)) if line.bullet else (
+            (line.x, line.text),)
         for x, text in runs:
-            code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
-            ops = []
+            if not text:
+                continue
+            code.append(_origin(x, y))
+            if text.isascii() and text.isprintable():
+                if current != (0, line.size):
+                    current = (0, line.size)
+                    code.append(_font_op(font.getSubsetInternalName(0, doc), line.size))
+                code.append(_ascii_show(text))
+                continue
             for subset, encoded in font.splitString(text, doc):
-                if subset != subset_now:
-                    ops.append(f"{font.getSubsetInternalName(subset, doc)} "
-                               f"{fp_str(line.size)} Tf {fp_str(line.size * 1.2)} TL")
-                    subset_now = subset
-                ops.append(f"({escapePDF(encoded)}) Tj")
-            code.append(" ".join(ops))
+                if current != (subset, line.size):
+                    current = (subset, line.size)
+                    code.append(_font_op(font.getSubsetInternalName(subset, doc), line.size))
+                code.append(f"({escapePDF(encoded)}) Tj")
     code.append("ET")
     return " ".join(code)
 
@@ -314,10 +331,14 @@ def render_packet_pdf(
     canvas = Canvas(buffer, pagesize=LETTER, pageCompression=1, invariant=1)
     canvas.setTitle(f"{title} {notice_number}")
     form = _qr_form(canvas, notice_number)
+    # The notice number under the code, right-aligned, and the footer: 8 pt, every page.
+    label = (TOP - QR_SIZE - 9,
+             Line(REGULAR, 8, WIDTH - MARGIN - _width(notice_number, REGULAR, 8), notice_number))
     for number, page in enumerate(laid_out, start=1):
-        _page_frame(canvas, form, notice_number, footer.format(page=number, pages=len(laid_out)))
-        canvas.setLineWidth(0.4)
-        canvas.addLiteral(_text_object(canvas, page))
+        _page_frame(canvas, form)
+        canvas.setLineWidth(0.4)  # the outline of headings (text render mode 2)
+        bottom = (30.0, Line(REGULAR, 8, MARGIN, footer.format(page=number, pages=len(laid_out))))
+        canvas.addLiteral(_text_object(canvas, [*page, label, bottom]))
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
