@@ -103,10 +103,14 @@ def wording(language: str) -> dict[str, object]:
 
 
 @cache
-def _compiled(language: str, key: str) -> Template:
+def _compiled(language: str, key: str) -> Template | str:
+    """The sentence as a template, or as its text when it has no Jinja2 syntax at all (most
+    sentences: rendering those would only return them, at a new context per sentence)."""
     text = wording(language)[key]
     if not isinstance(text, str):
         raise ValueError(f"{language}.yaml: {key} is not a sentence")
+    if "{" not in text:
+        return text.strip()
     return environment(language).from_string(text)
 
 
@@ -119,7 +123,10 @@ def _language(context: Context) -> str:
 
 @pass_context
 def _say(context: Context, key: str) -> str:
-    return _compiled(_language(context), key).render(context.get_all()).strip()
+    sentence = _compiled(_language(context), key)
+    if isinstance(sentence, str):
+        return sentence
+    return sentence.render(context.get_all()).strip()
 
 
 @pass_context
