@@ -243,13 +243,31 @@ def _qr_run(cell: float, row: int, start: int, end: int) -> str:
     return f"{fp_str((start + 1) * cell, QR_SIZE - (row + 2) * cell, (end - start) * cell, cell)} re"
 
 
+_SHAPE = str.maketrans("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0" * 10 + "A" * 26)
+
+
+@lru_cache(maxsize=64)
+def _qr_fit(shape: str) -> tuple[int, str]:
+    """The version and error level segno picks (smallest version, then the highest level that
+    still fits) for a notice number of this shape: numbers alike in length and characters fit
+    alike, so the search runs once per shape."""
+    qr = segno.make_qr(shape, error="m", mask=0)
+    return qr.version, qr.error.lower()
+
+
+def _make_qr(notice_number: str) -> segno.QRCode:
+    version, error = _qr_fit(notice_number.translate(_SHAPE))
+    # A fixed mask: segno's mask search costs 1 ms a code.
+    return segno.make_qr(notice_number, version=version, error=error, boost_error=False, mask=0)
+
+
 _DARK_RUNS = re.compile(b"[^\x00]+")
 
 
 def _qr_form(canvas: Canvas, notice_number: str) -> str:
     """Draw the notice number's QR code once per document as a reusable form."""
     name = "notice-qr"
-    qr = segno.make_qr(notice_number, error="m", mask=0)  # mask search costs 1 ms a code
+    qr = _make_qr(notice_number)
     matrix = qr.matrix
     cell = QR_SIZE / (len(matrix) + 2)
     canvas.beginForm(name)
