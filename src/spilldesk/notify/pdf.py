@@ -346,7 +346,9 @@ def render_packet_pdf(
     for markup in pages_markup:
         laid_out.extend(_layout(parse_markup(markup), TOP, 48.0))
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=LETTER, pageCompression=1, invariant=1)
+    # The packet font from the start: no Helvetica set (and embedded as a name) on every page.
+    canvas = Canvas(buffer, pagesize=LETTER, pageCompression=1, invariant=1,
+                    initialFontName=REGULAR)
     canvas.setTitle(f"{title} {notice_number}")
     form = _qr_form(canvas, notice_number)
     # The notice number under the code, right-aligned, and the footer: 8 pt, every page.
