@@ -5,6 +5,12 @@ number and nothing about the person). Text is set in DejaVu Sans, shipped in `fo
 licence, see fonts/LICENSE-DejaVu.txt) cut down to the Latin scripts — accents of Spanish,
 Portuguese, French, Vietnamese, Romanian, Turkish — and without hinting instructions: the
 embedded subset is three times smaller and quicker to write.
+
+Where the time goes is measured, not guessed (docs/notifications.md, "Speed"): each page's
+text is one text object written here (ReportLab's per-call text-object work is for features
+packets do not use), a line's characters are encoded by `PacketFont` without ReportLab's loop
+per character, and what repeats between packets is made once per process — wrapped
+paragraphs, QR rectangles, the font subset and its compressed streams.
 """
 
 from __future__ import annotations
@@ -18,8 +24,8 @@ from typing import NamedTuple
 
 import segno
 from reportlab.lib.pagesizes import LETTER
-from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.pathobject import PDFPathObject
@@ -52,7 +58,7 @@ _STYLE = {  # font, size, space before, indent
 _PRINTABLE_ASCII = frozenset(map(chr, range(32, 127)))
 
 
-class PacketFont(TTFont):
+class PacketFont(TTFont):  # type: ignore[misc]
     """ReportLab's TrueType font, with `splitString` (text to the embedded subset's codes)
     answered without a Python loop per character once a document has seen a line's characters.
 
@@ -240,14 +246,15 @@ def _layout(blocks: Sequence[Block], first_top: float, bottom: float) -> list[Pa
 @lru_cache(maxsize=16384)
 def _qr_run(cell: float, row: int, start: int, end: int) -> str:
     """One run of dark modules as a rectangle (codes repeat their runs: cached)."""
-    return f"{fp_str((start + 1) * cell, QR_SIZE - (row + 2) * cell, (end - start) * cell, cell)} re"
+    y = QR_SIZE - (row + 2) * cell
+    return f"{fp_str((start + 1) * cell, y, (end - start) * cell, cell)} re"
 
 
 _SHAPE = str.maketrans("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0" * 10 + "A" * 26)
 
 
 @lru_cache(maxsize=64)
-def _qr_fit(shape: str) -> tuple[int, str]:
+def _qr_fit(shape: str) -> tuple[int | str, str]:
     """The version and error level segno picks (smallest version, then the highest level that
     still fits) for a notice number of this shape: numbers alike in length and characters fit
     alike, so the search runs once per shape."""
