@@ -109,8 +109,10 @@ class PacketFont(TTFont):  # type: ignore[misc]
     def addObjects(self, doc):  # type: ignore[no-untyped-def]
         """ReportLab's font objects, with what repeats between packets made once: the
         compressed font program and ToUnicode map, the widths array (same bytes)."""
+        before = set(doc.idToObject)
         super().addObjects(doc)
-        for name, obj in doc.idToObject.items():
+        for name in set(doc.idToObject) - before:  # this font's objects, nothing else's
+            obj = doc.idToObject[name]
             if isinstance(obj, pdfdoc.PDFTrueTypeFont) and type(obj.Widths) is pdfdoc.PDFArray:
                 obj.Widths = _NumberArray(obj.Widths.sequence)
             elif (isinstance(name, str) and name.startswith(("fontFile:", "toUnicodeCMap:"))
