@@ -6,6 +6,7 @@ progress bar shows counts, never a person's name.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -20,6 +21,13 @@ from spilldesk.notify.pdf import register_fonts
 from spilldesk.private_files import private_folder, write_private
 
 ProgressCallback = Callable[[int, int], None]  # (done, total)
+
+
+def _worker_start() -> None:
+    """A packet makes tens of thousands of short-lived objects: the worker collects its
+    young generation every 20,000 allocations instead of every 700 (measured: about a tenth
+    of a packet's CPU). Cycles are still collected; only the worker processes are tuned."""
+    gc.set_threshold(20_000)
 
 
 def _render_chunk(chunk: Sequence[RenderJob], out_dir: str) -> int:
@@ -60,7 +68,8 @@ def render_packets(
     else:
         register_fonts()
         context = multiprocessing.get_context("fork")  # children inherit fonts and templates
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=_worker_start) as pool:
             futures = [pool.submit(_render_chunk, chunk, str(out_dir)) for chunk in chunks]
             for future in as_completed(futures):
                 done += future.result()
