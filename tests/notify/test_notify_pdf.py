@@ -130,3 +130,38 @@ def test_no_line_runs_under_the_qr_code_on_any_page():
                             right = line.x + _width(line.text, "SpilldeskSans", line.size)
                             assert right <= WIDTH - MARGIN - QR_COLUMN + 0.5, \
                                 (row.name, language, line.text)
+
+
+def test_packet_font_encodes_text_exactly_as_reportlab_does():
+    """The fast `splitString` gives ReportLab's bytes and subsets line after line: ASCII,
+    accents, the no-break space, a character the font lacks, and past the first subset."""
+    import random
+
+    from reportlab.pdfbase.pdfdoc import PDFDocument
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from spilldesk.notify.pdf import FONTS, PacketFont
+
+    path = str(FONTS / "DejaVuSans.ttf")
+    fast, plain = PacketFont("test-fast", path), TTFont("test-plain", path)
+    others = sorted(chr(c) for c in fast.face.charToGlyph if c > 0x7F)[:400]
+    alphabet = [chr(c) for c in range(32, 127)] * 4 + others + ["\u00a0", "\u4e00"]
+    rng = random.Random(16)
+    for _ in range(2):  # two documents: each numbers its own characters
+        fast_doc, plain_doc = PDFDocument(), PDFDocument()
+        for _ in range(600):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
+            assert fast.splitString(text, fast_doc) == plain.splitString(text, plain_doc), text
+        assert fast.state[fast_doc].subsets == plain.state[plain_doc].subsets
+        assert len(fast.state[fast_doc].subsets) > 1  # the test reached a second subset
+
+
+def test_qr_codes_are_the_ones_segno_picks_itself():
+    import segno
+
+    from spilldesk.notify.pdf import _make_qr
+
+    for number in [notice_number("NOV28", 1), notice_number("DEC07", 654321),
+                   notice_number("BENCH", 12), "short", "Ação-1"]:
+        mine, segnos = _make_qr(number), segno.make_qr(number, error="m", mask=0)
+        assert (mine.designator, mine.matrix) == (segnos.designator, segnos.matrix)

@@ -6,6 +6,7 @@ progress bar shows counts, never a person's name.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
@@ -21,6 +22,15 @@ from spilldesk.private_files import private_folder, write_private
 from spilldesk.worker_pool import WorkerDied, process_pool
 
 ProgressCallback = Callable[[int, int], None]  # (done, total)
+
+
+def _worker_start() -> None:
+    """Fonts registered once per worker. A packet makes tens of thousands of short-lived
+    objects: the worker collects its young generation every 20,000 allocations instead of
+    every 700 (measured: about a tenth of a packet's CPU). Cycles are still collected; only
+    the worker processes are tuned."""
+    register_fonts()
+    gc.set_threshold(20_000)
 
 
 def _render_chunk(chunk: Sequence[RenderJob], out_dir: str) -> int:
@@ -59,7 +69,7 @@ def render_packets(
             if on_progress:
                 on_progress(done, total)
     else:
-        with process_pool(workers, preload=[__name__], initializer=register_fonts) as pool:
+        with process_pool(workers, preload=[__name__], initializer=_worker_start) as pool:
             futures = [pool.submit(_render_chunk, chunk, str(out_dir)) for chunk in chunks]
             try:
                 for future in as_completed(futures):

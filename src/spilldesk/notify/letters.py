@@ -11,7 +11,7 @@ depends on.
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pycountry
@@ -52,6 +52,22 @@ def _country(alpha3: str | None, language: str) -> str:
     return str(names.get(record.alpha_2, record.name))
 
 
+# Letters repeat the incident's few dates and times: Babel formats each once per process.
+@lru_cache(maxsize=4096)
+def _long_date(day: date, locale: str) -> str:
+    return format_date(day, "long", locale=locale)
+
+
+@lru_cache(maxsize=1024)
+def _clock(value: datetime, locale: str) -> str:
+    return format_time(value, "short", locale=locale)
+
+
+@lru_cache(maxsize=1024)
+def _zone(value: datetime, locale: str) -> str:
+    return str(get_timezone_name(value, "long", locale=locale))
+
+
 @cache
 def environment(language: str) -> Environment:
     env = Environment(  # nosec B701 # plain-text line markup for the PDF, not HTML
@@ -63,6 +79,8 @@ def environment(language: str) -> Environment:
         # The output is line markup drawn as plain text (canvas text objects, no HTML or XML
         # interpretation): HTML escaping would only corrupt names such as "O'Brien & Co".
         autoescape=False,
+        # Templates ship with the package: no stat of every template file on every letter.
+        auto_reload=False,
     )
     locale = _locale(language)
 
@@ -70,13 +88,17 @@ def environment(language: str) -> Environment:
         if not isinstance(value, date):  # None or undefined: never print a blank date
             raise UndefinedError("a letter states a date it does not have")
         day = value.date() if isinstance(value, datetime) else value
-        return format_date(day, "long", locale=locale)
+        return _long_date(day, locale)
 
     def clock(value: datetime) -> str:
-        return format_time(value, "short", locale=locale)
+        if not isinstance(value, datetime):  # what Babel does with anything else: unchanged
+            return format_time(value, "short", locale=locale)
+        return _clock(value, locale)
 
     def zone(value: datetime) -> str:
-        return get_timezone_name(value, "long", locale=locale)
+        if not isinstance(value, datetime):
+            return str(get_timezone_name(value, "long", locale=locale))
+        return _zone(value, locale)
 
     env.globals.update(say=_say, heading=_heading)
     env.filters.update(
@@ -103,10 +125,14 @@ def wording(language: str) -> dict[str, object]:
 
 
 @cache
-def _compiled(language: str, key: str) -> Template:
+def _compiled(language: str, key: str) -> Template | str:
+    """The sentence as a template, or as its text when it has no Jinja2 syntax at all (most
+    sentences: rendering those would only return them, at a new context per sentence)."""
     text = wording(language)[key]
     if not isinstance(text, str):
         raise ValueError(f"{language}.yaml: {key} is not a sentence")
+    if "{" not in text:
+        return text.strip()
     return environment(language).from_string(text)
 
 
@@ -119,7 +145,10 @@ def _language(context: Context) -> str:
 
 @pass_context
 def _say(context: Context, key: str) -> str:
-    return _compiled(_language(context), key).render(context.get_all()).strip()
+    sentence = _compiled(_language(context), key)
+    if isinstance(sentence, str):
+        return sentence
+    return sentence.render(context.get_all()).strip()
 
 
 @pass_context

@@ -5,21 +5,30 @@ number and nothing about the person). Text is set in DejaVu Sans, shipped in `fo
 licence, see fonts/LICENSE-DejaVu.txt) cut down to the Latin scripts — accents of Spanish,
 Portuguese, French, Vietnamese, Romanian, Turkish — and without hinting instructions: the
 embedded subset is three times smaller and quicker to write.
+
+Where the time goes is measured, not guessed (docs/notifications.md, "Speed"): each page's
+text is one text object written here (ReportLab's per-call text-object work is for features
+packets do not use), a line's characters are encoded by `PacketFont` without ReportLab's loop
+per character, and what repeats between packets is made once per process — wrapped
+paragraphs, QR rectangles, the font subset and its compressed streams.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import segno
 from reportlab.lib.pagesizes import LETTER
-from reportlab.pdfbase import pdfmetrics
+from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.pathobject import PDFPathObject
 
 from spilldesk.notify.markup import Block, BlockKind, parse_markup
 
@@ -46,11 +55,97 @@ _STYLE = {  # font, size, space before, indent
 }
 
 
+_PRINTABLE_ASCII = frozenset(map(chr, range(32, 127)))
+
+
+class PacketFont(TTFont):  # type: ignore[misc]
+    """ReportLab's TrueType font, with `splitString` (text to the embedded subset's codes)
+    answered without a Python loop per character once a document has seen a line's characters.
+
+    ReportLab numbers a document's characters in the order they first appear (printable ASCII
+    keeps its own code) and loops over every character of every string to do so, the largest
+    single cost of a packet. Here a line whose characters the document already numbered is
+    encoded by one `str.translate`; a line with a new character goes through ReportLab's own
+    loop (which numbers it) and the new codes are noted. The bytes are the same as ReportLab's.
+    """
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        glyphs = self.face.charToGlyph
+        # The shortcut relies on ReportLab's ASCII-readable subsets: printable ASCII (and the
+        # no-break space, drawn as a space) encoded as itself in subset 0.
+        self._fast = bool(self._asciiReadable) and all(c in glyphs for c in range(32, 127))
+        # Packets in one language use the same few subsets: cut each font program once.
+        make_subset = self.face.makeSubset
+        subset_of = lru_cache(maxsize=64)(lambda codes: make_subset(list(codes)))
+        self.face.makeSubset = lambda subset: subset_of(tuple(subset))
+
+    def splitString(self, text, doc, encoding="utf-8"):  # type: ignore[no-untyped-def]
+        if not (self._fast and isinstance(text, str)):
+            return super().splitString(text, doc, encoding)
+        try:
+            state = self.state[doc]
+        except KeyError:
+            state = self.state[doc] = TTFont.State(self._asciiReadable, self)
+        if text.isascii() and text.isprintable():
+            return [(0, text.encode("ascii"))] if text else []
+        known: tuple[set[str], dict[int, str]] | None = state.__dict__.get("_spilldesk_codes")
+        if known is None:
+            known = state._spilldesk_codes = (set(_PRINTABLE_ASCII) | {"\xa0"}, {0xA0: " "})
+        chars, table = known
+        if chars.issuperset(text):
+            return [(0, text.translate(table).encode("latin-1"))] if text else []
+        result = super().splitString(text, doc, encoding)
+        assignments = state.assignments
+        for char in set(text) - chars:
+            code = assignments.get(ord(char))
+            if code is not None and code < 256:  # subset 0: one byte, same subset as ASCII
+                chars.add(char)
+                if code != ord(char):
+                    table[ord(char)] = chr(code)
+        return result
+
+
+    def addObjects(self, doc):  # type: ignore[no-untyped-def]
+        """ReportLab's font objects, with what repeats between packets made once: the
+        compressed font program and ToUnicode map, the widths array (same bytes)."""
+        before = set(doc.idToObject)
+        super().addObjects(doc)
+        for name in set(doc.idToObject) - before:  # this font's objects, nothing else's
+            obj = doc.idToObject[name]
+            if isinstance(obj, pdfdoc.PDFTrueTypeFont) and type(obj.Widths) is pdfdoc.PDFArray:
+                obj.Widths = _NumberArray(obj.Widths.sequence)
+            elif (isinstance(name, str) and name.startswith(("fontFile:", "toUnicodeCMap:"))
+                  and isinstance(obj, pdfdoc.PDFStream) and "Filter" not in obj.dictionary.dict
+                  and obj.filters == [pdfdoc.PDFZCompress]):
+                # What the stream's filter would do when the document is written.
+                obj.content = _flate(obj.content)
+                obj.filters = None
+                obj.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+
+
+@lru_cache(maxsize=256)
+def _flate(content: str | bytes) -> bytes:
+    return bytes(pdfdoc.PDFZCompress.encode(content))
+
+
+class _NumberArray(pdfdoc.PDFArray):  # type: ignore[misc]
+    """A PDF array of plain numbers, formatted once for every packet that has the same."""
+
+    def format(self, document, IND=b"\n "):  # type: ignore[no-untyped-def]  # noqa: N803
+        return _formatted_numbers(tuple(self.sequence))
+
+
+@lru_cache(maxsize=256)
+def _formatted_numbers(numbers: tuple[float, ...]) -> bytes:
+    return bytes(pdfdoc.PDFArray(list(numbers)).format(None))
+
+
 @cache
 def register_fonts() -> None:
     """Register the packet fonts once per process."""
-    pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFont(PacketFont(REGULAR, str(FONTS / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(PacketFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
 
 
 @lru_cache(maxsize=65536)
@@ -59,7 +154,13 @@ def _width(word: str, font: str, size: float) -> float:
 
 
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy line breaking on spaces; word widths are cached (letters repeat their words)."""
+    """Greedy line breaking on spaces; word widths are cached (letters repeat their words),
+    and so are whole paragraphs (packets repeat most of their paragraphs)."""
+    return list(_wrapped(text, font, size, width))
+
+
+@lru_cache(maxsize=8192)
+def _wrapped(text: str, font: str, size: float, width: float) -> tuple[str, ...]:
     space = _width(" ", font, size)
     lines: list[str] = []
     current: list[str] = []
@@ -72,11 +173,10 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
         used += (space if current else 0.0) + w
         current.append(word)
     lines.append(" ".join(current))
-    return lines
+    return tuple(lines)
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     font: str
     size: float
     x: float
@@ -134,7 +234,7 @@ def _layout(blocks: Sequence[Block], first_top: float, bottom: float) -> list[Pa
                 y = first_top
         # Beside the QR code in the top corner the text column is narrower.
         room = width - indent - (QR_COLUMN if y > QR_BAND else 0)
-        texts = wrap(block.text, REGULAR, size, room)
+        texts = _wrapped(block.text, REGULAR, size, room)
         for i, text in enumerate(texts):
             if y - LEADING < bottom:
                 pages.append([])
@@ -145,36 +245,105 @@ def _layout(blocks: Sequence[Block], first_top: float, bottom: float) -> list[Pa
     return pages
 
 
+@lru_cache(maxsize=16384)
+def _qr_run(cell: float, row: int, start: int, end: int) -> str:
+    """One run of dark modules as a rectangle (codes repeat their runs: cached)."""
+    y = QR_SIZE - (row + 2) * cell
+    return f"{fp_str((start + 1) * cell, y, (end - start) * cell, cell)} re"
+
+
+_SHAPE = str.maketrans("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0" * 10 + "A" * 26)
+
+
+@lru_cache(maxsize=64)
+def _qr_fit(shape: str) -> tuple[int | str, str]:
+    """The version and error level segno picks (smallest version, then the highest level that
+    still fits) for a notice number of this shape: numbers alike in length and characters fit
+    alike, so the search runs once per shape."""
+    qr = segno.make_qr(shape, error="m", mask=0)
+    return qr.version, qr.error.lower()
+
+
+def _make_qr(notice_number: str) -> segno.QRCode:
+    version, error = _qr_fit(notice_number.translate(_SHAPE))
+    # A fixed mask: segno's mask search costs 1 ms a code.
+    return segno.make_qr(notice_number, version=version, error=error, boost_error=False, mask=0)
+
+
+_DARK_RUNS = re.compile(b"[^\x00]+")
+
+
 def _qr_form(canvas: Canvas, notice_number: str) -> str:
     """Draw the notice number's QR code once per document as a reusable form."""
     name = "notice-qr"
-    qr = segno.make_qr(notice_number, error="m", mask=0)  # mask search costs 1 ms a code
+    qr = _make_qr(notice_number)
     matrix = qr.matrix
     cell = QR_SIZE / (len(matrix) + 2)
     canvas.beginForm(name)
-    path = canvas.beginPath()
-    for row, values in enumerate(matrix):
-        y = QR_SIZE - (row + 2) * cell
-        start = None
-        for col, dark in enumerate([*values, 0]):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                path.rect((start + 1) * cell, y, (col - start) * cell, cell)
-                start = None
-    canvas.drawPath(path, stroke=0, fill=1)
+    runs = ["n"]  # what ReportLab's path object starts with
+    runs += [_qr_run(cell, row, run.start(), run.end())
+             for row, values in enumerate(matrix) for run in _DARK_RUNS.finditer(bytes(values))]
+    canvas.drawPath(PDFPathObject(runs), stroke=0, fill=1)
     canvas.endForm()
     return name
 
 
-def _page_frame(canvas: Canvas, form: str, notice_number: str, footer: str) -> None:
+def _page_frame(canvas: Canvas, form: str) -> None:
     canvas.saveState()
     canvas.translate(WIDTH - MARGIN - QR_SIZE, TOP - QR_SIZE)
     canvas.doForm(form)
     canvas.restoreState()
-    canvas.setFont(REGULAR, 8)
-    canvas.drawRightString(WIDTH - MARGIN, TOP - QR_SIZE - 9, notice_number)
-    canvas.drawString(MARGIN, 30, footer)
+
+
+@lru_cache(maxsize=8192)
+def _origin(x: float, y: float) -> str:
+    return f"1 0 0 1 {fp_str(x, y)} Tm"
+
+
+@lru_cache(maxsize=64)
+def _font_op(subset_name: str, size: float) -> str:
+    return f"{subset_name} {fp_str(size)} Tf {fp_str(size * 1.2)} TL"
+
+
+@lru_cache(maxsize=16384)
+def _ascii_show(text: str) -> str:
+    return f"({escapePDF(text.encode('ascii'))}) Tj"
+
+
+def _text_object(canvas: Canvas, page: Sequence[tuple[float, Line]]) -> str:
+    """A page's lines as one PDF text object (BT ... ET): the operators ReportLab's text
+    object writes, without its per-call work (a string width for a cursor position these
+    pages never use) and naming the font only when it changes. Printable ASCII is its own
+    code in the subset (see `PacketFont`), so those lines are cached whole."""
+    font = pdfmetrics.getFont(REGULAR)
+    doc = canvas._doc  # the document the font's subsets are numbered for
+    code = ["BT"]
+    mode = 0
+    current: tuple[int, float] | None = None  # subset and size the text state has
+    for y, line in page:
+        wanted = 2 if line.font == HEAVY else 0
+        if wanted != mode:
+            code.append(f"{wanted} Tr")
+            mode = wanted
+        runs = ((line.x - 10, "\u2022"), (line.x, line.text)) if line.bullet else (
+            (line.x, line.text),)
+        for x, text in runs:
+            if not text:
+                continue
+            code.append(_origin(x, y))
+            if text.isascii() and text.isprintable():
+                if current != (0, line.size):
+                    current = (0, line.size)
+                    code.append(_font_op(font.getSubsetInternalName(0, doc), line.size))
+                code.append(_ascii_show(text))
+                continue
+            for subset, encoded in font.splitString(text, doc):
+                if current != (subset, line.size):
+                    current = (subset, line.size)
+                    code.append(_font_op(font.getSubsetInternalName(subset, doc), line.size))
+                code.append(f"({escapePDF(encoded)}) Tj")
+    code.append("ET")
+    return " ".join(code)
 
 
 def render_packet_pdf(
@@ -186,22 +355,19 @@ def render_packet_pdf(
     for markup in pages_markup:
         laid_out.extend(_layout(parse_markup(markup), TOP, 48.0))
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=LETTER, pageCompression=1, invariant=1)
+    # The packet font from the start: no Helvetica set (and embedded as a name) on every page.
+    canvas = Canvas(buffer, pagesize=LETTER, pageCompression=1, invariant=1,
+                    initialFontName=REGULAR)
     canvas.setTitle(f"{title} {notice_number}")
     form = _qr_form(canvas, notice_number)
+    # The notice number under the code, right-aligned, and the footer: 8 pt, every page.
+    label = (TOP - QR_SIZE - 9,
+             Line(REGULAR, 8, WIDTH - MARGIN - _width(notice_number, REGULAR, 8), notice_number))
     for number, page in enumerate(laid_out, start=1):
-        _page_frame(canvas, form, notice_number, footer.format(page=number, pages=len(laid_out)))
-        text = canvas.beginText()
-        canvas.setLineWidth(0.4)
-        for y, line in page:
-            text.setFont(REGULAR, line.size)
-            text.setTextRenderMode(2 if line.font == HEAVY else 0)
-            if line.bullet:
-                text.setTextOrigin(line.x - 10, y)
-                text.textOut("•")
-            text.setTextOrigin(line.x, y)
-            text.textOut(line.text)
-        canvas.drawText(text)
+        _page_frame(canvas, form)
+        canvas.setLineWidth(0.4)  # the outline of headings (text render mode 2)
+        bottom = (30.0, Line(REGULAR, 8, MARGIN, footer.format(page=number, pages=len(laid_out))))
+        canvas.addLiteral(_text_object(canvas, [*page, label, bottom]))
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
