@@ -112,7 +112,7 @@ def export_command(
 
 
 @alerts_app.command("push")
-def push_command(  # nosec B107 # the default names a variable, not a secret
+def push_command(
     system: SystemOption,
     url: Annotated[str, typer.Option("--url", help="The receiving system's webhook URL.")],
     secret_env: Annotated[
