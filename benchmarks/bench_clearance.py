@@ -57,7 +57,7 @@ def build_desk(work: Path, persons: int, rng: random.Random) -> tuple[Store, lis
         exposed_until=datetime(2022, 11, 28, 14, 4, tzinfo=ET),
     )
     with store.session() as session:
-        import_file(session, csv_path, kind="persons", actor=ACTOR)
+        import_file(session, csv_path, kind="persons", actor=ACTOR, tz=ET)
         open_incident(session, spec, actor=ACTOR)
     with store.session() as session:
         _expose(session, find_people(session, a_numbers), rng)

@@ -79,7 +79,7 @@ def build_desk(workdir: Path, persons: int) -> tuple[Store, list[str], str]:
               for n, a in enumerate(a_numbers)]
     csv.write_text("\n".join(lines) + "\n")
     with store.session() as session:
-        import_file(session, csv, kind="persons", actor="bench")
+        import_file(session, csv, kind="persons", actor="bench", tz=ET)
         open_incident(session, IncidentSpec(
             id=INCIDENT, title="bench", exposed_from=datetime(2022, 11, 28, 9, 45, tzinfo=ET),
             exposed_until=datetime(2022, 11, 28, 14, 4, tzinfo=ET)), actor="bench")

@@ -93,7 +93,7 @@ def _desk(folder: Path, people: list[Someone], exposed: int) -> Store:
     spec = IncidentSpec(id=INCIDENT, title="bench",
                         exposed_from=_at(9, 45), exposed_until=_at(14, 4))
     with store.session() as session:
-        import_file(session, path, kind="persons", actor=ACTOR)
+        import_file(session, path, kind="persons", actor=ACTOR, tz=EASTERN)
         open_incident(session, spec, actor=ACTOR)
         found = find_people(session, [p.a_number for p in people[:exposed]])
         session.add_all(Exposure(incident_id=INCIDENT, person_id=found[p.a_number].id,

@@ -95,9 +95,9 @@ def build(settings: Settings, persons: int, folder: Path):  # type: ignore[no-un
     with store.session() as session:
         reps = write_csv(folder / "reps.csv", [{"representative_id": "R1", "name": "Counsel",
                                                  "email": "c@example.org"}])
-        import_file(session, reps, kind="representatives", actor="bench")
+        import_file(session, reps, kind="representatives", actor="bench", tz=ET)
         import_file(session, write_csv(folder / "persons.csv", registry_rows(persons, rng)),
-                    kind="persons", actor="bench")
+                    kind="persons", actor="bench", tz=ET)
         for incident_id, start in ((NOV28, datetime(2022, 11, 28, 9, 45, tzinfo=ET)),
                                    (DEC7, datetime(2022, 12, 7, 10, 0, tzinfo=ET))):
             open_incident(session, IncidentSpec(incident_id, incident_id, start, start),
@@ -119,7 +119,7 @@ def timed(store, incident_ids, *, dry_run: bool) -> tuple[float, int]:  # type: 
     for incident_id in incident_ids:
         with store.session() as session:
             result = plan_incident(session, incident_id, playbook=playbook, dry_run=dry_run,
-                                   actor="bench", timezone=ET)
+                                   actor="bench", tz=ET)
             added += result.changes["added"]
     return time.perf_counter() - began, added
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from spilldesk.config import Settings
 from spilldesk.response.registry import import_file
 from spilldesk.scenario import generate
+from spilldesk.scenario.timeline import EASTERN
 from spilldesk.store.db import initialise
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -36,15 +37,15 @@ def desk_import(scenario: Path, work: Path, url: str | None) -> tuple[float, flo
     store = initialise(Settings.load(work))
     registry = scenario / "registry"
     with store.session() as session:
-        import_file(session, registry / "facilities.csv", kind=None, actor="bench")
-        import_file(session, registry / "representatives.csv", kind=None, actor="bench")
+        import_file(session, registry / "facilities.csv", kind=None, actor="bench", tz=EASTERN)
+        import_file(session, registry / "representatives.csv", kind=None, actor="bench", tz=EASTERN)
     started = time.perf_counter()
     with store.session() as session:
-        import_file(session, registry / "persons.csv", kind=None, actor="bench")
+        import_file(session, registry / "persons.csv", kind=None, actor="bench", tz=EASTERN)
     first = time.perf_counter() - started
     started = time.perf_counter()
     with store.session() as session:
-        import_file(session, registry / "persons.csv", kind=None, actor="bench")
+        import_file(session, registry / "persons.csv", kind=None, actor="bench", tz=EASTERN)
     again = time.perf_counter() - started
     store.close()
     return first, again

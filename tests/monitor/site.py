@@ -66,7 +66,7 @@ def make_desk(store: Store, folder: Path) -> None:
                         exposed_from=datetime(2022, 11, 28, 9, 45, tzinfo=ET),
                         exposed_until=datetime(2022, 11, 28, 14, 4, tzinfo=ET))
     with store.session() as session:
-        import_file(session, path, kind="persons", actor=ACTOR)
+        import_file(session, path, kind="persons", actor=ACTOR, tz=ET)
         open_incident(session, spec, actor=ACTOR)
         found = find_people(session, [p.a_number for p in EXPOSED])
         for p in EXPOSED:

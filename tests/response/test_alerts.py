@@ -91,7 +91,7 @@ def alerts(store: Store, tmp_path: Path) -> Iterator[Store]:
         exposed_until=datetime(2022, 11, 28, 14, 4, tzinfo=ET),
     )
     with store.session() as session:
-        import_file(session, path, kind="persons", actor=ACTOR)
+        import_file(session, path, kind="persons", actor=ACTOR, tz=ET)
         open_incident(session, spec, actor=ACTOR)
         people = find_people(session, A_NUMBERS)
         for a in A_NUMBERS:

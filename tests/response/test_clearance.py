@@ -50,7 +50,7 @@ def seed_registry(store: Store, tmp_path: Path, a_numbers: list[str]) -> dict[st
     ]
     path.write_text("\n".join(lines) + "\n")
     with store.session() as session:
-        import_file(session, path, kind="persons", actor=ACTOR)
+        import_file(session, path, kind="persons", actor=ACTOR, tz=ET)
     with store.session() as session:
         return {a: p.id for a, p in find_people(session, a_numbers).items()}
 

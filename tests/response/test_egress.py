@@ -91,7 +91,7 @@ def cubans(store: Store, tmp_path: Path) -> tuple[Store, list[Person]]:
         exposed_until=datetime(2022, 11, 28, 14, 4, tzinfo=ET),
     )
     with store.session() as session:
-        import_file(session, path, kind="persons", actor=ACTOR)
+        import_file(session, path, kind="persons", actor=ACTOR, tz=ET)
         open_incident(session, spec, actor=ACTOR)
     return store, people
 
@@ -166,7 +166,7 @@ def write_letter(path: Path, numbers: list[int]) -> Path:
 def check(store: Store, *paths: Path, link: bool = False):  # type: ignore[no-untyped-def]
     with store.session() as session:
         return egress_check(
-            session, list(paths), ON, actor=ACTOR, recipient="Cuba", link_unresolved=link
+            session, list(paths), ON, actor=ACTOR, recipient="Cuba", link_unresolved=link, tz=ET
         )
 
 

@@ -60,7 +60,7 @@ def build(store: Store, tmp_path: Path, people: dict[str, tuple[str, str, str, s
           exposed: dict[str, list[str]]) -> dict[str, int]:
     with store.session() as session:
         import_file(session, write_registry(tmp_path / "persons.csv", people), kind="persons",
-                    actor="test", timezone=ET)
+                    actor="test", tz=ET)
         for incident_id, start in ((NOV28, at("2022-11-28T09:45")), (DEC7, at("2022-12-07T11:20"))):
             open_incident(session, IncidentSpec(incident_id, incident_id, start, start),
                           actor="test")
@@ -85,7 +85,7 @@ def expose(store: Store, exposed: dict[str, list[str]], ids: dict[str, int]) -> 
 def plan(store: Store, incident_id: str) -> None:
     with store.session() as session:
         plan_incident(session, incident_id, playbook=ICE, dry_run=False, actor="test",
-                      timezone=ET)
+                      tz=ET)
 
 
 def print_notices(store: Store) -> None:
@@ -162,7 +162,7 @@ def test_a_final_order_recorded_after_planning_holds_at_once(
     changed = {"A210000004": ("detained", "final_order_unexecuted", "true", "section_240")}
     with store.session() as session:
         report = import_file(session, write_registry(tmp_path / "again.csv", changed),
-                             kind="persons", actor="test", timezone=ET)
+                             kind="persons", actor="test", tz=ET)
     assert report.updated == 1 and report.replanned == {NOV28: 1}
     answer = check(store, "A210000004", date(2022, 12, 2))
     assert not answer.cleared and [r.code.value for r in answer.reasons] == ["removal_hold"]

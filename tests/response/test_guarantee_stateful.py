@@ -189,7 +189,7 @@ class Guarantee(RuleBasedStateMachine):
         """Each plan in a transaction of its own, as `spilldesk plan` in its own process."""
         with self.replay() as session:
             plan_incident(session, self.incidents[incident], playbook=ICE, dry_run=False,
-                          actor="test", timezone=ET)
+                          actor="test", tz=ET)
         self.planned.add(self.incidents[incident])
         COVERAGE["plans"] += 1
         for who in self.people:
@@ -391,7 +391,7 @@ class Guarantee(RuleBasedStateMachine):
         rows += [f"{p.a_number},FAMILIA{n},NOMBRE{n},1980-01-{n + 1:02d},{','.join(p.facts)}"
                  for n, p in enumerate(people)]
         path.write_text("\n".join(rows) + "\n")
-        import_file(session, path, kind="persons", actor="test", timezone=ET)
+        import_file(session, path, kind="persons", actor="test", tz=ET)
 
     @staticmethod
     def id_of(session, who: Person) -> int:  # type: ignore[no-untyped-def]

@@ -39,7 +39,7 @@ def seed_registry(store: Store, tmp_path: Path, persons: pd.DataFrame) -> dict[s
     path = tmp_path / "persons.csv"
     frame.to_csv(path, index=False)
     with store.session() as session:
-        import_file(session, path, kind="persons", actor=ACTOR)
+        import_file(session, path, kind="persons", actor=ACTOR, tz=ET)
     with store.session() as session:
         found = find_people(session, list(persons.a_number))
         return {a: p.id for a, p in found.items()}

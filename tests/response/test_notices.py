@@ -70,7 +70,7 @@ def desk(store, tmp_path: Path):
     with store.session() as session:
         for name, text in files.items():
             (tmp_path / name).write_text(text, encoding="utf-8")
-            import_file(session, tmp_path / name, kind=None, actor=ACTOR)
+            import_file(session, tmp_path / name, kind=None, actor=ACTOR, tz=ET)
         spec = IncidentSpec(id="NOV28", title="t", exposed_from=at("2022-11-28T09:45"),
                             exposed_until=at("2022-11-28T14:04"),
                             notice_languages=("en", "es", "pt-BR"),
@@ -136,7 +136,7 @@ def test_deliveries_move_status_and_feed_the_hold_clock(desk):
                         Delivery("mailed", at("2022-12-01T10:00")), actor=ACTOR)
         record_delivery(session, "NOV28", "A200000003", "noncitizen",
                         Delivery("returned", at("2022-12-20T10:00")), actor=ACTOR)
-        status = notice_status(session, "NOV28", now=at("2022-12-10T00:00"))
+        status = notice_status(session, "NOV28", now=at("2022-12-10T00:00"), tz=ET)
         notices = _notices(session)
     assert notices["A200000003", "noncitizen"].follow_up
     assert status["by_status"]["returned"] == 1 and status["by_status"]["refused"] == 1
@@ -265,7 +265,7 @@ def test_a_released_person_gets_mail_instead_of_hand_delivery(desk, tmp_path):
     (tmp_path / "p2.csv").write_text("\n".join([PERSON_COLUMNS, released]) + "\n",
                                      encoding="utf-8")
     with desk.session() as session:
-        import_file(session, tmp_path / "p2.csv", kind="persons", actor=ACTOR)
+        import_file(session, tmp_path / "p2.csv", kind="persons", actor=ACTOR, tz=ET)
         _ensure_all(session)
         notice = _notices(session)["A200000001", "noncitizen"]
         assert (notice.channel, notice.notice_number) == ("usps", before)

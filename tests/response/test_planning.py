@@ -49,7 +49,7 @@ def build_desk(session: Session, tmp_path: Path, people=PEOPLE, exposed=None) ->
     """Registry, two incidents, and exposures (Nov 28: everyone; Dec 7: the first two)."""
     reps = tmp_path / "reps.csv"
     _write(reps, [{"representative_id": "R1", "name": "Counsel", "email": "c@example.org"}])
-    import_file(session, reps, kind="representatives", actor="test")
+    import_file(session, reps, kind="representatives", actor="test", tz=ET)
     rows = [
         {"a_number": a, "family_name": f"Family{i}", "given_name": "Given",
          "date_of_birth": "1990-01-01", "posture": posture, "custody": custody, **extra}
@@ -57,7 +57,7 @@ def build_desk(session: Session, tmp_path: Path, people=PEOPLE, exposed=None) ->
     ]
     path = tmp_path / "persons.csv"
     _write(path, rows)
-    import_file(session, path, kind="persons", actor="test")
+    import_file(session, path, kind="persons", actor="test", tz=ET)
     for incident_id, day in ((NOV28, 28), (DEC7, 7)):
         month = 11 if day == 28 else 12
         start = datetime(2022, month, day, 9, 45, tzinfo=ET)
@@ -93,7 +93,7 @@ def _actions(result, tail: str) -> list[tuple[str, str, str]]:  # type: ignore[n
 def test_plan_creates_every_kind_of_row_and_masks_a_numbers(store: Store, tmp_path: Path) -> None:
     with store.session() as session:
         build_desk(session, tmp_path)
-        result = plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test")
+        result = plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test", tz=ET)
     document = result.to_json()
     assert {p["a_number"] for p in document["persons"]} == {
         "A*****0001", "A*****0002", "A*****0003", "A*****0004"}
@@ -122,10 +122,10 @@ def test_plan_creates_every_kind_of_row_and_masks_a_numbers(store: Store, tmp_pa
 def test_re_running_changes_nothing(store: Store, tmp_path: Path) -> None:
     with store.session() as session:
         build_desk(session, tmp_path)
-        first = plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test")
+        first = plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test", tz=ET)
     with store.session() as session:
         rows_before = [_count(session, m) for m in (Task, Commitment, RemovalHold, Alert, Notice)]
-        again = plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test")
+        again = plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test", tz=ET)
         rows_after = [_count(session, m) for m in (Task, Commitment, RemovalHold, Alert, Notice)]
     assert rows_before == rows_after
     assert again.changes["added"] == 0 and again.changes["withdrawn"] == 0
@@ -137,7 +137,7 @@ def test_dry_run_writes_nothing_not_even_audit(store: Store, tmp_path: Path) -> 
     with store.session() as session:
         build_desk(session, tmp_path)
         audit_before = _count(session, AuditEvent)
-        result = plan_incident(session, NOV28, playbook=ICE, dry_run=True, actor="test")
+        result = plan_incident(session, NOV28, playbook=ICE, dry_run=True, actor="test", tz=ET)
         assert [_count(session, m) for m in (Task, Commitment, RemovalHold, Alert, Notice)] == [
             0, 0, 0, 0, 0]
         assert _count(session, AuditEvent) == audit_before
@@ -148,8 +148,8 @@ def test_dry_run_writes_nothing_not_even_audit(store: Store, tmp_path: Path) -> 
 def test_legal_tasks_once_per_person_listing_both_incidents(store: Store, tmp_path: Path) -> None:
     with store.session() as session:
         build_desk(session, tmp_path)
-        plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test")
-        dec7 = plan_incident(session, DEC7, playbook=ICE, dry_run=False, actor="test")
+        plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test", tz=ET)
+        dec7 = plan_incident(session, DEC7, playbook=ICE, dry_run=False, actor="test", tz=ET)
         person = find_person(session, "A200000001")
         assert person is not None
         tasks = session.execute(select(Task).where(Task.person_id == person.id)).scalars().all()
@@ -174,7 +174,7 @@ def test_changed_posture_withdraws_open_work_and_keeps_protections(
 ) -> None:
     with store.session() as session:
         build_desk(session, tmp_path)
-        plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test")
+        plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test", tz=ET)
         person = find_person(session, "A200000001")
         assert person is not None
         done = session.execute(select(Task).where(
@@ -182,7 +182,7 @@ def test_changed_posture_withdraws_open_work_and_keeps_protections(
         done.status = "done"
         # withholding-only dismissed: now in removal proceedings
         person.posture = "removal_proceedings"
-        preview = plan_incident(session, NOV28, playbook=ICE, dry_run=True, actor="test")
+        preview = plan_incident(session, NOV28, playbook=ICE, dry_run=True, actor="test", tz=ET)
         withdrawn = sorted(i["action"] for i in preview.changes["items"]["withdrawn"])
         assert withdrawn == ["cancel_reinstatement_order", "issue_nta",
                              "move_to_dismiss_withholding_only"]
@@ -190,7 +190,7 @@ def test_changed_posture_withdraws_open_work_and_keeps_protections(
         assert added == ["do_not_oppose_remand", "file_disclosure_notice_ij"]
         assert session.execute(select(func.count()).select_from(Task).where(
             Task.status == "withdrawn")).scalar_one() == 0
-        applied = plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test")
+        applied = plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test", tz=ET)
         assert applied.changes["withdrawn"] == 3
         statuses = dict(session.execute(select(Task.action, Task.status).where(
             Task.person_id == person.id)).all())
@@ -205,8 +205,8 @@ def test_a_changed_playbook_keeps_holds_and_alerts(store: Store, tmp_path: Path)
         "      - {action: notify_noncitizen, component: PRIVACY}\n", origin="slim.yaml")
     with store.session() as session:
         build_desk(session, tmp_path)
-        plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test")
-        result = plan_incident(session, NOV28, playbook=slim, dry_run=False, actor="test")
+        plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test", tz=ET)
+        result = plan_incident(session, NOV28, playbook=slim, dry_run=False, actor="test", tz=ET)
         kept_kinds = {item["kind"] for item in result.changes["items"]["kept"]}
         assert kept_kinds == {"hold", "alert", "notice"}  # the representative's notice too
         assert _count(session, RemovalHold) == 2 and _count(session, Alert) > 0
@@ -218,7 +218,7 @@ def test_a_changed_playbook_keeps_holds_and_alerts(store: Store, tmp_path: Path)
 def test_plan_is_audited_once_without_person_data(store: Store, tmp_path: Path) -> None:
     with store.session() as session:
         build_desk(session, tmp_path)
-        plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="tester")
+        plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="tester", tz=ET)
         event = session.execute(select(AuditEvent).where(
             AuditEvent.action == "plan.apply")).scalar_one()
     assert event.object_id == NOV28 and event.actor == "tester"
@@ -229,13 +229,13 @@ def test_plan_is_audited_once_without_person_data(store: Store, tmp_path: Path) 
 def test_a_person_linked_later_is_added_by_the_next_plan(store: Store, tmp_path: Path) -> None:
     with store.session() as session:
         build_desk(session, tmp_path, exposed={NOV28: ["A200000001"], DEC7: []})
-        plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test")
+        plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test", tz=ET)
         late = find_person(session, "A200000003")
         assert late is not None
         session.add(Exposure(incident_id=NOV28, person_id=late.id, source="review",
                              created_by="reviewer"))
         session.flush()
-        result = plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test")
+        result = plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="test", tz=ET)
     added = {item["a_number"] for item in result.changes["items"]["added"]}
     assert added == {"A*****0003"} and result.changes["withdrawn"] == 0
 
@@ -247,5 +247,5 @@ def test_bad_registry_facts_name_the_field_not_the_person(store: Store, tmp_path
         assert person is not None
         person.posture = "asylum_pending"
         with pytest.raises(PlanningError) as err:
-            plan_incident(session, NOV28, playbook=ICE, dry_run=True, actor="test")
+            plan_incident(session, NOV28, playbook=ICE, dry_run=True, actor="test", tz=ET)
     assert str(err.value).startswith("person A*****0002: unknown posture 'asylum_pending'")

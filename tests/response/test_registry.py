@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pyarrow as pa
@@ -15,6 +16,8 @@ from spilldesk.response.registry import RegistryError, import_file
 from spilldesk.store.audit import verify
 from spilldesk.store.models import AuditEvent, Facility, Person, Representative
 from spilldesk.store.people import find_person, read_person
+
+ET = ZoneInfo("America/New_York")
 
 FACILITIES = [{"facility_code": "KRO", "name": "Krome North SPC",
                "address_line1": "18201 SW 12th St", "city": "Miami", "state": "FL",
@@ -47,10 +50,11 @@ def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
 
 def load(store, tmp_path: Path, people: list[dict[str, str]] | None = None) -> None:
     with store.session() as session:
-        import_file(session, write_csv(tmp_path / "f.csv", FACILITIES), kind=None, actor="t")
-        import_file(session, write_csv(tmp_path / "r.csv", REPRESENTATIVES), kind=None, actor="t")
+        import_file(session, write_csv(tmp_path / "f.csv", FACILITIES), kind=None, actor="t", tz=ET)
+        import_file(session, write_csv(tmp_path / "r.csv", REPRESENTATIVES), kind=None,
+                    actor="t", tz=ET)
         import_file(session, write_csv(tmp_path / "p.csv", people or persons()), kind=None,
-                    actor="t")
+                    actor="t", tz=ET)
 
 
 def counts(store) -> tuple[int, int, int, int]:
@@ -74,14 +78,14 @@ def test_import_seals_people_and_finds_them_by_a_number(store, tmp_path) -> None
 def test_reimport_is_idempotent_and_updates_in_place(store, tmp_path) -> None:
     load(store, tmp_path)
     with store.session() as session:
-        report = import_file(session, tmp_path / "p.csv", kind="persons", actor="t")
+        report = import_file(session, tmp_path / "p.csv", kind="persons", actor="t", tz=ET)
     assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
     changed = persons()
     changed[2]["custody"] = "removed"
     changed[2]["book_out_date"] = "2022-12-01"
     with store.session() as session:
         report = import_file(session, write_csv(tmp_path / "p2.csv", changed), kind=None,
-                             actor="t")
+                             actor="t", tz=ET)
     assert (report.created, report.updated, report.unchanged) == (0, 1, 2)
     with store.session() as session:
         person = find_person(session, "A200000002")
@@ -100,8 +104,9 @@ def test_xlsx_and_parquet(store, tmp_path) -> None:
     workbook.save(tmp_path / "p.xlsx")
     pq.write_table(pa.Table.from_pylist(rows[2:]), tmp_path / "p.parquet")
     with store.session() as session:
-        assert import_file(session, tmp_path / "p.xlsx", kind=None, actor="t").created == 2
-        assert import_file(session, tmp_path / "p.parquet", kind=None, actor="t").created == 1
+        assert import_file(session, tmp_path / "p.xlsx", kind=None, actor="t", tz=ET).created == 2
+        parquet = import_file(session, tmp_path / "p.parquet", kind=None, actor="t", tz=ET)
+        assert parquet.created == 1
     assert counts(store)[0] == 4
 
 
@@ -132,7 +137,7 @@ def test_bad_files_change_nothing(store, tmp_path, case, spoil, message) -> None
     spoiled = spoil([{**r, "a_number": f"A3{r['a_number'][-8:]}"} for r in persons()])
     path = write_csv(tmp_path / "bad.csv", spoiled)
     with pytest.raises(RegistryError) as caught, store.session() as session:
-        import_file(session, path, kind=None, actor="t")
+        import_file(session, path, kind=None, actor="t", tz=ET)
     text = str(caught.value)
     assert "bad.csv" in text and message in text
     assert "\n" not in text

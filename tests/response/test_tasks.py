@@ -13,7 +13,7 @@ from spilldesk.response.planning import plan_incident
 from spilldesk.response.tasks import TaskError, finish_task, list_tasks, task_summary
 from spilldesk.store.db import Store
 from spilldesk.store.models import AuditEvent, Task
-from tests.response.test_planning import ICE, NOV28, build_desk
+from tests.response.test_planning import ET, ICE, NOV28, build_desk
 
 pytestmark = pytest.mark.db
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.db
 def planned(store: Store, tmp_path: Path) -> Store:
     with store.session() as session:
         build_desk(session, tmp_path)
-        plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="planner")
+        plan_incident(session, NOV28, playbook=ICE, dry_run=False, actor="planner", tz=ET)
     return store
 
 

@@ -83,7 +83,7 @@ def test_the_egress_check_blocks_a_file_it_cannot_read(incident: Store, crafted:
     letter.write_text("Attached: the list of travellers for the flight.\n")
     with incident.session() as session:
         report = egress_check(session, [letter, crafted], date(2022, 12, 14), actor="test",
-                              recipient="Cuba", link_unresolved=False)
+                              recipient="Cuba", link_unresolved=False, tz=ET)
     assert report.verdict == "block"
     reason = next(r for r in report.reasons if r["code"] == "unreadable_file")
     assert reason["level"] == "block" and REASON[crafted.name] in reason["text"]
@@ -106,7 +106,7 @@ def test_registry_import_of_the_whole_grid_claim_is_one_line(store: Store,
     path = tmp_path / "persons.xlsx"
     path.write_bytes(whole_grid_claim())
     with store.session() as session, pytest.raises(RegistryError) as caught:
-        import_file(session, path, kind="persons", actor="test")
+        import_file(session, path, kind="persons", actor="test", tz=ET)
     assert one_line(str(caught.value)).startswith(f"{path}: sheet 'Stats' spans 1,048,576 rows")
     result = runner.invoke(app, ["registry", "import", str(path),
                                  "--workdir", str(store.settings.workdir)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from spilldesk.response.registry import import_file
+from spilldesk.scenario.timeline import EASTERN
 from spilldesk.store.db import Store
 from tests.scenario.conftest import Generated
 
@@ -14,7 +15,7 @@ def test_registry_files_import_with_the_desk(scenario: Generated, store: Store) 
     files = scenario.files
     with store.session() as session:
         reports = [
-            import_file(session, path, kind=None, actor="test")
+            import_file(session, path, kind=None, actor="test", tz=EASTERN)
             for path in (files.facilities, files.representatives, files.persons)
         ]
     assert [r.kind for r in reports] == ["facilities", "representatives", "persons"]

@@ -54,8 +54,8 @@ def registry_csv(tmp_path: Path, count: int = 6) -> tuple[Path, Path, list[str]]
 def seed_desk(store: Store, tmp_path: Path) -> Seeded:
     facilities, persons, a_numbers = registry_csv(tmp_path)
     with store.session() as session:
-        import_file(session, facilities, kind="facilities", actor=ACTOR)
-        import_file(session, persons, kind="persons", actor=ACTOR)
+        import_file(session, facilities, kind="facilities", actor=ACTOR, tz=ET)
+        import_file(session, persons, kind="persons", actor=ACTOR, tz=ET)
         open_incident(session, IncidentSpec(
             id=INCIDENT, title="Test posting",
             exposed_from=datetime(2022, 11, 28, 9, 45, tzinfo=ET),

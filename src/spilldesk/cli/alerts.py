@@ -28,6 +28,7 @@ from spilldesk.cli.common import (
     print_json,
     settings_for,
 )
+from spilldesk.config import WEBHOOK_SECRET
 from spilldesk.private_files import write_private
 from spilldesk.response.alerts import (
     AlertError,
@@ -111,12 +112,12 @@ def export_command(
 
 
 @alerts_app.command("push")
-def push_command(  # nosec B107 # the default names a variable, not a secret
+def push_command(
     system: SystemOption,
     url: Annotated[str, typer.Option("--url", help="The receiving system's webhook URL.")],
     secret_env: Annotated[
         str, typer.Option("--secret-env", help="Variable holding the secret.")
-    ] = "SPILLDESK_WEBHOOK_SECRET",
+    ] = WEBHOOK_SECRET.env_var,
     max_attempts: Annotated[int, typer.Option("--max-attempts")] = 5,
     workdir: WorkdirOption = None,
     as_json: JsonOption = False,

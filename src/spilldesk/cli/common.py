@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Column
 
-from spilldesk.config import ConfigError, Settings
+from spilldesk.config import ACTOR, HOME, ConfigError, Settings
 
 if TYPE_CHECKING:  # the desk's stack is imported only by the commands that open a desk
     from sqlalchemy.orm import Session
@@ -25,8 +25,7 @@ WorkdirOption = Annotated[
     Path | None,
     typer.Option(
         "--workdir",
-        help="The desk's directory: database, keys, outputs (default $SPILLDESK_HOME or "
-        "~/.spilldesk).",
+        help=f"{HOME.help.rstrip('.')} (default ${HOME.env_var} or {HOME.default}).",
         show_default=False,
     ),
 ]
@@ -57,9 +56,9 @@ out = Console(highlight=False, width=_width(sys.stdout))
 
 def actor() -> str:
     """Who is acting, for the audit log: the operating-system user running the command."""
-    name = os.environ.get("SPILLDESK_ACTOR") or os.environ.get("USER") or "operator"
+    name = ACTOR.read() or os.environ.get("USER") or "operator"
     if len(name) > MAX_ACTOR_NAME:  # the audit log's actor column holds 100 with the prefix
-        fail(f"SPILLDESK_ACTOR/USER: at most {MAX_ACTOR_NAME} characters, not {len(name)}")
+        fail(f"{ACTOR.env_var}/USER: at most {MAX_ACTOR_NAME} characters, not {len(name)}")
     return "cli:" + name
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import TracebackType
 
 from spilldesk import clock
+from spilldesk.config import default_home
 from spilldesk.private_files import write_private
 
 CRASH_FOLDER = "crash-logs"
@@ -26,8 +27,7 @@ def crash_folder(argv: list[str]) -> Path:
             return Path(argv[index + 1]).expanduser() / CRASH_FOLDER
         if word.startswith("--workdir="):
             return Path(word.split("=", 1)[1]).expanduser() / CRASH_FOLDER
-    home = os.environ.get("SPILLDESK_HOME") or Path.home() / ".spilldesk"
-    return Path(home).expanduser() / CRASH_FOLDER
+    return default_home() / CRASH_FOLDER
 
 
 def command_words(argv: list[str], known: set[str]) -> list[str]:

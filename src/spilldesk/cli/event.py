@@ -48,7 +48,7 @@ def record(
         fail(f"--at: {exc}")
     with transaction(workdir, EventError) as session:
         result = record_case_event(session, a_number, kind, at=when, note=note,
-                                   actor=actor(), timezone=settings.timezone)
+                                   actor=actor(), tz=settings.timezone)
     if as_json:
         print_json(result.to_json())
         return

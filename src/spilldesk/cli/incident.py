@@ -22,6 +22,7 @@ from spilldesk.cli.common import (
     settings_for,
     transaction,
 )
+from spilldesk.domain.holds import DEFAULT_HOLD_DAYS, DEFAULT_MAIL_DAYS
 from spilldesk.domain.languages import UnknownLanguage
 from spilldesk.response.incidents import (
     IncidentError,
@@ -53,8 +54,9 @@ def open_command(
         str | None, Opt(help="Date the disclosed data describe custody on.")] = None,
     language: Annotated[list[str] | None, Opt("--language", help="A notice language (repeat).")
                         ] = None,
-    hold_days: Annotated[int, Opt(help="Removal hold, days from notice.")] = 30,
-    mail_days: Annotated[int, Opt(help="Days after mailing that mail counts as provided.")] = 5,
+    hold_days: Annotated[int, Opt(help="Removal hold, days from notice.")] = DEFAULT_HOLD_DAYS,
+    mail_days: Annotated[int, Opt(
+        help="Days after mailing that mail counts as provided.")] = DEFAULT_MAIL_DAYS,
     originating_component: Annotated[str | None, Opt()] = None,
     reveals_status_of: Annotated[str | None, Opt(
         help="An earlier incident whose leak this disclosure told someone about.")] = None,

@@ -178,7 +178,8 @@ def status_command(
     """Notices by language, channel and state; how many reached the noncitizen, and who has
     not been reached yet (A-numbers masked unless --show-a-numbers)."""
     with transaction(workdir, NoticeError) as session:
-        summary = notice_status(session, incident_id, list_persons=True,
+        summary = notice_status(session, incident_id, tz=settings_for(workdir).timezone,
+                                list_persons=True,
                                 reveal_a_numbers=show_a_numbers, actor=actor())
     if as_json:
         print_json(summary)

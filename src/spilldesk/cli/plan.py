@@ -50,7 +50,7 @@ def plan_command(
     settings = settings_for(workdir)
     with transaction(workdir, IncidentError, PlanningError) as session:
         result = plan_incident(session, incident_id, playbook=chosen, dry_run=dry_run,
-                               actor=actor(), timezone=settings.timezone,
+                               actor=actor(), tz=settings.timezone,
                                reveal_a_numbers=show_a_numbers)
     if as_json:
         print_json(result.to_json())

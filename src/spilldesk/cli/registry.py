@@ -42,7 +42,7 @@ def import_command(
                         progress.update(task, total=total, advance=done)
 
                     reports.append(import_file(session, path, kind=kind, actor=actor(),
-                                               timezone=store.settings.timezone,
+                                               tz=store.settings.timezone,
                                                progress=advance))
         except (RegistryError, ValueError) as exc:
             fail(f"{exc} (nothing was imported)")

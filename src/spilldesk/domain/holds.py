@@ -31,7 +31,6 @@ from zoneinfo import ZoneInfo
 
 DEFAULT_HOLD_DAYS = 30
 DEFAULT_MAIL_DAYS = 5
-AGENCY_TIME_ZONE = ZoneInfo("America/New_York")
 
 NONCITIZEN = "noncitizen"
 
@@ -133,7 +132,7 @@ def provided_at(
     attempts: Iterable[NoticeAttempt],
     policy: NoticePolicy = NoticePolicy(),
     *,
-    tz: ZoneInfo = AGENCY_TIME_ZONE,
+    tz: ZoneInfo,
 ) -> datetime | None:
     """The moment a notice counts as provided to the noncitizen, or None if it does not yet.
 

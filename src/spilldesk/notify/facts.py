@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from spilldesk.domain.holds import DEFAULT_HOLD_DAYS
+
 
 class DisclosureKind(StrEnum):
     """How the information got out: it decides the 'What happened' paragraph."""
@@ -49,7 +51,7 @@ class IncidentFacts:
     exposed_until: datetime | None
     custody_reference_date: date | None = None
     foreign_country: str | None = None  # ISO alpha-3, for FOREIGN_GOVERNMENT
-    hold_days: int = 30
+    hold_days: int = DEFAULT_HOLD_DAYS
     extension: ExtensionFacts | None = None
     originating_component: str | None = None  # whose mistake it was (ICE, DHS)
     # For a disclosure that revealed who was in an earlier leak: that leak's date.

@@ -22,7 +22,6 @@ from sqlalchemy.sql.expression import BindParameter
 from spilldesk.domain.anumber import InvalidANumber, mask_a_number, normalize_a_number
 from spilldesk.domain.final_order import stored_order_status
 from spilldesk.domain.holds import (
-    AGENCY_TIME_ZONE,
     NONCITIZEN,
     Clearance,
     Extension,
@@ -132,7 +131,7 @@ def reason_json(reason: Reason) -> dict[str, Any]:
 
 
 def clearance(
-    session: Session, a_number: str, on: date, *, actor: str, tz: ZoneInfo = AGENCY_TIME_ZONE
+    session: Session, a_number: str, on: date, *, actor: str, tz: ZoneInfo
 ) -> ClearanceAnswer:
     """May this person be removed on `on`? Raises InvalidANumber for a malformed A-number."""
     normal = normalize_a_number(a_number)
@@ -158,7 +157,7 @@ def clearance_manifest(
     on: date,
     *,
     actor: str,
-    tz: ZoneInfo = AGENCY_TIME_ZONE,
+    tz: ZoneInfo,
 ) -> ManifestAnswer:
     """Check every line of a removal manifest, in order, with one audit event for the read."""
     normals = [normalize_a_number(a) for a in a_numbers]

@@ -32,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spilldesk.domain.anumber import A_NUMBER_CANDIDATE, InvalidANumber, normalize_a_number
-from spilldesk.domain.holds import AGENCY_TIME_ZONE, Clearance, clearance_for
+from spilldesk.domain.holds import Clearance, clearance_for
 from spilldesk.domain.names import normalize_name, surnames
 from spilldesk.link.records import link_record_of
 from spilldesk.response.clearance import facts_for_people, reason_json
@@ -136,7 +136,7 @@ def egress_check(
     *,
     actor: str,
     recipient: str | None = None,
-    tz: ZoneInfo = AGENCY_TIME_ZONE,
+    tz: ZoneInfo,
     link_unresolved: bool = True,
 ) -> EgressReport:
     """Judge one communication (a letter and its attachments, read together)."""

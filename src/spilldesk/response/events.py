@@ -46,7 +46,7 @@ class EventResult:
 
 def record_case_event(
     session: Session, a_number: str, kind: str, *, at: datetime | None = None,
-    note: str | None = None, actor: str, timezone: ZoneInfo,
+    note: str | None = None, actor: str, tz: ZoneInfo,
 ) -> EventResult:
     """Record the event and turn the person's standing commitments it triggers into tasks."""
     try:
@@ -68,14 +68,14 @@ def record_case_event(
         Commitment.person_id == person.id, Commitment.trigger == event_kind.value,
         Commitment.status == "standing").order_by(Commitment.id)
     task_ids = [
-        _task_from(session, commitment, event_kind, when, timezone)
+        _task_from(session, commitment, event_kind, when, tz)
         for commitment in session.execute(standing).scalars()
     ]
     if event_kind is EventKind.RETURN_DECIDED and not person.return_decided:
         # A fact of the person's case changed: their plan follows it at once.
         person.return_decided = True
         session.flush()
-        replan_people(session, [person.id], actor=actor, timezone=timezone)
+        replan_people(session, [person.id], actor=actor, tz=tz)
     record_event(session, actor=actor, action="case_event.record", object_type="person",
                  object_id=person.id, detail={"kind": event_kind.value, "event": event.id,
                                               "tasks": task_ids})
@@ -84,9 +84,9 @@ def record_case_event(
 
 
 def _task_from(
-    session: Session, commitment: Commitment, kind: EventKind, when: datetime, timezone: ZoneInfo
+    session: Session, commitment: Commitment, kind: EventKind, when: datetime, tz: ZoneInfo
 ) -> int:
-    due = when.astimezone(timezone).date() + timedelta(days=_due_days(commitment))
+    due = when.astimezone(tz).date() + timedelta(days=_due_days(commitment))
     now = clock.now()
     task_id = session.scalars(insert(Task).returning(Task.id), [{
         "key": f"{commitment.person_id}|event:{commitment.id}", "person_id": commitment.person_id,

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from spilldesk.domain.holds import AGENCY_TIME_ZONE, clearance_for
+from spilldesk.domain.holds import clearance_for
 from spilldesk.response.clearance import facts_for_people, reason_json
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import HoldExtension, Incident, Person, RemovalHold
@@ -130,7 +130,7 @@ def list_holds(
     on: date,
     *,
     actor: str,
-    tz: ZoneInfo = AGENCY_TIME_ZONE,
+    tz: ZoneInfo,
     reveal_a_numbers: bool = False,
 ) -> list[HeldPerson]:
     """Every removal hold of an incident with each person's clearance on `on`; A-numbers

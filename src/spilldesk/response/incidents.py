@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spilldesk.domain.dates import InvalidDate, parse_timestamp
+from spilldesk.domain.holds import DEFAULT_HOLD_DAYS, DEFAULT_MAIL_DAYS
 from spilldesk.domain.languages import normalize_language
 from spilldesk.domain.risk import RiskAssessment
 from spilldesk.store.audit import record_event
@@ -47,8 +48,8 @@ class IncidentSpec:
     discovered_at: datetime | None = None
     custody_reference_date: date | None = None
     notice_languages: tuple[str, ...] = ("en",)
-    hold_days: int = 30
-    mail_days: int = 5
+    hold_days: int = DEFAULT_HOLD_DAYS
+    mail_days: int = DEFAULT_MAIL_DAYS
     originating_component: str | None = None
     reveals_status_of: str | None = None
     disclosed_url: str | None = None  # where it was posted (URL or path), for the clawback
@@ -89,7 +90,8 @@ def spec_from_mapping(data: dict[str, Any], timezone: Any) -> IncidentSpec:
             disclosed_to=data.get("disclosed_to"), discovered_at=ts("discovered_at"),
             custody_reference_date=date.fromisoformat(str(reference)) if reference else None,
             notice_languages=tuple(data.get("notice_languages") or ("en",)),
-            hold_days=int(data.get("hold_days", 30)), mail_days=int(data.get("mail_days", 5)),
+            hold_days=int(data.get("hold_days", DEFAULT_HOLD_DAYS)),
+            mail_days=int(data.get("mail_days", DEFAULT_MAIL_DAYS)),
             originating_component=data.get("originating_component"),
             reveals_status_of=data.get("reveals_status_of"),
             disclosed_url=data.get("disclosed_url") or None,

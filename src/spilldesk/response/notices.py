@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -323,9 +324,9 @@ def record_delivery(
     return apply_delivery(session, notice, delivery, actor=actor)
 
 
-def notice_status(session: Session, incident_id: str, *, now: datetime | None = None,
-                  list_persons: bool = False, reveal_a_numbers: bool = False, actor: str = ""
-                  ) -> dict[str, Any]:
+def notice_status(session: Session, incident_id: str, *, tz: ZoneInfo,
+                  now: datetime | None = None, list_persons: bool = False,
+                  reveal_a_numbers: bool = False, actor: str = "") -> dict[str, Any]:
     """Counts by language, channel, recipient and state (no person data). `list_persons` adds
     `not_provided`: each noncitizen whose notice has not yet been provided to them, A-number
     masked, or whole with `reveal_a_numbers` (one audited bulk read)."""
@@ -345,7 +346,7 @@ def notice_status(session: Session, incident_id: str, *, now: datetime | None = 
             continue
         attempts = [NoticeAttempt(notice.recipient, a.method or notice.channel, a.status, a.at)
                     for a in notice.attempts if a.id not in void]
-        when = provided_at(attempts, policy)
+        when = provided_at(attempts, policy, tz=tz)
         provided += when is not None and when <= moment
         if when is None or when > moment:
             waiting.append(notice)

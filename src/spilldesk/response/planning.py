@@ -55,8 +55,6 @@ from spilldesk.store.models import (
 )
 from spilldesk.store.people import a_numbers_for
 
-DEFAULT_TIMEZONE = ZoneInfo("America/New_York")
-
 
 class PlanningError(ValueError):
     """A person's registry facts cannot be planned; the message names the field, not the data."""
@@ -95,7 +93,7 @@ def plan_incident(
     playbook: Playbook,
     dry_run: bool,
     actor: str,
-    timezone: ZoneInfo = DEFAULT_TIMEZONE,
+    tz: ZoneInfo,
     person_ids: Collection[int] | None = None,
     reveal_a_numbers: bool = False,
 ) -> PlanResult:
@@ -109,7 +107,7 @@ def plan_incident(
     if not dry_run:
         exclusive(session, "planning")  # two planners at once would both add the same work
     people = _exposed_people(session, incident_id, person_ids)
-    incidents_of = _incidents_of_people(session, incident_id, timezone)
+    incidents_of = _incidents_of_people(session, incident_id, tz)
     already = _work_from_commitments(session, incident_id)
     desired: list[Desired] = []
     elsewhere: set[str] = set()  # a person's legal work only other incidents ask for
@@ -156,7 +154,7 @@ def plan_incident(
 
 
 def replan_people(
-    session: Session, person_ids: Collection[int], *, actor: str, timezone: ZoneInfo
+    session: Session, person_ids: Collection[int], *, actor: str, tz: ZoneInfo
 ) -> dict[str, int]:
     """A person's facts changed: re-plan them at once in every incident that exposed them,
     with the playbook that incident was last planned with. Returns persons re-planned per
@@ -178,7 +176,7 @@ def replan_people(
     for incident_id in sorted(by_incident):
         playbook = Playbook.model_validate(playbooks[incident_id])
         plan_incident(session, incident_id, playbook=playbook, dry_run=False, actor=actor,
-                      timezone=timezone, person_ids=by_incident[incident_id])
+                      tz=tz, person_ids=by_incident[incident_id])
     return {incident_id: len(people) for incident_id, people in sorted(by_incident.items())}
 
 
@@ -218,11 +216,11 @@ def _exposed_people(
 
 
 def _incidents_of_people(
-    session: Session, incident_id: str, timezone: ZoneInfo
+    session: Session, incident_id: str, tz: ZoneInfo
 ) -> dict[int, list[IncidentFacts]]:
     """Every incident that exposed each of this incident's people (legal work is per person)."""
     facts = {
-        incident.id: IncidentFacts(incident.id, _starts_on(incident, timezone))
+        incident.id: IncidentFacts(incident.id, _starts_on(incident, tz))
         for incident in session.execute(select(Incident)).scalars()
     }
     exposed_here = select(Exposure.person_id).where(Exposure.incident_id == incident_id)
@@ -244,9 +242,9 @@ def _work_from_commitments(session: Session, incident_id: str) -> set[tuple[int,
     return {(person_id, action) for person_id, action in session.execute(query)}
 
 
-def _starts_on(incident: Incident, timezone: ZoneInfo) -> date:
+def _starts_on(incident: Incident, tz: ZoneInfo) -> date:
     """Due dates count from the day the desk opened the incident (in the agency's zone)."""
-    return incident.created_at.astimezone(timezone).date()
+    return incident.created_at.astimezone(tz).date()
 
 
 # --- what the desk already holds for the incident ---------------------------------------------

@@ -20,7 +20,6 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
-from spilldesk.domain.holds import AGENCY_TIME_ZONE
 from spilldesk.response.planning import replan_people
 from spilldesk.response.registry_rows import (
     COLUMNS,
@@ -87,7 +86,7 @@ def import_file(
     *,
     kind: str | None,
     actor: str,
-    timezone: ZoneInfo = AGENCY_TIME_ZONE,
+    tz: ZoneInfo,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import one file in the caller's transaction; raise RegistryError on the first bad row.
@@ -110,7 +109,7 @@ def import_file(
     importer = {"persons": _import_persons, "representatives": _import_representatives,
                 "facilities": _import_facilities}[kind]
     created, updated, changed = importer(session, table, progress or (lambda _d, _t: None))
-    replanned = replan_people(session, changed, actor=actor, timezone=timezone)
+    replanned = replan_people(session, changed, actor=actor, tz=tz)
     report = ImportReport(kind, path.name, len(table.rows), created, updated,
                           len(table.rows) - created - updated, replanned)
     record_event(session, actor=actor, action=f"registry.import.{kind}", object_type="registry",

@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from spilldesk.config import SCAN_TIMEOUT
 from spilldesk.scan.errors import ScanError
 from spilldesk.scan.limits import Limits, human_size
 from spilldesk.scan.worker import answer, confine, in_worker, outcome
@@ -199,7 +200,7 @@ def _death_message(name: str, limits: Limits, timed_out: bool, code: int | None)
     if timed_out:
         return (
             f"{name}: not judged within {limits.seconds:g} s (the time limit); split it, or "
-            "raise SPILLDESK_SCAN_TIMEOUT"
+            f"raise {SCAN_TIMEOUT.env_var}"
         )
     return (
         f"{name}: the reader stopped abnormally{_how(code)}: the file is damaged or needs more "

@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
 
 from spilldesk import clock
+from spilldesk.domain.holds import DEFAULT_HOLD_DAYS, DEFAULT_MAIL_DAYS
 from spilldesk.store.sealing import SealedField, remember_keyring
 from spilldesk.store.types import JSONText, UTCDateTime
 
@@ -133,8 +134,8 @@ class Incident(Base, Timestamped):
     discovered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     custody_reference_date: Mapped[date | None] = mapped_column(Date)
     notice_languages: Mapped[list[str]] = mapped_column(JSONText(), default=lambda: ["en"])
-    hold_days: Mapped[int] = mapped_column(Integer, default=30)
-    mail_days: Mapped[int] = mapped_column(Integer, default=5)
+    hold_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_HOLD_DAYS)
+    mail_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_MAIL_DAYS)
     originating_component: Mapped[str | None] = mapped_column(String(40))
     # The telephone line the incident's notices give (an office's line, not a person's).
     contact_phone: Mapped[str | None] = mapped_column(String(40))

@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from spilldesk.config import Settings
+from spilldesk.config import INSECURE_HTTP, TRUSTED_PROXIES, Settings
 from spilldesk.store.checkpoints import checkpoint
 from spilldesk.store.db import Store, open_store
 from spilldesk.web.api import api_router
@@ -126,9 +126,6 @@ def _handle_errors(app: FastAPI) -> None:
 
 
 def app_from_environment() -> FastAPI:
-    """The uvicorn factory: each worker opens the desk named by SPILLDESK_HOME / env."""
-    import os
-
-    return create_app(Settings.load(None),
-                      secure_cookies=os.environ.get("SPILLDESK_INSECURE_HTTP") != "1",
-                      trusted_proxies=os.environ.get("SPILLDESK_TRUSTED_PROXIES", ""))
+    """The uvicorn factory: each worker opens the desk its settings name (spilldesk.config)."""
+    return create_app(Settings.load(None), secure_cookies=not INSECURE_HTTP.read(),
+                      trusted_proxies=TRUSTED_PROXIES.read())

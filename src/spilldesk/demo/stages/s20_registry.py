@@ -22,6 +22,6 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     with clock.replaying(REGISTRY_IMPORTED), ctx.desk.session() as session:
         for name in REGISTRY_FILES:
             report = import_file(session, ctx.scenario_dir / "registry" / name, kind=None,
-                                 actor=ctx.actor, timezone=ctx.settings.timezone)
+                                 actor=ctx.actor, tz=ctx.settings.timezone)
             imported[report.kind] = report.created + report.updated
     return imported

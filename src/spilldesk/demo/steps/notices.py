@@ -82,4 +82,5 @@ def record_returns(ctx: DemoContext, returned: Returned) -> int:
 
 def provided(ctx: DemoContext, incident_id: str) -> int:
     with ctx.desk.session() as session:
-        return int(notice_status(session, incident_id)["provided_to_noncitizen"])
+        figures = notice_status(session, incident_id, tz=ctx.settings.timezone)
+        return int(figures["provided_to_noncitizen"])

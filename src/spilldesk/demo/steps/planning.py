@@ -20,7 +20,7 @@ def plan(ctx: DemoContext, incident_id: str) -> dict[str, Any]:
     began = time.perf_counter()
     with ctx.desk.session() as session:
         result = plan_incident(session, incident_id, playbook=playbook, dry_run=False,
-                               actor=ctx.actor, timezone=ctx.settings.timezone)
+                               actor=ctx.actor, tz=ctx.settings.timezone)
     ctx.say(f"planned {incident_id}: {len(result.persons)} persons, "
             f"{result.changes['added']} actions")
     return {"playbook": f"{playbook.name} v{playbook.version}", "persons": len(result.persons),

@@ -42,7 +42,7 @@ def event(body: EventIn, desk: DeskDep, session: SessionDep,
     at = body.at if body.at is None or body.at.tzinfo else body.at.replace(tzinfo=tz)
     try:
         return record_case_event(session, body.a_number, body.kind, at=at, note=body.note,
-                                 actor=principal.actor, timezone=tz).to_json()
+                                 actor=principal.actor, tz=tz).to_json()
     except EventError as exc:
         raise bad_request(exc) from None
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from spilldesk import clock
+from spilldesk.domain.holds import DEFAULT_HOLD_DAYS, DEFAULT_MAIL_DAYS
 from spilldesk.domain.languages import UnknownLanguage
 from spilldesk.response.holds import HoldError, extend_holds, list_holds
 from spilldesk.response.incidents import (
@@ -49,8 +50,8 @@ class IncidentIn(BaseModel):
     discovered_at: str | None = None
     custody_reference_date: date | None = None
     notice_languages: list[str] = Field(default_factory=lambda: ["en"])
-    hold_days: int = Field(30, ge=0, le=3650)
-    mail_days: int = Field(5, ge=0, le=365)
+    hold_days: int = Field(DEFAULT_HOLD_DAYS, ge=0, le=3650)
+    mail_days: int = Field(DEFAULT_MAIL_DAYS, ge=0, le=365)
     originating_component: str | None = None
 
 

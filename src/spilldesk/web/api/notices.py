@@ -36,9 +36,10 @@ class DeliveryIn(BaseModel):
 
 
 @router.get("", summary="Notices of the incident by language, channel, status; % provided")
-def status_of(incident_id: str, session: SessionDep, principal: Viewer) -> dict[str, Any]:
+def status_of(incident_id: str, session: SessionDep, principal: Viewer,
+              desk: DeskDep) -> dict[str, Any]:
     try:
-        return notice_status(session, incident_id)
+        return notice_status(session, incident_id, tz=desk.settings.timezone)
     except NoticeError as exc:
         raise not_found(str(exc)) from None
 

@@ -102,7 +102,7 @@ def event(request: Request, person_id: RowId, form: FormDep, desk: DeskDep,
     try:
         result = record_case_event(session, a_number, _text(form, "kind"),
                                    note=_text(form, "note") or None, actor=principal.actor,
-                                   timezone=desk.settings.timezone)
+                                   tz=desk.settings.timezone)
     except EventError as exc:
         raise FormProblem(page, str(exc)) from None
     return back_to(request, page, f"Event recorded; {len(result.tasks)} task(s) created.")

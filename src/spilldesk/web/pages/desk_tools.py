@@ -36,11 +36,11 @@ Auditor = Annotated[Principal, Depends(require_page(Permission.VIEW_AUDIT))]
 
 
 @router.get("/notices")
-def notices(request: Request, session: SessionDep, principal: NoticeViewer,
+def notices(request: Request, session: SessionDep, principal: NoticeViewer, desk: DeskDep,
             incident: str = "") -> Response:
     incidents = [i.id for i in list_incidents(session)]
     chosen = incident if incident in incidents else (incidents[0] if incidents else "")
-    figures = notice_status(session, chosen) if chosen else None
+    figures = notice_status(session, chosen, tz=desk.settings.timezone) if chosen else None
     return render(request, "notices.html", {"title": "Notices", "incidents": incidents,
                                             "chosen": chosen, "s": figures})
 

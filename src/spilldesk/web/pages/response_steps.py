@@ -75,7 +75,7 @@ def plan(request: Request, incident_id: str, form: FormDep, desk: DeskDep,
         playbook = registered_playbook(str(form.get("playbook") or DEFAULT_PLAYBOOK),
                                        desk.settings.workdir / "playbooks")
         result = plan_incident(session, incident_id, playbook=playbook, dry_run=not apply,
-                               actor=principal.actor, timezone=desk.settings.timezone)
+                               actor=principal.actor, tz=desk.settings.timezone)
     except (PlaybookError, PlanningError, IncidentError) as exc:
         raise FormProblem(page, str(exc)) from None
     items = result.changes.get("items", {})
