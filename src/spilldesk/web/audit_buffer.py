@@ -35,11 +35,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from spilldesk.store.audit import check_event, record_events
+from spilldesk.store.audit import AuditRow, check_event, record_events
 
 log = logging.getLogger(__name__)
 
-AuditRow = tuple[str, str, str, str | int | None, dict[str, Any] | None]
 SessionFactory = Callable[[], Any]  # a context manager yielding a Session (Store.session)
 WAIT_SECONDS = 10.0
 
@@ -190,6 +189,11 @@ class AuditBuffer:
             future.result(timeout)
         except TimeoutError:
             raise AuditWriteFailed(f"the audit event was not written in {timeout:g} s") from None
+
+    def sink(self) -> BufferedAudit:
+        """An audit sink for the clearance service (`response.clearance.AuditSink`) that adds
+        each event here as durable; await its `recorded()` before answering."""
+        return BufferedAudit(self)
 
     @property
     def running(self) -> bool:
@@ -353,3 +357,29 @@ class AuditBuffer:
             self._checkpoint_due.clear()
             if not self._stop.is_set():
                 self._maybe_checkpoint()
+
+
+class BufferedAudit:
+    """The clearance service's audit sink on the web's hot path: the event goes to the audit
+    buffer's group commit instead of the request's own transaction (which need not write).
+
+    `add` refuses an event the log cannot hold (`AuditEventInvalid`) or that finds the buffer
+    full (`AuditBacklog`): raised inside the service, so no answer is formed. `recorded()`
+    returns once every event it took is written, and raises `AuditWriteFailed` otherwise."""
+
+    def __init__(self, buffer: AuditBuffer) -> None:
+        self._buffer = buffer
+        self._futures: list[Future[None]] = []
+
+    def __call__(self, session: Session, event: AuditRow) -> None:
+        actor, action, object_type, object_id, detail = event
+        self._futures.append(self._buffer.add(actor=actor, action=action,
+                                              object_type=object_type, object_id=object_id,
+                                              detail=detail, durable=True))
+
+    async def recorded(self, timeout: float = WAIT_SECONDS) -> None:
+        if not self._futures:  # nothing was audited: nothing may be answered
+            raise AuditWriteFailed("no audit event was taken for this answer")
+        for future in self._futures:
+            await self._buffer.recorded(future, timeout)
+
