@@ -1,15 +1,11 @@
 """The audit buffer's group commit: the checks an event loop is working on share one
-transaction, a checkpoint export never holds up a waiting check, and on SQLite the server's
-workers queue for the write lock on a file lock (SQLite and PostgreSQL)."""
+transaction, and a checkpoint export never holds up a waiting check (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
 import asyncio
-import fcntl
-import os
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +14,7 @@ from sqlalchemy import select
 from spilldesk.store.audit import verify
 from spilldesk.store.db import Store
 from spilldesk.store.models import AuditEvent
-from spilldesk.web.audit_buffer import AuditBuffer, WriterLock, writer_lock_for
+from spilldesk.web.audit_buffer import AuditBuffer
 from spilldesk.web.deps import writing_session
 
 pytestmark = pytest.mark.db
@@ -95,41 +91,3 @@ def test_a_slow_checkpoint_does_not_hold_up_a_waiting_check(store: Store) -> Non
         release.set()
         buffer.close()
     assert len(_stamps(store, "clearance.check")) == 2
-
-
-def test_the_writer_holds_the_file_lock_while_it_writes(store: Store, tmp_path: Path) -> None:
-    lock = WriterLock(tmp_path / "writers.lock")
-    seen: list[bool] = []
-
-    class Probing(AuditBuffer):
-        @staticmethod
-        def _write(session: Any, batch: list[Any]) -> None:
-            probe = os.open(lock.path, os.O_RDWR)
-            try:  # another process (an open file of its own) cannot take it now
-                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                seen.append(True)
-            else:
-                seen.append(False)
-                fcntl.flock(probe, fcntl.LOCK_UN)
-            finally:
-                os.close(probe)
-            AuditBuffer._write(session, batch)
-
-    buffer = Probing(lambda: writing_session(store), interval=3600, writer_lock=lock)
-    buffer.add(actor="web:a", action="clearance.check", object_type="person")
-    assert buffer.flush() == 1
-    buffer.close()
-    assert seen == [True]
-    probe = os.open(lock.path, os.O_RDWR)
-    try:  # and lets it go once written
-        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    finally:
-        os.close(probe)
-
-
-def test_the_writer_lock_is_for_sqlite_files_only(tmp_path: Path) -> None:
-    found = writer_lock_for(f"sqlite:///{tmp_path / 'desk.db'}")
-    assert found is not None and found.path == tmp_path / "desk.db.audit-lock"
-    assert writer_lock_for("postgresql://postgres@127.0.0.1:5432/desk") is None
-    assert writer_lock_for("sqlite://") is None

@@ -23,7 +23,7 @@ from spilldesk.config import Settings
 from spilldesk.store.checkpoints import checkpoint
 from spilldesk.store.db import Store, open_store
 from spilldesk.web.api import api_router
-from spilldesk.web.audit_buffer import AuditBuffer, writer_lock_for
+from spilldesk.web.audit_buffer import AuditBuffer
 from spilldesk.web.auth import SESSION_SECONDS, load_secret, parse_proxies
 from spilldesk.web.deps import Desk, LoginRequired, PageForbidden, writing_session
 from spilldesk.web.pages import page_router
@@ -45,8 +45,7 @@ def create_app(settings: Settings, *, store: Store | None = None, secure_cookies
     owns_store = store is None
     opened = store or open_store(settings)
     secret = load_secret(settings.workdir)
-    buffer = AuditBuffer(lambda: writing_session(opened), checkpoint=lambda: checkpoint(opened),
-                         writer_lock=writer_lock_for(opened.settings.database_url))
+    buffer = AuditBuffer(lambda: writing_session(opened), checkpoint=lambda: checkpoint(opened))
     desk = Desk(settings=settings, store=opened, buffer=buffer,
                 trusted_proxies=parse_proxies(trusted_proxies))
 

@@ -23,14 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -58,57 +55,12 @@ class _Entry:
     future: Future[None] = field(default_factory=Future)
 
 
-class WriterLock:
-    """An exclusive lock on a file beside a SQLite database, held by a buffer while it writes.
-
-    Each server worker has its own buffer, and each write takes SQLite's database-wide write
-    lock (`BEGIN IMMEDIATE`). A worker that finds it taken waits in SQLite's busy handler,
-    which polls with sleeps growing to 100 ms, so it usually wakes long after the lock was
-    released: measured, two workers' flushes had a p99 of 100-140 ms against 20-50 ms for one.
-    Taking this lock first makes the workers' writers queue in the kernel instead, each woken
-    the moment the other commits. Other writers (the CLI) still meet SQLite's own lock."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd: int | None = None
-
-    @contextmanager
-    def held(self) -> Iterator[None]:
-        import fcntl  # POSIX; `writer_lock_for` gives no lock where it is missing
-
-        if self._fd is None:
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-
-    def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-
-
-def writer_lock_for(database_url: str) -> WriterLock | None:
-    """The writers' lock of a SQLite database file; None elsewhere (PostgreSQL queues its
-    writers on the chain head's row lock and wakes them itself)."""
-    if not database_url.startswith("sqlite:///") or os.name != "posix":
-        return None
-    database = Path(database_url.removeprefix("sqlite:///"))
-    if str(database) in ("", ":memory:"):
-        return None
-    return WriterLock(database.with_name(database.name + ".audit-lock"))
-
-
 class AuditBuffer:
     def __init__(self, sessions: SessionFactory, *, max_events: int = 256,
                  interval: float = 0.2, max_backlog: int = 50_000,
                  checkpoint: Callable[[], object] | None = None,
-                 checkpoint_every: float = 5.0,
-                 writer_lock: WriterLock | None = None) -> None:
+                 checkpoint_every: float = 5.0) -> None:
         self._sessions = sessions
-        self._writer_lock = writer_lock
         self._max = max_events
         self._interval = interval
         self._max_backlog = max_backlog
@@ -232,8 +184,7 @@ class AuditBuffer:
         return count
 
     def _write_rows(self, rows: list[AuditRow]) -> None:
-        held = self._writer_lock.held() if self._writer_lock is not None else nullcontext()
-        with held, self._sessions() as session:
+        with self._sessions() as session:
             self._write(session, rows)
 
     @staticmethod
@@ -337,8 +288,6 @@ class AuditBuffer:
         self._thread = self._checkpointer = None
         self._flush()
         self._maybe_checkpoint(force=True)
-        if self._writer_lock is not None:
-            self._writer_lock.close()
 
     def _run(self) -> None:
         """The writer: commits whatever waits, and leaves the checkpoint (a read, an HMAC and
