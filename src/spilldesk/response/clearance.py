@@ -3,12 +3,18 @@
 The rule itself is `spilldesk.domain.holds.clearance_for`; this module only gathers its facts
 from the store, in a fixed number of bulk queries per 900 persons (never one per line), and
 audits each check as a read of the person. An A-number outside the registry is never cleared.
+
+`clearance` and `clearance_manifest` are the one path of every clearance answer: the CLI, the
+pages, the API and the demo all call them. Only where the audit event goes differs, through
+the `audit` sink: by default it is written in the caller's transaction (durable when that
+commits, before the answer is shown); the web's single check hands it to the audit buffer's
+group commit (`web.audit_buffer.AuditBuffer.sink`) and answers once it is written.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -32,7 +38,7 @@ from spilldesk.domain.holds import (
     Reason,
     clearance_for,
 )
-from spilldesk.store.audit import record_event
+from spilldesk.store.audit import AuditRow, record_events
 from spilldesk.store.db import keyring_of
 from spilldesk.store.models import (
     DeliveryAttempt,
@@ -49,6 +55,18 @@ from spilldesk.store.sealing import SEALED, open_for_row
 
 CHUNK = 900  # below SQLite's bound-parameter limit
 MANIFEST_COLUMN = "a_number"
+
+
+# Where a check's audit event goes: called once per check, with the session the facts were
+# read in and the event, before the answer is returned. A sink that cannot take the event
+# raises, and the check gives no answer (fail closed).
+AuditSink = Callable[[Session, AuditRow], None]
+
+
+def in_transaction(session: Session, event: AuditRow) -> None:
+    """The default sink: append the event in the session's own transaction (a writing one);
+    it is durable when the transaction commits, and rolls back with it."""
+    record_events(session, [event])
 
 
 class ManifestError(ValueError):
@@ -131,24 +149,33 @@ def reason_json(reason: Reason) -> dict[str, Any]:
 
 
 def clearance(
-    session: Session, a_number: str, on: date, *, actor: str, tz: ZoneInfo
+    session: Session,
+    a_number: str,
+    on: date,
+    *,
+    actor: str,
+    tz: ZoneInfo,
+    audit: AuditSink = in_transaction,
 ) -> ClearanceAnswer:
-    """May this person be removed on `on`? Raises InvalidANumber for a malformed A-number."""
+    """May this person be removed on `on`? Raises InvalidANumber for a malformed A-number.
+
+    The check is audited as a read of the person through `audit` (see `AuditSink`); the
+    caller shows the answer only once that event is durable (its transaction committed, or
+    the sink's wait done)."""
     normal = normalize_a_number(a_number)
     answer = _answers(session, [normal], on, tz)[0]
-    record_event(
-        session,
-        actor=actor,
-        action="clearance.check",
-        object_type="person",
-        object_id=answer.person_id,
-        detail={
-            "on": on.isoformat(),
-            "cleared": answer.cleared,
-            "reasons": sorted({r.code.value for r in answer.reasons}),
-        },
-    )
+    audit(session, check_audit_row(actor, answer))
     return answer
+
+
+def check_audit_row(actor: str, answer: ClearanceAnswer) -> AuditRow:
+    """The audit event of one check: who asked about whom, for which day, and the verdict's
+    codes (never the person's data)."""
+    return (actor, "clearance.check", "person", answer.person_id, {
+        "on": answer.on.isoformat(),
+        "cleared": answer.cleared,
+        "reasons": sorted({r.code.value for r in answer.reasons}),
+    })
 
 
 def clearance_manifest(
@@ -158,25 +185,20 @@ def clearance_manifest(
     *,
     actor: str,
     tz: ZoneInfo,
+    audit: AuditSink = in_transaction,
 ) -> ManifestAnswer:
-    """Check every line of a removal manifest, in order, with one audit event for the read."""
+    """Check every line of a removal manifest, in order, with one audit event for the read
+    (through `audit`, as for `clearance`)."""
     normals = [normalize_a_number(a) for a in a_numbers]
     answers = tuple(_answers(session, normals, on, tz))
     known = sorted({a.person_id for a in answers if a.person_id is not None})
-    record_event(
-        session,
-        actor=actor,
-        action="clearance.manifest",
-        object_type="person",
-        object_id=None,
-        detail={
-            "on": on.isoformat(),
-            "checked": len(answers),
-            "blocked": sum(not a.cleared for a in answers),
-            "unknown": sum(a.person_id is None for a in answers),
-            "person_ids": known[:20000],
-        },
-    )
+    audit(session, (actor, "clearance.manifest", "person", None, {
+        "on": on.isoformat(),
+        "checked": len(answers),
+        "blocked": sum(not a.cleared for a in answers),
+        "unknown": sum(a.person_id is None for a in answers),
+        "person_ids": known[:20000],
+    }))
     return ManifestAnswer(on, answers)
 
 
@@ -224,18 +246,25 @@ def facts_for_people(
     return facts
 
 
+def clearances_of(
+    session: Session, person_ids: Iterable[int], on: date, tz: ZoneInfo
+) -> dict[int, Clearance]:
+    """Each registry person's clearance on `on`, from facts read in bulk (not audited: the
+    caller audits its own read, as `clearance`, `clearance_manifest` and the hold list do)."""
+    facts = facts_for_people(session, person_ids)
+    return {person_id: clearance_for(fact, on, tz) for person_id, fact in facts.items()}
+
+
 def _answers(
     session: Session, normals: Sequence[str], on: date, tz: ZoneInfo
 ) -> list[ClearanceAnswer]:
     people = _person_ids(session, normals)
-    facts = facts_for_people(session, people.values())
-    unknown = PersonClearanceFacts(known=False)
+    verdicts = clearances_of(session, people.values(), on, tz)
+    unknown = clearance_for(PersonClearanceFacts(known=False), on, tz)  # never cleared
     answers = []
     for normal in normals:
         person_id = people.get(normal)
-        result: Clearance = clearance_for(
-            unknown if person_id is None else facts[person_id], on, tz
-        )
+        result = unknown if person_id is None else verdicts[person_id]
         answers.append(
             ClearanceAnswer(
                 normal, on, result.cleared, result.blocked_until, result.reasons, person_id

@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from spilldesk.domain.holds import clearance_for
-from spilldesk.response.clearance import facts_for_people, reason_json
+from spilldesk.response.clearance import clearances_of, reason_json
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import HoldExtension, Incident, Person, RemovalHold
 from spilldesk.store.people import a_numbers_for
@@ -142,7 +141,7 @@ def list_holds(
         .where(RemovalHold.incident_id == incident_id)
         .order_by(RemovalHold.id)
     ).all()
-    facts = facts_for_people(session, (hold.person_id for hold, _ in rows))
+    verdicts = clearances_of(session, (hold.person_id for hold, _ in rows), on, tz)
     record_event(
         session,
         actor=actor,
@@ -156,7 +155,7 @@ def list_holds(
                           ) if reveal_a_numbers else {}
     listed = []
     for hold, tail in rows:
-        result = clearance_for(facts[hold.person_id], on, tz)
+        result = verdicts[hold.person_id]
         listed.append(
             HeldPerson(
                 hold.person_id,

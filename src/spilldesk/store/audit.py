@@ -48,6 +48,11 @@ LIMITS: dict[str, int] = {
 }
 
 
+# One event as (actor, action, object_type, object_id, detail): what `record_events` appends
+# and what an audit sink (`response.clearance.AuditSink`, `web.audit_buffer`) is handed.
+AuditRow = tuple[str, str, str, str | int | None, dict[str, Any] | None]
+
+
 class AuditEventInvalid(ValueError):
     """An audit event that the log cannot hold (a field longer than its column)."""
 
@@ -120,10 +125,7 @@ def record_event(
     )[-1]
 
 
-def record_events(
-    session: Session,
-    events: list[tuple[str, str, str, str | int | None, dict[str, Any] | None]],
-) -> list[AuditEvent]:
+def record_events(session: Session, events: list[AuditRow]) -> list[AuditEvent]:
     """Append many events (actor, action, object_type, object_id, detail) under one lock."""
     for actor, action, object_type, object_id, _detail in events:
         check_event(actor, action, object_type, object_id)
