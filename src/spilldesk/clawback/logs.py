@@ -29,6 +29,7 @@ from pathlib import Path
 from spilldesk.clawback import combined
 from spilldesk.clawback.requests import LogRequest
 from spilldesk.clawback.w3c import Columns, W3CError
+from spilldesk.errors import ServiceError
 
 CHUNK = 1 << 20
 PIECE = 128 << 20  # plain files are read in pieces of this size, side by side
@@ -38,7 +39,7 @@ _DIRECTIVE = re.compile(rb"(?m)^#[^\n]*\n")
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
 
 
-class LogError(ValueError):
+class LogError(ServiceError):
     """A log file that cannot be read; the message names the file and what is wrong."""
 
 

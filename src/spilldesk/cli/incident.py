@@ -32,7 +32,7 @@ from spilldesk.response.incidents import (
     set_contact_phone,
     spec_from_mapping,
 )
-from spilldesk.response.ingest import IngestError, ingest_document
+from spilldesk.response.ingest import ingest_document
 
 incident_app = typer.Typer(help="Open incidents and ingest what they disclosed.",
                            no_args_is_help=True)
@@ -159,7 +159,7 @@ def ingest_command(
     as_json: JsonOption = False,
 ) -> None:
     """Extract and store the person records a disclosed document holds (sealed)."""
-    with transaction(workdir, IncidentError, IngestError) as session:
+    with transaction(workdir) as session:
         report = ingest_document(session, incident_id, file, actor=actor())
     if as_json:
         print_json(report.__dict__)
@@ -179,7 +179,7 @@ def contact_command(
     as_json: JsonOption = False,
 ) -> None:
     """Set the telephone line the incident's notices give their readers."""
-    with transaction(workdir, IncidentError) as session:
+    with transaction(workdir) as session:
         record = describe(set_contact_phone(session, incident_id, phone, actor=actor()))
     if as_json:
         print_json({"incident": incident_id, "contact_phone": record["contact_phone"]})

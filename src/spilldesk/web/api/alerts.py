@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, status
 
-from spilldesk.response.alerts import AlertError, acknowledge_alert, alert_summary, list_alerts
+from spilldesk.response.alerts import acknowledge_alert, alert_summary, list_alerts
 from spilldesk.store.models import Alert, Person
 from spilldesk.web.api.errors import RowId, not_found
 from spilldesk.web.auth import Principal
@@ -24,10 +24,7 @@ def alerts(session: SessionDep, principal: Viewer, system: str | None = None) ->
     if system and system.upper() not in systems:
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             f"the {principal.role} role does not see {system} alerts")
-    try:
-        found = list_alerts(session, system)
-    except AlertError as exc:
-        raise not_found(str(exc)) from None
+    found = list_alerts(session, system)
     return {"alerts": [a for a in found if a["system"] in systems]}
 
 
@@ -37,9 +34,6 @@ def acknowledge(alert_id: RowId, session: SessionDep,
     alert = session.get(Alert, alert_id)
     if alert is None or alert.system not in alert_systems(principal.role):
         raise not_found(f"no alert {alert_id} for the {principal.role} role")
-    try:
-        done = acknowledge_alert(session, alert_id, actor=principal.actor)
-    except AlertError as exc:
-        raise not_found(str(exc)) from None
+    done = acknowledge_alert(session, alert_id, actor=principal.actor)
     person = session.get(Person, done.person_id)
     return alert_summary(done, person.a_number_tail if person else "????")

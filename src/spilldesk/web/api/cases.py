@@ -8,9 +8,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from spilldesk.response.custody import CustodyError, decide_custody
-from spilldesk.response.events import EventError, record_case_event
-from spilldesk.web.api.errors import bad_request
+from spilldesk.response.custody import decide_custody
+from spilldesk.response.events import record_case_event
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, SessionDep, require
 from spilldesk.web.permissions import Permission
@@ -40,19 +39,13 @@ def event(body: EventIn, desk: DeskDep, session: SessionDep,
           principal: EventRecorder) -> dict[str, Any]:
     tz = desk.settings.timezone
     at = body.at if body.at is None or body.at.tzinfo else body.at.replace(tzinfo=tz)
-    try:
-        return record_case_event(session, body.a_number, body.kind, at=at, note=body.note,
-                                 actor=principal.actor, timezone=tz).to_json()
-    except EventError as exc:
-        raise bad_request(exc) from None
+    return record_case_event(session, body.a_number, body.kind, at=at, note=body.note,
+                             actor=principal.actor, timezone=tz).to_json()
 
 
 @router.post("/custody-decisions", status_code=201, summary="Record a custody decision")
 def custody(body: CustodyIn, session: SessionDep,
             principal: Custodian) -> dict[str, Any]:
-    try:
-        return decide_custody(session, body.a_number, decision=body.decision,
-                              rationale=body.rationale, bond_amount=body.bond_amount,
-                              actor=principal.actor).to_json()
-    except CustodyError as exc:
-        raise bad_request(exc) from None
+    return decide_custody(session, body.a_number, decision=body.decision,
+                          rationale=body.rationale, bond_amount=body.bond_amount,
+                          actor=principal.actor).to_json()

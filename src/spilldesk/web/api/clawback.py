@@ -11,8 +11,6 @@ from pydantic import BaseModel, Field
 from spilldesk import clock
 from spilldesk.clawback.answers import clawback_status, latest_search, record_answer
 from spilldesk.clawback.letters import REPLY_DAYS, write_letters
-from spilldesk.clawback.search import ClawbackError
-from spilldesk.web.api.errors import bad_request, not_found
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, SessionDep, require
 from spilldesk.web.permissions import Permission
@@ -37,10 +35,7 @@ class LettersIn(BaseModel):
 @router.get("", summary="Recipients: sent / answered / overdue, letters, latest answers")
 def status_of(incident_id: str, desk: DeskDep, session: SessionDep,
               principal: Viewer) -> dict[str, Any]:
-    try:
-        status = clawback_status(session, incident_id, tz=desk.settings.timezone)
-    except ClawbackError as exc:
-        raise not_found(str(exc)) from None
+    status = clawback_status(session, incident_id, tz=desk.settings.timezone)
     return {**status, "search": latest_search(session, incident_id)}
 
 
@@ -50,11 +45,8 @@ def answer(incident_id: str, body: AnswerIn, desk: DeskDep, session: SessionDep,
     tz = desk.settings.timezone
     at = body.at or clock.now().astimezone(tz)
     at = at if at.tzinfo else at.replace(tzinfo=tz)
-    try:
-        recorded = record_answer(session, incident_id, body.recipient, status=body.status,
-                                 at=at, evidence=body.evidence, actor=principal.actor, tz=tz)
-    except ClawbackError as exc:
-        raise bad_request(exc) from None
+    recorded = record_answer(session, incident_id, body.recipient, status=body.status,
+                             at=at, evidence=body.evidence, actor=principal.actor, tz=tz)
     return {"incident": incident_id, "reference": recorded.reference,
             "client": recorded.client, "status": recorded.status,
             "at": recorded.at.astimezone(tz).isoformat(), "state": recorded.state}
@@ -64,9 +56,6 @@ def answer(incident_id: str, body: AnswerIn, desk: DeskDep, session: SessionDep,
 def letters(incident_id: str, body: LettersIn, desk: DeskDep, session: SessionDep,
             principal: Manager) -> dict[str, Any]:
     out_dir = desk.settings.output_dir("clawback") / incident_id
-    try:
-        report = write_letters(session, incident_id, out_dir, actor=principal.actor,
-                               tz=desk.settings.timezone, reply_days=body.reply_days)
-    except ClawbackError as exc:
-        raise not_found(str(exc)) from None
+    report = write_letters(session, incident_id, out_dir, actor=principal.actor,
+                           tz=desk.settings.timezone, reply_days=body.reply_days)
     return report.as_dict()

@@ -10,11 +10,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from spilldesk import clock
-from spilldesk.domain.languages import UnknownLanguage
-from spilldesk.response.holds import HoldError, extend_holds, list_holds
+from spilldesk.response.holds import extend_holds, list_holds
 from spilldesk.response.incidents import (
     INCIDENT_ID_PATTERN,
-    IncidentError,
     describe,
     get_incident,
     list_incidents,
@@ -23,7 +21,6 @@ from spilldesk.response.incidents import (
     spec_from_mapping,
 )
 from spilldesk.store.models import Exposure, Person
-from spilldesk.web.api.errors import bad_request, conflict, not_found
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, SessionDep, require
 from spilldesk.web.listings import incident_figures
@@ -67,10 +64,7 @@ class ContactIn(BaseModel):
 
 
 def _incident(session: Any, incident_id: str) -> Any:
-    try:
-        return get_incident(session, incident_id)
-    except IncidentError as exc:
-        raise not_found(str(exc)) from None
+    return get_incident(session, incident_id)  # IncidentNotFound: 404
 
 
 @router.get("", summary="Every incident")
@@ -82,13 +76,8 @@ def list_all(session: SessionDep, principal: Viewer) -> dict[str, Any]:
 def open_one(body: IncidentIn, desk: DeskDep, session: SessionDep,
              principal: Manager) -> dict[str, Any]:
     data = body.model_dump(exclude_none=True)
-    try:
-        spec = spec_from_mapping(data, desk.settings.timezone)
-        incident, created = open_incident(session, spec, actor=principal.actor)
-    except UnknownLanguage as exc:
-        raise bad_request(exc) from None
-    except IncidentError as exc:
-        raise (conflict(exc) if "already open" in str(exc) else bad_request(exc)) from None
+    spec = spec_from_mapping(data, desk.settings.timezone)
+    incident, created = open_incident(session, spec, actor=principal.actor)
     return {"created": created, "incident": describe(incident)}
 
 
@@ -137,12 +126,8 @@ def holds(incident_id: str, desk: DeskDep, session: SessionDep, principal: HoldV
 def extend(incident_id: str, body: ExtensionIn, session: SessionDep,
            principal: Extender) -> dict[str, Any]:
     _incident(session, incident_id)
-    try:
-        ext = extend_holds(session, incident_id, days=body.days, until=body.until,
-                           indefinite=body.indefinite, reason=body.reason,
-                           actor=principal.actor)
-    except HoldError as exc:
-        raise bad_request(exc) from None
+    ext = extend_holds(session, incident_id, days=body.days, until=body.until,
+                       indefinite=body.indefinite, reason=body.reason, actor=principal.actor)
     return {"incident": incident_id, "extension": {
         "id": ext.id, "kind": ext.kind, "days": ext.days,
         "until": ext.until.isoformat() if ext.until else None, "reason": ext.reason}}
@@ -152,8 +137,5 @@ def extend(incident_id: str, body: ExtensionIn, session: SessionDep,
 def set_contact(incident_id: str, body: ContactIn, session: SessionDep,
                 principal: Manager) -> dict[str, Any]:
     _incident(session, incident_id)
-    try:
-        incident = set_contact_phone(session, incident_id, body.phone, actor=principal.actor)
-    except IncidentError as exc:
-        raise bad_request(exc) from None
+    incident = set_contact_phone(session, incident_id, body.phone, actor=principal.actor)
     return {"incident": incident_id, "contact_phone": incident.contact_phone}

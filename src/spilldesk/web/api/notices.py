@@ -9,9 +9,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from spilldesk import clock
-from spilldesk.domain.anumber import InvalidANumber
-from spilldesk.response.notices import Delivery, NoticeError, notice_status, record_delivery
-from spilldesk.web.api.errors import bad_request, not_found
+from spilldesk.response.notices import Delivery, notice_status, record_delivery
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, SessionDep, require
 from spilldesk.web.permissions import Permission
@@ -37,10 +35,7 @@ class DeliveryIn(BaseModel):
 
 @router.get("", summary="Notices of the incident by language, channel, status; % provided")
 def status_of(incident_id: str, session: SessionDep, principal: Viewer) -> dict[str, Any]:
-    try:
-        return notice_status(session, incident_id)
-    except NoticeError as exc:
-        raise not_found(str(exc)) from None
+    return notice_status(session, incident_id)
 
 
 @router.post("/deliveries", status_code=201, summary="Record a delivery attempt")
@@ -49,13 +44,10 @@ def deliver(incident_id: str, body: DeliveryIn, desk: DeskDep, session: SessionD
     tz = desk.settings.timezone
     at = body.at or clock.now().astimezone(tz)
     at = at if at.tzinfo else at.replace(tzinfo=tz)
-    try:
-        attempt = record_delivery(session, incident_id, body.a_number, body.recipient,
-                                  Delivery(body.status, at, body.method, body.served_by,
-                                           body.location, body.note, body.corrects),
-                                  actor=principal.actor)
-    except (NoticeError, InvalidANumber) as exc:
-        raise bad_request(exc) from None
+    attempt = record_delivery(session, incident_id, body.a_number, body.recipient,
+                              Delivery(body.status, at, body.method, body.served_by,
+                                       body.location, body.note, body.corrects),
+                              actor=principal.actor)
     return {"incident": incident_id, "recipient": body.recipient, "attempt": attempt.id,
             "status": attempt.status, "method": attempt.method, "at": attempt.at.isoformat(),
             "corrects": attempt.corrects_id}

@@ -14,10 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
-from spilldesk.domain.anumber import InvalidANumber
 from spilldesk.store.models import Alert
 from spilldesk.store.people import find_person, read_people
-from spilldesk.web.api.errors import bad_request, not_found
+from spilldesk.web.api.errors import not_found
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, PrincipalDep, SessionDep
 from spilldesk.web.listings import PeopleFilter, is_affected, people_page
@@ -91,10 +90,7 @@ def get_person(body: PersonLookup, desk: DeskDep, session: SessionDep,
                principal: PrincipalDep) -> dict[str, Any]:
     only = visible_ids(session, principal)
     on = body.on
-    try:
-        person = find_person(session, body.a_number)
-    except InvalidANumber as exc:
-        raise bad_request(exc) from None
+    person = find_person(session, body.a_number)
     if person is None or not may_see(session, principal, person.id, only):
         raise not_found("no such person in the registry")
     tz = desk.settings.timezone

@@ -11,17 +11,15 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from spilldesk import clock
-from spilldesk.reports.figures import ReportError, live_metrics, report_figures
+from spilldesk.reports.figures import live_metrics, report_figures
 from spilldesk.reports.investigation import (
-    InvestigationError,
     add_item,
     as_dict,
     investigation_record,
     update_item,
 )
-from spilldesk.reports.oversight import OversightError, send_notice, sendings
+from spilldesk.reports.oversight import send_notice, sendings
 from spilldesk.reports.write import report_bytes
-from spilldesk.web.api.errors import bad_request, not_found
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, SessionDep, require
 from spilldesk.web.permissions import Permission
@@ -62,10 +60,7 @@ class NoticeIn(BaseModel):
 
 
 def _figures(session: Any, incident_id: str, desk: Any, on: date | None) -> dict[str, Any]:
-    try:
-        return report_figures(session, incident_id, tz=desk.settings.timezone, on=on)
-    except ReportError as exc:
-        raise not_found(str(exc)) from None
+    return report_figures(session, incident_id, tz=desk.settings.timezone, on=on)
 
 
 @router.get("/report", summary="The incident report: every figure (JSON)")
@@ -96,10 +91,7 @@ def metrics(incident_id: str, desk: DeskDep, session: SessionDep,
 @router.get("/investigation", summary="The investigation record")
 def investigation(incident_id: str, desk: DeskDep, session: SessionDep,
                   principal: Viewer) -> dict[str, Any]:
-    try:
-        return investigation_record(session, incident_id, clock.today(desk.settings.timezone))
-    except InvestigationError as exc:
-        raise not_found(str(exc)) from None
+    return investigation_record(session, incident_id, clock.today(desk.settings.timezone))
 
 
 @router.post("/investigation", status_code=201, summary="Record a review, corrective "
@@ -108,24 +100,17 @@ def add_entry(incident_id: str, body: EntryIn, desk: DeskDep, session: SessionDe
               principal: Editor) -> dict[str, Any]:
     fields = body.model_dump(exclude_none=True)
     kind = fields.pop("kind")
-    try:
-        item = add_item(session, incident_id, kind=kind, actor=principal.actor,
-                        today=clock.today(desk.settings.timezone), **fields)
-    except InvestigationError as exc:
-        raise (not_found(str(exc)) if str(exc).startswith("no incident")
-               else bad_request(exc)) from None
+    item = add_item(session, incident_id, kind=kind, actor=principal.actor,
+                    today=clock.today(desk.settings.timezone), **fields)
     return as_dict(item)
 
 
 @router.patch("/investigation/{entry_id}", summary="Change an entry of the record")
 def change_entry(incident_id: str, entry_id: int, body: EntryChange, desk: DeskDep,
                  session: SessionDep, principal: Editor) -> dict[str, Any]:
-    try:
-        item = update_item(session, incident_id, entry_id, actor=principal.actor,
-                           today=clock.today(desk.settings.timezone),
-                           **body.model_dump(exclude_unset=True))
-    except InvestigationError as exc:
-        raise (not_found(str(exc)) if str(exc).startswith("no ") else bad_request(exc)) from None
+    item = update_item(session, incident_id, entry_id, actor=principal.actor,
+                       today=clock.today(desk.settings.timezone),
+                       **body.model_dump(exclude_unset=True))
     return as_dict(item)
 
 
@@ -139,9 +124,6 @@ def oversight_sent(incident_id: str, session: SessionDep,
 def oversight_send(incident_id: str, body: NoticeIn, desk: DeskDep, session: SessionDep,
                    principal: Sender) -> dict[str, Any]:
     figures = _figures(session, incident_id, desk, None)
-    try:
-        sent = send_notice(session, figures, body.to, desk.settings.output_dir("reports"),
-                           actor=principal.actor)
-    except OversightError as exc:
-        raise bad_request(exc) from None
+    sent = send_notice(session, figures, body.to, desk.settings.output_dir("reports"),
+                       actor=principal.actor)
     return sent.as_dict()

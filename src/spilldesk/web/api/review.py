@@ -9,13 +9,12 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from spilldesk.response.review import (
-    ReviewError,
     accept_review_item,
     list_review_items,
     reject_review_item,
     show_review_item,
 )
-from spilldesk.web.api.errors import RowId, bad_request, not_found
+from spilldesk.web.api.errors import RowId
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import SessionDep, require
 from spilldesk.web.permissions import Permission
@@ -32,36 +31,22 @@ class DecisionIn(BaseModel):
 @router.get("", summary="Review items (open by default)")
 def items(session: SessionDep, principal: Viewer, incident: str | None = None,
           status: str | None = "open") -> dict[str, Any]:
-    try:
-        found = list_review_items(session, incident_id=incident, status=status or None)
-    except ReviewError as exc:
-        raise bad_request(exc) from None
+    found = list_review_items(session, incident_id=incident, status=status or None)
     return {"items": [asdict(v) for v in found]}
 
 
 @router.get("/{item_id}", summary="A review item side by side (person data masked)")
 def show(item_id: RowId, session: SessionDep, principal: Viewer) -> dict[str, Any]:
-    try:
-        return show_review_item(session, item_id, actor=principal.actor)
-    except ReviewError as exc:
-        raise not_found(str(exc)) from None
+    return show_review_item(session, item_id, actor=principal.actor)
 
 
 @router.post("/{item_id}/accept", summary="The candidate is the record's person")
 def accept(item_id: RowId, body: DecisionIn, session: SessionDep,
            principal: Decider) -> dict[str, Any]:
-    try:
-        return asdict(accept_review_item(session, item_id, actor=principal.actor,
-                                         note=body.note))
-    except ReviewError as exc:
-        raise bad_request(exc) from None
+    return asdict(accept_review_item(session, item_id, actor=principal.actor, note=body.note))
 
 
 @router.post("/{item_id}/reject", summary="The candidate is not the record's person")
 def reject(item_id: RowId, body: DecisionIn, session: SessionDep,
            principal: Decider) -> dict[str, Any]:
-    try:
-        return asdict(reject_review_item(session, item_id, actor=principal.actor,
-                                         note=body.note))
-    except ReviewError as exc:
-        raise bad_request(exc) from None
+    return asdict(reject_review_item(session, item_id, actor=principal.actor, note=body.note))

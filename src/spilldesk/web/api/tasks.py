@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from pydantic import BaseModel, Field
 
-from spilldesk.response.tasks import TaskError, finish_task, get_task, list_tasks
-from spilldesk.web.api.errors import RowId, bad_request, not_found
+from spilldesk.response.tasks import finish_task, get_task, list_tasks
+from spilldesk.web.api.errors import RowId
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import SessionDep, require
 from spilldesk.web.permissions import Permission, task_components
@@ -55,26 +55,17 @@ def _tasks(session: Any, principal: Principal, incident: str | None, a_number: s
     if component and component.upper() not in mine:
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             f"the {principal.role} role does not see {component} tasks")
-    try:
-        found = list_tasks(session, actor=principal.actor, incident=incident, a_number=a_number,
-                           component=component, status=status_, overdue_on=overdue_on)
-    except TaskError as exc:
-        raise bad_request(exc) from None
+    found = list_tasks(session, actor=principal.actor, incident=incident, a_number=a_number,
+                       component=component, status=status_, overdue_on=overdue_on)
     return {"tasks": [t.to_json() for t in found if t.component in mine]}
 
 
 @router.post("/{task_id}/finish", summary="Finish an open task as done or waived")
 def finish(task_id: RowId, body: FinishIn, session: SessionDep,
            principal: Worker) -> dict[str, Any]:
-    try:
-        task = get_task(session, task_id)
-    except TaskError as exc:
-        raise not_found(str(exc)) from None
+    task = get_task(session, task_id)
     if task.component not in task_components(principal.role):
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             f"{task.component} tasks are not the {principal.role}'s to finish")
-    try:
-        return finish_task(session, task_id, status=body.status, outcome=body.outcome,
-                           actor=principal.actor).to_json()
-    except TaskError as exc:
-        raise bad_request(exc) from None
+    return finish_task(session, task_id, status=body.status, outcome=body.outcome,
+                       actor=principal.actor).to_json()

@@ -12,7 +12,6 @@ from spilldesk.response.users import (
     TOKEN_DAYS,
     TOKEN_SCOPES,
     Role,
-    UserError,
     add_user,
     generate_password,
     issue_token,
@@ -21,7 +20,7 @@ from spilldesk.response.users import (
     revoke_token,
     set_active,
 )
-from spilldesk.web.api.errors import RowId, bad_request
+from spilldesk.web.api.errors import RowId
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import SessionDep, require
 from spilldesk.web.permissions import Permission
@@ -63,20 +62,14 @@ def add(body: UserIn, session: SessionDep, principal: Admin) -> dict[str, Any]:
     password = body.password
     if body.role is not Role.MACHINE and not password:
         password = generated = generate_password()
-    try:
-        user = add_user(session, body.username, body.role, password, actor=principal.actor)
-    except UserError as exc:
-        raise bad_request(exc) from None
+    user = add_user(session, body.username, body.role, password, actor=principal.actor)
     return {"username": user.username, "role": user.role, "password": generated}
 
 
 @router.post("/{username}/active", summary="Activate or deactivate a user")
 def activate(username: str, active: bool, session: SessionDep,
              principal: Admin) -> dict[str, Any]:
-    try:
-        user = set_active(session, username, active, actor=principal.actor)
-    except UserError as exc:
-        raise bad_request(exc) from None
+    user = set_active(session, username, active, actor=principal.actor)
     return {"username": user.username, "active": user.active}
 
 
@@ -88,11 +81,8 @@ def tokens(session: SessionDep, principal: Admin) -> dict[str, Any]:
 @router.post("/{username}/tokens", status_code=201,
              summary="Issue an API token to a machine user (the secret is shown once)")
 def issue(username: str, body: TokenIn, session: SessionDep, principal: Admin) -> dict[str, Any]:
-    try:
-        token, secret = issue_token(session, username, body.label, actor=principal.actor,
-                                    days=body.days, scope=body.scope)
-    except UserError as exc:
-        raise bad_request(exc) from None
+    token, secret = issue_token(session, username, body.label, actor=principal.actor,
+                                days=body.days, scope=body.scope)
     return {"id": token.id, "username": username, "label": token.name, "token": secret,
             "expires_at": token.expires_at.isoformat() if token.expires_at else None,
             "scope": token.scope.split()}
@@ -100,8 +90,5 @@ def issue(username: str, body: TokenIn, session: SessionDep, principal: Admin) -
 
 @router.post("/tokens/{token_id}/revoke", summary="Revoke an API token")
 def revoke(token_id: RowId, session: SessionDep, principal: Admin) -> dict[str, Any]:
-    try:
-        token = revoke_token(session, token_id, actor=principal.actor)
-    except UserError as exc:
-        raise bad_request(exc) from None
+    token = revoke_token(session, token_id, actor=principal.actor)
     return {"id": token.id, "revoked": token.revoked_at is not None}
