@@ -22,9 +22,7 @@ from spilldesk.cli.common import (
     settings_for,
     transaction,
 )
-from spilldesk.domain.languages import UnknownLanguage
 from spilldesk.response.incidents import (
-    IncidentError,
     describe,
     get_incident,
     list_incidents,
@@ -102,14 +100,10 @@ def open_command(
     for required in ("title", "exposed_from", "exposed_until"):
         if not data.get(required):
             fail(f"--{required.replace('_', '-')} is required")
-    with desk(workdir) as store:
-        try:
-            spec = spec_from_mapping(data, settings.timezone)
-            with store.session() as session:
-                incident, created = open_incident(session, spec, actor=actor())
-                record = describe(incident)
-        except (IncidentError, UnknownLanguage) as exc:
-            fail(str(exc))
+    with transaction(workdir) as session:
+        spec = spec_from_mapping(data, settings.timezone)
+        incident, created = open_incident(session, spec, actor=actor())
+        record = describe(incident)
     if as_json:
         print_json({"created": created, "incident": record})
     else:
@@ -120,11 +114,8 @@ def open_command(
 def show_command(incident_id: Annotated[str, typer.Argument(metavar="ID")],
                  workdir: WorkdirOption = None, as_json: JsonOption = False) -> None:
     """An incident's record."""
-    with desk(workdir) as store, store.session() as session:
-        try:
-            record = describe(get_incident(session, incident_id))
-        except IncidentError as exc:
-            fail(str(exc))
+    with transaction(workdir) as session:
+        record = describe(get_incident(session, incident_id))
     if as_json:
         print_json(record)
         return
