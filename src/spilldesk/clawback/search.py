@@ -52,7 +52,6 @@ class ClawbackError(ServiceError):
     """A clawback request that cannot be carried out; the message says why."""
 
 
-
 class ClawbackNotFound(ClawbackError, NotFound):
     """No incident, or no recipient, of that name."""
 

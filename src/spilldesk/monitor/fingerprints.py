@@ -36,7 +36,6 @@ class MonitorError(ServiceError):
     """Monitoring cannot go on: an unknown incident, nobody exposed yet, no usable source."""
 
 
-
 class MonitorNotFound(MonitorError, NotFound):
     """No incident (or run) of that id."""
 

@@ -52,7 +52,6 @@ class ReportError(ServiceError):
     """The report cannot be made; the message says why."""
 
 
-
 class ReportNotFound(ReportError, NotFound):
     """No incident of that id."""
 

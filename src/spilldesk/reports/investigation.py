@@ -43,7 +43,6 @@ class InvestigationError(ServiceError):
     """An entry cannot be recorded or changed; the message names the field."""
 
 
-
 class InvestigationNotFound(InvestigationError, NotFound):
     """No incident, or no entry, of that id."""
 

@@ -48,7 +48,6 @@ class AlertError(ServiceError):
     """A request about alerts that cannot be carried out (the message says why)."""
 
 
-
 class AlertNotFound(AlertError, NotFound):
     """No alert of that id."""
 

@@ -27,7 +27,6 @@ class HoldError(ServiceError):
     """A hold or extension request that cannot be carried out (the message says why)."""
 
 
-
 class HoldIncidentNotFound(HoldError, NotFound):
     """No incident of that id."""
 

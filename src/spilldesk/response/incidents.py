@@ -22,7 +22,6 @@ class IncidentError(ServiceError):
     """An incident cannot be opened or found; the message says why."""
 
 
-
 class IncidentNotFound(IncidentError, NotFound):
     """No incident of that id."""
 

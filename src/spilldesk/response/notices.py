@@ -40,7 +40,6 @@ class NoticeError(ServiceError):
     """A delivery cannot be recorded or a notice found; the message names the field."""
 
 
-
 class NoticeNotFound(NoticeError, NotFound):
     """No incident (or notice) of that id."""
 

@@ -38,7 +38,6 @@ class ReviewError(ServiceError):
     """A review item cannot be found or decided; the message says why."""
 
 
-
 class ReviewItemNotFound(ReviewError, NotFound):
     """No review item of that id."""
 

@@ -30,7 +30,6 @@ class TaskError(ServiceError):
     """A task request that cannot be carried out; the message says which task and why."""
 
 
-
 class TaskNotFound(TaskError, NotFound):
     """No task (or person, or incident) of that id."""
 

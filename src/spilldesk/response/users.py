@@ -63,7 +63,6 @@ class UserError(ServiceError):
     """A user or token cannot be created or found; the message says why."""
 
 
-
 class UserNotFound(UserError, NotFound):
     """No such user or token."""
 
