@@ -196,3 +196,17 @@ def test_cli_prints_one_line_and_exits_2(tmp_path: Path, store: Store) -> None:
     assert result.exit_code == 2
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and "ICE-NOPE" in lines[0] and "Traceback" not in result.output
+
+
+def test_an_upload_refused_names_no_folder_of_the_desk(client: TestClient, seeded: Seeded,
+                                                       settings: Any) -> None:
+    """The ingest page's refusal is the service's line without where the upload was kept."""
+    login(client, "privacy_officer")
+    token = csrf_of(client.get(f"/incidents/{INCIDENT}").text)
+    sent = client.post(f"/incidents/{INCIDENT}/ingest", data={"csrf_token": token},
+                       files={"document": ("posted.csv", b"Colour,Size\nblue,3\n", "text/csv")},
+                       follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"] == f"/incidents/{INCIDENT}"
+    shown = client.get(f"/incidents/{INCIDENT}").text
+    assert "person records" in shown
+    assert str(settings.workdir) not in shown and "/tmp" not in shown

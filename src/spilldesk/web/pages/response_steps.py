@@ -48,8 +48,8 @@ def _ingest(desk: Any, incident_id: str, upload: Upload, principal: Principal) -
         try:
             return ingest_document(session, incident_id, upload.path, actor=principal.actor)
         except ServiceError as exc:  # the same refusal, without the desk's upload folder
-            cleaned = str(exc).replace(str(upload.path.parent) + "/", "")
-            raise type(exc)(cleaned) from None
+            exc.args = (str(exc).replace(str(upload.path.parent) + "/", ""),)
+            raise exc from None
 
 
 @router.post("/incidents/{incident_id}/link")
