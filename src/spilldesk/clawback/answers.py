@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from spilldesk import clock
 from spilldesk.clawback.letters import follow_up_key, recipients_of
-from spilldesk.clawback.search import LEGAL, ClawbackError
+from spilldesk.clawback.search import LEGAL, ClawbackError, ClawbackNotFound
 from spilldesk.clawback.states import ANSWERED, Answer, State, last_letter, last_reply, state_of
 from spilldesk.response.tasks import close_open_task, open_task
 from spilldesk.store.audit import record_event
@@ -45,8 +45,9 @@ def find_recipient(session: Session, incident_id: str, recipient: str) -> Clawba
     for row in recipients_of(session, incident_id):
         if wanted in (row.reference, row.client):
             return row
-    raise ClawbackError(f"no recipient {wanted!r} in incident {incident_id} (give a reference "
-                        "number or a client address from `spilldesk clawback status`)")
+    raise ClawbackNotFound(f"no recipient {wanted!r} in incident {incident_id} (give a "
+                           "reference number or a client address from `spilldesk clawback "
+                           "status`)")
 
 
 def record_answer(session: Session, incident_id: str, recipient: str, *, status: str,

@@ -20,13 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from spilldesk import clock
-from spilldesk.clawback.search import LEGAL, ClawbackError
+from spilldesk.clawback.search import LEGAL, ClawbackError, ClawbackNotFound
 from spilldesk.clawback.states import State, state_of
 from spilldesk.notify.facts import Office
 from spilldesk.notify.letters import render_template
 from spilldesk.notify.pdf import render_packet_pdf
 from spilldesk.private_files import private_folder, write_private
-from spilldesk.response.incidents import IncidentError, get_incident
+from spilldesk.response.incidents import IncidentError, IncidentNotFound, get_incident
 from spilldesk.response.tasks import open_task
 from spilldesk.store.audit import record_event
 from spilldesk.store.clawback_models import ClawbackLetter, ClawbackRecipient
@@ -102,6 +102,8 @@ class LettersReport:
 def recipients_of(session: Session, incident_id: str) -> list[ClawbackRecipient]:
     try:
         get_incident(session, incident_id)
+    except IncidentNotFound as exc:
+        raise ClawbackNotFound(str(exc)) from None
     except IncidentError as exc:
         raise ClawbackError(str(exc)) from None
     query = (select(ClawbackRecipient).where(ClawbackRecipient.incident_id == incident_id)

@@ -29,6 +29,7 @@ from pathlib import Path
 from spilldesk.clawback import combined
 from spilldesk.clawback.requests import LogRequest
 from spilldesk.clawback.w3c import Columns, W3CError
+from spilldesk.errors import ServiceError
 from spilldesk.worker_pool import WorkerDied, process_pool
 
 CHUNK = 1 << 20
@@ -39,7 +40,7 @@ _DIRECTIVE = re.compile(rb"(?m)^#[^\n]*\n")
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
 
 
-class LogError(ValueError):
+class LogError(ServiceError):
     """A log file that cannot be read; the message names the file and what is wrong."""
 
 

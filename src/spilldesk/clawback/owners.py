@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spilldesk.clawback.recipients import Network
+from spilldesk.errors import ServiceError
 
 REQUIRED = ("network", "organization")
 OPTIONAL = ("contact", "address_line1", "address_line2", "city", "state", "postal_code",
             "country", "email", "phone")
 
 
-class OwnersError(ValueError):
+class OwnersError(ServiceError):
     """The owners table cannot be used; the message names the file, row and field."""
 
 

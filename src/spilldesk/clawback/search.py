@@ -34,8 +34,9 @@ from spilldesk.clawback.recipients import (
     largest_body,
     normalise_path,
 )
+from spilldesk.errors import NotFound, ServiceError
 from spilldesk.notify.numbers import notice_number
-from spilldesk.response.incidents import IncidentError, get_incident
+from spilldesk.response.incidents import IncidentError, IncidentNotFound, get_incident
 from spilldesk.response.tasks import close_open_task, open_task
 from spilldesk.store.audit import record_event
 from spilldesk.store.clawback_models import ClawbackEvidence, ClawbackRecipient, ClawbackSearch
@@ -47,8 +48,14 @@ LEGAL = "OPLA"  # OPLA sends the clawback letters and handles legal process (the
 IDENTIFY_DAYS = 7
 
 
-class ClawbackError(ValueError):
+class ClawbackError(ServiceError):
     """A clawback request that cannot be carried out; the message says why."""
+
+
+class ClawbackNotFound(ClawbackError, NotFound):
+    """No incident, or no recipient, of that name."""
+
+    status = NotFound.status
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,8 @@ def search_target(session: Session, incident_id: str, url: str | None,
                   size: int | None) -> Target:
     try:
         incident = get_incident(session, incident_id)
+    except IncidentNotFound as exc:
+        raise ClawbackNotFound(str(exc)) from None
     except IncidentError as exc:
         raise ClawbackError(str(exc)) from None
     chosen = (url or incident.disclosed_url or "").strip()

@@ -14,12 +14,13 @@ from datetime import UTC, datetime
 from urllib.parse import unquote, unquote_plus
 
 from spilldesk.clawback.requests import LogRequest
+from spilldesk.errors import ServiceError
 
 REQUIRED = ("date", "time", "c-ip", "cs-method", "cs-uri-stem", "sc-status")
 SIZES = ("sc-content-len", "sc-bytes")  # the body alone when the log has it
 
 
-class W3CError(ValueError):
+class W3CError(ServiceError):
     """A `#Fields:` directive this reader cannot use (the message names what is missing)."""
 
 

@@ -70,14 +70,14 @@ def find_command(
         networks = parse_networks(internal or [])
     except OwnersError as exc:
         fail(str(exc))
-    with transaction(workdir, ClawbackError) as session:
+    with transaction(workdir) as session:
         target = search_target(session, incident_id, url, size)
     try:
         reading = _read(logs, target.file_name, workers, progress=not as_json)
         found_size, source, findings = examine(target, reading, networks)
     except (LogError, ClawbackError) as exc:
         fail(str(exc))
-    with transaction(workdir, ClawbackError) as session:
+    with transaction(workdir) as session:
         report = record_search(session, target, found_size, source, reading, findings,
                                owners=table, owners_file=owners,
                                internal=[str(n) for n in networks],
@@ -139,7 +139,7 @@ def letters_command(
     """Write every letter now due: first letters, and follow-ups past their reply-by date."""
     settings = settings_for(workdir)
     target = out_dir or settings.workdir / "clawback" / incident_folder(incident_id)
-    with transaction(workdir, ClawbackError) as session:
+    with transaction(workdir) as session:
         report = write_letters(session, incident_id, target, actor=actor(),
                                tz=settings.timezone, reply_days=reply_days)
     if as_json:
@@ -170,7 +170,7 @@ def answer_command(
         moment = parse_timestamp(at, settings.timezone)
     except InvalidDate as exc:
         fail(f"--at: {exc}")
-    with transaction(workdir, ClawbackError) as session:
+    with transaction(workdir) as session:
         recorded = record_answer(session, incident_id, recipient, status=status, at=moment,
                                  evidence=evidence, actor=actor(), tz=settings.timezone)
     document = {"incident": incident_id, "reference": recorded.reference,
@@ -188,7 +188,7 @@ def status_command(incident_id: IncidentArg, workdir: WorkdirOption = None,
                    as_json: JsonOption = False) -> None:
     """Where each recipient stands: sent, answered, overdue."""
     settings = settings_for(workdir)
-    with transaction(workdir, ClawbackError) as session:
+    with transaction(workdir) as session:
         status = clawback_status(session, incident_id, tz=settings.timezone)
     if as_json:
         print_json(status)

@@ -119,12 +119,17 @@ def _checkpoint(store: Store) -> None:
 
 @contextmanager
 def transaction(workdir: Path | None, *errors: type[Exception]) -> Iterator[Session]:
-    """Open the desk and one transaction; a service's error becomes one line and exit 2
-    (the transaction rolled back: nothing changed)."""
+    """Open the desk and one transaction; a service's refusal (any ServiceError, and the
+    other `errors` named) becomes one line and exit 2 (the transaction rolled back: nothing
+    changed)."""
+    from spilldesk.errors import ServiceError
+
     with desk(workdir) as store:
         try:
             with store.session() as session:
                 yield session
+        except ServiceError as exc:
+            fail(exc.message)
         except errors as exc:
             fail(str(exc))
 

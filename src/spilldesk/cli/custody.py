@@ -15,7 +15,7 @@ from spilldesk.cli.common import (
     transaction,
 )
 from spilldesk.domain.posture import CustodyDecisionKind
-from spilldesk.response.custody import CustodyError, decide_custody
+from spilldesk.response.custody import decide_custody
 
 custody_app = typer.Typer(help="Case-by-case custody redeterminations.", no_args_is_help=True)
 DECISIONS = ", ".join(kind.value for kind in CustodyDecisionKind)
@@ -33,7 +33,7 @@ def decide(
     as_json: JsonOption = False,
 ) -> None:
     """Record a decision; it closes the person's open custody_redetermination task."""
-    with transaction(workdir, CustodyError) as session:
+    with transaction(workdir) as session:
         result = decide_custody(session, a_number, decision=decision,
                                 rationale=rationale, bond_amount=bond_amount,
                                 actor=actor())

@@ -22,7 +22,7 @@ from spilldesk.cli.common import (
 )
 from spilldesk.domain.dates import InvalidDate, parse_timestamp
 from spilldesk.domain.posture import EventKind
-from spilldesk.response.events import EventError, record_case_event
+from spilldesk.response.events import record_case_event
 
 event_app = typer.Typer(help="Events in a person's case that turn commitments into tasks.",
                         no_args_is_help=True)
@@ -46,7 +46,7 @@ def record(
         when = parse_timestamp(at, settings.timezone) if at else None
     except InvalidDate as exc:
         fail(f"--at: {exc}")
-    with transaction(workdir, EventError) as session:
+    with transaction(workdir) as session:
         result = record_case_event(session, a_number, kind, at=when, note=note,
                                    actor=actor(), tz=settings.timezone)
     if as_json:

@@ -23,7 +23,7 @@ from spilldesk.cli.common import (
     settings_for,
     transaction,
 )
-from spilldesk.response.holds import HoldError, extend_holds, extensions_of, list_holds
+from spilldesk.response.holds import extend_holds, extensions_of, list_holds
 from spilldesk.store.models import HoldExtension
 
 hold_app = typer.Typer(help="Removal holds: extend them, list them.", no_args_is_help=True)
@@ -59,7 +59,7 @@ def extend_command(
             through = date.fromisoformat(until)
         except ValueError:
             fail(f"--until: {until!r} is not an ISO date (YYYY-MM-DD)")
-    with transaction(workdir, HoldError) as session:
+    with transaction(workdir) as session:
         row = extend_holds(
             session,
             incident_id,
@@ -100,7 +100,7 @@ def list_command(
 def _list(incident_id: str, day: date, workdir: Path | None, as_json: bool,
           show_a_numbers: bool = False) -> None:
     tz = settings_for(workdir).timezone
-    with transaction(workdir, HoldError) as session:
+    with transaction(workdir) as session:
         held = list_holds(session, incident_id, day, actor=actor(), tz=tz,
                           reveal_a_numbers=show_a_numbers)
         extensions = [extension_json(e) for e in extensions_of(session, incident_id)]

@@ -23,9 +23,7 @@ from spilldesk.cli.common import (
     transaction,
 )
 from spilldesk.domain.holds import DEFAULT_HOLD_DAYS, DEFAULT_MAIL_DAYS
-from spilldesk.domain.languages import UnknownLanguage
 from spilldesk.response.incidents import (
-    IncidentError,
     describe,
     get_incident,
     list_incidents,
@@ -33,7 +31,7 @@ from spilldesk.response.incidents import (
     set_contact_phone,
     spec_from_mapping,
 )
-from spilldesk.response.ingest import IngestError, ingest_document
+from spilldesk.response.ingest import ingest_document
 
 incident_app = typer.Typer(help="Open incidents and ingest what they disclosed.",
                            no_args_is_help=True)
@@ -104,14 +102,10 @@ def open_command(
     for required in ("title", "exposed_from", "exposed_until"):
         if not data.get(required):
             fail(f"--{required.replace('_', '-')} is required")
-    with desk(workdir) as store:
-        try:
-            spec = spec_from_mapping(data, settings.timezone)
-            with store.session() as session:
-                incident, created = open_incident(session, spec, actor=actor())
-                record = describe(incident)
-        except (IncidentError, UnknownLanguage) as exc:
-            fail(str(exc))
+    with transaction(workdir) as session:
+        spec = spec_from_mapping(data, settings.timezone)
+        incident, created = open_incident(session, spec, actor=actor())
+        record = describe(incident)
     if as_json:
         print_json({"created": created, "incident": record})
     else:
@@ -122,11 +116,8 @@ def open_command(
 def show_command(incident_id: Annotated[str, typer.Argument(metavar="ID")],
                  workdir: WorkdirOption = None, as_json: JsonOption = False) -> None:
     """An incident's record."""
-    with desk(workdir) as store, store.session() as session:
-        try:
-            record = describe(get_incident(session, incident_id))
-        except IncidentError as exc:
-            fail(str(exc))
+    with transaction(workdir) as session:
+        record = describe(get_incident(session, incident_id))
     if as_json:
         print_json(record)
         return
@@ -161,7 +152,7 @@ def ingest_command(
     as_json: JsonOption = False,
 ) -> None:
     """Extract and store the person records a disclosed document holds (sealed)."""
-    with transaction(workdir, IncidentError, IngestError) as session:
+    with transaction(workdir) as session:
         report = ingest_document(session, incident_id, file, actor=actor())
     if as_json:
         print_json(report.__dict__)
@@ -181,7 +172,7 @@ def contact_command(
     as_json: JsonOption = False,
 ) -> None:
     """Set the telephone line the incident's notices give their readers."""
-    with transaction(workdir, IncidentError) as session:
+    with transaction(workdir) as session:
         record = describe(set_contact_phone(session, incident_id, phone, actor=actor()))
     if as_json:
         print_json({"incident": incident_id, "contact_phone": record["contact_phone"]})

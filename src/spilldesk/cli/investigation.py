@@ -20,7 +20,6 @@ from spilldesk.cli.common import (
     transaction,
 )
 from spilldesk.reports.investigation import (
-    InvestigationError,
     add_item,
     as_dict,
     investigation_record,
@@ -38,7 +37,7 @@ def show_command(incident_id: IncidentArg, as_json: JsonOption = False,
                  workdir: WorkdirOption = None) -> None:
     """The record, by kind, and which component owns what."""
     settings = settings_for(workdir)
-    with transaction(workdir, InvestigationError) as session:
+    with transaction(workdir) as session:
         record = investigation_record(session, incident_id, clock.today(settings.timezone))
     if as_json:
         print_json(record)
@@ -73,7 +72,7 @@ def add_command(
 ) -> None:
     """Record a review, corrective action, mitigation or lesson."""
     settings = settings_for(workdir)
-    with transaction(workdir, InvestigationError) as session:
+    with transaction(workdir) as session:
         item = as_dict(add_item(session, incident_id, kind=kind, actor=actor(),
                                 today=clock.today(settings.timezone), **_fields(
             component=component, title=title, findings=findings, owner=owner, due=due,
@@ -100,7 +99,7 @@ def update_command(
 ) -> None:
     """Change an entry (findings, evidence, status...)."""
     settings = settings_for(workdir)
-    with transaction(workdir, InvestigationError) as session:
+    with transaction(workdir) as session:
         item = as_dict(update_item(session, incident_id, item_id, actor=actor(),
                                    today=clock.today(settings.timezone), **_fields(
             component=component, title=title, findings=findings, owner=owner, due=due,

@@ -18,7 +18,6 @@ from spilldesk.cli.common import (
     transaction,
 )
 from spilldesk.link import LinkSettings
-from spilldesk.response.incidents import IncidentError
 from spilldesk.response.linkage import LinkReport, link_incident
 
 BACKENDS = ("duckdb", "spark")
@@ -48,7 +47,7 @@ def link_command(
     if not 0 < review_threshold <= match_threshold <= 1:
         fail("thresholds: need 0 < --review-threshold <= --match-threshold <= 1")
     settings = LinkSettings(match_threshold=match_threshold, review_threshold=review_threshold)
-    with transaction(workdir, IncidentError) as session:
+    with transaction(workdir) as session:
         report = link_incident(
             session,
             incident_id,

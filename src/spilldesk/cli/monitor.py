@@ -102,7 +102,7 @@ def hits_command(
     as_json: JsonOption = False,
 ) -> None:
     """Every hit of the incident, with its evidence and the persons it found."""
-    with transaction(workdir, MonitorError) as session:
+    with transaction(workdir) as session:
         views = hit_views(session, hits_of(session, incident_id), actor=actor(),
                           purpose="monitor hits", show_a_numbers=show_a_numbers)
     if as_json:

@@ -54,7 +54,7 @@ def generate_command(
     """Render every notice not yet on its way, the manifests, mail merge and follow-up list."""
     settings = settings_for(workdir)
     target = out_dir or settings.workdir / "packets" / incident_folder(incident_id)
-    with transaction(workdir, NoticeError) as session:
+    with transaction(workdir) as session:
         report = generate_packets(session, incident_id, target, actor=actor(),
                                   tz=settings.timezone, progress=not as_json,
                                   workers=workers)
@@ -79,7 +79,7 @@ def extension_letters_command(
     the new end of their pause or "until further notice"."""
     settings = settings_for(workdir)
     target = out_dir or settings.workdir / "packets" / incident_id
-    with transaction(workdir, NoticeError) as session:
+    with transaction(workdir) as session:
         report = write_extension_letters(session, incident_id, target, actor=actor(),
                                          tz=settings.timezone)
     if as_json:
@@ -177,7 +177,7 @@ def status_command(
 ) -> None:
     """Notices by language, channel and state; how many reached the noncitizen, and who has
     not been reached yet (A-numbers masked unless --show-a-numbers)."""
-    with transaction(workdir, NoticeError) as session:
+    with transaction(workdir) as session:
         summary = notice_status(session, incident_id, tz=settings_for(workdir).timezone,
                                 list_persons=True,
                                 reveal_a_numbers=show_a_numbers, actor=actor())

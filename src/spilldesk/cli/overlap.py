@@ -16,7 +16,6 @@ from spilldesk.cli.common import (
     print_json,
     transaction,
 )
-from spilldesk.response.incidents import IncidentError
 from spilldesk.response.overlap import overlap
 
 
@@ -30,7 +29,7 @@ def overlap_command(
     as_json: JsonOption = False,
 ) -> None:
     """Persons exposed by both incidents, and by only one of them."""
-    with transaction(workdir, IncidentError) as session:
+    with transaction(workdir) as session:
         result = overlap(session, first, second, actor=actor(), reveal=show_a_numbers)
     if as_json:
         print_json(result.as_json())

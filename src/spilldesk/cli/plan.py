@@ -26,8 +26,7 @@ from spilldesk.cli.common import (
     transaction,
 )
 from spilldesk.playbook import DEFAULT_PLAYBOOK, PlaybookError, load_playbook
-from spilldesk.response.incidents import IncidentError
-from spilldesk.response.planning import PlanningError, PlanResult, plan_incident
+from spilldesk.response.planning import PlanResult, plan_incident
 
 
 def plan_command(
@@ -48,7 +47,7 @@ def plan_command(
     except PlaybookError as exc:
         fail(str(exc))
     settings = settings_for(workdir)
-    with transaction(workdir, IncidentError, PlanningError) as session:
+    with transaction(workdir) as session:
         result = plan_incident(session, incident_id, playbook=chosen, dry_run=dry_run,
                                actor=actor(), tz=settings.timezone,
                                reveal_a_numbers=show_a_numbers)

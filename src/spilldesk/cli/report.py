@@ -18,8 +18,8 @@ from spilldesk.cli.common import (
     settings_for,
     transaction,
 )
-from spilldesk.reports.figures import ReportError, report_figures
-from spilldesk.reports.oversight import OversightError, send_notice
+from spilldesk.reports.figures import report_figures
+from spilldesk.reports.oversight import send_notice
 from spilldesk.reports.write import FORMATS, write_report
 
 OVERSIGHT = "oversight"
@@ -51,7 +51,7 @@ def report_command(
     if args[0] == OVERSIGHT:
         if len(args) != 2 or not to:
             fail("usage: spilldesk report oversight ID --to eoir|uscis|cpo [--out DIR]")
-        with transaction(workdir, ReportError, OversightError) as session:
+        with transaction(workdir) as session:
             figures = report_figures(session, args[1], tz=settings.timezone, on=day)
             sent = send_notice(session, figures, to, folder, actor=actor())
         err.print(f"notice {sent.reference} written: {sent.document}"
@@ -64,7 +64,7 @@ def report_command(
         fail(f"--format: {fmt!r} is not one of {' | '.join(FORMATS)}")
     if to:
         fail("--to: only with `spilldesk report oversight ID`")
-    with transaction(workdir, ReportError) as session:
+    with transaction(workdir) as session:
         if fmt == "json" and out_dir is None:
             print_json(report_figures(session, args[0], tz=settings.timezone, on=day))
             return

@@ -21,7 +21,6 @@ from spilldesk.cli.common import (
 )
 from spilldesk.response.review import (
     ReviewDecision,
-    ReviewError,
     accept_review_item,
     list_review_items,
     reject_review_item,
@@ -44,7 +43,7 @@ def list_command(
     as_json: JsonOption = False,
 ) -> None:
     """Review items (open ones by default); A-numbers masked unless --show-a-numbers."""
-    with transaction(workdir, ReviewError) as session:
+    with transaction(workdir) as session:
         items = list_review_items(
             session, incident_id=incident, status=None if status == "all" else status,
             reveal_a_numbers=show_a_numbers, actor=actor(),
@@ -80,7 +79,7 @@ def show_command(
     as_json: JsonOption = False,
 ) -> None:
     """The disclosed record beside the candidate, with the comparison that scored them."""
-    with transaction(workdir, ReviewError) as session:
+    with transaction(workdir) as session:
         shown = show_review_item(session, item, actor=actor(), reveal=reveal)
     if as_json:
         print_json(shown)
@@ -113,7 +112,7 @@ def accept_command(
     as_json: JsonOption = False,
 ) -> None:
     """The candidate is the record's person: link it and record the exposure."""
-    with transaction(workdir, ReviewError) as session:
+    with transaction(workdir) as session:
         decision = accept_review_item(session, item, actor=actor(), note=note)
     _decision(decision, as_json)
 
@@ -126,7 +125,7 @@ def reject_command(
     as_json: JsonOption = False,
 ) -> None:
     """The candidate is not the record's person (no candidate left → unmatched, reported)."""
-    with transaction(workdir, ReviewError) as session:
+    with transaction(workdir) as session:
         decision = reject_review_item(session, item, actor=actor(), note=note)
     _decision(decision, as_json)
 

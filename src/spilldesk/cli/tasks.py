@@ -21,7 +21,7 @@ from spilldesk.cli.common import (
     settings_for,
     transaction,
 )
-from spilldesk.response.tasks import TaskError, TaskView, finish_task, list_tasks
+from spilldesk.response.tasks import TaskView, finish_task, list_tasks
 
 task_app = typer.Typer(help="Finish a task: done (with its outcome) or waived (with why).",
                        no_args_is_help=True)
@@ -48,7 +48,7 @@ def tasks_command(
 ) -> None:
     """The task queue, by due date (A-numbers masked unless --show-a-numbers)."""
     today = clock.today(settings_for(workdir).timezone) if overdue else None
-    with transaction(workdir, TaskError) as session:
+    with transaction(workdir) as session:
         tasks = list_tasks(session, actor=actor(), incident=incident, a_number=a_number,
                            component=component, status=status, action=action,
                            overdue_on=today, reveal_a_numbers=show_a_numbers)
@@ -71,7 +71,7 @@ def _print(tasks: list[TaskView], today: date | None) -> None:
 
 def _finish(task_id: int, status: str, outcome: str, workdir: WorkdirOption,
             as_json: bool) -> None:
-    with transaction(workdir, TaskError) as session:
+    with transaction(workdir) as session:
         view = finish_task(session, task_id, status=status, outcome=outcome,
                            actor=actor())
     if as_json:

@@ -69,7 +69,7 @@ def add_command(
         password = None if generate else _ask_password()
         if password is None:
             password = generated = generate_password()
-    with transaction(workdir, UserError) as session:
+    with transaction(workdir) as session:
         add_user(session, username, parsed, password, actor=actor())
     if as_json:
         print_json({"username": username, "role": parsed.value, "password": generated})
@@ -108,7 +108,7 @@ def token_command(
 ) -> None:
     """Issue an API token to a machine user: scoped, ending after --days (shown once; send
     it as `Authorization: Bearer ...`). People's accounts get no tokens."""
-    with transaction(workdir, UserError) as session:
+    with transaction(workdir) as session:
         token, secret = issue_token(session, username, label, actor=actor(), days=days,
                                     scope=scope)
         token_id, scopes = token.id, token.scope.split()
@@ -147,7 +147,7 @@ def tokens_command(username: Annotated[str | None, typer.Argument(metavar="[NAME
 def revoke_command(token_id: Annotated[int, typer.Argument(metavar="TOKEN_ID")],
                    workdir: WorkdirOption = None) -> None:
     """Revoke an API token."""
-    with transaction(workdir, UserError) as session:
+    with transaction(workdir) as session:
         revoke_token(session, token_id, actor=actor())
     err.print(f"token {token_id} revoked")
 
@@ -164,7 +164,7 @@ def password_command(
         password = _ask_password()
         if password is None:
             password = generated = generate_password()
-    with transaction(workdir, UserError) as session:
+    with transaction(workdir) as session:
         set_password(session, username, password, actor=actor())
     err.print(f"password of {username} changed")
     if generated:
@@ -172,7 +172,7 @@ def password_command(
 
 
 def _set_active(username: str, active: bool, workdir: Path | None) -> None:
-    with transaction(workdir, UserError) as session:
+    with transaction(workdir) as session:
         set_active(session, username, active, actor=actor())
     err.print(f"{username} {'activated' if active else 'deactivated'}")
 

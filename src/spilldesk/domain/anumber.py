@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from spilldesk.errors import ServiceError
+
 # A token that may be an A-number in free text: an optional A / A# / A- prefix, then 8 or 9
 # digits, possibly grouped 3-3-3 with dashes, dots or spaces.
 A_NUMBER_CANDIDATE = re.compile(
@@ -19,7 +21,7 @@ _PREFIX = re.compile(r"^\s*(?:A\s*(?:#|NO\.?|NUMBER)?\s*[-:]?\s*)", re.IGNORECAS
 _SEPARATORS = re.compile(r"[\s\-.]")
 
 
-class InvalidANumber(ValueError):
+class InvalidANumber(ServiceError):
     """The text is not an A-number."""
 
 

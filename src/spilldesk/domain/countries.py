@@ -8,8 +8,10 @@ from functools import cache
 
 import pycountry
 
+from spilldesk.errors import ServiceError
 
-class UnknownCountry(ValueError):
+
+class UnknownCountry(ServiceError):
     """The text names no country this desk knows."""
 
 

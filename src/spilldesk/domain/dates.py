@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from spilldesk.errors import ServiceError
 
-class InvalidDate(ValueError):
+
+class InvalidDate(ServiceError):
     """The text is not a date this desk can read."""
 
 

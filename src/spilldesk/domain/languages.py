@@ -8,8 +8,10 @@ from functools import cache
 
 import pycountry
 
+from spilldesk.errors import ServiceError
 
-class UnknownLanguage(ValueError):
+
+class UnknownLanguage(ServiceError):
     """The text names no language this desk knows."""
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TypeVar
 
+from spilldesk.errors import ServiceError
 
-class UnknownCode(ValueError):
+
+class UnknownCode(ServiceError):
     """A text that is not one of a vocabulary's codes; the message lists the valid ones."""
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from spilldesk.errors import NotFound, ServiceError
 from spilldesk.monitor.digests import A_NUMBER, NAME_DOB, a_number_digits, digest, name_words
 from spilldesk.store.audit import record_event
 from spilldesk.store.db import keyring_of
@@ -31,8 +32,14 @@ from spilldesk.store.people import PersonPII, read_people
 FAMILY, GIVEN, IDENTIFIER = "family", "given", "id"
 
 
-class MonitorError(Exception):
+class MonitorError(ServiceError):
     """Monitoring cannot go on: an unknown incident, nobody exposed yet, no usable source."""
+
+
+class MonitorNotFound(MonitorError, NotFound):
+    """No incident (or run) of that id."""
+
+    status = NotFound.status
 
 
 def person_fingerprints(key: bytes, pii: PersonPII) -> set[tuple[str, str, str]]:

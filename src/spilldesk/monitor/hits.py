@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from spilldesk import clock
 from spilldesk.monitor.candidates import Group
-from spilldesk.monitor.fingerprints import Fingerprints, MonitorError
+from spilldesk.monitor.fingerprints import Fingerprints, MonitorNotFound
 from spilldesk.playbook.plan_json import masked
 from spilldesk.response.tasks import open_task
 from spilldesk.store.audit import record_event
@@ -101,7 +101,7 @@ def seen_again(session: Session, incident: str, source: str, run_id: int) -> lis
 
 def hits_of(session: Session, incident: str, *, run_id: int | None = None) -> list[MonitorHit]:
     if session.get(Incident, incident) is None:
-        raise MonitorError(f"incident {incident}: not found")
+        raise MonitorNotFound(f"incident {incident}: not found")
     query = select(MonitorHit).where(MonitorHit.incident_id == incident)
     if run_id is not None:
         query = query.where(MonitorHit.last_run_id == run_id)

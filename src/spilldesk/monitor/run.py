@@ -25,6 +25,7 @@ from spilldesk.monitor.candidates import Reading, read_candidates, read_candidat
 from spilldesk.monitor.fingerprints import (
     Fingerprints,
     MonitorError,
+    MonitorNotFound,
     load_fingerprints,
     refresh_fingerprints,
 )
@@ -97,7 +98,7 @@ def run_monitor(desk: Store, incident: str, sources: list[str], *, actor: str,
     chosen = limits or Limits.from_environment()
     with desk.session() as session:
         if session.get(Incident, incident) is None:
-            raise MonitorError(f"incident {incident}: not found")
+            raise MonitorNotFound(f"incident {incident}: not found")
         refresh_fingerprints(session, incident, actor=actor)
         prints = load_fingerprints(session, incident)
         if not prints.persons:

@@ -41,7 +41,12 @@ from spilldesk.notify.manifests import (
 from spilldesk.notify.packets import LetterJob, ManifestJob, RenderJob
 from spilldesk.notify.records import notice_facts
 from spilldesk.private_files import write_private
-from spilldesk.response.notices import GENERATED, OPEN_STATUSES, PENDING, NoticeError
+from spilldesk.response.notices import (
+    GENERATED,
+    OPEN_STATUSES,
+    PENDING,
+    NoticeNotFound,
+)
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Incident, Notice, Task, TaskIncident
 
@@ -145,7 +150,7 @@ def generate_packets(
     started = time.perf_counter()
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise NoticeError(f"no incident {incident_id!r}")
+        raise NoticeNotFound(f"no incident {incident_id!r}")
     moment = now or clock.now()
     notices = list(session.execute(
         select(Notice).where(Notice.incident_id == incident_id,

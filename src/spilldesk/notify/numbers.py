@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 
+from spilldesk.errors import ServiceError
+
 _FORMAT = re.compile(r"^(?P<incident>[A-Za-z0-9][A-Za-z0-9._-]*)-(?P<seq>\d{6,})-(?P<check>\d{2})$")
 
 
-class InvalidNoticeNumber(ValueError):
+class InvalidNoticeNumber(ServiceError):
     """Not a notice number, or its check digits do not match (a typing mistake)."""
 
 

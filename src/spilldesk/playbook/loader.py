@@ -12,12 +12,13 @@ import yaml
 from pydantic import ValidationError
 
 from spilldesk.domain.posture import ActionCode
+from spilldesk.errors import ServiceError
 from spilldesk.playbook.schema import Playbook, Rule
 
 DEFAULT_PLAYBOOK = "ice-2022"
 
 
-class PlaybookError(ValueError):
+class PlaybookError(ServiceError):
     """A playbook that cannot be used; the message names the playbook, rule and key."""
 
 

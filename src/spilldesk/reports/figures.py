@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from spilldesk import clock
 from spilldesk.clawback.answers import clawback_status
 from spilldesk.domain.holds import ReasonCode, clearance_for, provided_at
+from spilldesk.errors import NotFound, ServiceError
 from spilldesk.reports.investigation import investigation_record
 from spilldesk.reports.monitoring import monitoring_hits
 from spilldesk.response.clearance import facts_for_people
@@ -47,8 +48,14 @@ UNKNOWN = "unknown"
 ANSWERED = ("acknowledged", "destroyed", "refused")
 
 
-class ReportError(ValueError):
+class ReportError(ServiceError):
     """The report cannot be made; the message says why."""
+
+
+class ReportNotFound(ReportError, NotFound):
+    """No incident of that id."""
+
+    status = NotFound.status
 
 
 def report_figures(session: Session, incident_id: str, *, tz: ZoneInfo,
@@ -56,7 +63,7 @@ def report_figures(session: Session, incident_id: str, *, tz: ZoneInfo,
     """The whole report as one JSON-able document (figures as of the end of `on`)."""
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise ReportError(f"no incident {incident_id!r} (see `spilldesk incident list`)")
+        raise ReportNotFound(f"no incident {incident_id!r} (see `spilldesk incident list`)")
     day = on or clock.today(tz)
     person_ids = [r[0] for r in session.execute(
         select(Exposure.person_id).where(Exposure.incident_id == incident_id)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
+from spilldesk.errors import NotFound, ServiceError
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Incident
 from spilldesk.store.oversight_models import InvestigationItem
@@ -38,8 +39,14 @@ EDITABLE = ("component", "title", "findings", "owner", "opened_on", "due", "evid
             "status")
 
 
-class InvestigationError(ValueError):
+class InvestigationError(ServiceError):
     """An entry cannot be recorded or changed; the message names the field."""
+
+
+class InvestigationNotFound(InvestigationError, NotFound):
+    """No incident, or no entry, of that id."""
+
+    status = NotFound.status
 
 
 def _choice(enum: type[StrEnum], field: str, value: str) -> str:
@@ -73,7 +80,7 @@ def _day(field: str, value: Any) -> date | None:
 def _incident(session: Session, incident_id: str) -> Incident:
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise InvestigationError(f"no incident {incident_id!r}")
+        raise InvestigationNotFound(f"no incident {incident_id!r}")
     return incident
 
 
@@ -124,7 +131,7 @@ def update_item(session: Session, incident_id: str, item_id: int, *, actor: str,
     """Change an entry's fields; closing it (status done) records the day it closed."""
     item = session.get(InvestigationItem, item_id)
     if item is None or item.incident_id != incident_id:
-        raise InvestigationError(f"no investigation entry {item_id} in incident {incident_id}")
+        raise InvestigationNotFound(f"no investigation entry {item_id} in incident {incident_id}")
     changed = _apply(item, changes)
     if "status" in changed:
         item.closed_on = today if item.status == Status.DONE else None

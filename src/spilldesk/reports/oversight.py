@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
+from spilldesk.errors import ServiceError
 from spilldesk.private_files import write_private
 from spilldesk.reports.document import Facts, Section, Table, build_document, when, words
 from spilldesk.reports.pdf import render_pdf
@@ -52,7 +53,7 @@ NAMES = {
 }
 
 
-class OversightError(ValueError):
+class OversightError(ServiceError):
     """A notice cannot be made; the message says why."""
 
 

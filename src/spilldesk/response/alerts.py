@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
+from spilldesk.errors import NotFound, ServiceError
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Alert, Person
 from spilldesk.store.people import a_numbers_for, read_people
@@ -43,8 +44,14 @@ UNDELIVERED = ("pending", "failed")
 _RETRYABLE = frozenset({408, 429})
 
 
-class AlertError(ValueError):
+class AlertError(ServiceError):
     """A request about alerts that cannot be carried out (the message says why)."""
+
+
+class AlertNotFound(AlertError, NotFound):
+    """No alert of that id."""
+
+    status = NotFound.status
 
 
 @dataclass(frozen=True)
@@ -227,7 +234,7 @@ def acknowledge_alert(session: Session, alert_id: int, *, actor: str) -> Alert:
     """Record that the receiving system has placed the alert (idempotent)."""
     alert = session.get(Alert, alert_id)
     if alert is None:
-        raise AlertError(f"no alert {alert_id}")
+        raise AlertNotFound(f"no alert {alert_id}")
     if alert.acknowledged_at is None:
         alert.acknowledged_at, alert.acknowledged_by = clock.now(), actor
         alert.status = "acknowledged"

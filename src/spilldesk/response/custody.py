@@ -22,12 +22,13 @@ from spilldesk.domain.posture import (
     UnknownCode,
     parse_custody_decision,
 )
+from spilldesk.errors import ServiceError
 from spilldesk.response.tasks import TaskError, finish_task, person_by_a_number
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import CustodyDecision, Task
 
 
-class CustodyError(ValueError):
+class CustodyError(ServiceError):
     """A decision that cannot be recorded; the message names the option at fault."""
 
 

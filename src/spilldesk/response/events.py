@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from spilldesk import clock
 from spilldesk.domain.posture import EventKind, UnknownCode, parse_event_kind
+from spilldesk.errors import ServiceError
 from spilldesk.response.planning import replan_people
 from spilldesk.response.tasks import TaskError, TaskView, get_task, person_by_a_number
 from spilldesk.store.audit import record_event
@@ -27,7 +28,7 @@ from spilldesk.store.models import CaseEvent, Commitment, Task, TaskIncident
 DEFAULT_DUE_DAYS = 14
 
 
-class EventError(ValueError):
+class EventError(ServiceError):
     """An event that cannot be recorded; the message names the field."""
 
 

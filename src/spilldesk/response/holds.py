@@ -15,14 +15,21 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from spilldesk.errors import NotFound, ServiceError
 from spilldesk.response.clearance import clearances_of, reason_json
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import HoldExtension, Incident, Person, RemovalHold
 from spilldesk.store.people import a_numbers_for
 
 
-class HoldError(ValueError):
+class HoldError(ServiceError):
     """A hold or extension request that cannot be carried out (the message says why)."""
+
+
+class HoldIncidentNotFound(HoldError, NotFound):
+    """No incident of that id."""
+
+    status = NotFound.status
 
 
 @dataclass(frozen=True)
@@ -178,5 +185,5 @@ def extensions_of(session: Session, incident_id: str) -> list[HoldExtension]:
 def _incident(session: Session, incident_id: str) -> Incident:
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise HoldError(f"incident {incident_id!r} does not exist")
+        raise HoldIncidentNotFound(f"incident {incident_id!r} does not exist")
     return incident

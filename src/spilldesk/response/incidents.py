@@ -14,12 +14,25 @@ from spilldesk.domain.dates import InvalidDate, parse_timestamp
 from spilldesk.domain.holds import DEFAULT_HOLD_DAYS, DEFAULT_MAIL_DAYS
 from spilldesk.domain.languages import normalize_language
 from spilldesk.domain.risk import RiskAssessment
+from spilldesk.errors import Conflict, NotFound, ServiceError
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Incident
 
 
-class IncidentError(ValueError):
+class IncidentError(ServiceError):
     """An incident cannot be opened or found; the message says why."""
+
+
+class IncidentNotFound(IncidentError, NotFound):
+    """No incident of that id."""
+
+    status = NotFound.status
+
+
+class IncidentAlreadyOpen(IncidentError, Conflict):
+    """The incident is already open with different facts (a conflict, not bad input)."""
+
+    status = Conflict.status
 
 
 # Incident ids name folders (packets, clawback letters) and appear in URLs: letters, digits,
@@ -123,14 +136,16 @@ def open_incident(session: Session, spec: IncidentSpec, *, actor: str) -> tuple[
         "disclosed_url": spec.disclosed_url,
         "risk": spec.risk.as_dict() if spec.risk else None,
     }
-    if spec.reveals_status_of and spec.reveals_status_of != spec.id:
-        get_incident(session, spec.reveals_status_of)
+    earlier = spec.reveals_status_of
+    if earlier and earlier != spec.id and session.get(Incident, earlier) is None:
+        # the record names an incident the desk does not have: bad input (422), not a 404
+        raise IncidentError(f"reveals-status-of: no incident {earlier[:80]!r}")
     existing = session.get(Incident, spec.id)
     if existing is not None:
         changed = [k for k, v in values.items() if getattr(existing, k) != v]
         if changed:
-            raise IncidentError(f"incident {spec.id} is already open with a different "
-                                f"{', '.join(changed)}")
+            raise IncidentAlreadyOpen(f"incident {spec.id} is already open with a different "
+                                      f"{', '.join(changed)}")
         return existing, False
     incident = Incident(id=spec.id, created_by=actor, **values)
     session.add(incident)
@@ -143,7 +158,7 @@ def open_incident(session: Session, spec: IncidentSpec, *, actor: str) -> tuple[
 def get_incident(session: Session, incident_id: str) -> Incident:
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise IncidentError(f"no incident {incident_id!r} (see `spilldesk incident list`)")
+        raise IncidentNotFound(f"no incident {incident_id!r} (see `spilldesk incident list`)")
     return incident
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spilldesk.domain.anumber import InvalidANumber, normalize_a_number
+from spilldesk.errors import ServiceError
 from spilldesk.response.incidents import IncidentError, get_incident
 from spilldesk.store.audit import record_event
 from spilldesk.store.crypto import KeyFileError
@@ -24,7 +25,7 @@ from spilldesk.store.people import PII
 from spilldesk.store.sealing import insert_sealed
 
 
-class IngestError(ValueError):
+class IngestError(ServiceError):
     """The document cannot be ingested; the message names the file and the reason."""
 
 

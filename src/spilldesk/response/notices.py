@@ -30,14 +30,21 @@ from spilldesk.domain.notice_rules import (
     notice_channel,
     notice_language,
 )
+from spilldesk.errors import NotFound, ServiceError
 from spilldesk.notify.numbers import InvalidNoticeNumber, notice_number, parse_notice_number
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import DeliveryAttempt, Exposure, Incident, Notice, Person
 from spilldesk.store.people import a_numbers_for, find_person
 
 
-class NoticeError(ValueError):
+class NoticeError(ServiceError):
     """A delivery cannot be recorded or a notice found; the message names the field."""
+
+
+class NoticeNotFound(NoticeError, NotFound):
+    """No incident (or notice) of that id."""
+
+    status = NotFound.status
 
 
 class DeliveryStatus:
@@ -283,7 +290,7 @@ def apply_delivery(session: Session, notice: Notice, delivery: Delivery, *, acto
     """Record one attempt on a notice (checked first) and move the notice's status."""
     incident = session.get(Incident, notice.incident_id)
     if incident is None:
-        raise NoticeError(f"no incident {notice.incident_id!r}")
+        raise NoticeNotFound(f"no incident {notice.incident_id!r}")
     checked = _checked(session, notice, delivery, incident)
     attempt = DeliveryAttempt(
         notice_id=notice.id, status=checked.status, at=checked.at, method=checked.method,
@@ -332,7 +339,7 @@ def notice_status(session: Session, incident_id: str, *, tz: ZoneInfo,
     masked, or whole with `reveal_a_numbers` (one audited bulk read)."""
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise NoticeError(f"no incident {incident_id!r}")
+        raise NoticeNotFound(f"no incident {incident_id!r}")
     moment = now or clock.now()
     notices = list(session.execute(
         select(Notice).where(Notice.incident_id == incident_id)
@@ -379,7 +386,7 @@ def import_deliveries(
 ) -> dict[str, int]:
     """Record many delivery results at once: all or nothing; errors name file, row and field."""
     if session.get(Incident, incident_id) is None:
-        raise NoticeError(f"no incident {incident_id!r}")
+        raise NoticeNotFound(f"no incident {incident_id!r}")
     by_number = {n.notice_number: n for n in session.execute(
         select(Notice).where(Notice.incident_id == incident_id)).scalars()}
     planned: list[tuple[Notice, Delivery]] = []

@@ -27,6 +27,7 @@ from spilldesk.domain.posture import (
     parse_order_type,
     parse_posture,
 )
+from spilldesk.errors import ServiceError
 from spilldesk.playbook import IncidentFacts, PersonFacts, Playbook, plan_people
 from spilldesk.playbook.diff import (
     Desired,
@@ -56,7 +57,7 @@ from spilldesk.store.models import (
 from spilldesk.store.people import a_numbers_for
 
 
-class PlanningError(ValueError):
+class PlanningError(ServiceError):
     """A person's registry facts cannot be planned; the message names the field, not the data."""
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
+from spilldesk.errors import ServiceError
 from spilldesk.response.planning import replan_people
 from spilldesk.response.registry_rows import (
     COLUMNS,
@@ -40,7 +41,7 @@ KINDS = tuple(COLUMNS)
 Progress = Callable[[int, int], None]  # (rows just done, rows in the file)
 
 
-class RegistryError(ValueError):
+class RegistryError(ServiceError):
     """Bad registry input; the message names the file, row and field."""
 
 

@@ -21,6 +21,7 @@ from spilldesk.domain.posture import (
     parse_order_type,
     parse_posture,
 )
+from spilldesk.errors import ServiceError
 
 PERSON_REQUIRED = ("a_number", "family_name", "given_name", "date_of_birth")
 PERSON_OPTIONAL = (
@@ -44,7 +45,7 @@ COLUMNS = {
 }
 
 
-class RowError(ValueError):
+class RowError(ServiceError):
     """A value is wrong; `field` names the column."""
 
     def __init__(self, field: str, message: str) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from spilldesk import clock
 from spilldesk.domain.anumber import mask_a_number
+from spilldesk.errors import NotFound, ServiceError
 from spilldesk.response.linkage import (
     REVIEWER_REJECTED,
     ExposureClaim,
@@ -33,8 +34,14 @@ from spilldesk.store.people import read_person, read_records
 STATUSES = ("open", "accepted", "rejected", "superseded")
 
 
-class ReviewError(ValueError):
+class ReviewError(ServiceError):
     """A review item cannot be found or decided; the message says why."""
+
+
+class ReviewItemNotFound(ReviewError, NotFound):
+    """No review item of that id."""
+
+    status = NotFound.status
 
 
 @dataclass(frozen=True)
@@ -112,7 +119,7 @@ def list_review_items(
 def _item(session: Session, item_id: int) -> tuple[ReviewItem, DisclosedRecord]:
     item = session.get(ReviewItem, item_id)
     if item is None:
-        raise ReviewError(f"review item {item_id}: not found (see `spilldesk review list`)")
+        raise ReviewItemNotFound(f"review item {item_id}: not found (see `spilldesk review list`)")
     record = session.get(DisclosedRecord, item.record_id)
     if record is None:
         raise ReviewError(f"review item {item_id}: its disclosed record is missing")

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from spilldesk.errors import ServiceError
 from spilldesk.scan import ScanError, read_first_sheet
 
 
-class TableError(ValueError):
+class TableError(ServiceError):
     """The file cannot be read as a table; the message names the file."""
 
 

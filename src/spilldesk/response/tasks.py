@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from spilldesk import clock
 from spilldesk.domain.anumber import InvalidANumber, mask_a_number
 from spilldesk.domain.posture import TaskStatus, UnknownCode, parse_component, parse_task_status
+from spilldesk.errors import NotFound, ServiceError
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Incident, Person, Task, TaskIncident
 from spilldesk.store.people import a_numbers_for, find_person
@@ -25,8 +26,14 @@ from spilldesk.store.people import a_numbers_for, find_person
 FINISHED = (TaskStatus.DONE, TaskStatus.WAIVED)
 
 
-class TaskError(ValueError):
+class TaskError(ServiceError):
     """A task request that cannot be carried out; the message says which task and why."""
+
+
+class TaskNotFound(TaskError, NotFound):
+    """No task (or person, or incident) of that id."""
+
+    status = NotFound.status
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ def person_by_a_number(session: Session, a_number: str, *, actor: str, purpose: 
     except InvalidANumber as exc:
         raise TaskError(f"--a-number: {exc}") from None
     if person is None:
-        raise TaskError(f"no person {mask_a_number(a_number)} in the registry")
+        raise TaskNotFound(f"no person {mask_a_number(a_number)} in the registry")
     record_event(session, actor=actor, action="person.lookup", object_type="person",
                  object_id=person.id, detail={"purpose": purpose})
     return person
@@ -97,7 +104,7 @@ def list_tasks(
         query = query.where(Task.action == action)
     if incident:
         if session.get(Incident, incident) is None:
-            raise TaskError(f"--incident: no incident {incident!r}")
+            raise TaskNotFound(f"--incident: no incident {incident!r}")
         query = query.where(Task.id.in_(
             select(TaskIncident.task_id).where(TaskIncident.incident_id == incident)))
     if a_number:
@@ -141,7 +148,7 @@ def get_task(session: Session, task_id: int) -> TaskView:
              .where(Task.id == task_id))
     views = _views(session, query)
     if not views:
-        raise TaskError(f"no task {task_id}")
+        raise TaskNotFound(f"no task {task_id}")
     return views[0]
 
 
@@ -160,7 +167,7 @@ def finish_task(
         raise TaskError("--outcome: say what was done (or why it is waived)")
     task = session.get(Task, task_id, with_for_update=True)
     if task is None:
-        raise TaskError(f"no task {task_id}")
+        raise TaskNotFound(f"no task {task_id}")
     if task.status != TaskStatus.OPEN.value:
         raise TaskError(f"task {task_id} is {task.status}, not open")
     if final is TaskStatus.DONE and task.depends_on_id is not None:

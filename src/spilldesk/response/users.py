@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
+from spilldesk.errors import Conflict, NotFound, ServiceError
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import ApiToken, User, WebLogin
 
@@ -58,8 +59,20 @@ class Role(StrEnum):
     MACHINE = "machine"
 
 
-class UserError(ValueError):
+class UserError(ServiceError):
     """A user or token cannot be created or found; the message says why."""
+
+
+class UserNotFound(UserError, NotFound):
+    """No such user or token."""
+
+    status = NotFound.status
+
+
+class UserExists(UserError, Conflict):
+    """A user of that name already exists."""
+
+    status = Conflict.status
 
 
 def parse_role(text: str) -> Role:
@@ -95,7 +108,7 @@ def find_user(session: Session, username: str) -> User | None:
 def get_user(session: Session, username: str) -> User:
     user = find_user(session, username)
     if user is None:
-        raise UserError(f"no user {username!r} (see `spilldesk user list`)")
+        raise UserNotFound(f"no user {username!r} (see `spilldesk user list`)")
     return user
 
 
@@ -109,7 +122,7 @@ def add_user(
     """Create a user; a machine user has no password (it authenticates with tokens)."""
     name = _check_username(username)
     if find_user(session, name) is not None:
-        raise UserError(f"user {name!r} already exists")
+        raise UserExists(f"user {name!r} already exists")
     if role is Role.MACHINE:
         if password:
             raise UserError("a machine user has no password: give it a token")
@@ -282,7 +295,7 @@ def list_tokens(session: Session, username: str | None = None) -> list[tuple[Api
 def revoke_token(session: Session, token_id: int, *, actor: str) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None:
-        raise UserError(f"no token {token_id} (see `spilldesk user tokens`)")
+        raise UserNotFound(f"no token {token_id} (see `spilldesk user tokens`)")
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         record_event(

@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from spilldesk.config import INSECURE_HTTP, TRUSTED_PROXIES, Settings
+from spilldesk.errors import ServiceError
 from spilldesk.store.checkpoints import checkpoint
 from spilldesk.store.db import Store, open_store
 from spilldesk.web.api import api_router
@@ -27,7 +28,7 @@ from spilldesk.web.audit_buffer import AuditBuffer
 from spilldesk.web.auth import SESSION_SECONDS, load_secret, parse_proxies
 from spilldesk.web.deps import Desk, LoginRequired, PageForbidden, writing_session
 from spilldesk.web.pages import page_router
-from spilldesk.web.pages.actions import FormProblem, form_problem_handler
+from spilldesk.web.pages.actions import FormProblem, back_to, form_problem_handler
 from spilldesk.web.security_headers import SecurityHeaders
 from spilldesk.web.templating import install_filters, render
 from spilldesk.web.uploads import BodyLimit
@@ -87,6 +88,9 @@ def create_app(settings: Settings, *, store: Store | None = None, secure_cookies
     return app
 
 
+_PAGE_TITLES = {404: "Not found", 409: "Already recorded", 422: "Check the form"}
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -103,6 +107,20 @@ def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(PageForbidden)
     async def page_forbidden(request: Request, exc: PageForbidden) -> Response:
         return render(request, "forbidden.html", {"message": exc.message}, status_code=403)
+
+    @app.exception_handler(ServiceError)
+    async def service_refused(request: Request, exc: ServiceError) -> Response:
+        """Every service's refusal, translated once: the class's status and its one line
+        (JSON for the API; for a form, back to its page with the message, as a FormProblem;
+        for any other page, the error page). The request's transaction rolls back."""
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.message}, status_code=exc.status)
+        back = getattr(request.state, "form_back", None)
+        if back is not None:
+            return back_to(request, back, exc.message, error=True)
+        return render(request, "forbidden.html", {"message": exc.message,
+                                                  "title": _PAGE_TITLES.get(exc.status)},
+                      status_code=exc.status)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from spilldesk.response.logins import ACCESS_TOKEN
 from spilldesk.response.users import Role
+from spilldesk.web.api.models import Out
 from spilldesk.web.auth import ACCESS_TOKEN_SECONDS
 from spilldesk.web.deps import DeskDep, PrincipalDep, SessionDep
 from spilldesk.web.login import LoginRefused, attempt_login, log_out
@@ -19,9 +20,29 @@ BEARER = "bearer"  # the OAuth2 token type (RFC 6750)
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
+class TokenGrant(Out):
+    """An OAuth2 bearer token (RFC 6750)."""
+
+    access_token: str
+    token_type: str
+    expires_in: int
+
+
+class LoggedOut(Out):
+    ended: bool
+
+
+class Me(Out):
+    username: str
+    role: str
+    via: str
+    permissions: list[str]
+    task_components: list[str]
+
+
 @router.post("/token", summary="Exchange a username and password for a bearer token")
 def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()],
-          desk: DeskDep) -> dict[str, Any]:
+          desk: DeskDep) -> TokenGrant:
     """No request transaction here: the attempt is counted (and committed) before the slow
     password check, in transactions of its own (`web.login`)."""
     try:
@@ -37,7 +58,7 @@ def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()
 
 @router.post("/logout", summary="End this access token (or the browser session)")
 def logout(request: Request, desk: DeskDep, session: SessionDep,
-           principal: PrincipalDep) -> dict[str, Any]:
+           principal: PrincipalDep) -> LoggedOut:
     header = request.headers.get("authorization", "")
     if principal.via == "access_token":
         log_out(desk, header[7:].strip(), principal.actor, session)
@@ -48,7 +69,7 @@ def logout(request: Request, desk: DeskDep, session: SessionDep,
 
 
 @router.get("/me", summary="Who the token or session belongs to, and what they may do")
-def me(principal: PrincipalDep) -> dict[str, Any]:
+def me(principal: PrincipalDep) -> Me:
     role = Role(principal.role)
     return {"username": principal.username, "role": role.value, "via": principal.via,
             "permissions": sorted(p.value for p in PERMISSIONS[role]),

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from spilldesk.response.custody import CustodyError, decide_custody
-from spilldesk.response.events import EventError, record_case_event
-from spilldesk.web.api.errors import bad_request
+from spilldesk.response.custody import decide_custody
+from spilldesk.response.events import record_case_event
+from spilldesk.web.api.models import In, Out, Task
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, SessionDep, require
 from spilldesk.web.permissions import Permission
@@ -20,7 +20,7 @@ EventRecorder = Annotated[Principal, Depends(require(Permission.RECORD_EVENTS))]
 Custodian = Annotated[Principal, Depends(require(Permission.RECORD_CUSTODY))]
 
 
-class EventIn(BaseModel):
+class EventIn(In):
     a_number: str = Field(min_length=1, max_length=40, description="in the body, never a URL")
     kind: Literal["motion_to_remand_filed", "motion_to_reopen_filed", "request_received",
                   "person_returned", "return_decided"]
@@ -28,31 +28,43 @@ class EventIn(BaseModel):
     note: str | None = Field(None, max_length=4000)
 
 
-class CustodyIn(BaseModel):
+class CustodyIn(In):
     a_number: str = Field(min_length=1, max_length=40, description="in the body, never a URL")
     decision: Literal["continue_detention", "parole", "release_on_recognizance", "bond"]
     rationale: str = Field(min_length=1, max_length=4000)
     bond_amount: int | None = Field(None, ge=0, le=10_000_000)
 
 
+class EventRecorded(Out):
+    event: int
+    a_number: str | None
+    kind: str
+    at: str
+    tasks: list[Task]
+
+
+class CustodyRecorded(Out):
+    decision_id: int
+    a_number: str | None
+    decision: str
+    bond_amount: int | None
+    decided_by: str
+    decided_at: str
+    task: int | None
+
+
 @router.post("/events", status_code=201, summary="Record a case event (may create tasks)")
 def event(body: EventIn, desk: DeskDep, session: SessionDep,
-          principal: EventRecorder) -> dict[str, Any]:
+          principal: EventRecorder) -> EventRecorded:
     tz = desk.settings.timezone
     at = body.at if body.at is None or body.at.tzinfo else body.at.replace(tzinfo=tz)
-    try:
-        return record_case_event(session, body.a_number, body.kind, at=at, note=body.note,
-                                 actor=principal.actor, tz=tz).to_json()
-    except EventError as exc:
-        raise bad_request(exc) from None
+    return record_case_event(session, body.a_number, body.kind, at=at, note=body.note,
+                             actor=principal.actor, tz=tz).to_json()
 
 
 @router.post("/custody-decisions", status_code=201, summary="Record a custody decision")
 def custody(body: CustodyIn, session: SessionDep,
-            principal: Custodian) -> dict[str, Any]:
-    try:
-        return decide_custody(session, body.a_number, decision=body.decision,
-                              rationale=body.rationale, bond_amount=body.bond_amount,
-                              actor=principal.actor).to_json()
-    except CustodyError as exc:
-        raise bad_request(exc) from None
+            principal: Custodian) -> CustodyRecorded:
+    return decide_custody(session, body.a_number, decision=body.decision,
+                          rationale=body.rationale, bond_amount=body.bond_amount,
+                          actor=principal.actor).to_json()

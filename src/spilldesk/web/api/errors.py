@@ -1,4 +1,7 @@
-"""Turning a service's refusal into a JSON error with a clear message."""
+"""The API's error shape, and the few refusals a route makes itself (not a service's).
+
+A service's refusal is a `spilldesk.errors.ServiceError`: the one handler in `web.app` turns
+it into this shape with the class's status; routes do not catch it."""
 
 from __future__ import annotations
 
@@ -35,7 +38,3 @@ def bad_request(exc: Exception) -> HTTPException:
 
 def not_found(message: str) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, message)
-
-
-def conflict(exc: Exception) -> HTTPException:
-    return HTTPException(status.HTTP_409_CONFLICT, str(exc))

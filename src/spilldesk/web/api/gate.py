@@ -18,6 +18,7 @@ from spilldesk.scan import ScanError, scan_file
 from spilldesk.scan.formats import to_json
 from spilldesk.store.db import Store
 from spilldesk.web.api.errors import bad_request
+from spilldesk.web.api.models import Out
 from spilldesk.web.auth import Principal
 from spilldesk.web.permissions import Permission
 from spilldesk.web.uploads import Upload, multipart, received_files, upload_user
@@ -25,6 +26,27 @@ from spilldesk.web.uploads import Upload, multipart, received_files, upload_user
 router = APIRouter(tags=["gate"])
 Gatekeeper = Annotated[Principal, Depends(upload_user(Permission.RUN_GATE))]
 Screener = Annotated[Principal, Depends(upload_user(Permission.EGRESS_CHECK))]
+
+
+class ScanReport(Out):
+    """The gate's report (`spilldesk scan --format json`): each file's verdict and findings."""
+
+    files: list[dict[str, Any]]
+
+
+class EgressReport(Out):
+    """The egress check: the verdict, why, and whom the communication would expose (masked)."""
+
+    files: list[str]
+    recipient: str | None
+    on: str
+    verdict: str
+    reasons: list[Any]
+    persons: list[dict[str, Any]]
+    reveals: list[dict[str, Any]]
+    unresolved_records: Any
+    unreadable_files: Any
+    uninspectable_objects: Any
 
 
 def scan_uploads(uploads: list[Upload]) -> dict[str, Any]:
@@ -39,7 +61,7 @@ def scan_uploads(uploads: list[Upload]) -> dict[str, Any]:
 
 @router.post("/api/gate/scan", summary="Judge documents before publication (scan JSON)",
              openapi_extra=multipart("files", "documents to judge"))
-async def scan(request: Request, principal: Gatekeeper) -> dict[str, Any]:
+async def scan(request: Request, principal: Gatekeeper) -> ScanReport:
     async with received_files(request, "files") as got:
         return await run_in_threadpool(scan_uploads, got.files)
 
@@ -65,7 +87,7 @@ def check_communication(store: Store, uploads: list[Upload], on: date, *, actor:
              openapi_extra=multipart("files", "letter + attachments",
                                      recipient="who it is for",
                                      on="ISO date (default today)"))
-async def egress(request: Request, principal: Screener) -> dict[str, Any]:
+async def egress(request: Request, principal: Screener) -> EgressReport:
     desk = request.app.state.desk
     tz = desk.settings.timezone
     async with received_files(request, "files") as got:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from sqlalchemy import text
 
+from spilldesk.web.api.models import Out
 from spilldesk.web.deps import DeskDep
 
 router = APIRouter(tags=["health"])
 
 
+class Health(Out):
+    status: str
+    database: str
+    audit_pending: int
+
+
 @router.get("/api/health", summary="Liveness and database check")
-async def health(desk: DeskDep) -> dict[str, Any]:
+async def health(desk: DeskDep) -> Health:
     """On the event loop, like the clearance check: one trivial query."""
     with desk.store.session(writing=False) as session:
         session.execute(text("SELECT 1"))

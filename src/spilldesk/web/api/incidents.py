@@ -6,16 +6,14 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import func, select
 
 from spilldesk import clock
 from spilldesk.domain.holds import DEFAULT_HOLD_DAYS, DEFAULT_MAIL_DAYS
-from spilldesk.domain.languages import UnknownLanguage
-from spilldesk.response.holds import HoldError, extend_holds, list_holds
+from spilldesk.response.holds import extend_holds, list_holds
 from spilldesk.response.incidents import (
     INCIDENT_ID_PATTERN,
-    IncidentError,
     describe,
     get_incident,
     list_incidents,
@@ -24,7 +22,7 @@ from spilldesk.response.incidents import (
     spec_from_mapping,
 )
 from spilldesk.store.models import Exposure, Person
-from spilldesk.web.api.errors import bad_request, conflict, not_found
+from spilldesk.web.api.models import Hold, In, Incident, Out, RiskOfHarmIn, plain
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, SessionDep, require
 from spilldesk.web.listings import incident_figures
@@ -38,7 +36,9 @@ HoldViewer = Annotated[Principal, Depends(require(Permission.VIEW_HOLDS))]
 Extender = Annotated[Principal, Depends(require(Permission.EXTEND_HOLDS))]
 
 
-class IncidentIn(BaseModel):
+class IncidentIn(In):
+    """An incident's record: the same fields as `spilldesk incident open` (unknown ones: 422)."""
+
     id: str = Field(min_length=1, max_length=64, pattern=INCIDENT_ID_PATTERN)
     title: str = Field(min_length=1, max_length=300)
     exposed_from: str = Field(min_length=1, description="ISO timestamp (agency time zone "
@@ -53,63 +53,125 @@ class IncidentIn(BaseModel):
     hold_days: int = Field(DEFAULT_HOLD_DAYS, ge=0, le=3650)
     mail_days: int = Field(DEFAULT_MAIL_DAYS, ge=0, le=365)
     originating_component: str | None = None
+    reveals_status_of: str | None = Field(
+        None, max_length=64, pattern=INCIDENT_ID_PATTERN,
+        description="the earlier incident whose leak this one reveals people to be part of")
+    disclosed_url: str | None = Field(None, max_length=2000,
+                                      description="where the document was posted (clawback)")
+    risk_of_harm: RiskOfHarmIn | None = Field(None, description="OMB M-17-12 assessment")
 
 
-class ExtensionIn(BaseModel):
+class ExtensionIn(In):
     days: int | None = Field(None, ge=1, le=3650)
     until: date | None = None
     indefinite: bool = False
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class ContactIn(BaseModel):
+class ContactIn(In):
     phone: str | None = Field(None, max_length=40, description="The line the notices give; "
                                                                  "null or empty removes it")
 
 
+class IncidentList(Out):
+    incidents: list[Incident]
+
+
+class IncidentOpened(Out):
+    created: bool
+    incident: Incident
+
+
+class Dashboard(Out):
+    """Affected, notified, holds, records, review, tasks by component, notices per day."""
+
+    incident: str
+    on: str
+    affected: int
+    notified: int
+    notified_percent: float
+    holds_placed: int
+    holds_active: int
+    records: dict[str, int]
+    review_open: int
+    tasks: dict[str, dict[str, int]]
+    notices_by_day: list[dict[str, Any]]
+
+
+class ExposureRow(Out):
+    a_number: str
+    data_elements: Any
+    source: Any
+    at: str
+
+
+class ExposurePage(Out):
+    incident: str
+    total: int
+    page: int
+    per_page: int
+    exposures: list[ExposureRow]
+
+
+class HoldList(Out):
+    incident: str
+    on: str
+    holds: list[Hold]
+
+
+class Extension(Out):
+    id: int
+    kind: str
+    days: int | None
+    until: str | None
+    reason: str
+
+
+class ExtensionMade(Out):
+    incident: str
+    extension: Extension
+
+
+class ContactSet(Out):
+    incident: str
+    contact_phone: str | None
+
+
 def _incident(session: Any, incident_id: str) -> Any:
-    try:
-        return get_incident(session, incident_id)
-    except IncidentError as exc:
-        raise not_found(str(exc)) from None
+    return get_incident(session, incident_id)  # IncidentNotFound: 404
 
 
 @router.get("", summary="Every incident")
-def list_all(session: SessionDep, principal: Viewer) -> dict[str, Any]:
+def list_all(session: SessionDep, principal: Viewer) -> IncidentList:
     return {"incidents": [describe(i) for i in list_incidents(session)]}
 
 
 @router.post("", status_code=201, summary="Open an incident (idempotent for the same record)")
 def open_one(body: IncidentIn, desk: DeskDep, session: SessionDep,
-             principal: Manager) -> dict[str, Any]:
+             principal: Manager) -> IncidentOpened:
     data = body.model_dump(exclude_none=True)
-    try:
-        spec = spec_from_mapping(data, desk.settings.timezone)
-        incident, created = open_incident(session, spec, actor=principal.actor)
-    except UnknownLanguage as exc:
-        raise bad_request(exc) from None
-    except IncidentError as exc:
-        raise (conflict(exc) if "already open" in str(exc) else bad_request(exc)) from None
+    spec = spec_from_mapping(data, desk.settings.timezone)
+    incident, created = open_incident(session, spec, actor=principal.actor)
     return {"created": created, "incident": describe(incident)}
 
 
 @router.get("/{incident_id}", summary="An incident's record")
-def show(incident_id: str, session: SessionDep, principal: Viewer) -> dict[str, Any]:
+def show(incident_id: str, session: SessionDep, principal: Viewer) -> Incident:
     return describe(_incident(session, incident_id))
 
 
 @router.get("/{incident_id}/dashboard", summary="Affected, notified, holds, tasks, notices")
 def dashboard(incident_id: str, desk: DeskDep, session: SessionDep, principal: Viewer,
-              on: date | None = None) -> dict[str, Any]:
+              on: date | None = None) -> Dashboard:
     _incident(session, incident_id)
     tz = desk.settings.timezone
-    return incident_figures(session, incident_id, on or clock.today(tz), tz)
+    return plain(incident_figures(session, incident_id, on or clock.today(tz), tz))
 
 
 @router.get("/{incident_id}/exposures", summary="Who the incident exposed (A-numbers masked)")
 def exposures(incident_id: str, session: SessionDep, principal: ExposureViewer,
               page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-              per_page: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+              per_page: Annotated[int, Query(ge=1, le=1000)] = 100) -> ExposurePage:
     _incident(session, incident_id)
     where = Exposure.incident_id == incident_id
     total = session.execute(select(func.count()).select_from(Exposure).where(where)
@@ -125,7 +187,7 @@ def exposures(incident_id: str, session: SessionDep, principal: ExposureViewer,
 
 @router.get("/{incident_id}/holds", summary="Every removal hold of the incident")
 def holds(incident_id: str, desk: DeskDep, session: SessionDep, principal: HoldViewer,
-          on: date | None = None) -> dict[str, Any]:
+          on: date | None = None) -> HoldList:
     _incident(session, incident_id)
     tz = desk.settings.timezone
     day = on or clock.today(tz)
@@ -136,14 +198,10 @@ def holds(incident_id: str, desk: DeskDep, session: SessionDep, principal: HoldV
 @router.post("/{incident_id}/holds/extensions", status_code=201,
              summary="Extend every removal hold of the incident")
 def extend(incident_id: str, body: ExtensionIn, session: SessionDep,
-           principal: Extender) -> dict[str, Any]:
+           principal: Extender) -> ExtensionMade:
     _incident(session, incident_id)
-    try:
-        ext = extend_holds(session, incident_id, days=body.days, until=body.until,
-                           indefinite=body.indefinite, reason=body.reason,
-                           actor=principal.actor)
-    except HoldError as exc:
-        raise bad_request(exc) from None
+    ext = extend_holds(session, incident_id, days=body.days, until=body.until,
+                       indefinite=body.indefinite, reason=body.reason, actor=principal.actor)
     return {"incident": incident_id, "extension": {
         "id": ext.id, "kind": ext.kind, "days": ext.days,
         "until": ext.until.isoformat() if ext.until else None, "reason": ext.reason}}
@@ -151,10 +209,7 @@ def extend(incident_id: str, body: ExtensionIn, session: SessionDep,
 
 @router.put("/{incident_id}/contact", summary="Set the telephone line the notices give")
 def set_contact(incident_id: str, body: ContactIn, session: SessionDep,
-                principal: Manager) -> dict[str, Any]:
+                principal: Manager) -> ContactSet:
     _incident(session, incident_id)
-    try:
-        incident = set_contact_phone(session, incident_id, body.phone, actor=principal.actor)
-    except IncidentError as exc:
-        raise bad_request(exc) from None
+    incident = set_contact_phone(session, incident_id, body.phone, actor=principal.actor)
     return {"incident": incident_id, "contact_phone": incident.contact_phone}

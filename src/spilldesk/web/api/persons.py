@@ -9,15 +9,15 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
-from spilldesk.domain.anumber import InvalidANumber
 from spilldesk.store.models import Alert
 from spilldesk.store.people import find_person, read_people
-from spilldesk.web.api.errors import bad_request, not_found
+from spilldesk.web.api.errors import not_found
+from spilldesk.web.api.models import In, Out, plain
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, PrincipalDep, SessionDep
 from spilldesk.web.listings import PeopleFilter, is_affected, people_page
@@ -51,6 +51,42 @@ def may_see(session: Session, principal: Principal, person_id: int,
     return not affected_only(principal) or is_affected(session, person_id)
 
 
+class PersonRow(Out):
+    a_number: str
+    family_name: str | None
+    given_name: str | None
+    custody: str | None
+    posture: str | None
+    facility_code: str | None
+    notified: bool
+    hold: bool
+
+
+class PeoplePage(Out):
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    persons: list[PersonRow]
+
+
+class PersonFile(Out):
+    """Everything the desk knows about one person (an audited read); `audit` for auditors."""
+
+    person: dict[str, Any]
+    clearance: dict[str, Any]
+    exposures: list[dict[str, Any]]
+    review: list[dict[str, Any]]
+    notices: list[dict[str, Any]]
+    tasks: list[dict[str, Any]]
+    holds: list[dict[str, Any]]
+    alerts: list[dict[str, Any]]
+    custody_decisions: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    leak_hits: list[dict[str, Any]]
+    audit: list[dict[str, Any]] | None = None
+
+
 @router.get("", summary="Affected people, filtered and paginated")
 def list_people(
     desk: DeskDep, session: SessionDep, principal: PrincipalDep,
@@ -60,7 +96,7 @@ def list_people(
     hold: Annotated[bool | None, Query(description="under an active removal hold")] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> dict[str, Any]:
+) -> PeoplePage:
     only = visible_ids(session, principal)
     tz = desk.settings.timezone
     today = clock.today(tz)
@@ -80,24 +116,21 @@ def list_people(
     }
 
 
-class PersonLookup(BaseModel):
+class PersonLookup(In):
     a_number: str = Field(min_length=1, max_length=40)
     on: date | None = Field(None, description="ISO date for holds and clearance; default today")
 
 
-@router.post("/lookup",
+@router.post("/lookup", response_model_exclude_unset=True,
              summary="A person's file by A-number: record, exposures, notices, tasks, holds")
 def get_person(body: PersonLookup, desk: DeskDep, session: SessionDep,
-               principal: PrincipalDep) -> dict[str, Any]:
+               principal: PrincipalDep) -> PersonFile:
     only = visible_ids(session, principal)
     on = body.on
-    try:
-        person = find_person(session, body.a_number)
-    except InvalidANumber as exc:
-        raise bad_request(exc) from None
+    person = find_person(session, body.a_number)
     if person is None or not may_see(session, principal, person.id, only):
         raise not_found("no such person in the registry")
     tz = desk.settings.timezone
-    return person_file(session, person, actor=principal.actor,
-                       on=on or clock.today(tz), tz=tz,
-                       with_audit=allowed(principal.role, Permission.VIEW_AUDIT))
+    return plain(person_file(session, person, actor=principal.actor,
+                             on=on or clock.today(tz), tz=tz,
+                             with_audit=allowed(principal.role, Permission.VIEW_AUDIT)))

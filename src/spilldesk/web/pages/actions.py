@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from spilldesk import clock
-from spilldesk.response.custody import CustodyError, decide_custody
-from spilldesk.response.events import EventError, record_case_event
-from spilldesk.response.notices import Delivery, NoticeError, record_delivery
-from spilldesk.response.tasks import TaskError, finish_task, get_task
+from spilldesk.response.custody import decide_custody
+from spilldesk.response.events import record_case_event
+from spilldesk.response.notices import Delivery, record_delivery
+from spilldesk.response.tasks import finish_task, get_task
 from spilldesk.store.models import Person
 from spilldesk.store.people import read_person
 from spilldesk.web.api.errors import RowId
@@ -35,17 +35,27 @@ class FormProblem(Exception):
         self.back, self.message = back, message
 
 
+def form_page(request: Request, path: str) -> str:
+    """Name the page this form goes back to: a service's refusal (a ServiceError) returns
+    there with its message, shown once (the one handler in `web.app` reads it)."""
+    request.state.form_back = path
+    return path
+
+
 def back_to(request: Request, path: str, message: str, *, error: bool = False) -> Response:
     """Back to the page, with the message shown once there (kept in the session)."""
     request.session["flash"] = ["error" if error else "done", message]
     return RedirectResponse(path, status_code=303)
 
 
-def _when(text: str, desk: Any) -> datetime:
+def _when(text: str, desk: Any, back: str) -> datetime:
     """A datetime-local field in the agency's time zone; empty means now."""
     if not text.strip():
         return clock.now().astimezone(desk.settings.timezone)
-    moment = datetime.fromisoformat(text.strip())
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise FormProblem(back, "at: not a date and time (YYYY-MM-DDTHH:MM)") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=desk.settings.timezone)
 
 
@@ -66,17 +76,15 @@ def _text(form: dict[str, Any], name: str) -> str:
 def deliver(request: Request, person_id: RowId, form: FormDep, desk: DeskDep,
             session: SessionDep, principal: Deliverer) -> Response:
     page, a_number = _person(session, person_id, principal)
+    form_page(request, page)
     incident, _, recipient = _text(form, "notice").partition("|")
-    try:
-        delivery = Delivery(status=_text(form, "status"), at=_when(_text(form, "at"), desk),
-                            method=_text(form, "method") or None,
-                            served_by=_text(form, "served_by") or None,
-                            location=_text(form, "location") or None,
-                            note=_text(form, "note") or None)
-        attempt = record_delivery(session, incident, a_number, recipient, delivery,
-                                  actor=principal.actor)
-    except (NoticeError, ValueError) as exc:
-        raise FormProblem(page, str(exc)) from None
+    delivery = Delivery(status=_text(form, "status"), at=_when(_text(form, "at"), desk, page),
+                        method=_text(form, "method") or None,
+                        served_by=_text(form, "served_by") or None,
+                        location=_text(form, "location") or None,
+                        note=_text(form, "note") or None)
+    attempt = record_delivery(session, incident, a_number, recipient, delivery,
+                              actor=principal.actor)
     return back_to(request, page, f"Recorded: notice {attempt.status} ({incident}, {recipient}).")
 
 
@@ -84,13 +92,13 @@ def deliver(request: Request, person_id: RowId, form: FormDep, desk: DeskDep,
 def custody(request: Request, person_id: RowId, form: FormDep, session: SessionDep,
             principal: Custodian) -> Response:
     page, a_number = _person(session, person_id, principal)
+    form_page(request, page)
     bond = _text(form, "bond_amount").replace(",", "").replace("$", "")
-    try:
-        result = decide_custody(session, a_number, decision=_text(form, "decision"),
-                                rationale=_text(form, "rationale"), actor=principal.actor,
-                                bond_amount=int(bond) if bond else None)
-    except (CustodyError, ValueError) as exc:
-        raise FormProblem(page, str(exc)) from None
+    if bond and not (bond.isascii() and bond.isdigit()):
+        raise FormProblem(page, "bond amount: a whole number of dollars")
+    result = decide_custody(session, a_number, decision=_text(form, "decision"),
+                            rationale=_text(form, "rationale"), actor=principal.actor,
+                            bond_amount=int(bond) if bond else None)
     decided = result.decision.replace("_", " ")
     return back_to(request, page, f"Custody decision recorded: {decided}.")
 
@@ -99,12 +107,10 @@ def custody(request: Request, person_id: RowId, form: FormDep, session: SessionD
 def event(request: Request, person_id: RowId, form: FormDep, desk: DeskDep,
           session: SessionDep, principal: EventRecorder) -> Response:
     page, a_number = _person(session, person_id, principal)
-    try:
-        result = record_case_event(session, a_number, _text(form, "kind"),
-                                   note=_text(form, "note") or None, actor=principal.actor,
-                                   tz=desk.settings.timezone)
-    except EventError as exc:
-        raise FormProblem(page, str(exc)) from None
+    form_page(request, page)
+    result = record_case_event(session, a_number, _text(form, "kind"),
+                               note=_text(form, "note") or None, actor=principal.actor,
+                               tz=desk.settings.timezone)
     return back_to(request, page, f"Event recorded; {len(result.tasks)} task(s) created.")
 
 
@@ -112,15 +118,13 @@ def event(request: Request, person_id: RowId, form: FormDep, desk: DeskDep,
 def finish(request: Request, task_id: RowId, form: FormDep, session: SessionDep,
            principal: TaskWorker) -> Response:
     back = _text(form, "back")
-    back = back if back.startswith("/") and not back.startswith("//") else "/tasks"
-    try:
-        task = get_task(session, task_id)
-        if task.component not in task_components(principal.role):
-            raise PageForbidden(f"{task.component} tasks are not yours to finish.")
-        done = finish_task(session, task_id, status=_text(form, "status"),
-                           outcome=_text(form, "outcome"), actor=principal.actor)
-    except TaskError as exc:
-        raise FormProblem(back, str(exc)) from None
+    back = form_page(request, back if back.startswith("/") and not back.startswith("//")
+                     else "/tasks")
+    task = get_task(session, task_id)
+    if task.component not in task_components(principal.role):
+        raise PageForbidden(f"{task.component} tasks are not yours to finish.")
+    done = finish_task(session, task_id, status=_text(form, "status"),
+                       outcome=_text(form, "outcome"), actor=principal.actor)
     return back_to(request, back, f"Task {done.id} ({done.action.replace('_', ' ')}) "
                                   f"{done.status} for {done.a_number}.")
 

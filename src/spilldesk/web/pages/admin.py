@@ -11,7 +11,6 @@ from spilldesk.response.users import (
     MAX_TOKEN_DAYS,
     TOKEN_DAYS,
     Role,
-    UserError,
     add_user,
     generate_password,
     issue_token,
@@ -24,7 +23,7 @@ from spilldesk.response.users import (
 from spilldesk.web.api.errors import RowId
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import FormDep, SessionDep, require_page
-from spilldesk.web.pages.actions import FormProblem, back_to
+from spilldesk.web.pages.actions import FormProblem, back_to, form_page
 from spilldesk.web.permissions import Permission
 from spilldesk.web.templating import render
 
@@ -50,13 +49,11 @@ def users(request: Request, session: SessionDep, principal: Admin) -> Response:
 
 @router.post("/users")
 def add(request: Request, form: FormDep, session: SessionDep, principal: Admin) -> Response:
-    try:
-        role = parse_role(str(form.get("role") or ""))
-        password = None if role is Role.MACHINE else generate_password()
-        user = add_user(session, str(form.get("username") or ""), role, password,
-                        actor=principal.actor)
-    except UserError as exc:
-        raise FormProblem("/users", str(exc)) from None
+    form_page(request, "/users")
+    role = parse_role(str(form.get("role") or ""))
+    password = None if role is Role.MACHINE else generate_password()
+    user = add_user(session, str(form.get("username") or ""), role, password,
+                    actor=principal.actor)
     message = f"User {user.username} added as {role.value}."
     if password:
         return _users_page(request, session, ("password", user.username, password), message)
@@ -66,12 +63,13 @@ def add(request: Request, form: FormDep, session: SessionDep, principal: Admin) 
 @router.post("/users/{username}/tokens")
 def token(request: Request, username: str, form: FormDep, session: SessionDep,
           principal: Admin) -> Response:
+    form_page(request, "/users")
     try:
         days = int(str(form.get("days") or TOKEN_DAYS))
-        issued, secret = issue_token(session, username, str(form.get("label") or ""),
-                                     actor=principal.actor, days=days)
-    except ValueError as exc:  # UserError, or days not a number
-        raise FormProblem("/users", str(exc)) from None
+    except ValueError:
+        raise FormProblem("/users", "days: a whole number of days") from None
+    issued, secret = issue_token(session, username, str(form.get("label") or ""),
+                                 actor=principal.actor, days=days)
     ends = issued.expires_at.date().isoformat() if issued.expires_at else "?"
     return _users_page(request, session, ("token", username, secret),
                        f"Token {issued.id} issued to {username}, valid until {ends}.")
@@ -81,18 +79,14 @@ def token(request: Request, username: str, form: FormDep, session: SessionDep,
 def activate(request: Request, username: str, form: FormDep, session: SessionDep,
              principal: Admin) -> Response:
     active = str(form.get("active")) == "true"
-    try:
-        set_active(session, username, active, actor=principal.actor)
-    except UserError as exc:
-        raise FormProblem("/users", str(exc)) from None
+    form_page(request, "/users")
+    set_active(session, username, active, actor=principal.actor)
     return back_to(request, "/users", f"{username} {'activated' if active else 'deactivated'}.")
 
 
 @router.post("/tokens/{token_id}/revoke")
 def revoke(request: Request, token_id: RowId, form: FormDep, session: SessionDep,
            principal: Admin) -> Response:
-    try:
-        revoke_token(session, token_id, actor=principal.actor)
-    except UserError as exc:
-        raise FormProblem("/users", str(exc)) from None
+    form_page(request, "/users")
+    revoke_token(session, token_id, actor=principal.actor)
     return back_to(request, "/users", f"Token {token_id} revoked.")

@@ -11,12 +11,12 @@ from fastapi.responses import FileResponse, Response
 
 from spilldesk.clawback.answers import clawback_status, latest_search, record_answer
 from spilldesk.clawback.letters import recipients_of, write_letters
-from spilldesk.clawback.search import ClawbackError, views
+from spilldesk.clawback.search import views
 from spilldesk.response.incidents import list_incidents
 from spilldesk.web.api.errors import not_found
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, FormDep, SessionDep, require_page
-from spilldesk.web.pages.actions import FormProblem, _when, back_to
+from spilldesk.web.pages.actions import _when, back_to, form_page
 from spilldesk.web.permissions import Permission
 from spilldesk.web.templating import render
 
@@ -47,12 +47,9 @@ def clawback_page(request: Request, desk: DeskDep, session: SessionDep, principa
 def letters(request: Request, form: FormDep, desk: DeskDep, session: SessionDep,
             principal: Manager) -> Response:
     incident = str(form.get("incident") or "")
-    back = f"/clawback?incident={incident}"
-    try:
-        report = write_letters(session, incident, desk.settings.output_dir("clawback") / incident,
-                               actor=principal.actor, tz=desk.settings.timezone)
-    except ClawbackError as exc:
-        raise FormProblem(back, str(exc)) from None
+    back = form_page(request, f"/clawback?incident={incident}")
+    report = write_letters(session, incident, desk.settings.output_dir("clawback") / incident,
+                           actor=principal.actor, tz=desk.settings.timezone)
     return back_to(request, back, f"{report.first_letters} letter(s) and {report.follow_ups} "
                                   f"follow-up(s) written; {report.awaiting_owner} recipient(s) "
                                   "await owner identification.")
@@ -62,15 +59,12 @@ def letters(request: Request, form: FormDep, desk: DeskDep, session: SessionDep,
 def answers(request: Request, form: FormDep, desk: DeskDep, session: SessionDep,
             principal: Manager) -> Response:
     incident = str(form.get("incident") or "")
-    back = f"/clawback?incident={incident}"
-    try:
-        recorded = record_answer(session, incident, str(form.get("recipient") or ""),
-                                 status=str(form.get("status") or ""),
-                                 at=_when(str(form.get("at") or ""), desk),
-                                 evidence=str(form.get("evidence") or "") or None,
-                                 actor=principal.actor, tz=desk.settings.timezone)
-    except (ClawbackError, ValueError) as exc:
-        raise FormProblem(back, str(exc)) from None
+    back = form_page(request, f"/clawback?incident={incident}")
+    recorded = record_answer(session, incident, str(form.get("recipient") or ""),
+                             status=str(form.get("status") or ""),
+                             at=_when(str(form.get("at") or ""), desk, back),
+                             evidence=str(form.get("evidence") or "") or None,
+                             actor=principal.actor, tz=desk.settings.timezone)
     return back_to(request, back, f"{recorded.reference}: {recorded.status} recorded.")
 
 
@@ -78,10 +72,7 @@ def answers(request: Request, form: FormDep, desk: DeskDep, session: SessionDep,
 def letter_pdf(incident_id: str, reference: str, sequence: int, desk: DeskDep,
                session: SessionDep, principal: Viewer) -> Response:
     """A letter as it was written: the file the desk recorded for it, nothing else."""
-    try:
-        rows = recipients_of(session, incident_id)
-    except ClawbackError as exc:
-        raise not_found(str(exc)) from None
+    rows = recipients_of(session, incident_id)  # no such incident: the error page, 404
     letter = next((letter for row in rows if row.reference == reference
                    for letter in row.letters if letter.sequence == sequence), None)
     path = Path(letter.document_path) if letter and letter.document_path else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -14,12 +14,12 @@ from spilldesk.domain.anumber import InvalidANumber
 from spilldesk.notify.generate import generate_packets
 from spilldesk.response.clearance import ManifestError, clearance, clearance_manifest, read_manifest
 from spilldesk.response.incidents import check_incident_id, list_incidents
-from spilldesk.response.notices import Delivery, NoticeError, notice_status, record_delivery
+from spilldesk.response.notices import Delivery, notice_status, record_delivery
 from spilldesk.web.api.audit import audit_events
 from spilldesk.web.api.gate import check_communication, scan_uploads
 from spilldesk.web.auth import Principal, csrf_matches
 from spilldesk.web.deps import DeskDep, FormDep, PageForbidden, SessionDep, require_page
-from spilldesk.web.pages.actions import FormProblem, back_to
+from spilldesk.web.pages.actions import FormProblem, _when, back_to, form_page
 from spilldesk.web.permissions import Permission
 from spilldesk.web.templating import render
 from spilldesk.web.uploads import Upload, received_files, upload_page_user
@@ -49,21 +49,15 @@ def notices(request: Request, session: SessionDep, principal: NoticeViewer, desk
 def deliver(request: Request, form: FormDep, desk: DeskDep, session: SessionDep,
             principal: Deliverer) -> Response:
     incident = str(form.get("incident") or "")
-    back = f"/notices?incident={incident}"
-    text = str(form.get("at") or "").strip()
-    tz = desk.settings.timezone
-    try:
-        at = datetime.fromisoformat(text) if text else clock.now().astimezone(tz)
-        at = at if at.tzinfo else at.replace(tzinfo=tz)
-        record_delivery(session, incident, str(form.get("a_number") or ""),
-                        str(form.get("recipient") or "noncitizen"),
-                        Delivery(str(form.get("status") or ""), at,
-                                 str(form.get("method") or "") or None,
-                                 str(form.get("served_by") or "").strip() or None,
-                                 str(form.get("location") or "").strip() or None),
-                        actor=principal.actor)
-    except (NoticeError, InvalidANumber, ValueError) as exc:
-        raise FormProblem(back, str(exc)) from None
+    back = form_page(request, f"/notices?incident={incident}")
+    at = _when(str(form.get("at") or ""), desk, back)
+    record_delivery(session, incident, str(form.get("a_number") or ""),
+                    str(form.get("recipient") or "noncitizen"),
+                    Delivery(str(form.get("status") or ""), at,
+                             str(form.get("method") or "") or None,
+                             str(form.get("served_by") or "").strip() or None,
+                             str(form.get("location") or "").strip() or None),
+                    actor=principal.actor)
     return back_to(request, back, "Delivery recorded.")
 
 
@@ -71,13 +65,10 @@ def deliver(request: Request, form: FormDep, desk: DeskDep, session: SessionDep,
 def generate(request: Request, form: FormDep, desk: DeskDep, session: SessionDep,
              principal: Generator) -> Response:
     incident = str(form.get("incident") or "")
-    back = f"/notices?incident={incident}"
-    try:
-        out_dir = desk.settings.output_dir("packets") / check_incident_id(incident)
-        report = generate_packets(session, incident, out_dir, actor=principal.actor,
-                                  tz=desk.settings.timezone, progress=False)
-    except (NoticeError, ValueError) as exc:
-        raise FormProblem(back, str(exc)) from None
+    back = form_page(request, f"/notices?incident={incident}")
+    out_dir = desk.settings.output_dir("packets") / check_incident_id(incident)
+    report = generate_packets(session, incident, out_dir, actor=principal.actor,
+                              tz=desk.settings.timezone, progress=False)
     return back_to(request, back, f"{report.packets} packet(s) rendered in {out_dir} "
                                   f"({report.seconds:.1f} s).")
 

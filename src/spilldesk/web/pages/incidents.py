@@ -9,11 +9,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from spilldesk import clock
-from spilldesk.domain.languages import UnknownLanguage
 from spilldesk.reports.figures import live_metrics, report_figures
-from spilldesk.response.holds import HoldError, extend_holds, extensions_of
+from spilldesk.response.holds import extend_holds, extensions_of
 from spilldesk.response.incidents import (
-    IncidentError,
     get_incident,
     list_incidents,
     open_incident,
@@ -30,7 +28,7 @@ from spilldesk.web.deps import (
     require_page,
 )
 from spilldesk.web.listings import incident_figures
-from spilldesk.web.pages.actions import FormProblem, back_to
+from spilldesk.web.pages.actions import FormProblem, back_to, form_page
 from spilldesk.web.permissions import Permission, allowed
 from spilldesk.web.templating import nav_for, render
 
@@ -57,11 +55,7 @@ def home(request: Request, desk: DeskDep, session: SessionDep,
 @router.get("/incidents/{incident_id}")
 def dashboard(request: Request, incident_id: str, desk: DeskDep, session: SessionDep,
               principal: Viewer, on: date | None = None) -> Response:
-    try:
-        incident = get_incident(session, incident_id)
-    except IncidentError as exc:
-        return render(request, "forbidden.html", {"title": "No such incident",
-                                                  "message": str(exc)}, status_code=404)
+    incident = get_incident(session, incident_id)  # none: the error page, 404
     tz = desk.settings.timezone
     day = on or clock.today(tz)
     figures = incident_figures(session, incident_id, day, tz)
@@ -84,11 +78,9 @@ def open_one(request: Request, form: FormDep, desk: DeskDep, session: SessionDep
     languages = [t.strip() for t in str(form.get("languages") or "").split(",") if t.strip()]
     if languages:
         data["notice_languages"] = languages
-    try:
-        spec = spec_from_mapping(data, desk.settings.timezone)
-        incident, created = open_incident(session, spec, actor=principal.actor)
-    except (IncidentError, UnknownLanguage) as exc:
-        raise FormProblem("/", str(exc)) from None
+    form_page(request, "/")
+    spec = spec_from_mapping(data, desk.settings.timezone)
+    incident, created = open_incident(session, spec, actor=principal.actor)
     return back_to(request, f"/incidents/{incident.id}",
                    f"Incident {incident.id} {'opened' if created else 'was already open'}.")
 
@@ -97,16 +89,18 @@ def open_one(request: Request, form: FormDep, desk: DeskDep, session: SessionDep
 def extend(request: Request, incident_id: str, form: FormDep, session: SessionDep,
            principal: Extender) -> Response:
     """Extend every removal hold of the incident (the seed: "extending the 30-day pause")."""
-    page = f"/incidents/{incident_id}"
+    page = form_page(request, f"/incidents/{incident_id}")
     kind = str(form.get("kind") or "")
     days_text, until_text = str(form.get("days") or ""), str(form.get("until") or "")
     try:
-        extension = extend_holds(
-            session, incident_id,
-            days=int(days_text) if kind == "days" and days_text else None,
-            until=date.fromisoformat(until_text) if kind == "until" and until_text else None,
-            indefinite=kind == "indefinite", reason=str(form.get("reason") or ""),
-            actor=principal.actor)
-    except (HoldError, IncidentError, ValueError) as exc:
-        raise FormProblem(page, str(exc)) from None
+        days = int(days_text) if kind == "days" and days_text else None
+    except ValueError:
+        raise FormProblem(page, "days: a whole number of days") from None
+    try:
+        until = date.fromisoformat(until_text) if kind == "until" and until_text else None
+    except ValueError:
+        raise FormProblem(page, "until: not a date (YYYY-MM-DD)") from None
+    extension = extend_holds(session, incident_id, days=days, until=until,
+                             indefinite=kind == "indefinite",
+                             reason=str(form.get("reason") or ""), actor=principal.actor)
     return back_to(request, page, f"Holds of {incident_id} extended ({extension.kind}).")

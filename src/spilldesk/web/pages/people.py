@@ -11,7 +11,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from spilldesk import clock
-from spilldesk.domain.anumber import InvalidANumber
 from spilldesk.domain.posture import Custody, Posture
 from spilldesk.response.incidents import list_incidents
 from spilldesk.store.models import Facility, Person
@@ -76,11 +75,7 @@ def find(request: Request, form: FormDep, session: SessionDep,
          principal: PagePrincipalDep) -> Response:
     """The A-number comes in the form body and the person page opens by its opaque id: a full
     A-number never sits in a URL (proxies, logs and browser history keep URLs)."""
-    try:
-        found = find_person(session, str(form.get("a_number") or ""))
-    except InvalidANumber as exc:
-        return render(request, "forbidden.html", {"title": "Not an A-number",
-                                                  "message": str(exc)}, status_code=422)
+    found = find_person(session, str(form.get("a_number") or ""))  # not one: the error page
     if found is None or not may_see(session, principal, found.id, _visible(session, principal)):
         return render(request, "forbidden.html", {"title": "Not found", "message":
                       "No such person in the registry."}, status_code=404)

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from spilldesk import clock
-from spilldesk.response.alerts import AlertError, acknowledge_alert, list_alerts
+from spilldesk.response.alerts import acknowledge_alert, list_alerts
 from spilldesk.response.incidents import list_incidents
 from spilldesk.response.review import (
     ReviewError,
@@ -20,12 +20,12 @@ from spilldesk.response.review import (
     reject_review_item,
     show_review_item,
 )
-from spilldesk.response.tasks import TaskError, list_tasks
+from spilldesk.response.tasks import list_tasks
 from spilldesk.store.models import Alert, Task
 from spilldesk.web.api.errors import MAX_ROW_ID, RowId
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, FormDep, PageForbidden, SessionDep, require_page
-from spilldesk.web.pages.actions import FormProblem, back_to
+from spilldesk.web.pages.actions import FormProblem, back_to, form_page
 from spilldesk.web.permissions import Permission, alert_systems, task_components
 from spilldesk.web.templating import render
 
@@ -63,12 +63,9 @@ def tasks(request: Request, desk: DeskDep, session: SessionDep, principal: TaskV
     mine = sorted(task_components(principal.role))
     chosen = component.upper() if component.upper() in mine else (mine[0] if mine else "")
     today = clock.today(desk.settings.timezone)
-    try:
-        found = list_tasks(session, actor=principal.actor, component=chosen or None,
-                           incident=incident or None, status=status or None,
-                           overdue_on=today if overdue == "yes" else None)
-    except TaskError as exc:
-        raise PageForbidden(str(exc)) from None
+    found = list_tasks(session, actor=principal.actor, component=chosen or None,
+                       incident=incident or None, status=status or None,
+                       overdue_on=today if overdue == "yes" else None)
     shown = found[(page - 1) * PER_PAGE: page * PER_PAGE]
     owned = select(Task.id, Task.person_id).where(Task.id.in_([t.id for t in shown] or [-1]))
     owners = {task_id: person_id for task_id, person_id in session.execute(owned)}
@@ -111,10 +108,8 @@ def decide(request: Request, item_id: RowId, decision: str, form: FormDep,
     decide_with = {"accept": accept_review_item, "reject": reject_review_item}.get(decision)
     if decide_with is None:
         raise PageForbidden("A review item is accepted or rejected.")
-    try:
-        result = decide_with(session, item_id, actor=principal.actor, note=note)
-    except ReviewError as exc:
-        raise FormProblem("/review", str(exc)) from None
+    form_page(request, "/review")
+    result = decide_with(session, item_id, actor=principal.actor, note=note)
     return back_to(request, "/review", f"Review item {item_id} {result.status}; record is now "
                                        f"{result.record_status}.")
 
@@ -141,8 +136,6 @@ def acknowledge(request: Request, alert_id: RowId, form: FormDep,
     alert = session.get(Alert, alert_id)
     if alert is None or alert.system not in alert_systems(principal.role):
         raise FormProblem("/alerts", f"No alert {alert_id} for your role.")
-    try:
-        acknowledge_alert(session, alert_id, actor=principal.actor)
-    except AlertError as exc:
-        raise FormProblem("/alerts", str(exc)) from None
+    form_page(request, "/alerts")
+    acknowledge_alert(session, alert_id, actor=principal.actor)
     return back_to(request, "/alerts", f"Alert {alert_id} acknowledged.")

@@ -11,23 +11,22 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from spilldesk import clock
-from spilldesk.reports.figures import ReportError, live_metrics, report_figures
+from spilldesk.reports.figures import live_metrics, report_figures
 from spilldesk.reports.investigation import (
     EDITABLE,
-    InvestigationError,
     Kind,
     Status,
     add_item,
     investigation_record,
     update_item,
 )
-from spilldesk.reports.oversight import Addressee, OversightError, send_notice, sendings
+from spilldesk.reports.oversight import Addressee, send_notice, sendings
 from spilldesk.reports.write import report_bytes
 from spilldesk.response.incidents import list_incidents
 from spilldesk.web.api.errors import not_found
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, FormDep, SessionDep, require_page
-from spilldesk.web.pages.actions import FormProblem, back_to
+from spilldesk.web.pages.actions import back_to, form_page
 from spilldesk.web.permissions import Permission
 from spilldesk.web.templating import render
 
@@ -38,10 +37,7 @@ Sender = Annotated[Principal, Depends(require_page(Permission.SEND_OVERSIGHT))]
 
 
 def _figures(session: Any, incident_id: str, desk: Any) -> dict[str, Any]:
-    try:
-        return report_figures(session, incident_id, tz=desk.settings.timezone)
-    except ReportError as exc:
-        raise not_found(str(exc)) from None
+    return report_figures(session, incident_id, tz=desk.settings.timezone)
 
 
 @router.get("/reports")
@@ -80,41 +76,32 @@ def report_pdf(incident_id: str, desk: DeskDep, session: SessionDep,
 @router.post("/incidents/{incident_id}/investigation")
 def add_entry(request: Request, incident_id: str, form: FormDep, desk: DeskDep,
               session: SessionDep, principal: Editor) -> Response:
-    back = f"/reports?incident={incident_id}"
+    back = form_page(request, f"/reports?incident={incident_id}")
     fields = {k: str(form.get(k) or "").strip() or None for k in EDITABLE}
-    try:
-        item = add_item(session, incident_id, kind=str(form.get("kind") or ""),
-                        actor=principal.actor, today=clock.today(desk.settings.timezone),
-                        **{k: v for k, v in fields.items() if v is not None})
-    except InvestigationError as exc:
-        raise FormProblem(back, str(exc)) from None
+    item = add_item(session, incident_id, kind=str(form.get("kind") or ""),
+                    actor=principal.actor, today=clock.today(desk.settings.timezone),
+                    **{k: v for k, v in fields.items() if v is not None})
     return back_to(request, back, f"Entry {item.id} recorded ({item.kind}).")
 
 
 @router.post("/incidents/{incident_id}/investigation/{entry_id}")
 def change_entry(request: Request, incident_id: str, entry_id: int, form: FormDep,
                  desk: DeskDep, session: SessionDep, principal: Editor) -> Response:
-    back = f"/reports?incident={incident_id}"
+    back = form_page(request, f"/reports?incident={incident_id}")
     changes = {k: str(form.get(k)).strip() for k in ("status", "findings", "evidence")
                if form.get(k) is not None}
-    try:
-        item = update_item(session, incident_id, entry_id, actor=principal.actor,
-                           today=clock.today(desk.settings.timezone), **changes)
-    except InvestigationError as exc:
-        raise FormProblem(back, str(exc)) from None
+    item = update_item(session, incident_id, entry_id, actor=principal.actor,
+                       today=clock.today(desk.settings.timezone), **changes)
     return back_to(request, back, f"Entry {item.id} updated ({item.status}).")
 
 
 @router.post("/incidents/{incident_id}/oversight")
 def send(request: Request, incident_id: str, form: FormDep, desk: DeskDep,
          session: SessionDep, principal: Sender) -> Response:
-    back = f"/reports?incident={incident_id}"
     figures = _figures(session, incident_id, desk)
-    try:
-        sent = send_notice(session, figures, str(form.get("to") or ""),
-                           desk.settings.output_dir("reports"), actor=principal.actor)
-    except OversightError as exc:
-        raise FormProblem(back, str(exc)) from None
+    back = form_page(request, f"/reports?incident={incident_id}")
+    sent = send_notice(session, figures, str(form.get("to") or ""),
+                       desk.settings.output_dir("reports"), actor=principal.actor)
     return back_to(request, back, f"Notice {sent.reference} written"
                    + (f" with its annex ({sent.people} people)." if sent.annex else "."))
 

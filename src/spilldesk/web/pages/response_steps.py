@@ -10,14 +10,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from spilldesk.playbook import DEFAULT_PLAYBOOK, PlaybookError, registered_playbook
-from spilldesk.response.incidents import IncidentError
-from spilldesk.response.ingest import IngestError, ingest_document
+from spilldesk.errors import ServiceError
+from spilldesk.playbook import DEFAULT_PLAYBOOK, registered_playbook
+from spilldesk.response.ingest import ingest_document
 from spilldesk.response.linkage import link_incident
-from spilldesk.response.planning import PlanningError, plan_incident
+from spilldesk.response.planning import plan_incident
 from spilldesk.web.auth import Principal, csrf_matches
 from spilldesk.web.deps import DeskDep, FormDep, PageForbidden, SessionDep, require_page
-from spilldesk.web.pages.actions import FormProblem, back_to
+from spilldesk.web.pages.actions import FormProblem, back_to, form_page
 from spilldesk.web.permissions import Permission
 from spilldesk.web.templating import render
 from spilldesk.web.uploads import Upload, received_files, upload_page_user
@@ -29,7 +29,7 @@ Uploader = Annotated[Principal, Depends(upload_page_user(Permission.MANAGE_INCID
 
 @router.post("/incidents/{incident_id}/ingest")
 async def ingest(request: Request, incident_id: str, principal: Uploader) -> Response:
-    page = f"/incidents/{incident_id}"
+    page = form_page(request, f"/incidents/{incident_id}")
     desk = request.app.state.desk
     async with received_files(request, "document", max_files=1) as got:
         if not csrf_matches(request.session.get("csrf"), got.fields.get("csrf_token", "")):
@@ -37,30 +37,26 @@ async def ingest(request: Request, incident_id: str, principal: Uploader) -> Res
         if not got.files:
             raise FormProblem(page, "document: choose a file")
         upload = got.files[0]
-        report = await run_in_threadpool(_ingest, desk, incident_id, upload, principal, page)
+        report = await run_in_threadpool(_ingest, desk, incident_id, upload, principal)
     said = ("already ingested: nothing changed" if report.already_ingested else
             f"{report.records} person record(s), {report.hidden_records} hidden")
     return back_to(request, page, f"{upload.name}: {said}.")
 
 
-def _ingest(desk: Any, incident_id: str, upload: Upload, principal: Principal,
-            page: str) -> Any:
+def _ingest(desk: Any, incident_id: str, upload: Upload, principal: Principal) -> Any:
     with desk.store.session() as session:
         try:
             return ingest_document(session, incident_id, upload.path, actor=principal.actor)
-        except (IngestError, IncidentError) as exc:
-            raise FormProblem(page, str(exc).replace(str(upload.path.parent) + "/", "")
-                              ) from None
+        except ServiceError as exc:  # the same refusal, without the desk's upload folder
+            exc.args = (str(exc).replace(str(upload.path.parent) + "/", ""),)
+            raise exc from None
 
 
 @router.post("/incidents/{incident_id}/link")
 def link(request: Request, incident_id: str, form: FormDep, session: SessionDep,
          principal: Manager) -> Response:
-    page = f"/incidents/{incident_id}"
-    try:
-        report = link_incident(session, incident_id, actor=principal.actor)
-    except IncidentError as exc:
-        raise FormProblem(page, str(exc)) from None
+    page = form_page(request, f"/incidents/{incident_id}")
+    report = link_incident(session, incident_id, actor=principal.actor)
     return back_to(request, page, f"Linked: {report.matched} matched, {report.review} to "
                                   f"review, {report.unmatched} unmatched; "
                                   f"{report.exposures_created} exposure(s) created.")
@@ -69,15 +65,12 @@ def link(request: Request, incident_id: str, form: FormDep, session: SessionDep,
 @router.post("/incidents/{incident_id}/plan")
 def plan(request: Request, incident_id: str, form: FormDep, desk: DeskDep,
          session: SessionDep, principal: Manager) -> Response:
-    page = f"/incidents/{incident_id}"
+    form_page(request, f"/incidents/{incident_id}")
     apply = form.get("apply") == "yes"
-    try:
-        playbook = registered_playbook(str(form.get("playbook") or DEFAULT_PLAYBOOK),
-                                       desk.settings.workdir / "playbooks")
-        result = plan_incident(session, incident_id, playbook=playbook, dry_run=not apply,
-                               actor=principal.actor, tz=desk.settings.timezone)
-    except (PlaybookError, PlanningError, IncidentError) as exc:
-        raise FormProblem(page, str(exc)) from None
+    playbook = registered_playbook(str(form.get("playbook") or DEFAULT_PLAYBOOK),
+                                   desk.settings.workdir / "playbooks")
+    result = plan_incident(session, incident_id, playbook=playbook, dry_run=not apply,
+                           actor=principal.actor, tz=desk.settings.timezone)
     items = result.changes.get("items", {})
     summary = {kind: _by_action(items.get(kind, [])) for kind in ("added", "withdrawn")}
     return render(request, "plan.html", {
