@@ -73,8 +73,7 @@ def test_every_request_body_refuses_unknown_fields(client: TestClient) -> None:
                 continue  # forms (login, uploads) are read field by field
             if _resolve(spec, schema).get("additionalProperties") is not False:
                 open_bodies.append(f"{method.upper()} {path}")
-    # The clearance bodies belong to the clearance path (its own change); every other is closed.
-    assert [b for b in open_bodies if "/api/clearance" not in b] == []
+    assert open_bodies == []
 
 
 def test_incident_round_trips_risk_and_revealed_incident(client: TestClient,

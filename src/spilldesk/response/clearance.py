@@ -38,6 +38,7 @@ from spilldesk.domain.holds import (
     Reason,
     clearance_for,
 )
+from spilldesk.errors import ServiceError
 from spilldesk.store.audit import AuditRow, record_events
 from spilldesk.store.db import keyring_of
 from spilldesk.store.models import (
@@ -69,7 +70,7 @@ def in_transaction(session: Session, event: AuditRow) -> None:
     record_events(session, [event])
 
 
-class ManifestError(ValueError):
+class ManifestError(ServiceError):
     """A removal manifest that cannot be read; the message names the file and row."""
 
 

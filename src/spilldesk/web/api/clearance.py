@@ -22,6 +22,7 @@ from spilldesk.domain.anumber import InvalidANumber, normalize_a_number
 from spilldesk.response.clearance import clearance, clearance_manifest
 from spilldesk.store.audit import AuditEventInvalid
 from spilldesk.web.api.errors import bad_request
+from spilldesk.web.api.models import In
 from spilldesk.web.audit_buffer import AuditBacklog, AuditWriteFailed
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, SessionDep, authorize, require
@@ -48,12 +49,12 @@ class ClearanceOut(BaseModel):
     reasons: list[ClearanceReason]
 
 
-class ClearanceIn(BaseModel):
+class ClearanceIn(In):
     a_number: str = Field(min_length=1, max_length=40, description="any accepted form")
     on: date | None = Field(None, description="ISO date; default today")
 
 
-class ManifestIn(BaseModel):
+class ManifestIn(In):
     a_numbers: list[str] = Field(max_length=100_000, description="one per manifest line")
     on: date | None = None
 
