@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from spilldesk.config import Settings
-from spilldesk.response.clearance import clearance, clearance_manifest
-from spilldesk.response.holds import extend_holds
-from spilldesk.response.incidents import IncidentSpec, open_incident
-from spilldesk.response.registry import import_file
+from spilldesk.intake.incidents import IncidentSpec, open_incident
+from spilldesk.intake.registry import import_file
+from spilldesk.safeguards.clearance import clearance, clearance_manifest
+from spilldesk.safeguards.holds import extend_holds
 from spilldesk.store.db import Store, initialise
 from spilldesk.store.models import DeliveryAttempt, Exposure, Notice, Person, RemovalHold
 from spilldesk.store.people import find_people

@@ -37,10 +37,10 @@ from zoneinfo import ZoneInfo
 import httpx
 from sqlalchemy import create_engine, text
 
+from spilldesk.access.users import Role, add_user, issue_token
 from spilldesk.config import Settings
-from spilldesk.response.incidents import IncidentSpec, open_incident
-from spilldesk.response.registry import import_file
-from spilldesk.response.users import Role, add_user, issue_token
+from spilldesk.intake.incidents import IncidentSpec, open_incident
+from spilldesk.intake.registry import import_file
 from spilldesk.store.db import Store, initialise
 from spilldesk.store.models import DeliveryAttempt, Exposure, Notice, RemovalHold
 from spilldesk.store.people import find_people

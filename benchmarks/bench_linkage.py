@@ -273,7 +273,7 @@ def run_noise(registry_size: int = 50_000, record_count: int = 3000) -> dict[str
 
     No A-numbers on either side's records (like the Dec 7 list), so names and dates decide.
     """
-    from spilldesk.link.synthetic import make_disclosed, make_registry
+    from spilldesk.scenario.noisy_registry import make_disclosed, make_registry
 
     registry = make_registry(registry_size, seed=23)
     records = make_disclosed(registry, record_count, seed=29, with_a_numbers=0.0)
@@ -300,7 +300,7 @@ def run_noise(registry_size: int = 50_000, record_count: int = 3000) -> dict[str
 
 def run_scale(registry_size: int, record_count: int) -> dict[str, object]:
     """In this process: synthetic registry × noisy records; time and peak memory."""
-    from spilldesk.link.synthetic import make_disclosed, make_registry
+    from spilldesk.scenario.noisy_registry import make_disclosed, make_registry
 
     started = time.perf_counter()
     registry = make_registry(registry_size, seed=7)
@@ -397,8 +397,8 @@ def figures(febrl: dict, noise: dict, scale: dict) -> str:
         "",
         "### Names with accents, transliteration, two surnames and swaps",
         "",
-        "`spilldesk.link.synthetic`'s noise (registry 50,000, 3,000 records, no A-numbers, "
-        "like the Dec 7 list):",
+        "`spilldesk.scenario.noisy_registry`'s noise (registry 50,000, 3,000 records, "
+        "no A-numbers, like the Dec 7 list):",
         "", *head, *_rows(noise),
         "",
         f"### Scale: {scale['records']:,} records × {scale['registry']:,} registry persons",

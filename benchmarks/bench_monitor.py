@@ -38,10 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from figures import write_figures  # noqa: E402
 
 from spilldesk.config import Settings  # noqa: E402
+from spilldesk.intake.incidents import IncidentSpec, open_incident  # noqa: E402
+from spilldesk.intake.registry import import_file  # noqa: E402
 from spilldesk.monitor.run import Settings as Crawl  # noqa: E402
 from spilldesk.monitor.run import run_monitor  # noqa: E402
-from spilldesk.response.incidents import IncidentSpec, open_incident  # noqa: E402
-from spilldesk.response.registry import import_file  # noqa: E402
 from spilldesk.scenario.timeline import EASTERN  # noqa: E402
 from spilldesk.store.db import Store, initialise  # noqa: E402
 from spilldesk.store.models import Exposure  # noqa: E402

@@ -31,12 +31,12 @@ from figures import write_figures  # noqa: E402
 from peers import PeersMissing, run_peer  # noqa: E402
 from tests.notify.notify_cases import all_variants  # noqa: E402
 
+from spilldesk.domain.notice_numbers import notice_number  # noqa: E402
 from spilldesk.notify.batch import render_packets  # noqa: E402
-from spilldesk.notify.facts import NoticeFacts  # noqa: E402
 from spilldesk.notify.labels import page_footer  # noqa: E402
 from spilldesk.notify.letters import render_packet_text  # noqa: E402
 from spilldesk.notify.markup import parse_markup  # noqa: E402
-from spilldesk.notify.numbers import notice_number  # noqa: E402
+from spilldesk.notify.notice_facts import NoticeFacts  # noqa: E402
 from spilldesk.notify.packets import render_packet  # noqa: E402
 from spilldesk.notify.pdf import FONTS  # noqa: E402
 

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from spilldesk.casework.planning import plan_incident
 from spilldesk.config import Settings
 from spilldesk.domain.posture import (
     parse_appeal_by,
@@ -36,6 +37,8 @@ from spilldesk.domain.posture import (
     parse_order_type,
     parse_posture,
 )
+from spilldesk.intake.incidents import IncidentSpec, open_incident
+from spilldesk.intake.registry import import_file
 from spilldesk.playbook import (
     IncidentFacts,
     PersonFacts,
@@ -43,9 +46,6 @@ from spilldesk.playbook import (
     plan_people,
     plan_person,
 )
-from spilldesk.response.incidents import IncidentSpec, open_incident
-from spilldesk.response.planning import plan_incident
-from spilldesk.response.registry import import_file
 from spilldesk.store.db import initialise
 from spilldesk.store.models import Alert, Exposure, Person, RemovalHold, Task, TaskIncident
 

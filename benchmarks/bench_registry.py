@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from spilldesk.config import Settings
-from spilldesk.response.registry import import_file
+from spilldesk.intake.registry import import_file
 from spilldesk.scenario import generate
 from spilldesk.scenario.timeline import EASTERN
 from spilldesk.store.db import initialise

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from spilldesk import clock
 from spilldesk.cli.main import app
-from spilldesk.response.incidents import IncidentSpec, open_incident
+from spilldesk.intake.incidents import IncidentSpec, open_incident
 from spilldesk.store.clawback_models import ClawbackRecipient, ClawbackSearch
 from spilldesk.store.db import Store
 from tests.clawback.logs_made import (

@@ -8,7 +8,7 @@ import sqlite3
 from typer.testing import CliRunner
 
 from spilldesk.cli.main import app
-from tests.response.test_registry import FACILITIES, REPRESENTATIVES, persons, write_csv
+from tests.intake.test_registry import FACILITIES, REPRESENTATIVES, persons, write_csv
 
 runner = CliRunner()
 

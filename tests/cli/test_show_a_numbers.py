@@ -11,11 +11,11 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from spilldesk.cli.main import app
-from spilldesk.response.notices import ensure_notices_for
+from spilldesk.notify.notices import ensure_notices_for
 from spilldesk.store.db import Store
 from spilldesk.store.models import AuditEvent, Exposure
-from tests.response.test_notices import PEOPLE
-from tests.response.test_notices import desk as notices_desk  # noqa: F401 - a fixture
+from tests.notify.test_notices import PEOPLE
+from tests.notify.test_notices import desk as notices_desk  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.db
 runner = CliRunner()

@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from spilldesk.access.users import Role, add_user
 from spilldesk.config import Settings
-from spilldesk.response.users import Role, add_user
 from spilldesk.store.db import initialise
 from tests.web.desk_seed import PASSWORD, Seeded, seed_desk
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from spilldesk.link import LinkRecord, LinkResult, link_records
-from spilldesk.link.synthetic import make_disclosed, make_registry
+from spilldesk.scenario.noisy_registry import make_disclosed, make_registry
 
 REFERENCE = date(2022, 11, 19)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from spilldesk.link import LinkRecord, link_records
-from spilldesk.link.records import json_safe, link_record_of
+from spilldesk.link.engine_records import json_safe, link_record_of
 
 
 def test_full_name_column_is_split_family_first() -> None:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from spilldesk.link import link_records
-from spilldesk.link.synthetic import make_disclosed, make_registry
+from spilldesk.scenario.noisy_registry import make_disclosed, make_registry
 
 pytestmark = [
     pytest.mark.spark,

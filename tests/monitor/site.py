@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
-from spilldesk.response.incidents import IncidentSpec, open_incident
-from spilldesk.response.registry import import_file
+from spilldesk.intake.incidents import IncidentSpec, open_incident
+from spilldesk.intake.registry import import_file
 from spilldesk.store.db import Store
 from spilldesk.store.models import Exposure
 from spilldesk.store.people import find_people

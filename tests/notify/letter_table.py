@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from spilldesk.notify.facts import CaseFacts, ExtensionFacts, NoticeFacts, Office
+from spilldesk.notify.notice_facts import CaseFacts, ExtensionFacts, NoticeFacts, Office
 from tests.notify.notify_cases import FOREIGN, WEB, base_facts
 
 NOV28 = replace(WEB, extension=None)

@@ -7,16 +7,16 @@ from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from spilldesk.domain.notice_numbers import notice_number
 from spilldesk.domain.posture import Posture
-from spilldesk.notify.facts import (
+from spilldesk.notify.labels import DATA_ELEMENTS
+from spilldesk.notify.notice_facts import (
     CaseFacts,
     DisclosureKind,
     ExtensionFacts,
     IncidentFacts,
     NoticeFacts,
 )
-from spilldesk.notify.labels import DATA_ELEMENTS
-from spilldesk.notify.numbers import notice_number
 
 EASTERN = ZoneInfo("America/New_York")
 WEB = IncidentFacts(

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 from spilldesk import clock
 from spilldesk.cli.main import app
 from spilldesk.notify.extension_letters import write_extension_letters
-from spilldesk.response.holds import extend_holds, place_removal_hold
-from spilldesk.response.notices import Delivery, NoticeError, record_delivery
+from spilldesk.notify.notices import Delivery, NoticeError, record_delivery
+from spilldesk.safeguards.holds import extend_holds, place_removal_hold
 from spilldesk.store.people import find_people
-from tests.response.test_notices import ACTOR, ET, _ensure_all, at, desk  # noqa: F401
+from tests.notify.test_notices import ACTOR, ET, _ensure_all, at, desk  # noqa: F401
 
 pytestmark = pytest.mark.db
 HELD = ("A200000004", "A200000005")  # unexecuted final orders: no address / detained (es)

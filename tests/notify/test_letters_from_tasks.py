@@ -8,10 +8,10 @@ import pytest
 from pypdf import PdfReader
 
 from spilldesk.notify.generate import generate_packets
-from spilldesk.response.notices import Delivery, record_delivery
+from spilldesk.notify.notices import Delivery, record_delivery
 from spilldesk.store.models import Task, TaskIncident
 from spilldesk.store.people import find_people
-from tests.response.test_notices import ACTOR, ET, _ensure_all, at, desk  # noqa: F401
+from tests.notify.test_notices import ACTOR, ET, _ensure_all, at, desk  # noqa: F401
 
 pytestmark = pytest.mark.db
 

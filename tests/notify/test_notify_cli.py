@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spilldesk.cli.main import app
-from tests.response.test_notices import _ensure_all, desk  # noqa: F401  (fixture)
+from tests.notify.test_notices import _ensure_all, desk  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.db
 runner = CliRunner()

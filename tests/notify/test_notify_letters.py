@@ -65,7 +65,7 @@ def test_letter_names_the_person_and_the_disclosed_elements():
 
 
 def test_hold_paragraph_only_for_unexecuted_final_orders():
-    from spilldesk.notify.facts import CaseFacts
+    from spilldesk.notify.notice_facts import CaseFacts
 
     held = base_facts(case=CaseFacts(posture="final_order_unexecuted", final_order=True,
                                      custody="detained"))

@@ -4,8 +4,8 @@ from dataclasses import replace
 
 from pypdf import PdfReader
 
+from spilldesk.domain.notice_numbers import notice_number
 from spilldesk.notify.batch import render_packets
-from spilldesk.notify.facts import CaseFacts
 from spilldesk.notify.manifests import (
     DELIVERY_COLUMNS,
     by_facility,
@@ -14,7 +14,7 @@ from spilldesk.notify.manifests import (
     mail_merge_csv,
     render_facility_manifest,
 )
-from spilldesk.notify.numbers import notice_number
+from spilldesk.notify.notice_facts import CaseFacts
 from tests.notify.notify_cases import base_facts
 
 PEOPLE = [("Zapata", "Luis", "C-1", "OTRO"), ("Álvarez", "Ana", "C-1", "OTRO"),

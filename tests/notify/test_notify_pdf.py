@@ -3,8 +3,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from spilldesk.notify.facts import CaseFacts
-from spilldesk.notify.numbers import InvalidNoticeNumber, notice_number, parse_notice_number
+from spilldesk.domain.notice_numbers import InvalidNoticeNumber, notice_number, parse_notice_number
+from spilldesk.notify.notice_facts import CaseFacts
 from spilldesk.notify.packets import render_packet
 from spilldesk.notify.pdf import wrap
 from tests.notify.notify_cases import all_variants, base_facts

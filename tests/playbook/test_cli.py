@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from spilldesk.cli.main import app
 from spilldesk.store.db import Store
-from tests.response.test_planning import NOV28, build_desk
+from tests.casework.test_planning import NOV28, build_desk
 
 pytestmark = pytest.mark.db
 runner = CliRunner()

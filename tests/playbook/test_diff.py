@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from spilldesk.domain.posture import ActionCode, ActionKind, Component, Scope
+from spilldesk.playbook.case_facts import PlannedAction
 from spilldesk.playbook.diff import Desired, Existing, diff_plan, identity
-from spilldesk.playbook.facts import PlannedAction
 
 KIND_OF = {
     ActionCode.ISSUE_NTA: ActionKind.TASK,

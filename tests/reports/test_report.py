@@ -14,11 +14,11 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from spilldesk import clock
+from spilldesk.casework.tasks import finish_task
 from spilldesk.cli.main import app
 from spilldesk.reports.figures import live_metrics, report_figures
 from spilldesk.reports.investigation import add_item
 from spilldesk.reports.write import report_bytes
-from spilldesk.response.tasks import finish_task
 from spilldesk.store.db import Store
 from spilldesk.store.models import (
     Alert,

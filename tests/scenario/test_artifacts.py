@@ -103,7 +103,7 @@ def test_incident_documents_are_in_the_scenario(scenario: Generated) -> None:
 def test_incident_records_open_as_incident_specs() -> None:
     from zoneinfo import ZoneInfo
 
-    from spilldesk.response.incidents import spec_from_mapping
+    from spilldesk.intake.incidents import spec_from_mapping
 
     for record in SCENARIO_INCIDENTS:
         spec = spec_from_mapping(dict(record), ZoneInfo("America/New_York"))

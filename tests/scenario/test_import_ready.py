@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spilldesk.response.registry import import_file
+from spilldesk.intake.registry import import_file
 from spilldesk.scenario.timeline import EASTERN
 from spilldesk.store.db import Store
 from tests.scenario.conftest import Generated
@@ -27,8 +27,8 @@ def test_registry_files_import_with_the_desk(scenario: Generated, store: Store) 
 def test_disclosed_documents_ingest_every_record(scenario: Generated, store: Store) -> None:
     from zoneinfo import ZoneInfo
 
-    from spilldesk.response.incidents import open_incident, spec_from_mapping
-    from spilldesk.response.ingest import ingest_document
+    from spilldesk.intake.incidents import open_incident, spec_from_mapping
+    from spilldesk.intake.ingest import ingest_document
     from spilldesk.scenario import SCENARIO_INCIDENTS
 
     expected = {

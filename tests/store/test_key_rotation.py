@@ -8,13 +8,13 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from spilldesk.response.registry import RegistryError
+from spilldesk.intake.registry import RegistryError
 from spilldesk.store.crypto import KeyFileError, create_key_file, load_keyring
 from spilldesk.store.db import Store, open_store
 from spilldesk.store.models import CustodyDecision, Person
 from spilldesk.store.people import find_person, read_person
 from spilldesk.store.rotation import rotate_keys
-from tests.response.test_registry import load, persons
+from tests.intake.test_registry import load, persons
 
 
 def _people(store) -> int:
@@ -23,7 +23,7 @@ def _people(store) -> int:
 
 
 def test_reimport_after_rotation_creates_no_duplicates(store, tmp_path) -> None:
-    from spilldesk.response.custody import decide_custody
+    from spilldesk.casework.custody import decide_custody
 
     load(store, tmp_path)
     first = persons()[0]["a_number"]

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select, text, update
 
-from spilldesk.response.custody import decide_custody
+from spilldesk.casework.custody import decide_custody
 from spilldesk.store.models import CustodyDecision, Person
 from spilldesk.store.people import find_person, people_with_facts, read_person
 from spilldesk.store.sealing import SealedFieldError
-from tests.response.test_registry import load, persons
+from tests.intake.test_registry import load, persons
 
 CLEAR = ("final_order_unexecuted", "Peru", "PER", "KRO", "2022-10-01", "2022-10-01")
 

@@ -10,8 +10,8 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from spilldesk.access import users
 from spilldesk.config import Settings
-from spilldesk.response import users
 from spilldesk.store.db import Store
 from spilldesk.web.app import create_app
 from tests.web.desk_seed import PASSWORD, Seeded, add_users, seed_desk

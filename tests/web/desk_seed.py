@@ -9,10 +9,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from spilldesk.response.holds import place_removal_hold
-from spilldesk.response.incidents import IncidentSpec, open_incident
-from spilldesk.response.registry import import_file
-from spilldesk.response.users import Role, add_user
+from spilldesk.access.users import Role, add_user
+from spilldesk.intake.incidents import IncidentSpec, open_incident
+from spilldesk.intake.registry import import_file
+from spilldesk.safeguards.holds import place_removal_hold
 from spilldesk.store.db import Store
 from spilldesk.store.models import DeliveryAttempt, Exposure, Notice
 from spilldesk.store.people import find_people

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from spilldesk.response.notices import Delivery, record_delivery
+from spilldesk.notify.notices import Delivery, record_delivery
 from spilldesk.store.db import Store
 from spilldesk.store.models import AuditEvent
 from tests.web.conftest import bearer, clear, lookup

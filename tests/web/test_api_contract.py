@@ -11,9 +11,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from spilldesk.casework.tasks import TaskError, TaskNotFound
 from spilldesk.errors import Conflict, NotFound, ServiceError
-from spilldesk.response.incidents import IncidentAlreadyOpen, IncidentError, IncidentNotFound
-from spilldesk.response.tasks import TaskError, TaskNotFound
+from spilldesk.intake.incidents import IncidentAlreadyOpen, IncidentError, IncidentNotFound
 from spilldesk.store.db import Store
 from tests.web.conftest import bearer
 from tests.web.desk_seed import INCIDENT, Seeded

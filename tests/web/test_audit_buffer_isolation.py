@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from spilldesk.access.users import MAX_USERNAME_LENGTH, Role, UserError, add_user
 from spilldesk.cli.main import app
-from spilldesk.response.users import MAX_USERNAME_LENGTH, Role, UserError, add_user
 from spilldesk.store.audit import AuditEventInvalid, record_event, verify
 from spilldesk.store.db import Store
 from spilldesk.store.models import AuditEvent

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from spilldesk.response.users import Role, UserError, add_user, issue_token, revoke_token
+from spilldesk.access.users import Role, UserError, add_user, issue_token, revoke_token
 from spilldesk.store.db import Store
 from spilldesk.store.models import ApiToken, AuditEvent, User
 from tests.web.conftest import bearer, clear, lookup
@@ -104,7 +104,7 @@ def test_login_is_throttled_per_username(client: TestClient, seeded: Seeded) -> 
 def test_throttle_window_slides(store: Store) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from spilldesk.response.login_throttle import ThrottleRule, record_attempt, retry_after
+    from spilldesk.access.login_throttle import ThrottleRule, record_attempt, retry_after
 
     rule = ThrottleRule(limit=2, window_seconds=60)
     start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from spilldesk.response.clearance import clearance, clearance_manifest
+from spilldesk.safeguards.clearance import clearance, clearance_manifest
 from spilldesk.store.audit import AuditRow
 from spilldesk.store.db import Store
 from spilldesk.store.models import AuditEvent

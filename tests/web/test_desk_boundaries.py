@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from spilldesk.cli.main import app as cli
 from spilldesk.config import Settings
+from spilldesk.intake.incidents import IncidentError, check_incident_id, spec_from_mapping
 from spilldesk.playbook import PlaybookError, registered_playbook
-from spilldesk.response.incidents import IncidentError, check_incident_id, spec_from_mapping
 from tests.web.conftest import bearer, lookup
 from tests.web.desk_seed import Seeded
 from tests.web.test_auth import csrf_of, login

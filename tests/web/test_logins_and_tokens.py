@@ -16,9 +16,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from spilldesk import clock
-from spilldesk.cli.main import app as cli
-from spilldesk.config import Settings
-from spilldesk.response.users import (
+from spilldesk.access.users import (
     Role,
     UserError,
     add_user,
@@ -27,6 +25,8 @@ from spilldesk.response.users import (
     set_password,
     user_for_token,
 )
+from spilldesk.cli.main import app as cli
+from spilldesk.config import Settings
 from spilldesk.store.db import Store
 from spilldesk.store.models import LoginFailure
 from spilldesk.web import login as login_module

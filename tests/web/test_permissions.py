@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spilldesk.response.users import Role
+from spilldesk.access.users import Role
 from spilldesk.web.permissions import (
     PERMISSIONS,
     Permission,

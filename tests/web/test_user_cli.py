@@ -7,9 +7,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from spilldesk.access.users import authenticate, user_for_token
 from spilldesk.cli.main import app
 from spilldesk.config import Settings
-from spilldesk.response.users import authenticate, user_for_token
 from spilldesk.store.db import Store
 
 pytestmark = pytest.mark.db

@@ -19,10 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
+from spilldesk.casework.tasks import close_open_task, open_task
 from spilldesk.clawback.letters import follow_up_key, recipients_of
 from spilldesk.clawback.search import LEGAL, ClawbackError, ClawbackNotFound
 from spilldesk.clawback.states import ANSWERED, Answer, State, last_letter, last_reply, state_of
-from spilldesk.response.tasks import close_open_task, open_task
 from spilldesk.store.audit import record_event
 from spilldesk.store.clawback_models import ClawbackAnswer, ClawbackRecipient, ClawbackSearch
 

@@ -20,14 +20,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from spilldesk import clock
+from spilldesk.casework.tasks import open_task
 from spilldesk.clawback.search import LEGAL, ClawbackError, ClawbackNotFound
 from spilldesk.clawback.states import State, state_of
-from spilldesk.notify.facts import Office
+from spilldesk.intake.incidents import IncidentError, IncidentNotFound, get_incident
 from spilldesk.notify.letters import render_template
+from spilldesk.notify.notice_facts import Office
 from spilldesk.notify.pdf import render_packet_pdf
 from spilldesk.private_files import private_folder, write_private
-from spilldesk.response.incidents import IncidentError, IncidentNotFound, get_incident
-from spilldesk.response.tasks import open_task
 from spilldesk.store.audit import record_event
 from spilldesk.store.clawback_models import ClawbackLetter, ClawbackRecipient
 from spilldesk.store.models import Incident

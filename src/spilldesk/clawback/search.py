@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
+from spilldesk.casework.tasks import close_open_task, open_task
 from spilldesk.clawback.crawlers import first_crawler
 from spilldesk.clawback.logs import LogReading
 from spilldesk.clawback.owners import NetworkTable, Owner
@@ -34,10 +35,9 @@ from spilldesk.clawback.recipients import (
     largest_body,
     normalise_path,
 )
+from spilldesk.domain.notice_numbers import notice_number
 from spilldesk.errors import NotFound, ServiceError
-from spilldesk.notify.numbers import notice_number
-from spilldesk.response.incidents import IncidentError, IncidentNotFound, get_incident
-from spilldesk.response.tasks import close_open_task, open_task
+from spilldesk.intake.incidents import IncidentError, IncidentNotFound, get_incident
 from spilldesk.store.audit import record_event
 from spilldesk.store.clawback_models import ClawbackEvidence, ClawbackRecipient, ClawbackSearch
 from spilldesk.store.models import DisclosedDocument

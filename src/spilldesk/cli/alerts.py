@@ -29,8 +29,7 @@ from spilldesk.cli.common import (
     settings_for,
 )
 from spilldesk.config import WEBHOOK_SECRET
-from spilldesk.private_files import write_private
-from spilldesk.response.alerts import (
+from spilldesk.notify.alerts import (
     AlertError,
     acknowledge_alert,
     alert_feed,
@@ -39,6 +38,7 @@ from spilldesk.response.alerts import (
     push_alerts,
     render_feed,
 )
+from spilldesk.private_files import write_private
 
 alerts_app = typer.Typer(
     help="Alerts for ERO, OPLA and CBP: feed, webhook, acknowledgement.", no_args_is_help=True

@@ -28,7 +28,7 @@ from spilldesk.cli.common import (
     settings_for,
 )
 from spilldesk.domain.anumber import InvalidANumber
-from spilldesk.response.clearance import (
+from spilldesk.safeguards.clearance import (
     ClearanceAnswer,
     ManifestError,
     clearance,

@@ -70,7 +70,7 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def incident_folder(incident_id: str) -> str:
     """An incident id fit to name a folder under the desk, or a one-line error."""
-    from spilldesk.response.incidents import IncidentError, check_incident_id
+    from spilldesk.intake.incidents import IncidentError, check_incident_id
 
     try:
         return check_incident_id(incident_id)

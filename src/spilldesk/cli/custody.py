@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from spilldesk.casework.custody import decide_custody
 from spilldesk.cli.common import (
     JsonOption,
     WorkdirOption,
@@ -15,7 +16,6 @@ from spilldesk.cli.common import (
     transaction,
 )
 from spilldesk.domain.posture import CustodyDecisionKind
-from spilldesk.response.custody import decide_custody
 
 custody_app = typer.Typer(help="Case-by-case custody redeterminations.", no_args_is_help=True)
 DECISIONS = ", ".join(kind.value for kind in CustodyDecisionKind)

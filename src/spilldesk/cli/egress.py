@@ -24,7 +24,7 @@ from spilldesk.cli.common import (
     settings_for,
     transaction,
 )
-from spilldesk.response.egress import BLOCK, PASS, REVIEW, egress_check
+from spilldesk.safeguards.egress import BLOCK, PASS, REVIEW, egress_check
 from spilldesk.scan import ScanError
 
 egress_app = typer.Typer(

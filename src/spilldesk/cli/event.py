@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from spilldesk.casework.events import record_case_event
 from spilldesk.cli.common import (
     JsonOption,
     WorkdirOption,
@@ -22,7 +23,6 @@ from spilldesk.cli.common import (
 )
 from spilldesk.domain.dates import InvalidDate, parse_timestamp
 from spilldesk.domain.posture import EventKind
-from spilldesk.response.events import record_case_event
 
 event_app = typer.Typer(help="Events in a person's case that turn commitments into tasks.",
                         no_args_is_help=True)

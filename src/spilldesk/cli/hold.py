@@ -23,7 +23,7 @@ from spilldesk.cli.common import (
     settings_for,
     transaction,
 )
-from spilldesk.response.holds import extend_holds, extensions_of, list_holds
+from spilldesk.safeguards.holds import extend_holds, extensions_of, list_holds
 from spilldesk.store.models import HoldExtension
 
 hold_app = typer.Typer(help="Removal holds: extend them, list them.", no_args_is_help=True)

@@ -23,7 +23,7 @@ from spilldesk.cli.common import (
     transaction,
 )
 from spilldesk.domain.holds import DEFAULT_HOLD_DAYS, DEFAULT_MAIL_DAYS
-from spilldesk.response.incidents import (
+from spilldesk.intake.incidents import (
     describe,
     get_incident,
     list_incidents,
@@ -31,7 +31,7 @@ from spilldesk.response.incidents import (
     set_contact_phone,
     spec_from_mapping,
 )
-from spilldesk.response.ingest import ingest_document
+from spilldesk.intake.ingest import ingest_document
 
 incident_app = typer.Typer(help="Open incidents and ingest what they disclosed.",
                            no_args_is_help=True)

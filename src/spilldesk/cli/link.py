@@ -18,7 +18,7 @@ from spilldesk.cli.common import (
     transaction,
 )
 from spilldesk.link import LinkSettings
-from spilldesk.response.linkage import LinkReport, link_incident
+from spilldesk.matching.linkage import LinkReport, link_incident
 
 BACKENDS = ("duckdb", "spark")
 

@@ -28,7 +28,7 @@ from spilldesk.domain.dates import InvalidDate, parse_timestamp
 from spilldesk.notify.delivery_sheets import read_delivery_sheet
 from spilldesk.notify.extension_letters import write_extension_letters
 from spilldesk.notify.generate import generate_packets
-from spilldesk.response.notices import (
+from spilldesk.notify.notices import (
     Delivery,
     NoticeError,
     import_deliveries,

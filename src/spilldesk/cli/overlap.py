@@ -16,7 +16,7 @@ from spilldesk.cli.common import (
     print_json,
     transaction,
 )
-from spilldesk.response.overlap import overlap
+from spilldesk.matching.overlap import overlap
 
 
 def overlap_command(

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from spilldesk.casework.planning import PlanResult, plan_incident
 from spilldesk.cli.common import (
     JsonOption,
     ShowANumbersOption,
@@ -26,7 +27,6 @@ from spilldesk.cli.common import (
     transaction,
 )
 from spilldesk.playbook import DEFAULT_PLAYBOOK, PlaybookError, load_playbook
-from spilldesk.response.planning import PlanResult, plan_incident
 
 
 def plan_command(

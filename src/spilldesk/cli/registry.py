@@ -16,7 +16,7 @@ from rich.progress import (
 )
 
 from spilldesk.cli.common import JsonOption, WorkdirOption, actor, desk, err, fail, print_json
-from spilldesk.response.registry import KINDS, RegistryError, import_file
+from spilldesk.intake.registry import KINDS, RegistryError, import_file
 
 registry_app = typer.Typer(help="The agency's system of record.", no_args_is_help=True)
 

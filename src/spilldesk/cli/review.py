@@ -19,7 +19,7 @@ from spilldesk.cli.common import (
     print_json,
     transaction,
 )
-from spilldesk.response.review import (
+from spilldesk.matching.review import (
     ReviewDecision,
     accept_review_item,
     list_review_items,

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from spilldesk import clock
+from spilldesk.casework.tasks import TaskView, finish_task, list_tasks
 from spilldesk.cli.common import (
     JsonOption,
     ShowANumbersOption,
@@ -21,7 +22,6 @@ from spilldesk.cli.common import (
     settings_for,
     transaction,
 )
-from spilldesk.response.tasks import TaskView, finish_task, list_tasks
 
 task_app = typer.Typer(help="Finish a task: done (with its outcome) or waived (with why).",
                        no_args_is_help=True)

@@ -9,18 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from spilldesk.cli.common import (
-    JsonOption,
-    WorkdirOption,
-    actor,
-    desk,
-    err,
-    fail,
-    out,
-    print_json,
-    transaction,
-)
-from spilldesk.response.users import (
+from spilldesk.access.users import (
     MAX_TOKEN_DAYS,
     TOKEN_DAYS,
     TOKEN_SCOPES,
@@ -35,6 +24,17 @@ from spilldesk.response.users import (
     revoke_token,
     set_active,
     set_password,
+)
+from spilldesk.cli.common import (
+    JsonOption,
+    WorkdirOption,
+    actor,
+    desk,
+    err,
+    fail,
+    out,
+    print_json,
+    transaction,
 )
 
 user_app = typer.Typer(help="Users of the web desk, their roles and API tokens.",

@@ -18,10 +18,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
+from spilldesk.casework.tasks import open_task
 from spilldesk.monitor.candidates import Group
 from spilldesk.monitor.fingerprints import Fingerprints, MonitorNotFound
 from spilldesk.playbook.plan_json import masked
-from spilldesk.response.tasks import open_task
 from spilldesk.store.audit import record_event
 from spilldesk.store.db import keyring_of
 from spilldesk.store.models import Incident, Person

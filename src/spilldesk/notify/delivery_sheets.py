@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from spilldesk.domain.dates import InvalidDate, parse_timestamp
-from spilldesk.response.notices import Delivery, DeliveryRow, NoticeError
+from spilldesk.notify.notices import Delivery, DeliveryRow, NoticeError
 
 COLUMNS = ("notice_number", "a_number", "recipient", "status", "at", "method", "served_by",
            "location", "note")

@@ -20,14 +20,14 @@ from sqlalchemy.orm import Session
 
 from spilldesk import clock
 from spilldesk.domain.holds import first_day_allowed, hold_ends_at, provided_at
+from spilldesk.intake.incidents import get_incident
 from spilldesk.notify.batch import render_packets
-from spilldesk.notify.facts import NoticeFacts
+from spilldesk.notify.facts_from_store import notice_facts
 from spilldesk.notify.letters import LANGUAGES
+from spilldesk.notify.notice_facts import NoticeFacts
+from spilldesk.notify.notices import OPEN_STATUSES, NoticeError
 from spilldesk.notify.packets import LetterJob
-from spilldesk.notify.records import notice_facts
-from spilldesk.response.clearance import facts_for_people
-from spilldesk.response.incidents import get_incident
-from spilldesk.response.notices import OPEN_STATUSES, NoticeError
+from spilldesk.safeguards.clearance import facts_for_people
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import HoldExtension, Notice, RemovalHold
 

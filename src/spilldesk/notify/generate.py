@@ -31,22 +31,22 @@ from sqlalchemy.orm import Session, aliased
 
 from spilldesk import clock
 from spilldesk.notify.batch import render_packets, render_packets_with_bar
-from spilldesk.notify.facts import NoticeFacts
+from spilldesk.notify.facts_from_store import notice_facts
 from spilldesk.notify.manifests import (
     by_facility,
     delivery_sheet_csv,
     follow_up_csv,
     mail_merge_csv,
 )
-from spilldesk.notify.packets import LetterJob, ManifestJob, RenderJob
-from spilldesk.notify.records import notice_facts
-from spilldesk.private_files import write_private
-from spilldesk.response.notices import (
+from spilldesk.notify.notice_facts import NoticeFacts
+from spilldesk.notify.notices import (
     GENERATED,
     OPEN_STATUSES,
     PENDING,
     NoticeNotFound,
 )
+from spilldesk.notify.packets import LetterJob, ManifestJob, RenderJob
+from spilldesk.private_files import write_private
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Incident, Notice, Task, TaskIncident
 

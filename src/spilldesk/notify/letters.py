@@ -22,8 +22,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pas
 from jinja2.exceptions import UndefinedError
 from jinja2.runtime import Context
 
-from spilldesk.notify.facts import NoticeFacts
 from spilldesk.notify.labels import another_country, data_element_label
+from spilldesk.notify.notice_facts import NoticeFacts
 from spilldesk.notify.statements import (
     STATEMENTS,
     extension_statements,

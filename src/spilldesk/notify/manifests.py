@@ -19,7 +19,7 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfgen.canvas import Canvas
 
 from spilldesk.domain.names import normalize_name
-from spilldesk.notify.facts import NoticeFacts
+from spilldesk.notify.notice_facts import NoticeFacts
 from spilldesk.notify.pdf import BOLD, MARGIN, REGULAR, register_fonts
 
 DELIVERY_COLUMNS = ("notice_number", "status", "at", "method", "served_by", "location", "note")

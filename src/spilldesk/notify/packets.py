@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from spilldesk.notify.facts import NoticeFacts
 from spilldesk.notify.labels import page_footer
 from spilldesk.notify.letters import letter_context, render_packet_text, render_template
 from spilldesk.notify.manifests import render_facility_manifest
+from spilldesk.notify.notice_facts import NoticeFacts
 from spilldesk.notify.pdf import render_packet_pdf
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from spilldesk.notify.facts import DisclosureKind, NoticeFacts
+from spilldesk.notify.notice_facts import DisclosureKind, NoticeFacts
 
 Rule = Callable[[NoticeFacts], bool]
 

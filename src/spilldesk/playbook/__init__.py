@@ -1,7 +1,7 @@
 """The response playbook: a declarative, versioned set of rules turning posture into work."""
 
+from spilldesk.playbook.case_facts import IncidentFacts, PersonFacts, PlannedAction
 from spilldesk.playbook.evaluate import plan_people, plan_person
-from spilldesk.playbook.facts import IncidentFacts, PersonFacts, PlannedAction
 from spilldesk.playbook.loader import (
     DEFAULT_PLAYBOOK,
     PlaybookError,

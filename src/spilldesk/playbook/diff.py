@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from spilldesk.domain.posture import ActionCode, ActionKind, Scope
-from spilldesk.playbook.facts import PlannedAction
+from spilldesk.playbook.case_facts import PlannedAction
 
 RECIPIENT_OF = {
     ActionCode.NOTIFY_NONCITIZEN: "noncitizen",

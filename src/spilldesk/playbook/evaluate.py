@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from fnmatch import fnmatchcase
 
 from spilldesk.domain.posture import ActionCode, ActionKind, Component, Scope
-from spilldesk.playbook.facts import IncidentFacts, PersonFacts, PlannedAction
+from spilldesk.playbook.case_facts import IncidentFacts, PersonFacts, PlannedAction
 from spilldesk.playbook.loader import dependency_order
 from spilldesk.playbook.schema import Conditions, Effect, Playbook, Rule
 

@@ -22,7 +22,7 @@ from spilldesk.domain.holds import ReasonCode, clearance_for, provided_at
 from spilldesk.errors import NotFound, ServiceError
 from spilldesk.reports.investigation import investigation_record
 from spilldesk.reports.monitoring import monitoring_hits
-from spilldesk.response.clearance import facts_for_people
+from spilldesk.safeguards.clearance import facts_for_people
 from spilldesk.store.clawback_models import ClawbackAnswer, ClawbackLetter, ClawbackRecipient
 from spilldesk.store.models import (
     Alert,

@@ -10,7 +10,7 @@ from spilldesk.scan.errors import ScanError
 from spilldesk.scan.first_sheet import read_first_sheet
 from spilldesk.scan.limits import Limits
 from spilldesk.scan.lines import Line, document_lines
-from spilldesk.scan.records import Extraction, PersonRecord, Source, extract_records
+from spilldesk.scan.person_records import Extraction, PersonRecord, Source, extract_records
 from spilldesk.scan.report import FileReport, Finding, Severity, Verdict
 from spilldesk.scan.scanner import scan_bytes, scan_file, scan_path, scan_paths, walk
 

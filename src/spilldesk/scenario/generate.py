@@ -13,7 +13,7 @@ import openpyxl
 
 from spilldesk.private_files import write_private
 from spilldesk.scenario import access_log, cuba_list, manifest, mirror, selection, workbook
-from spilldesk.scenario.incidents import COMMUNICATION_FILE, CUBA_LIST_FILE, WORKBOOK_FILE
+from spilldesk.scenario.incident_records import COMMUNICATION_FILE, CUBA_LIST_FILE, WORKBOOK_FILE
 from spilldesk.scenario.population import FacilityPicker, Person, draw_a_numbers, draw_population
 from spilldesk.scenario.registry import write_registry
 from spilldesk.scenario.representatives import (

@@ -49,7 +49,7 @@ LIMITS: dict[str, int] = {
 
 
 # One event as (actor, action, object_type, object_id, detail): what `record_events` appends
-# and what an audit sink (`response.clearance.AuditSink`, `web.audit_buffer`) is handed.
+# and what an audit sink (`safeguards.clearance.AuditSink`, `web.audit_buffer`) is handed.
 AuditRow = tuple[str, str, str, str | int | None, dict[str, Any] | None]
 
 

@@ -143,7 +143,7 @@ class AuditBuffer:
             raise AuditWriteFailed(f"the audit event was not written in {timeout:g} s") from None
 
     def sink(self) -> BufferedAudit:
-        """An audit sink for the clearance service (`response.clearance.AuditSink`) that adds
+        """An audit sink for the clearance service (`safeguards.clearance.AuditSink`) that adds
         each event here as durable; await its `recorded()` before answering."""
         return BufferedAudit(self)
 

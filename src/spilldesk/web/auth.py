@@ -1,7 +1,7 @@
 """How a request proves who it is: browser sessions, OAuth2 access tokens, API tokens.
 
 - Browsers: a cookie (signed by Starlette's SessionMiddleware) holding only a random login
-  secret and a CSRF token; the login itself is a row in the database (`response.logins`), so
+  secret and a CSRF token; the login itself is a row in the database (`access.logins`), so
   logout, a password change and a deactivation end it. Secure and SameSite=Strict.
 - Scripts: `POST /api/auth/token` (OAuth2 password flow) returns an access token, also a
   database login (`sda_...`), ending after 8 hours or with the user's logins.
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from spilldesk.response.logins import LOGIN_SECONDS
+from spilldesk.access.logins import LOGIN_SECONDS
 
 SECRET_FILE = "web-secret"  # nosec B105 # a file name; the secret is generated in it
 ACCESS_TOKEN_SECONDS = LOGIN_SECONDS

@@ -17,10 +17,10 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from spilldesk.access.login_throttle import ThrottleRule
+from spilldesk.access.logins import ACCESS_PREFIX, ACCESS_TOKEN, BROWSER, user_for_login
+from spilldesk.access.users import token_digest, user_for_token
 from spilldesk.config import Settings
-from spilldesk.response.login_throttle import ThrottleRule
-from spilldesk.response.logins import ACCESS_PREFIX, ACCESS_TOKEN, BROWSER, user_for_login
-from spilldesk.response.users import token_digest, user_for_token
 from spilldesk.store.db import Store
 from spilldesk.store.models import User
 from spilldesk.web.audit_buffer import AuditBuffer

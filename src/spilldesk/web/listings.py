@@ -16,7 +16,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from spilldesk.domain.holds import ReasonCode, clearance_for, provided_at
-from spilldesk.response.clearance import facts_for_people
+from spilldesk.safeguards.clearance import facts_for_people
 from spilldesk.store.models import (
     DisclosedRecord,
     Exposure,

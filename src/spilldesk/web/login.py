@@ -2,7 +2,7 @@
 
 The attempt is counted as a failure in the database before the slow password check (its own
 short transaction: parallel attempts on any worker see it), the check runs outside any
-transaction, and only a success takes the count back and opens a login (`response.logins`).
+transaction, and only a success takes the count back and opens a login (`access.logins`).
 """
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from spilldesk.response.login_throttle import (
+from spilldesk.access.login_throttle import (
     forget_old,
     forgive,
     record_attempt,
     retry_after,
     throttle_keys,
 )
-from spilldesk.response.logins import end_login, open_login
-from spilldesk.response.users import find_user, password_matches, rehash_if_needed
+from spilldesk.access.logins import end_login, open_login
+from spilldesk.access.users import find_user, password_matches, rehash_if_needed
 from spilldesk.store.models import User
 from spilldesk.web.audit_buffer import AuditBacklog
 from spilldesk.web.deps import Desk

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from spilldesk.response.users import Role
+from spilldesk.access.users import Role
 
 
 class Permission(StrEnum):

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from spilldesk.domain.anumber import mask_a_number
 from spilldesk.monitor.hits import person_hits
-from spilldesk.response.clearance import clearance
-from spilldesk.response.notices import corrected
+from spilldesk.notify.notices import corrected
+from spilldesk.safeguards.clearance import clearance
 from spilldesk.store.models import (
     Alert,
     AuditEvent,

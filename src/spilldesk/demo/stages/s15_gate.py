@@ -40,6 +40,6 @@ def _verdict(path: Path) -> str:
 
 
 def _workbook(folder: Path) -> Path:
-    from spilldesk.scenario.incidents import WORKBOOK_FILE
+    from spilldesk.scenario.incident_records import WORKBOOK_FILE
 
     return folder.parent / WORKBOOK_FILE

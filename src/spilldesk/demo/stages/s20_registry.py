@@ -8,7 +8,7 @@ from typing import Any
 from spilldesk import clock
 from spilldesk.demo.runner import DemoContext
 from spilldesk.demo.timeline import REGISTRY_IMPORTED
-from spilldesk.response.registry import import_file
+from spilldesk.intake.registry import import_file
 from spilldesk.store.db import initialise
 
 TITLE = "Create the desk and import the registry"

@@ -14,7 +14,7 @@ from typing import Any
 
 from spilldesk import clock
 from spilldesk.demo.runner import DemoContext
-from spilldesk.demo.steps import incidents, linking, notices, planning
+from spilldesk.demo.steps import linking, notices, open_incidents, planning
 from spilldesk.demo.timeline import RETURNS_RECORDED, STEPS
 
 TITLE = "Respond on the 2022 timeline: Nov 28, then Dec 7 (ingest, link, plan, notify)"
@@ -39,7 +39,7 @@ def run(ctx: DemoContext) -> dict[str, Any]:
     for record in SCENARIO_INCIDENTS:
         incident_id, steps = str(record["id"]), STEPS[str(record["id"])]
         with step(steps.opened, f"{incident_id}: opened, disclosed document ingested"):
-            done[incident_id] = incidents.open_and_ingest(ctx, dict(record))
+            done[incident_id] = open_incidents.open_and_ingest(ctx, dict(record))
         with step(steps.linked, f"{incident_id}: linked to the registry"):
             done[incident_id]["linkage"] = linking.link(
                 ctx, incident_id, truth_by_file.get(record.get("disclosed_document"), {}))

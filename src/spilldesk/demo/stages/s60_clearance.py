@@ -20,11 +20,11 @@ from sqlalchemy import select
 from spilldesk import clock
 from spilldesk.demo.runner import DemoContext, DemoError
 from spilldesk.demo.timeline import FLIGHT_CHECKED
+from spilldesk.notify.alerts import SYSTEMS, alert_feed, render_feed
 from spilldesk.private_files import write_private
-from spilldesk.response.alerts import SYSTEMS, alert_feed, render_feed
-from spilldesk.response.clearance import clearance_manifest, read_manifest
-from spilldesk.response.egress import egress_check
-from spilldesk.response.holds import list_holds
+from spilldesk.safeguards.clearance import clearance_manifest, read_manifest
+from spilldesk.safeguards.egress import egress_check
+from spilldesk.safeguards.holds import list_holds
 from spilldesk.store.models import Incident
 
 TITLE = "Clearance: the removal-flight manifest, the Dec 7 egress replay, holds and alerts"

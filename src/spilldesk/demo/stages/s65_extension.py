@@ -17,7 +17,7 @@ from spilldesk import clock
 from spilldesk.demo.runner import DemoContext
 from spilldesk.demo.timeline import EXTENSION_DAYS, HOLDS_EXTENDED
 from spilldesk.notify.extension_letters import write_extension_letters
-from spilldesk.response.holds import extend_holds
+from spilldesk.safeguards.holds import extend_holds
 from spilldesk.store.models import Incident
 
 TITLE = "Extension: the pause on removals extended on Dec 14, 2022, and its letters"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from spilldesk.access.users import Role, add_user, generate_password
 from spilldesk.demo.runner import DemoContext
 from spilldesk.private_files import write_private
-from spilldesk.response.users import Role, add_user, generate_password
 
 TITLE = "Create a demo user for each role (sign-in details in demo-users.txt)"
 

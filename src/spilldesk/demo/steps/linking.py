@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import select
 
 from spilldesk.demo.runner import DemoContext
-from spilldesk.response.linkage import LinkReport, a_numbers_for, link_incident
-from spilldesk.response.overlap import overlap
+from spilldesk.matching.linkage import LinkReport, a_numbers_for, link_incident
+from spilldesk.matching.overlap import overlap
 from spilldesk.store.models import DisclosedRecord, ReviewItem
 
 

@@ -16,7 +16,7 @@ from spilldesk import clock
 from spilldesk.demo.runner import DemoContext, DemoError
 from spilldesk.demo.timeline import MAIL_RETURNED_AFTER, IncidentSteps
 from spilldesk.notify.generate import generate_packets
-from spilldesk.response.notices import Delivery, apply_delivery, notice_status
+from spilldesk.notify.notices import Delivery, apply_delivery, notice_status
 from spilldesk.store.models import Notice, Person
 
 HAND_FACILITIES = 3  # the facilities with the most notices get served first

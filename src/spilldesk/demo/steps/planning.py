@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from spilldesk.casework.planning import plan_incident
+from spilldesk.casework.tasks import task_summary
 from spilldesk.demo.runner import DemoContext
 from spilldesk.playbook import DEFAULT_PLAYBOOK, load_playbook
-from spilldesk.response.planning import plan_incident
-from spilldesk.response.tasks import task_summary
 from spilldesk.store.models import Alert, Commitment, Notice, RemovalHold
 
 

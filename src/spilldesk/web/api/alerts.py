@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, status
 
-from spilldesk.response.alerts import acknowledge_alert, alert_summary, list_alerts
+from spilldesk.notify.alerts import acknowledge_alert, alert_summary, list_alerts
 from spilldesk.store.models import Alert, Person
 from spilldesk.web.api.errors import RowId, not_found
 from spilldesk.web.api.models import Alert as AlertOut

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from spilldesk.response.logins import ACCESS_TOKEN
-from spilldesk.response.users import Role
+from spilldesk.access.logins import ACCESS_TOKEN
+from spilldesk.access.users import Role
 from spilldesk.web.api.models import Out
 from spilldesk.web.auth import ACCESS_TOKEN_SECONDS
 from spilldesk.web.deps import DeskDep, PrincipalDep, SessionDep

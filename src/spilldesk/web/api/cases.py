@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
-from spilldesk.response.custody import decide_custody
-from spilldesk.response.events import record_case_event
+from spilldesk.casework.custody import decide_custody
+from spilldesk.casework.events import record_case_event
 from spilldesk.web.api.models import In, Out, Task
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, SessionDep, require

@@ -2,7 +2,7 @@
 
 The A-number travels in the body, never in a URL (proxies and browser history keep URLs).
 
-Both call the clearance service (`response.clearance`), the one path of every clearance
+Both call the clearance service (`safeguards.clearance`), the one path of every clearance
 answer. The single check is the removal schedulers' hot path: the service hands its audit
 event to the audit buffer's sink (see `web.audit_buffer`) instead of locking the audit chain
 per request, and the answer leaves once the event is written.
@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from spilldesk import clock
 from spilldesk.domain.anumber import InvalidANumber, normalize_a_number
-from spilldesk.response.clearance import clearance, clearance_manifest
+from spilldesk.safeguards.clearance import clearance, clearance_manifest
 from spilldesk.store.audit import AuditEventInvalid
 from spilldesk.web.api.errors import bad_request
 from spilldesk.web.api.models import In

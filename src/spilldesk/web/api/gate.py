@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from spilldesk import clock
-from spilldesk.response.egress import egress_check
+from spilldesk.safeguards.egress import egress_check
 from spilldesk.scan import ScanError, scan_file
 from spilldesk.scan.formats import to_json
 from spilldesk.store.db import Store

@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 
 from spilldesk import clock
 from spilldesk.domain.holds import DEFAULT_HOLD_DAYS, DEFAULT_MAIL_DAYS
-from spilldesk.response.holds import extend_holds, list_holds
-from spilldesk.response.incidents import (
+from spilldesk.intake.incidents import (
     INCIDENT_ID_PATTERN,
     describe,
     get_incident,
@@ -21,6 +20,7 @@ from spilldesk.response.incidents import (
     set_contact_phone,
     spec_from_mapping,
 )
+from spilldesk.safeguards.holds import extend_holds, list_holds
 from spilldesk.store.models import Exposure, Person
 from spilldesk.web.api.models import Hold, In, Incident, Out, RiskOfHarmIn, plain
 from spilldesk.web.auth import Principal

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from pydantic import Field
 
 from spilldesk import clock
-from spilldesk.response.notices import Delivery, notice_status, record_delivery
+from spilldesk.notify.notices import Delivery, notice_status, record_delivery
 from spilldesk.web.api.models import In, Out
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, SessionDep, require

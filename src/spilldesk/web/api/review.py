@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
-from spilldesk.response.review import (
+from spilldesk.matching.review import (
     accept_review_item,
     list_review_items,
     reject_review_item,

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from pydantic import Field
 
-from spilldesk.response.tasks import finish_task, get_task, list_tasks
+from spilldesk.casework.tasks import finish_task, get_task, list_tasks
 from spilldesk.web.api.errors import RowId
 from spilldesk.web.api.models import In, Out, Task
 from spilldesk.web.auth import Principal

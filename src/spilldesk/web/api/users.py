@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
-from spilldesk.response.users import (
+from spilldesk.access.users import (
     MAX_TOKEN_DAYS,
     TOKEN_DAYS,
     TOKEN_SCOPES,

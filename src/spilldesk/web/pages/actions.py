@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from spilldesk import clock
-from spilldesk.response.custody import decide_custody
-from spilldesk.response.events import record_case_event
-from spilldesk.response.notices import Delivery, record_delivery
-from spilldesk.response.tasks import finish_task, get_task
+from spilldesk.casework.custody import decide_custody
+from spilldesk.casework.events import record_case_event
+from spilldesk.casework.tasks import finish_task, get_task
+from spilldesk.notify.notices import Delivery, record_delivery
 from spilldesk.store.models import Person
 from spilldesk.store.people import read_person
 from spilldesk.web.api.errors import RowId

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from spilldesk.response.users import (
+from spilldesk.access.users import (
     MAX_TOKEN_DAYS,
     TOKEN_DAYS,
     Role,

@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, Response
 from spilldesk.clawback.answers import clawback_status, latest_search, record_answer
 from spilldesk.clawback.letters import recipients_of, write_letters
 from spilldesk.clawback.search import views
-from spilldesk.response.incidents import list_incidents
+from spilldesk.intake.incidents import list_incidents
 from spilldesk.web.api.errors import not_found
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, FormDep, SessionDep, require_page

@@ -11,10 +11,15 @@ from starlette.concurrency import run_in_threadpool
 
 from spilldesk import clock
 from spilldesk.domain.anumber import InvalidANumber
+from spilldesk.intake.incidents import check_incident_id, list_incidents
 from spilldesk.notify.generate import generate_packets
-from spilldesk.response.clearance import ManifestError, clearance, clearance_manifest, read_manifest
-from spilldesk.response.incidents import check_incident_id, list_incidents
-from spilldesk.response.notices import Delivery, notice_status, record_delivery
+from spilldesk.notify.notices import Delivery, notice_status, record_delivery
+from spilldesk.safeguards.clearance import (
+    ManifestError,
+    clearance,
+    clearance_manifest,
+    read_manifest,
+)
 from spilldesk.web.api.audit import audit_events
 from spilldesk.web.api.gate import check_communication, scan_uploads
 from spilldesk.web.auth import Principal, csrf_matches

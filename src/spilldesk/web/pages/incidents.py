@@ -9,14 +9,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from spilldesk import clock
-from spilldesk.reports.figures import live_metrics, report_figures
-from spilldesk.response.holds import extend_holds, extensions_of
-from spilldesk.response.incidents import (
+from spilldesk.intake.incidents import (
     get_incident,
     list_incidents,
     open_incident,
     spec_from_mapping,
 )
+from spilldesk.reports.figures import live_metrics, report_figures
+from spilldesk.safeguards.holds import extend_holds, extensions_of
 from spilldesk.web.auth import Principal
 from spilldesk.web.charts import cumulative_chart
 from spilldesk.web.deps import (

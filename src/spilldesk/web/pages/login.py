@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from spilldesk.response.logins import BROWSER
+from spilldesk.access.logins import BROWSER
 from spilldesk.web.auth import csrf_matches, new_csrf_token
 from spilldesk.web.deps import DeskDep
 from spilldesk.web.login import LoginRefused, attempt_login, log_out

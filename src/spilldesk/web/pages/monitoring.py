@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from spilldesk.intake.incidents import list_incidents
 from spilldesk.monitor.hits import hit_views, hits_of
 from spilldesk.monitor.run import latest_runs
-from spilldesk.response.incidents import list_incidents
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import SessionDep, require_page
 from spilldesk.web.permissions import Permission

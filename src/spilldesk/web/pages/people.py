@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from spilldesk import clock
 from spilldesk.domain.posture import Custody, Posture
-from spilldesk.response.incidents import list_incidents
+from spilldesk.intake.incidents import list_incidents
 from spilldesk.store.models import Facility, Person
 from spilldesk.store.people import find_person, read_people
 from spilldesk.web.api.errors import RowId

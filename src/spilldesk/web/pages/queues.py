@@ -11,16 +11,16 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from spilldesk import clock
-from spilldesk.response.alerts import acknowledge_alert, list_alerts
-from spilldesk.response.incidents import list_incidents
-from spilldesk.response.review import (
+from spilldesk.casework.tasks import list_tasks
+from spilldesk.intake.incidents import list_incidents
+from spilldesk.matching.review import (
     ReviewError,
     accept_review_item,
     list_review_items,
     reject_review_item,
     show_review_item,
 )
-from spilldesk.response.tasks import list_tasks
+from spilldesk.notify.alerts import acknowledge_alert, list_alerts
 from spilldesk.store.models import Alert, Task
 from spilldesk.web.api.errors import MAX_ROW_ID, RowId
 from spilldesk.web.auth import Principal

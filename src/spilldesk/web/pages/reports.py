@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from spilldesk import clock
+from spilldesk.intake.incidents import list_incidents
 from spilldesk.reports.figures import live_metrics, report_figures
 from spilldesk.reports.investigation import (
     EDITABLE,
@@ -22,7 +23,6 @@ from spilldesk.reports.investigation import (
 )
 from spilldesk.reports.oversight import Addressee, send_notice, sendings
 from spilldesk.reports.write import report_bytes
-from spilldesk.response.incidents import list_incidents
 from spilldesk.web.api.errors import not_found
 from spilldesk.web.auth import Principal
 from spilldesk.web.deps import DeskDep, FormDep, SessionDep, require_page

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from spilldesk.casework.planning import plan_incident
 from spilldesk.errors import ServiceError
+from spilldesk.intake.ingest import ingest_document
+from spilldesk.matching.linkage import link_incident
 from spilldesk.playbook import DEFAULT_PLAYBOOK, registered_playbook
-from spilldesk.response.ingest import ingest_document
-from spilldesk.response.linkage import link_incident
-from spilldesk.response.planning import plan_incident
 from spilldesk.web.auth import Principal, csrf_matches
 from spilldesk.web.deps import DeskDep, FormDep, PageForbidden, SessionDep, require_page
 from spilldesk.web.pages.actions import FormProblem, back_to, form_page

@@ -1,0 +1,1 @@
+"""Access: the desk's users, roles, passwords, tokens and sign-in throttling."""

@@ -1,0 +1,60 @@
+"""Web logins kept in the database: a browser session or a password-flow access token.
+
+The browser or script holds a random secret; the desk keeps only its SHA-256 with the user,
+the kind and when it ends, so logging out ends one login and a password change or a
+deactivation (`access.users`) ends them all, on every worker at once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spilldesk import clock
+from spilldesk.access.users import token_digest
+from spilldesk.store.models import User, WebLogin
+
+BROWSER = "browser"
+# A kind of login, not a secret.
+ACCESS_TOKEN = "access_token"  # nosec B105
+ACCESS_PREFIX = "sda_"
+LOGIN_SECONDS = 8 * 3600
+
+
+def open_login(session: Session, user: User, kind: str,
+               seconds: int = LOGIN_SECONDS) -> str:
+    """A new login for `user`; returns the secret (kept by the caller, never stored)."""
+    secret = (ACCESS_PREFIX if kind == ACCESS_TOKEN else "") + secrets.token_urlsafe(32)
+    session.add(WebLogin(user_id=user.id, kind=kind, secret_hash=token_digest(secret),
+                         expires_at=clock.now() + timedelta(seconds=seconds)))
+    session.flush()
+    return secret
+
+
+def user_for_login(session: Session, secret: str, kind: str,
+                   now: datetime | None = None) -> User | None:
+    """The active user of an open, unexpired login of this kind, or None."""
+    if not secret:
+        return None
+    row = session.execute(
+        select(WebLogin, User).join(User, User.id == WebLogin.user_id)
+        .where(WebLogin.secret_hash == token_digest(secret), WebLogin.kind == kind)).first()
+    if row is None:
+        return None
+    login, user = row
+    if login.ended_at is not None or login.expires_at <= (now or clock.now()):
+        return None
+    return user if user.active else None
+
+
+def end_login(session: Session, secret: str) -> bool:
+    """Log out: end the login this secret belongs to (True when one was open)."""
+    login = session.execute(select(WebLogin).where(
+        WebLogin.secret_hash == token_digest(secret))).scalar_one_or_none()
+    if login is None or login.ended_at is not None:
+        return False
+    login.ended_at = clock.now()
+    return True

@@ -1,0 +1,1 @@
+"""Casework: the response plan, tasks, case events and custody decisions."""

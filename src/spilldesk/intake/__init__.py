@@ -1,0 +1,1 @@
+"""Intake: an incident, the document it disclosed and the registry of persons."""

@@ -1,0 +1,1 @@
+"""Matching: disclosed records to registry persons, the review queue, overlap."""

@@ -1,0 +1,1 @@
+"""Safeguards: removal holds, clearance before any removal, the egress check."""
