@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from itertools import zip_longest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +33,7 @@ from peers import PeersMissing, run_peer  # noqa: E402
 from tests.notify.notify_cases import all_variants  # noqa: E402
 
 from spilldesk.domain.notice_numbers import notice_number  # noqa: E402
-from spilldesk.notify.batch import render_packets  # noqa: E402
+from spilldesk.notify.batch import prepare_workers, render_packets  # noqa: E402
 from spilldesk.notify.labels import page_footer  # noqa: E402
 from spilldesk.notify.letters import render_packet_text  # noqa: E402
 from spilldesk.notify.markup import parse_markup  # noqa: E402
@@ -44,7 +45,10 @@ TARGET = 300
 
 
 def notices(count: int) -> list[NoticeFacts]:
-    variants = [f for language in ("en", "es", "pt-BR") for f in all_variants(language)]
+    by_language = [all_variants(language) for language in ("en", "es", "pt-BR")]
+    # Round robin over the languages, then an even sample: every language and variant shape
+    # is in the batch whatever its size.
+    variants = [f for row in zip_longest(*by_language) for f in row if f is not None]
     step = max(1, len(variants) // count)
     chosen = (variants[::step] * (count // max(1, len(variants[::step])) + 1))[:count]
     return [replace(f, notice_number=notice_number("BENCH", i + 1)) for i, f in enumerate(chosen)]
@@ -110,6 +114,7 @@ def main() -> None:
     parser.add_argument("--notices", type=int, default=1200)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    prepare_workers()  # where `notify generate` starts the workers' server: before the notices
     facts = notices(args.notices)
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:

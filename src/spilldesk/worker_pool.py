@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import forkserver
 
 
 class WorkerDied(RuntimeError):
@@ -28,6 +29,14 @@ class WorkerDied(RuntimeError):
             f"a worker process {what} died before it finished (killed, or out of memory); "
             "nothing was recorded, run it again"
         )
+
+
+def start_server(preload: Sequence[str]) -> None:
+    """Start the fork server now, if it is not running: it imports `preload` while the caller
+    goes on (a command reading the store meanwhile), so the first pool's workers fork warm."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))
+    forkserver.ensure_running()
 
 
 def process_pool(

@@ -30,7 +30,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from spilldesk import clock
-from spilldesk.notify.batch import render_packets, render_packets_with_bar
+from spilldesk.notify.batch import prepare_workers, render_packets, render_packets_with_bar
 from spilldesk.notify.facts_from_store import notice_facts
 from spilldesk.notify.manifests import (
     by_facility,
@@ -148,6 +148,7 @@ def generate_packets(
 ) -> PacketReport:
     """Render every open notice of the incident, its manifests, mail merge and follow-up list."""
     started = time.perf_counter()
+    prepare_workers()  # the workers' server starts while the notices are read
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise NoticeNotFound(f"no incident {incident_id!r}")
