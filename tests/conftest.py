@@ -20,7 +20,14 @@ from spilldesk.config import Settings
 from spilldesk.store.db import Store, initialise
 
 POSTGRES_URL = os.environ.get("SPILLDESK_TEST_POSTGRES_URL")
+LONG_MARKERS = ("slow", "spark")
 REQUIRE_POSTGRES = os.environ.get("SPILLDESK_REQUIRE_POSTGRES") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The long tests first (stable order otherwise): on two workers they run beside the
+    short ones instead of alone at the end."""
+    items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in LONG_MARKERS))
 
 
 def _admin_engine():  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -12,16 +13,23 @@ from typer.testing import CliRunner
 from spilldesk.cli.main import app
 
 runner = CliRunner()
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
+    """One demo run for the module, under a permissive umask (its outputs must be private
+    all the same: `test_every_output_is_private_to_its_owner`)."""
     workdir = tmp_path_factory.mktemp("demo") / "run"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("SPILLDESK_DATABASE_URL", raising=False)
-        patch.delenv("SPILLDESK_KEY_FILE", raising=False)
-        result = runner.invoke(app, ["demo", "--workdir", str(workdir), "--persons", "6000",
-                                     "--json"], catch_exceptions=False)
+    previous = os.umask(0o022)
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.delenv("SPILLDESK_DATABASE_URL", raising=False)
+            patch.delenv("SPILLDESK_KEY_FILE", raising=False)
+            result = runner.invoke(app, ["demo", "--workdir", str(workdir), "--persons", "6000",
+                                         "--json"], catch_exceptions=False)
+    finally:
+        os.umask(previous)
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout), str(workdir)
 
@@ -65,7 +73,6 @@ def test_plan_notices_and_clearance_hold_together(demo) -> None:
 
 
 def test_clawback_finds_the_true_downloaders_and_writes_to_them(demo) -> None:
-    from pathlib import Path
 
     summary, _ = demo
     claw = summary["clawback"]
@@ -90,9 +97,6 @@ def test_the_demo_desk_audits_clean(demo, monkeypatch) -> None:
 
 
 def test_demo_users_can_sign_in_and_their_passwords_stay_private(demo) -> None:
-    import stat
-    from pathlib import Path
-
     _, workdir = demo
     details = Path(workdir) / "demo-users.txt"
     assert stat.S_IMODE(details.stat().st_mode) == 0o600
@@ -137,7 +141,6 @@ def test_the_demo_runs_on_the_2022_clock(demo) -> None:
 
 
 def test_the_extension_of_dec_14_writes_letters_with_each_persons_new_date(demo) -> None:
-    from pathlib import Path
 
     from pypdf import PdfReader
 
@@ -156,7 +159,6 @@ def test_reports_for_both_incidents_match_the_database(demo) -> None:
     """The report stage's JSON, HTML and PDF for both incidents, every figure recomputed with
     SQL from the demo's database; the notices to oversight; the summary links them."""
     from datetime import date
-    from pathlib import Path
 
     from pypdf import PdfReader
     from sqlalchemy import create_engine
@@ -205,20 +207,11 @@ def test_monitoring_finds_every_repost_of_the_exposed(demo) -> None:
     assert again["hits"] == monitoring["hits"] and again["unchanged"] >= 30
 
 
-def test_every_output_is_private_to_its_owner(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_every_output_is_private_to_its_owner(demo) -> None:
     """Packets, mail-merge and follow-up lists, delivery sheets, letters, feeds, the database:
-    files 0600 and folders 0700 even under a permissive umask."""
-    workdir = tmp_path_factory.mktemp("private") / "run"
-    previous = os.umask(0o022)
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.delenv("SPILLDESK_DATABASE_URL", raising=False)
-            patch.delenv("SPILLDESK_KEY_FILE", raising=False)
-            result = runner.invoke(app, ["demo", "--workdir", str(workdir), "--persons", "6000",
-                                         "--json"], catch_exceptions=False)
-    finally:
-        os.umask(previous)
-    assert result.exit_code == 0, result.stderr
+    files 0600 and folders 0700 even under a permissive umask (the fixture's)."""
+    _, where = demo
+    workdir = Path(where)
     files = [p for p in workdir.rglob("*") if p.is_file()]
     names = {p.name for p in files}
     assert {"mail-merge.csv", "follow-up.csv", "spilldesk.db"} <= names
