@@ -165,3 +165,27 @@ def test_qr_codes_are_the_ones_segno_picks_itself():
                    notice_number("BENCH", 12), "short", "Ação-1"]:
         mine, segnos = _make_qr(number), segno.make_qr(number, error="m", mask=0)
         assert (mine.designator, mine.matrix) == (segnos.designator, segnos.matrix)
+
+
+@pytest.mark.parametrize("language", ["en", "es", "pt-BR"])
+def test_the_file_is_well_formed_and_its_text_searchable(language):
+    """The packet file is written directly (notify/pdf_file.py): every cross-reference entry
+    points at its object, a strict reader opens it, and every page's font is embedded with a
+    ToUnicode map (so the text can be searched and read aloud)."""
+    import re
+
+    facts = base_facts(language)
+    pdf = render_packet(facts)
+    assert pdf.startswith(b"%PDF-1.4\n") and pdf.rstrip().endswith(b"%%EOF")
+    start = int(pdf.rsplit(b"startxref\n", 1)[1].split()[0])
+    assert pdf[start:].startswith(b"xref\n0 ")
+    entries = re.findall(rb"(\d{10}) 00000 n ", pdf[start:])
+    assert entries
+    for number, offset in enumerate(entries, start=1):
+        assert pdf[int(offset):].startswith(b"%d 0 obj\n" % number)
+    reader = PdfReader(io.BytesIO(pdf), strict=True)
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            assert "/ToUnicode" in font and "/FontFile2" in font["/FontDescriptor"]
+    assert facts.given_name.split()[0] in reader.pages[0].extract_text()

@@ -1,4 +1,5 @@
-"""Notice packets as PDF with ReportLab's canvas: fast enough for thousands in a minute.
+"""Notice packets as PDF: laid out here, written by `pdf_file`, fast enough for thousands a
+minute on two cores.
 
 Every page carries the notice number in words and as a QR code (the code holds the notice
 number and nothing about the person). Text is set in DejaVu Sans, shipped in `fonts/` (free
@@ -7,15 +8,13 @@ Portuguese, French, Vietnamese, Romanian, Turkish — and without hinting instru
 embedded subset is three times smaller and quicker to write.
 
 Where the time goes is measured, not guessed (docs/notifications.md, "Speed"): each page's
-text is one text object written here (ReportLab's per-call text-object work is for features
-packets do not use), a line's characters are encoded by `PacketFont` without ReportLab's loop
-per character, and what repeats between packets is made once per process — wrapped
-paragraphs, QR rectangles, the font subset and its compressed streams.
+text is one text object written here, a line's characters are encoded by `PacketFont`
+without ReportLab's loop per character, and what repeats between packets is made once per
+process — wrapped paragraphs, QR rectangles, the font subset and its compressed streams.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
@@ -27,10 +26,9 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.pdfgen.pathobject import PDFPathObject
 
 from spilldesk.notify.markup import Block, BlockKind, parse_markup
+from spilldesk.notify.pdf_file import PdfFile, add_font_subsets, pdf_string
 
 REGULAR, BOLD = "SpilldeskSans", "SpilldeskSans-Bold"
 FONTS = Path(__file__).parent / "fonts"
@@ -273,26 +271,18 @@ def _make_qr(notice_number: str) -> segno.QRCode:
 _DARK_RUNS = re.compile(b"[^\x00]+")
 
 
-def _qr_form(canvas: Canvas, notice_number: str) -> str:
-    """Draw the notice number's QR code once per document as a reusable form."""
-    name = "notice-qr"
+def _qr_form(pdf: PdfFile, notice_number: str) -> int:
+    """The notice number's QR code as a form drawn on every page: one run of dark modules
+    is one rectangle."""
     qr = _make_qr(notice_number)
     matrix = qr.matrix
     cell = QR_SIZE / (len(matrix) + 2)
-    canvas.beginForm(name)
-    runs = ["n"]  # what ReportLab's path object starts with
-    runs += [_qr_run(cell, row, run.start(), run.end())
-             for row, values in enumerate(matrix) for run in _DARK_RUNS.finditer(bytes(values))]
-    canvas.drawPath(PDFPathObject(runs), stroke=0, fill=1)
-    canvas.endForm()
-    return name
-
-
-def _page_frame(canvas: Canvas, form: str) -> None:
-    canvas.saveState()
-    canvas.translate(WIDTH - MARGIN - QR_SIZE, TOP - QR_SIZE)
-    canvas.doForm(form)
-    canvas.restoreState()
+    runs = [_qr_run(cell, row, run.start(), run.end())
+            for row, values in enumerate(matrix) for run in _DARK_RUNS.finditer(bytes(values))]
+    runs.append("f")
+    box = fp_str(0, 0, QR_SIZE, QR_SIZE)
+    return pdf.add_stream(b"/Type /XObject /Subtype /Form /BBox [%b] /Resources << >>"
+                          % box.encode("ascii"), " ".join(runs).encode("ascii"))
 
 
 @lru_cache(maxsize=8192)
@@ -301,8 +291,8 @@ def _origin(x: float, y: float) -> str:
 
 
 @lru_cache(maxsize=64)
-def _font_op(subset_name: str, size: float) -> str:
-    return f"{subset_name} {fp_str(size)} Tf {fp_str(size * 1.2)} TL"
+def _font_op(subset: int, size: float) -> str:
+    return f"/F1+{subset} {fp_str(size)} Tf"
 
 
 @lru_cache(maxsize=16384)
@@ -310,13 +300,10 @@ def _ascii_show(text: str) -> str:
     return f"({escapePDF(text.encode('ascii'))}) Tj"
 
 
-def _text_object(canvas: Canvas, page: Sequence[tuple[float, Line]]) -> str:
-    """A page's lines as one PDF text object (BT ... ET): the operators ReportLab's text
-    object writes, without its per-call work (a string width for a cursor position these
-    pages never use) and naming the font only when it changes. Printable ASCII is its own
-    code in the subset (see `PacketFont`), so those lines are cached whole."""
-    font = pdfmetrics.getFont(REGULAR)
-    doc = canvas._doc  # the document the font's subsets are numbered for
+def _text_object(font: PacketFont, doc: object, page: Sequence[tuple[float, Line]]) -> str:
+    """A page's lines as one PDF text object (BT ... ET), naming the font only when it
+    changes. Printable ASCII is its own code in the subset (see `PacketFont`), so those lines
+    are cached whole."""
     code = ["BT"]
     mode = 0
     current: tuple[int, float] | None = None  # subset and size the text state has
@@ -334,16 +321,24 @@ def _text_object(canvas: Canvas, page: Sequence[tuple[float, Line]]) -> str:
             if text.isascii() and text.isprintable():
                 if current != (0, line.size):
                     current = (0, line.size)
-                    code.append(_font_op(font.getSubsetInternalName(0, doc), line.size))
+                    code.append(_font_op(0, line.size))
                 code.append(_ascii_show(text))
                 continue
             for subset, encoded in font.splitString(text, doc):
                 if current != (subset, line.size):
                     current = (subset, line.size)
-                    code.append(_font_op(font.getSubsetInternalName(subset, doc), line.size))
+                    code.append(_font_op(subset, line.size))
                 code.append(f"({escapePDF(encoded)}) Tj")
     code.append("ET")
     return " ".join(code)
+
+
+class _Document:
+    """What a packet font numbers its characters for (one per PDF; weakly referenced)."""
+
+
+_PAGE_SETUP = (f"q 1 0 0 1 {fp_str(WIDTH - MARGIN - QR_SIZE, TOP - QR_SIZE)} cm /QR Do Q "
+               "0.4 w ")  # the code in the top corner; the outline width of headings
 
 
 def render_packet_pdf(
@@ -351,23 +346,37 @@ def render_packet_pdf(
 ) -> bytes:
     """One PDF: each markup text starts on a new page; `footer` may use {page} and {pages}."""
     register_fonts()
+    font = pdfmetrics.getFont(REGULAR)
     laid_out: list[Page] = []
     for markup in pages_markup:
         laid_out.extend(_layout(parse_markup(markup), TOP, 48.0))
-    buffer = io.BytesIO()
-    # The packet font from the start: no Helvetica set (and embedded as a name) on every page.
-    canvas = Canvas(buffer, pagesize=LETTER, pageCompression=1, invariant=1,
-                    initialFontName=REGULAR)
-    canvas.setTitle(f"{title} {notice_number}")
-    form = _qr_form(canvas, notice_number)
+    doc = _Document()
     # The notice number under the code, right-aligned, and the footer: 8 pt, every page.
     label = (TOP - QR_SIZE - 9,
              Line(REGULAR, 8, WIDTH - MARGIN - _width(notice_number, REGULAR, 8), notice_number))
-    for number, page in enumerate(laid_out, start=1):
-        _page_frame(canvas, form)
-        canvas.setLineWidth(0.4)  # the outline of headings (text render mode 2)
-        bottom = (30.0, Line(REGULAR, 8, MARGIN, footer.format(page=number, pages=len(laid_out))))
-        canvas.addLiteral(_text_object(canvas, [*page, label, bottom]))
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    contents = [
+        _PAGE_SETUP + _text_object(font, doc, [*page, label, (30.0, Line(
+            REGULAR, 8, MARGIN, footer.format(page=number, pages=len(laid_out))))])
+        for number, page in enumerate(laid_out, start=1)]
+    # A packet whose text is all ASCII never numbered a character: the first subset as is.
+    state = font.state.get(doc) or TTFont.State(font._asciiReadable, font)
+    subsets = state.subsets
+    pdf = PdfFile()
+    catalog, tree, info = pdf.reserve(), pdf.reserve(), pdf.reserve()
+    qr = _qr_form(pdf, notice_number)
+    fonts = add_font_subsets(pdf, font, subsets)
+    names = b" ".join(b"/F1+%d %d 0 R" % pair for pair in enumerate(fonts))
+    resources = pdf.add(b"<< /Font << %b >> /XObject << /QR %d 0 R >> /ProcSet [/PDF /Text] >>"
+                        % (names, qr))
+    kids = []
+    for content in contents:
+        stream = pdf.add_stream(b"", content.encode("latin-1"))
+        kids.append(pdf.add(
+            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %b] /Resources %d 0 R "
+            b"/Contents %d 0 R >>" % (tree, fp_str(WIDTH, HEIGHT).encode("ascii"), resources,
+                                      stream)))
+    pdf.put(tree, b"<< /Type /Pages /Count %d /Kids [%b] >>" % (
+        len(kids), b" ".join(b"%d 0 R" % kid for kid in kids)))
+    pdf.put(catalog, b"<< /Type /Catalog /Pages %d 0 R >>" % tree)
+    pdf.put(info, b"<< /Producer (spilldesk) /Title %b >>" % pdf_string(f"{title} {notice_number}"))
+    return pdf.finish(catalog, info)
