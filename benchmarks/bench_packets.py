@@ -1,9 +1,10 @@
-"""Packets: PDFs per second by the wall clock on 2 processes (target ≥ 300), ReportLab against
-fpdf2 and WeasyPrint.
+"""Packets: PDFs per second by the wall clock on 2 processes (target ≥ 300), spilldesk's
+packets (its own PDF writer over ReportLab's fonts) against fpdf2 and WeasyPrint.
 
 Every engine draws the same notices (English, Spanish, Brazilian Portuguese; every posture)
 from the same Jinja2 letters: letter + FAQ sheet, DejaVu Sans embedded, a QR code with the
-notice number and the page footer on every page. ReportLab is the engine spilldesk ships;
+notice number and the page footer on every page. spilldesk lays out its pages and writes the
+file itself, with ReportLab's font metrics and TrueType subsets (notify/pdf_file.py);
 fpdf2 and WeasyPrint draw the same blocks in the peers' environment (peer_packets.py). The
 headline is the shipped batch path (`render_packets`: files written) by the wall clock.
 Writes docs/benchmarks/packets.md.
@@ -64,7 +65,7 @@ def _render_chunk(engine: str, chunk: Sequence[NoticeFacts]) -> tuple[int, float
     return size, time.process_time() - began
 
 
-ENGINES: dict[str, Callable[[NoticeFacts], bytes]] = {"reportlab": render_packet}
+ENGINES: dict[str, Callable[[NoticeFacts], bytes]] = {"spilldesk": render_packet}
 
 
 def rate(engine: str, facts: Sequence[NoticeFacts], workers: int) -> tuple[float, float, int]:
@@ -122,8 +123,8 @@ def main() -> None:
         began = time.perf_counter()
         render_packets(facts, Path(tmp) / "batch", workers=args.workers)
         shipped = len(facts) / (time.perf_counter() - began)
-    one, cpu, size = rate("reportlab", facts, 1)
-    many, _, _ = rate("reportlab", facts, args.workers)
+    one, cpu, size = rate("spilldesk", facts, 1)
+    many, _, _ = rate("spilldesk", facts, args.workers)
     share = facts[: max(40, len(facts) // 10)]
     peers = run_peers(share, args.workers)
     load = max(load_before, os.getloadavg()[0])
@@ -139,7 +140,8 @@ def main() -> None:
         "",
         f"| engine | 1 process (wall) | {args.workers} processes (wall) | per CPU-second | size |",
         "|---|---:|---:|---:|---:|",
-        f"| **ReportLab** (shipped) | {one:.0f}/s | {many:.0f}/s | {cpu:.0f}/s | "
+        f"| **spilldesk** (shipped: own PDF writer, ReportLab's fonts) | {one:.0f}/s | "
+        f"{many:.0f}/s | {cpu:.0f}/s | "
         f"{size / 1024:.0f} KiB |",
     ]
     if isinstance(peers, str):
@@ -149,7 +151,7 @@ def main() -> None:
             lines.append(f"| {engine} ({len(share)} notices) | {got['one']['wall']:.1f}/s | "
                          f"{got['many']['wall']:.1f}/s | {got['one']['cpu']:.1f}/s | "
                          f"{got['one']['size'] / 1024:.0f} KiB |")
-        ratios = ", ".join(f"ReportLab / {engine} {cpu / got['one']['cpu']:.1f}x"
+        ratios = ", ".join(f"spilldesk / {engine} {cpu / got['one']['cpu']:.1f}x"
                            for engine, got in peers.items())
         lines += ["", f"Per CPU-second: {ratios}."]
     body = "\n".join(lines)
