@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,11 +38,12 @@ def _admin_engine():  # type: ignore[no-untyped-def]
     return create_engine(url, isolation_level="AUTOCOMMIT")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database URL on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'spilldesk.db'}"
+@contextmanager
+def fresh_database(kind: str, folder: Path) -> Iterator[str]:
+    """A fresh, empty database URL: a file in `folder`, or a new PostgreSQL database (dropped
+    afterwards)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'spilldesk.db'}"
         return
     if not POSTGRES_URL:
         if REQUIRE_POSTGRES:
@@ -61,6 +63,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def make_database():  # type: ignore[no-untyped-def]
+    """`fresh_database` for a fixture of wider scope (`with make_database(kind, folder)`)."""
+    return fresh_database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL on each backend."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

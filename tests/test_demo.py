@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from typer.testing import CliRunner
@@ -13,29 +15,39 @@ from typer.testing import CliRunner
 from spilldesk.cli.main import app
 
 runner = CliRunner()
-pytestmark = pytest.mark.slow
+# Both backends' runs on one worker, each once (a module fixture per worker would run twice).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, str]:
-    """One demo run for the module, under a permissive umask (its outputs must be private
-    all the same: `test_every_output_is_private_to_its_owner`)."""
+class DemoRun(NamedTuple):
+    summary: dict
+    workdir: str
+    database_url: str
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+         make_database) -> Iterator[DemoRun]:
+    """One demo run per backend for the module (the embedded SQLite desk and the PostgreSQL
+    server deployment), under a permissive umask (its outputs must be private all the same:
+    `test_every_output_is_private_to_its_owner`)."""
     workdir = tmp_path_factory.mktemp("demo") / "run"
-    previous = os.umask(0o022)
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.delenv("SPILLDESK_DATABASE_URL", raising=False)
-            patch.delenv("SPILLDESK_KEY_FILE", raising=False)
-            result = runner.invoke(app, ["demo", "--workdir", str(workdir), "--persons", "6000",
-                                         "--json"], catch_exceptions=False)
-    finally:
-        os.umask(previous)
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout), str(workdir)
+    with make_database(request.param, workdir) as url:
+        previous = os.umask(0o022)
+        try:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("SPILLDESK_DATABASE_URL", url)
+                patch.delenv("SPILLDESK_KEY_FILE", raising=False)
+                result = runner.invoke(app, ["demo", "--workdir", str(workdir), "--persons",
+                                             "6000", "--json"], catch_exceptions=False)
+        finally:
+            os.umask(previous)
+        assert result.exit_code == 0, result.stderr
+        yield DemoRun(json.loads(result.stdout), str(workdir), url)
 
 
 def test_every_stage_reports(demo) -> None:
-    summary, _ = demo
+    summary = demo.summary
     for stage in ("scenario", "gate", "registry", "incidents", "overlap", "plan", "notify",
                   "timeline", "clearance", "clawback", "users"):
         assert stage in summary, stage
@@ -44,7 +56,7 @@ def test_every_stage_reports(demo) -> None:
 
 
 def test_linkage_and_overlap_against_the_truth(demo) -> None:
-    summary, _ = demo
+    summary = demo.summary
     incidents = summary["incidents"]
     nov, dec = incidents["ICE-2022-11-28"]["linkage"], incidents["DHS-2022-12-07"]["linkage"]
     assert nov["precision"] == 1.0 and nov["recall"] == 1.0
@@ -57,7 +69,7 @@ def test_linkage_and_overlap_against_the_truth(demo) -> None:
 
 
 def test_plan_notices_and_clearance_hold_together(demo) -> None:
-    summary, _ = demo
+    summary = demo.summary
     plan, notify, clearance = summary["plan"], summary["notify"], summary["clearance"]
     assert plan["holds"] > 0 and plan["tasks_by_component"]["OPLA"] > 0
     noncitizens = plan["notices_by_recipient"]["noncitizen"]
@@ -74,7 +86,7 @@ def test_plan_notices_and_clearance_hold_together(demo) -> None:
 
 def test_clawback_finds_the_true_downloaders_and_writes_to_them(demo) -> None:
 
-    summary, _ = demo
+    summary = demo.summary
     claw = summary["clawback"]
     truth = claw["truth"]
     assert truth["found"] == truth["downloaders"] == claw["recipients"]
@@ -89,15 +101,14 @@ def test_clawback_finds_the_true_downloaders_and_writes_to_them(demo) -> None:
 
 
 def test_the_demo_desk_audits_clean(demo, monkeypatch) -> None:
-    _, workdir = demo
-    monkeypatch.delenv("SPILLDESK_DATABASE_URL", raising=False)
-    result = runner.invoke(app, ["audit", "verify", "--workdir", workdir, "--json"])
+    monkeypatch.setenv("SPILLDESK_DATABASE_URL", demo.database_url)
+    result = runner.invoke(app, ["audit", "verify", "--workdir", demo.workdir, "--json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["events"] > 10
 
 
 def test_demo_users_can_sign_in_and_their_passwords_stay_private(demo) -> None:
-    _, workdir = demo
+    workdir = demo.workdir
     details = Path(workdir) / "demo-users.txt"
     assert stat.S_IMODE(details.stat().st_mode) == 0o600
     rows = [line.split("\t") for line in details.read_text().splitlines() if "\t" in line]
@@ -116,12 +127,14 @@ def test_the_demo_runs_on_the_2022_clock(demo) -> None:
     Nov-Dec 2022: nothing the response wrote carries today's date (issue: one clock)."""
     from datetime import date, datetime
 
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    summary, workdir = demo
+    from spilldesk.store.db import make_engine
+
+    summary = demo.summary
     steps = [datetime.fromisoformat(entry["at"]) for entry in summary["timeline"]]
     assert steps == sorted(steps) and steps[0].year == steps[-1].year == 2022
-    engine = create_engine(f"sqlite:///{workdir}/spilldesk.db")
+    engine = make_engine(demo.database_url)
     with engine.connect() as connection:
         def span(sql: str) -> tuple[str, str]:
             low, high = connection.execute(text(sql)).one()
@@ -144,7 +157,7 @@ def test_the_extension_of_dec_14_writes_letters_with_each_persons_new_date(demo)
 
     from pypdf import PdfReader
 
-    summary, _ = demo
+    summary = demo.summary
     extension = summary["extension"]
     nov = extension["ICE-2022-11-28"]
     assert nov["letters"] > 0 and nov["until_further_notice"] == 0
@@ -161,15 +174,15 @@ def test_reports_for_both_incidents_match_the_database(demo) -> None:
     from datetime import date
 
     from pypdf import PdfReader
-    from sqlalchemy import create_engine
 
     from spilldesk.store.crypto import load_keyring
+    from spilldesk.store.db import make_engine
     from tests.reports.recompute import assert_figures_match, recompute
 
-    summary, workdir = demo
+    summary, workdir, _ = demo
     report = summary["report"]
     assert set(report["incidents"]) == {"ICE-2022-11-28", "DHS-2022-12-07"}
-    engine = create_engine(f"sqlite:///{workdir}/spilldesk.db")
+    engine = make_engine(demo.database_url)
     keyring = load_keyring(Path(workdir) / "keys" / "spilldesk.key")
     for incident_id, made in report["incidents"].items():
         files = {fmt: Path(path) for fmt, path in made["files"].items()}
@@ -196,7 +209,7 @@ def test_reports_for_both_incidents_match_the_database(demo) -> None:
 
 
 def test_monitoring_finds_every_repost_of_the_exposed(demo) -> None:
-    summary, _ = demo
+    summary = demo.summary
     monitoring = summary["monitoring"]
     truth = monitoring["truth"]
     assert truth["pages_found"] == truth["pages_with_leaks"] > 0
@@ -210,11 +223,11 @@ def test_monitoring_finds_every_repost_of_the_exposed(demo) -> None:
 def test_every_output_is_private_to_its_owner(demo) -> None:
     """Packets, mail-merge and follow-up lists, delivery sheets, letters, feeds, the database:
     files 0600 and folders 0700 even under a permissive umask (the fixture's)."""
-    _, where = demo
-    workdir = Path(where)
+    workdir = Path(demo.workdir)
     files = [p for p in workdir.rglob("*") if p.is_file()]
     names = {p.name for p in files}
-    assert {"mail-merge.csv", "follow-up.csv", "spilldesk.db"} <= names
+    assert {"mail-merge.csv", "follow-up.csv"} <= names
+    assert ("spilldesk.db" in names) == demo.database_url.startswith("sqlite")
     assert any(p.parent.name == "delivery-sheets" for p in files)
     assert any(p.suffix == ".pdf" and p.parent.name == "notices" for p in files)
     assert any(p.suffix == ".pdf" and "clawback" in str(p) for p in files)

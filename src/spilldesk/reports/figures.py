@@ -197,7 +197,7 @@ def _affected(session: Session, incident_id: str, person_ids: list[int]) -> dict
             for key, attribute in _BY.items():
                 value = getattr(person, attribute)
                 counts[key][UNKNOWN if value is None else str(value)] += 1
-    names = dict(session.execute(select(Facility.code, Facility.name)).tuples().all())
+    names = dict(session.execute(select(Facility.code, Facility.name)).all())
     by_facility = sorted(({"code": code, "name": names.get(code, "no facility on record"),
                            "people": n} for code, n in counts.pop("by_facility").items()),
                          key=lambda f: (-f["people"], f["code"]))
