@@ -287,7 +287,13 @@ def _default_method(notice: Notice) -> str:
 
 def apply_delivery(session: Session, notice: Notice, delivery: Delivery, *, actor: str
                    ) -> DeliveryAttempt:
-    """Record one attempt on a notice (checked first) and move the notice's status."""
+    """Record one attempt on a notice (checked first) and move the notice's status.
+
+    The notice's row is locked first, so two officers recording at once take turns: the
+    second sees the first's attempt and the status follows the latest of both (PostgreSQL;
+    SQLite's writers already take turns, `Store.session`)."""
+    session.execute(select(Notice).where(Notice.id == notice.id).with_for_update()
+                    .execution_options(populate_existing=True))
     incident = session.get(Incident, notice.incident_id)
     if incident is None:
         raise NoticeNotFound(f"no incident {notice.incident_id!r}")

@@ -1,0 +1,128 @@
+"""Two officers record deliveries of the same notice at once, from two processes: neither
+record is lost, and the notice's status is the one its latest delivery gives (the second
+recording sees the first) — on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select, text
+
+from spilldesk.intake.incidents import IncidentSpec, open_incident
+from spilldesk.intake.registry import import_file
+from spilldesk.notify.notices import Delivery, ensure_notices_for, record_delivery
+from spilldesk.store.audit import verify
+from spilldesk.store.models import AuditEvent, DeliveryAttempt, Exposure, Notice
+from spilldesk.store.people import find_people
+
+pytestmark = pytest.mark.db
+
+ET = ZoneInfo("America/New_York")
+A_NUMBER = "A200000001"
+
+# The second officer: another process, recording an earlier attempt on the same notice.
+SECOND_OFFICER = """
+import sys
+from datetime import datetime
+from spilldesk.config import Settings
+from spilldesk.notify.notices import Delivery, record_delivery
+from spilldesk.store.db import open_store
+
+store = open_store(Settings.load(sys.argv[1]))
+print("ready", flush=True)
+with store.session() as session:
+    record_delivery(session, "NOV28", sys.argv[2], "noncitizen",
+                    Delivery("attempted", datetime.fromisoformat(sys.argv[3]),
+                             served_by="Officer Two", location="KRO"),
+                    actor="officer-two")
+store.close()
+print("recorded", flush=True)
+"""
+
+
+def _at(value: str) -> datetime:
+    return datetime.fromisoformat(value).replace(tzinfo=ET)
+
+
+@pytest.fixture
+def desk(store, tmp_path: Path):
+    files = {
+        "f.csv": "facility_code,name,address_line1,city,state,postal_code\n"
+                 "KRO,Krome North SPC,18201 SW 12th St,Miami,FL,33194\n",
+        "p.csv": "a_number,family_name,given_name,date_of_birth,language,custody,facility_code\n"
+                 f"{A_NUMBER},Núñez Gómez,José,1980-01-02,es,detained,KRO\n",
+    }
+    with store.session() as session:
+        for name, body in files.items():
+            (tmp_path / name).write_text(body, encoding="utf-8")
+            import_file(session, tmp_path / name, kind=None, actor="test", tz=ET)
+        open_incident(session, IncidentSpec(
+            id="NOV28", title="t", exposed_from=_at("2022-11-28T09:45"),
+            exposed_until=_at("2022-11-28T14:04"), notice_languages=("en", "es"),
+            disclosed_how="public_posting"), actor="test")
+        person = find_people(session, [A_NUMBER])[A_NUMBER]
+        session.add(Exposure(incident_id="NOV28", person_id=person.id, source="manual",
+                             created_by="test", data_elements=["a_number"]))
+        session.flush()
+        for notice in ensure_notices_for(session, [*session.execute(select(Exposure)).scalars()],
+                                         actor="test"):
+            notice.generated_at = _at("2022-11-30T09:00")
+    return store
+
+
+def _wait_until_blocked(session_of_first, second: subprocess.Popen[str]) -> None:
+    """Until the second process waits for the first's transaction (PostgreSQL shows it in
+    pg_stat_activity; SQLite cannot: its BEGIN IMMEDIATE queues the second until the first
+    commits whatever the timing, so a short pause only makes the overlap likely)."""
+    assert second.stdout is not None and second.stdout.readline().strip() == "ready"
+    if session_of_first.get_bind().dialect.name != "postgresql":
+        time.sleep(0.5)
+        return
+    mine = session_of_first.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    watch = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() " \
+            "AND wait_event_type = 'Lock' AND pid <> :mine"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with session_of_first.get_bind().connect() as other:
+            if other.execute(text(watch), {"mine": mine}).scalar_one():
+                return
+        assert second.poll() is None, second.communicate()
+        time.sleep(0.05)
+    pytest.fail("the second officer's process never waited for the first's transaction")
+
+
+def test_two_officers_at_once_lose_nothing(desk, settings) -> None:
+    second = None
+    with desk.session() as session:
+        # The first officer records the later delivery and has not committed yet...
+        record_delivery(session, "NOV28", A_NUMBER, "noncitizen",
+                        Delivery("delivered", _at("2022-12-02T12:00"), served_by="Officer One",
+                                 location="KRO"), actor="officer-one")
+        # ...while the second records an earlier attempt at the same notice.
+        second = subprocess.Popen(
+            [sys.executable, "-c", SECOND_OFFICER, str(settings.workdir), A_NUMBER,
+             _at("2022-12-02T11:00").isoformat()],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        _wait_until_blocked(session, second)
+    out, err = second.communicate(timeout=120)
+    assert second.returncode == 0, err[-2000:]
+    assert out.strip() == "recorded"
+    with desk.session() as session:
+        notice = session.execute(select(Notice).where(Notice.recipient == "noncitizen")
+                                 ).scalar_one()
+        attempts = session.execute(select(DeliveryAttempt).order_by(DeliveryAttempt.at)
+                                   ).scalars().all()
+        assert [(a.status, a.created_by) for a in attempts] == [
+            ("attempted", "officer-two"), ("delivered", "officer-one")]
+        # The latest delivery decides, although it was recorded first.
+        assert notice.status == "delivered" and not notice.follow_up
+        events = session.scalar(select(func.count()).select_from(AuditEvent)
+                                .where(AuditEvent.action == "notice.delivery"))
+        assert events == 2
+        assert verify(session).ok
