@@ -90,6 +90,15 @@ def _cells(text: str) -> int:
     return int(cleaned)
 
 
+_SPARK_MASTER = re.compile(r"^(local(\[(\d+|\*)\])?|spark://[\w.-]+:\d+(,[\w.-]+:\d+)*|yarn|k8s://\S+)$")
+
+
+def _spark_master(text: str) -> str:
+    if not _SPARK_MASTER.match(text):
+        raise ValueError("expected local[N], spark://HOST:PORT, yarn or k8s://URL")
+    return text
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: read from `env_var`, else `default` (None: derived from another setting,
@@ -182,11 +191,15 @@ SCAN_FILE_CELLS = Setting(
     "scan_file_cells", "SPILLDESK_SCAN_FILE_CELLS", "20000000",
     "Cells of one workbook, over its sheets, the gate reads before it calls the file an "
     "error.", _cells)
+SPARK_MASTER = Setting(
+    "spark_master", "SPILLDESK_SPARK_MASTER", "local[2]",
+    "Where `link --backend spark` runs: this machine (`local[N]`) or a cluster's master "
+    "(`spark://HOST:7077`, `yarn`, `k8s://URL`).", _spark_master)
 
 SETTINGS: tuple[Setting, ...] = (
     HOME, DATABASE_URL, KEY_FILE, AUDIT_KEY_FILE, AUDIT_CHECKPOINTS, TIMEZONE, ACTOR,
     INSECURE_HTTP, TRUSTED_PROXIES, WEBHOOK_SECRET,
-    SCAN_MEMORY, SCAN_TIMEOUT, SCAN_SHEET_CELLS, SCAN_FILE_CELLS,
+    SCAN_MEMORY, SCAN_TIMEOUT, SCAN_SHEET_CELLS, SCAN_FILE_CELLS, SPARK_MASTER,
 )
 
 

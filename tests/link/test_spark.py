@@ -1,10 +1,13 @@
-"""The Spark backend gives the same outcomes as DuckDB on the same data (local mode)."""
+"""The Spark backend gives the same outcomes as DuckDB on the same data, on a standalone
+cluster (a master and two workers, each its own JVM, started by benchmarks/spark_cluster.py):
+what a deployment beyond one machine runs. Local mode is the same code with `local[2]`."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
 import shutil
+from collections.abc import Iterator
 
 import pandas as pd
 import pytest
@@ -25,8 +28,25 @@ def _need_spark() -> None:
         pytest.skip(f"Spark needs {missing}")
 
 
-def test_spark_and_duckdb_agree(crafted, crafted_persons, to_records) -> None:
+@pytest.fixture
+def spark_cluster(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     _need_spark()
+    from benchmarks.spark_cluster import cluster
+
+    from spilldesk.link.backends import spark_session
+
+    with cluster(workers=2, cores=1, memory="1g") as url:
+        monkeypatch.setenv("SPILLDESK_SPARK_MASTER", url)
+        try:
+            yield url
+        finally:
+            spark_session(url).stop()
+            spark_session.cache_clear()
+
+
+def test_spark_and_duckdb_agree(spark_cluster, crafted, crafted_persons, to_records) -> None:
+    from spilldesk.link.backends import spark_session
+
     registry = pd.concat(
         [make_registry(400, seed=13), pd.DataFrame(crafted_persons)], ignore_index=True
     )
@@ -34,6 +54,10 @@ def test_spark_and_duckdb_agree(crafted, crafted_persons, to_records) -> None:
     records = list(crafted.values()) + to_records(noisy, 1000)
     on_duckdb = link_records(records, registry, custody_reference_date=None, backend="duckdb")
     on_spark = link_records(records, registry, custody_reference_date=None, backend="spark")
+    context = spark_session(spark_cluster).sparkContext
+    assert context.master == spark_cluster
+    # The driver and one executor on each worker took part.
+    assert context._jsc.sc().getExecutorMemoryStatus().size() == 3
     assert [(r.status, r.person_id, r.reason) for r in on_spark] == [
         (r.status, r.person_id, r.reason) for r in on_duckdb
     ]
