@@ -25,7 +25,9 @@ BACKENDS = ("duckdb", "spark")
 
 def link_command(
     incident_id: Annotated[str, typer.Argument(metavar="ID", help="The incident to link.")],
-    backend: Annotated[str, typer.Option(help="duckdb (embedded) or spark (where SPILLDESK_SPARK_MASTER says; local[2] by default).")] = "duckdb",
+    backend: Annotated[str, typer.Option(
+        help="duckdb (embedded) or spark (where SPILLDESK_SPARK_MASTER says; local[2] by "
+             "default).")] = "duckdb",
     reveals_status_of: Annotated[
         str | None,
         typer.Option(
