@@ -151,3 +151,51 @@ def test_review_list_shows_whole_a_numbers_only_when_asked_and_audits_it(store, 
     assert reads() == before + 1
     table = runner.invoke(app, ["review", "list", "--show-a-numbers"])
     assert "A055555555" in table.stdout
+
+
+SECOND_REVIEWER = """
+import sys
+from spilldesk.config import Settings
+from spilldesk.matching.review import ReviewError, accept_review_item
+from spilldesk.store.db import open_store
+
+store = open_store(Settings.load(sys.argv[1]))
+print("ready", flush=True)
+try:
+    with store.session() as session:
+        accept_review_item(session, int(sys.argv[2]), actor="analyst:two")
+except ReviewError as exc:
+    print(exc, flush=True)
+    sys.exit(3)
+finally:
+    store.close()
+print("accepted", flush=True)
+"""
+
+
+def test_two_reviewers_accepting_rival_candidates_at_once_link_one(store, queue, settings):
+    """Two reviewers, two processes, each accepting a different twin for the same record at
+    the same moment: the second waits for the first, finds its candidate already rejected,
+    and changes nothing. One person is linked and exposed, never both."""
+    import subprocess
+    import sys
+
+    from tests.concurrency import wait_until_blocked
+
+    first, second = open_items(store)
+    with store.session() as session:
+        accept_review_item(session, first.id, actor="analyst:one")
+        rival = subprocess.Popen([sys.executable, "-c", SECOND_REVIEWER, str(settings.workdir),
+                                  str(second.id)], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        wait_until_blocked(session, rival)
+    out, err = rival.communicate(timeout=120)
+    assert rival.returncode == 3, (out, err[-2000:])
+    assert f"review item {second.id}: already rejected by analyst:one" in out
+    with store.session() as session:
+        items = {i.id: i for i in session.execute(select(ReviewItem)).scalars()}
+        record = session.get(DisclosedRecord, items[first.id].record_id)
+        exposed = session.execute(select(Exposure.person_id)).scalars().all()
+    assert (items[first.id].status, items[second.id].status) == ("accepted", "rejected")
+    assert record.link_status == "matched" and record.person_id == first.person_id
+    assert second.person_id not in exposed and first.person_id in exposed

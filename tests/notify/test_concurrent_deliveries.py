@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from spilldesk.intake.incidents import IncidentSpec, open_incident
 from spilldesk.intake.registry import import_file
@@ -20,6 +19,7 @@ from spilldesk.notify.notices import Delivery, ensure_notices_for, record_delive
 from spilldesk.store.audit import verify
 from spilldesk.store.models import AuditEvent, DeliveryAttempt, Exposure, Notice
 from spilldesk.store.people import find_people
+from tests.concurrency import wait_until_blocked
 
 pytestmark = pytest.mark.db
 
@@ -76,27 +76,6 @@ def desk(store, tmp_path: Path):
     return store
 
 
-def _wait_until_blocked(session_of_first, second: subprocess.Popen[str]) -> None:
-    """Until the second process waits for the first's transaction (PostgreSQL shows it in
-    pg_stat_activity; SQLite cannot: its BEGIN IMMEDIATE queues the second until the first
-    commits whatever the timing, so a short pause only makes the overlap likely)."""
-    assert second.stdout is not None and second.stdout.readline().strip() == "ready"
-    if session_of_first.get_bind().dialect.name != "postgresql":
-        time.sleep(0.5)
-        return
-    mine = session_of_first.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    watch = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() " \
-            "AND wait_event_type = 'Lock' AND pid <> :mine"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with session_of_first.get_bind().connect() as other:
-            if other.execute(text(watch), {"mine": mine}).scalar_one():
-                return
-        assert second.poll() is None, second.communicate()
-        time.sleep(0.05)
-    pytest.fail("the second officer's process never waited for the first's transaction")
-
-
 def test_two_officers_at_once_lose_nothing(desk, settings) -> None:
     second = None
     with desk.session() as session:
@@ -109,7 +88,7 @@ def test_two_officers_at_once_lose_nothing(desk, settings) -> None:
             [sys.executable, "-c", SECOND_OFFICER, str(settings.workdir), A_NUMBER,
              _at("2022-12-02T11:00").isoformat()],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        _wait_until_blocked(session, second)
+        wait_until_blocked(session, second)
     out, err = second.communicate(timeout=120)
     assert second.returncode == 0, err[-2000:]
     assert out.strip() == "recorded"

@@ -116,13 +116,23 @@ def list_review_items(
     return [_view(item, record, shown) for item, record in rows]
 
 
-def _item(session: Session, item_id: int) -> tuple[ReviewItem, DisclosedRecord]:
+def _item(session: Session, item_id: int, *, deciding: bool = False
+          ) -> tuple[ReviewItem, DisclosedRecord]:
+    """The item and its record. `deciding` locks the record first and reads the item again
+    after the lock: two reviewers deciding on one record's candidates at once take turns,
+    and the second sees what the first decided (PostgreSQL; SQLite's writers already take
+    turns, `Store.session`)."""
     item = session.get(ReviewItem, item_id)
     if item is None:
         raise ReviewItemNotFound(f"review item {item_id}: not found (see `spilldesk review list`)")
-    record = session.get(DisclosedRecord, item.record_id)
+    query = select(DisclosedRecord).where(DisclosedRecord.id == item.record_id)
+    if deciding:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    record = session.execute(query).scalar_one_or_none()
     if record is None:
         raise ReviewError(f"review item {item_id}: its disclosed record is missing")
+    if deciding:
+        session.refresh(item)
     return item, record
 
 
@@ -199,7 +209,7 @@ def accept_review_item(
     session: Session, item_id: int, *, actor: str, note: str | None = None
 ) -> ReviewDecision:
     """The candidate is the record's person: link, expose, close the record's other items."""
-    item, record = _item(session, item_id)
+    item, record = _item(session, item_id, deciding=True)
     if item.person_id is None:
         raise ReviewError(f"review item {item_id}: has no candidate person to accept")
     _decide(item, "accepted", actor, note)
@@ -240,7 +250,7 @@ def reject_review_item(
     session: Session, item_id: int, *, actor: str, note: str | None = None
 ) -> ReviewDecision:
     """The candidate is not the record's person; with no candidate left, it is unmatched."""
-    item, record = _item(session, item_id)
+    item, record = _item(session, item_id, deciding=True)
     _decide(item, "rejected", actor, note)
     session.flush()
     still_open = session.execute(
