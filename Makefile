@@ -40,7 +40,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy src/spilldesk/domain
 
 unit: $(STAMP) system-deps
-	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 test: lint typecheck unit
 

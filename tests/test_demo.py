@@ -15,8 +15,7 @@ from typer.testing import CliRunner
 from spilldesk.cli.main import app
 
 runner = CliRunner()
-# Both backends' runs on one worker, each once (a module fixture per worker would run twice).
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.slow
 
 
 class DemoRun(NamedTuple):
@@ -25,14 +24,11 @@ class DemoRun(NamedTuple):
     database_url: str
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-         make_database) -> Iterator[DemoRun]:
-    """One demo run per backend for the module (the embedded SQLite desk and the PostgreSQL
-    server deployment), under a permissive umask (its outputs must be private all the same:
-    `test_every_output_is_private_to_its_owner`)."""
-    workdir = tmp_path_factory.mktemp("demo") / "run"
-    with make_database(request.param, workdir) as url:
+def run_demo(backend: str, folder: Path, make_database) -> Iterator[DemoRun]:
+    """One demo run on `backend`, under a permissive umask (its outputs must be private all
+    the same: `check_every_output_is_private_to_its_owner`)."""
+    workdir = folder / "run"
+    with make_database(backend, workdir) as url:
         previous = os.umask(0o022)
         try:
             with pytest.MonkeyPatch.context() as patch:
@@ -46,7 +42,17 @@ def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         yield DemoRun(json.loads(result.stdout), str(workdir), url)
 
 
-def test_every_stage_reports(demo) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_demo_end_to_end(backend: str, tmp_path: Path, make_database) -> None:
+    """The demo once per backend (the embedded SQLite desk, the PostgreSQL server
+    deployment), then every check below on that run. One test per run, not a fixture shared
+    by many tests: the suite's workers would each make the run again."""
+    for run in run_demo(backend, tmp_path, make_database):
+        for check in CHECKS:
+            check(run)
+
+
+def check_every_stage_reports(demo: DemoRun) -> None:
     summary = demo.summary
     for stage in ("scenario", "gate", "registry", "incidents", "overlap", "plan", "notify",
                   "timeline", "clearance", "clawback", "users"):
@@ -55,7 +61,7 @@ def test_every_stage_reports(demo) -> None:
     assert summary["gate"]["would_have_blocked_nov_28"] is True
 
 
-def test_linkage_and_overlap_against_the_truth(demo) -> None:
+def check_linkage_and_overlap_against_the_truth(demo: DemoRun) -> None:
     summary = demo.summary
     incidents = summary["incidents"]
     nov, dec = incidents["ICE-2022-11-28"]["linkage"], incidents["DHS-2022-12-07"]["linkage"]
@@ -68,7 +74,7 @@ def test_linkage_and_overlap_against_the_truth(demo) -> None:
     assert overlap["in_both"] <= overlap["truth"]["in_both"]
 
 
-def test_plan_notices_and_clearance_hold_together(demo) -> None:
+def check_plan_notices_and_clearance_hold_together(demo: DemoRun) -> None:
     summary = demo.summary
     plan, notify, clearance = summary["plan"], summary["notify"], summary["clearance"]
     assert plan["holds"] > 0 and plan["tasks_by_component"]["OPLA"] > 0
@@ -84,7 +90,7 @@ def test_plan_notices_and_clearance_hold_together(demo) -> None:
     assert clearance["egress_dec_7"]["verdict"] == "block"
 
 
-def test_clawback_finds_the_true_downloaders_and_writes_to_them(demo) -> None:
+def check_clawback_finds_the_true_downloaders_and_writes_to_them(demo: DemoRun) -> None:
 
     summary = demo.summary
     claw = summary["clawback"]
@@ -100,14 +106,15 @@ def test_clawback_finds_the_true_downloaders_and_writes_to_them(demo) -> None:
     assert len(letters) == claw["letters"] + claw["follow_ups"]
 
 
-def test_the_demo_desk_audits_clean(demo, monkeypatch) -> None:
-    monkeypatch.setenv("SPILLDESK_DATABASE_URL", demo.database_url)
-    result = runner.invoke(app, ["audit", "verify", "--workdir", demo.workdir, "--json"])
+def check_the_demo_desk_audits_clean(demo: DemoRun) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SPILLDESK_DATABASE_URL", demo.database_url)
+        result = runner.invoke(app, ["audit", "verify", "--workdir", demo.workdir, "--json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["events"] > 10
 
 
-def test_demo_users_can_sign_in_and_their_passwords_stay_private(demo) -> None:
+def check_demo_users_can_sign_in_and_their_passwords_stay_private(demo: DemoRun) -> None:
     workdir = demo.workdir
     details = Path(workdir) / "demo-users.txt"
     assert stat.S_IMODE(details.stat().st_mode) == 0o600
@@ -122,7 +129,7 @@ def test_the_demo_refuses_a_directory_it_did_not_make(tmp_path) -> None:
     assert (tmp_path / "precious.txt").exists()
 
 
-def test_the_demo_runs_on_the_2022_clock(demo) -> None:
+def check_the_demo_runs_on_the_2022_clock(demo: DemoRun) -> None:
     """Notices are generated and delivered, tasks fall due and the audit log runs in
     Nov-Dec 2022: nothing the response wrote carries today's date (issue: one clock)."""
     from datetime import date, datetime
@@ -153,7 +160,7 @@ def test_the_demo_runs_on_the_2022_clock(demo) -> None:
     assert delivered[0] >= generated[0] and delivered[1] <= recorded[1]
 
 
-def test_the_extension_of_dec_14_writes_letters_with_each_persons_new_date(demo) -> None:
+def check_the_dec_14_extension_letters_give_each_person_a_new_date(demo: DemoRun) -> None:
 
     from pypdf import PdfReader
 
@@ -168,7 +175,7 @@ def test_the_extension_of_dec_14_writes_letters_with_each_persons_new_date(demo)
     assert "2023" in text and "____" not in text
 
 
-def test_reports_for_both_incidents_match_the_database(demo) -> None:
+def check_reports_for_both_incidents_match_the_database(demo: DemoRun) -> None:
     """The report stage's JSON, HTML and PDF for both incidents, every figure recomputed with
     SQL from the demo's database; the notices to oversight; the summary links them."""
     from datetime import date
@@ -208,7 +215,7 @@ def test_reports_for_both_incidents_match_the_database(demo) -> None:
     assert nov["monitoring"]["hits"] == summary["monitoring"]["hits"] > 0
 
 
-def test_monitoring_finds_every_repost_of_the_exposed(demo) -> None:
+def check_monitoring_finds_every_repost_of_the_exposed(demo: DemoRun) -> None:
     summary = demo.summary
     monitoring = summary["monitoring"]
     truth = monitoring["truth"]
@@ -220,7 +227,7 @@ def test_monitoring_finds_every_repost_of_the_exposed(demo) -> None:
     assert again["hits"] == monitoring["hits"] and again["unchanged"] >= 30
 
 
-def test_every_output_is_private_to_its_owner(demo) -> None:
+def check_every_output_is_private_to_its_owner(demo: DemoRun) -> None:
     """Packets, mail-merge and follow-up lists, delivery sheets, letters, feeds, the database:
     files 0600 and folders 0700 even under a permissive umask (the fixture's)."""
     workdir = Path(demo.workdir)
@@ -236,3 +243,18 @@ def test_every_output_is_private_to_its_owner(demo) -> None:
     folders = [workdir, *(p for p in workdir.rglob("*") if p.is_dir())]
     open_folders = [str(p) for p in folders if stat.S_IMODE(p.stat().st_mode) != 0o700]
     assert open_folders == []
+
+
+CHECKS = (
+    check_every_stage_reports,
+    check_linkage_and_overlap_against_the_truth,
+    check_plan_notices_and_clearance_hold_together,
+    check_clawback_finds_the_true_downloaders_and_writes_to_them,
+    check_the_demo_desk_audits_clean,
+    check_demo_users_can_sign_in_and_their_passwords_stay_private,
+    check_the_demo_runs_on_the_2022_clock,
+    check_the_dec_14_extension_letters_give_each_person_a_new_date,
+    check_reports_for_both_incidents_match_the_database,
+    check_monitoring_finds_every_repost_of_the_exposed,
+    check_every_output_is_private_to_its_owner,
+)
