@@ -99,13 +99,14 @@ def scores(found: set[tuple[int, int]], truth: set[tuple[int, int]]) -> dict[str
 
 
 def ours(
-    records: pd.DataFrame, registry: pd.DataFrame, truth: set[tuple[int, int]], *, identifier: bool
+    records: pd.DataFrame, registry: pd.DataFrame, truth: set[tuple[int, int]], *,
+    identifier: bool, extras: tuple[str, ...] = FEBRL_EXTRAS,
+    blocking: tuple[str, ...] = ("l.postcode = r.postcode", "l.address_1 = r.address_1"),
 ) -> dict[str, object]:
-    settings = LinkSettings(
-        use_identifier=identifier,
-        extra_columns=FEBRL_EXTRAS,
-        extra_blocking=("l.postcode = r.postcode", "l.address_1 = r.address_1"),
-    )
+    """spilldesk's automatic matches scored; `review_recall` also counts a record in review
+    whose true person is among the candidates the reviewer is shown."""
+    settings = LinkSettings(use_identifier=identifier, extra_columns=extras,
+                            extra_blocking=blocking)
     if not identifier:
         records, registry = records.assign(a_number=None), registry.assign(a_number=None)
     started = time.perf_counter()
@@ -117,6 +118,9 @@ def ours(
         if r.status == "matched" and r.person_id is not None
     }
     reviewed = sum(1 for r in results if r.status == "review")
+    shown = {
+        (r.record_id, c.person_id) for r in results if r.status == "review" for c in r.candidates
+    }
     left = comparison_frame(records.rename(columns={}), settings.extra_columns)
     right = comparison_frame(
         registry.rename(columns={"person_id": "unique_id"}), settings.extra_columns
@@ -126,6 +130,7 @@ def ours(
     return {
         **scores(matched, truth),
         "review": reviewed,
+        "review_recall": round(len((matched | shown) & truth) / len(truth), 4),
         "seconds": round(seconds, 1),
         "blocking_recall": round(len(kept) / len(truth), 4),
         "blocked_pairs": len(blocked),
@@ -196,13 +201,15 @@ def splink_example(
 
 def ecm(
     records: pd.DataFrame, registry: pd.DataFrame, truth: set[tuple[int, int]], *,
-    identifier: bool, folder: Path,
+    identifier: bool, folder: Path, block_on: tuple[str, ...] = (),
 ) -> dict[str, object]:
-    """recordlinkage's unsupervised ECM classifier, as in its FEBRL4 documentation."""
+    """recordlinkage's unsupervised ECM classifier, as in its FEBRL4 documentation
+    (`block_on`: other blocking columns than the documentation's)."""
     records.to_csv(folder / "records.csv", index=False)
     registry.to_csv(folder / "registry.csv", index=False)
     answer = folder / "ecm.json"
-    run_peer("peer_linkage.py", "ecm", folder, answer, *(["--identifier"] if identifier else []))
+    run_peer("peer_linkage.py", "ecm", folder, answer, *(["--identifier"] if identifier else []),
+             *(["--block-on", ",".join(block_on)] if block_on else []))
     got = json.loads(answer.read_text())
     found = one_to_one([(int(a), int(b), float(p)) for a, b, p in got["pairs"]])
     return {**scores(found, truth), "seconds": round(got["seconds"], 1)}
@@ -224,9 +231,11 @@ def run_febrl(folder: Path) -> dict[str, object]:
 
 
 def vanilla_splink(
-    records: pd.DataFrame, registry: pd.DataFrame, truth: set[tuple[int, int]]
+    records: pd.DataFrame, registry: pd.DataFrame, truth: set[tuple[int, int]],
+    extra_comparisons: tuple = (),
 ) -> dict[str, object]:
-    """Splink out of the box on the raw columns: its library comparisons, plain blocking."""
+    """Splink out of the box on the raw columns: its library comparisons, plain blocking
+    (`extra_comparisons`: splink comparisons of further columns, such as addresses)."""
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -244,6 +253,7 @@ def vanilla_splink(
                 cl.DateOfBirthComparison("date_of_birth", input_is_string=True),
                 cl.ExactMatch("sex"),
                 cl.ExactMatch("country"),
+                *extra_comparisons,
             ],
             blocking_rules_to_generate_predictions=[
                 block_on("date_of_birth"),

@@ -9,7 +9,7 @@ HEADER = """# Benchmarks
 
 Every figure here was measured by a script in `benchmarks/` (run them all with `make bench`),
 side by side with a peer where the SPEC names one. The peers (Presidio, DataFog, recordlinkage,
-fpdf2, WeasyPrint, RE2, Hyperscan) are installed by `make bench-peers` into
+pseudopeople, fpdf2, WeasyPrint, RE2, Hyperscan) are installed by `make bench-peers` into
 `benchmarks/.peers-venv`, never into the project's environment, and run in a subprocess in the
 same call. Tests never assert timings. Each section says when and with which command it was
 measured, and the load on the machine; a section is rewritten whenever its script runs, and a

