@@ -137,3 +137,20 @@ def test_registry_without_required_columns_is_refused(crafted) -> None:
 
 def test_no_records_no_work(registry) -> None:
     assert link_records([], registry, custody_reference_date=REFERENCE) == []
+
+
+def test_a_birth_date_with_a_scanning_error_is_compared_not_a_crash(registry) -> None:
+    """`1994-04-o6` (a letter for a digit, as OCR and retyping make) must not stop linkage:
+    the record is still linked or reported, like any other."""
+    from spilldesk.link.features import comparison_frame
+
+    frame = pd.DataFrame({"unique_id": [1, 2], "a_number": [None, None],
+                          "family_name": ["Pérez", "Núñez"], "given_name": ["Ana", "José"],
+                          "date_of_birth": ["1994-04-o6", "1980-02-01"], "sex": ["F", "M"],
+                          "country": ["CU", "MX"]})
+    features = comparison_frame(frame)
+    assert features["dob_swapped"].tolist() == [None, "1980-01-02"]
+    record = LinkRecord(record_id=1, a_number=None, family_name="Pérez", given_name="Ana",
+                        date_of_birth="1994-04-o6", sex=None, country=None)
+    results = link_records([record], registry, custody_reference_date=None)
+    assert [r.record_id for r in results] == [1]

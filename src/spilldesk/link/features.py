@@ -89,8 +89,11 @@ def _dob_features(dob: pd.Series) -> dict[str, pd.Series]:
 
 
 def _swap_day_month(iso: str) -> str | None:
+    """The date with day and month swapped (a common transcription error), when that is a
+    different date; None for text that is not a whole ISO date (a scanning error such as
+    `1994-04-o6` is compared as it is, never a crash)."""
     month, day = iso[5:7], iso[8:10]
-    if month == day or int(day) > 12:
+    if not (month.isdigit() and day.isdigit()) or month == day or int(day) > 12:
         return None
     return f"{iso[0:4]}-{day}-{month}"
 
