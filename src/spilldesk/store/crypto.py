@@ -113,7 +113,7 @@ class Keyring:
     def blind_index(self, kind: str, normalised: str) -> str:
         """HMAC-SHA256 of a normalised value, namespaced by kind (hex, 64 chars)."""
         message = kind.encode() + b"\x00" + normalised.encode()
-        return hmac.new(self._index_key, message, hashlib.sha256).hexdigest()
+        return hmac.digest(self._index_key, message, "sha256").hex()
 
 
 def _b64(data: bytes) -> str:
