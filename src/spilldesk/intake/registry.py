@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
@@ -39,6 +39,7 @@ from spilldesk.intake.registry_rows import (
 )
 from spilldesk.intake.tabular import Table, TableError, open_table
 from spilldesk.store.audit import record_event
+from spilldesk.store.bulk import insert_rows
 from spilldesk.store.crypto import KeyFileError
 from spilldesk.store.db import check_index_key, keyring_of
 from spilldesk.store.models import Facility, Person, Representative
@@ -312,8 +313,7 @@ def _write_persons(session: Session, inserts: list[dict[str, Any]],
                    updates: list[dict[str, Any]]) -> None:
     """Core executemany, sealed values included: one statement per batch, no per-row flush."""
     persons = Person.__table__
-    if inserts:
-        session.execute(insert(persons), inserts)
+    insert_rows(session, persons, inserts)
     if updates:
         columns = [c for c in updates[0] if c != "_id"]
         session.execute(update(persons).where(persons.c.id == bindparam("_id"))

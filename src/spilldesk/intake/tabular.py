@@ -113,7 +113,7 @@ def _texts(path: Path, header: list[str], body: Body) -> Iterator[tuple[int, dic
     width = len(header)
     try:
         for number, values in body:
-            texts = [_text(v) for v in values]
+            texts = [v.strip() if type(v) is str else _text(v) for v in values]
             if not any(texts):
                 continue
             if len(texts) > width and any(texts[width:]):
