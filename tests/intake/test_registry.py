@@ -183,12 +183,14 @@ def stored_persons(store) -> list[tuple[int, str, str]]:
     (lambda rows: rows.__setitem__(186, {**rows[186], "a_number": rows[40]["a_number"]}),
      "row 188, field a_number: the same A-number is on row 42"),
 ], ids=["bad date", "repeat of a new person", "repeat of a stored person"])
+@pytest.mark.parametrize("reader", ["in process", "worker process"])
 def test_a_bad_row_after_many_written_batches_changes_nothing(store, tmp_path, monkeypatch,
-                                                              spoil, message) -> None:
+                                                              spoil, message, reader) -> None:
     """Rows are written a batch at a time; a bad row in the 19th batch still undoes them all."""
-    import spilldesk.intake.registry as registry
+    import spilldesk.intake.person_batches as batches
 
-    monkeypatch.setattr(registry, "BATCH", 10)
+    monkeypatch.setattr(batches, "BATCH", 10)
+    monkeypatch.setattr(batches, "WORKER_FROM_BYTES", 0 if reader == "worker process" else 1 << 40)
     load(store, tmp_path, many(60, start=0)[30:])  # rows 32..61 of the file below are stored
     before, audit = stored_persons(store), counts(store)
     rows = many(200)
@@ -208,10 +210,10 @@ def test_a_bad_row_after_many_written_batches_changes_nothing(store, tmp_path, m
 
 
 def test_parquet_streams_in_record_batches(store, tmp_path, monkeypatch) -> None:
-    import spilldesk.intake.registry as registry
+    import spilldesk.intake.person_batches as batches
     import spilldesk.intake.tabular as tabular
 
-    monkeypatch.setattr(registry, "BATCH", 7)
+    monkeypatch.setattr(batches, "BATCH", 7)
     monkeypatch.setattr(tabular, "PARQUET_BATCH", 5)
     load(store, tmp_path, persons(1))
     rows = many(40)

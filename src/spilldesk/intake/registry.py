@@ -14,11 +14,9 @@ already) and the ids of persons whose facts changed (to re-plan them).
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,31 +28,30 @@ from spilldesk import clock
 from spilldesk.casework.planning import replan_people
 from spilldesk.domain.anumber import InvalidANumber, normalize_a_number
 from spilldesk.errors import ServiceError
+from spilldesk.intake.person_batches import (
+    Checked,
+    Known,
+    checked_batches,
+    digest_key,
+    row_digest,
+)
 from spilldesk.intake.registry_rows import (
     COLUMNS,
     RowError,
     read_facility_row,
-    read_person_row,
     read_representative_row,
 )
 from spilldesk.intake.tabular import Table, TableError, open_table
 from spilldesk.store.audit import record_event
 from spilldesk.store.bulk import insert_rows
-from spilldesk.store.crypto import KeyFileError
+from spilldesk.store.crypto import KeyFileError, Keyring
 from spilldesk.store.db import check_index_key, keyring_of
 from spilldesk.store.models import Facility, Person, Representative
-from spilldesk.store.people import PII, name_dob_key, seal_pii
-from spilldesk.store.sealing import (
-    SEALED,
-    insert_sealed,
-    reserve_ids,
-    seal_for_row,
-    sealed_fields,
-)
+from spilldesk.store.people import PII, seal_pii
+from spilldesk.store.sealing import SEALED, insert_sealed, reserve_ids, row_purpose
 
 KINDS = tuple(COLUMNS)
 Progress = Callable[[int, int | None], None]  # (rows just done, rows in the file if known)
-BATCH = 5000  # persons read, sealed and written at a time
 
 
 class RegistryError(ServiceError):
@@ -150,24 +147,7 @@ def _row_error(table: Table, number: int, exc: RowError) -> RegistryError:
     return RegistryError(f"{table.path}, row {number}, field {exc.field}: {exc}")
 
 
-def _digest_key(session: Session) -> bytes:
-    return keyring_of(session).blind_index("row", "digest").encode()
-
-
-def _digest(key: bytes, values: dict[str, Any]) -> str:
-    """A keyed digest of a row, so unchanged rows are recognised without decrypting."""
-    body = json.dumps(values, sort_keys=True, default=str).encode()
-    return hmac.digest(key, body, "sha256").hex()
-
-
 Imported = tuple[int, int, int, list[int]]  # rows, created, updated, persons whose facts changed
-Rows = Iterable[tuple[int, dict[str, str]]]
-
-
-def _batches(rows: Rows, size: int) -> Iterator[list[tuple[int, dict[str, str]]]]:
-    iterator = iter(rows)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 class _IdBits:
@@ -187,105 +167,61 @@ class _IdBits:
         return True
 
 
-@dataclass
-class _Checked:
-    """One checked person row of a batch, ready to seal."""
-
-    number: int
-    index: str
-    values: dict[str, Any]  # clear columns
-    facts: dict[str, Any]  # sealed case facts
-    pii: dict[str, str | None]
-    digest: str
-
-
 def _import_persons(session: Session, table: Table, progress: Progress) -> Imported:
-    """Read, check, seal and write persons a batch at a time (see the module's docstring)."""
-    known = _Known(
-        facilities=set(session.execute(select(Facility.code)).scalars()),
+    """Seal and write persons a batch at a time as they are checked (see the module's
+    docstring)."""
+    keyring = keyring_of(session)
+    known = Known(
+        facilities=frozenset(session.execute(select(Facility.code)).scalars()),
         reps=dict(session.execute(
             select(Representative.representative_id, Representative.id)).all()),
-        digest_key=_digest_key(session),
     )
-    keyring = keyring_of(session)
     named = _IdBits()
     now = clock.now()
     rows = created = 0
     changed: list[int] = []
-    for batch in _batches(table.rows, BATCH):
-        checked = _check_batch(session, table, batch, known)
-        stored = _stored(session, list(checked))
-        inserts: list[_Checked] = []
+    for batch in checked_batches(table, known, keyring):
+        stored = _stored(session, [row.index for row in batch.rows])
+        inserts: list[Checked] = []
         updates: list[dict[str, Any]] = []
-        for row in checked.values():
+        for row in batch.rows:
             previous = stored.get(row.index)
             if previous is None:
                 inserts.append(row)
                 continue
             pk, digest = previous
             if not named.add(pk):
-                raise _duplicate(table, row.number, str(row.pii["a_number"]))
+                raise _duplicate(table, row.number, json.loads(row.pii)["a_number"])
             if digest == row.digest:
                 continue
             updates.append({"_id": pk, **row.values, "record_digest": row.digest,
-                            "updated_at": now, PII: seal_pii(session, "persons", pk, row.pii),
-                            SEALED: seal_for_row(keyring, row.facts, "persons", pk, SEALED)})
+                            "updated_at": now, **_sealed(keyring, pk, row)})
             changed.append(pk)
         ids = reserve_ids(session, Person, len(inserts))
         for pk in ids:
             named.add(pk)
         _write_persons(session, [
             {"id": pk, **row.values, "record_digest": row.digest, "created_at": now,
-             "updated_at": now, PII: seal_pii(session, "persons", pk, row.pii),
-             SEALED: seal_for_row(keyring, row.facts, "persons", pk, SEALED)}
+             "updated_at": now, **_sealed(keyring, pk, row)}
             for pk, row in zip(ids, inserts, strict=True)], updates)
-        rows += len(batch)
+        if batch.error:
+            raise RegistryError(batch.error)
+        rows += len(batch.rows)
         created += len(inserts)
-        progress(len(batch), table.total)
+        progress(len(batch.rows), table.total)
     return rows, created, len(changed), changed
 
 
-@dataclass(frozen=True)
-class _Known:
-    facilities: set[str]
-    reps: dict[str, int]
-    digest_key: bytes
-
-
-def _check_batch(session: Session, table: Table, batch: list[tuple[int, dict[str, str]]],
-                 known: _Known) -> dict[str, _Checked]:
-    """Each row read and checked, by A-number blind index (a repeat in the batch is an error)."""
-    keyring = keyring_of(session)
-    checked: dict[str, _Checked] = {}
-    for number, row in batch:
-        try:
-            person = read_person_row(row)
-        except RowError as exc:
-            raise _row_error(table, number, exc) from None
-        index = keyring.blind_index("a_number", person.a_number)
-        if index in checked:
-            raise RegistryError(f"{table.path}, row {number}, field a_number: the same A-number "
-                                f"is on row {checked[index].number}")
-        if person.facility_code and person.facility_code not in known.facilities:
-            raise RegistryError(f"{table.path}, row {number}, field facility_code: unknown "
-                                "facility (import facilities first)")
-        rep_pk = None
-        if person.representative_id:
-            rep_pk = known.reps.get(person.representative_id)
-            if rep_pk is None:
-                raise RegistryError(f"{table.path}, row {number}, field representative_id: "
-                                    "unknown representative (import representatives first)")
-        values = _person_values(person, rep_pk)
-        digest = _digest(known.digest_key, {**values, **person.pii})
-        facts = {name: values.pop(name) for name in sealed_fields(Person)}
-        values.update(a_number_index=index, name_dob_index=_name_dob(keyring, person.pii),
-                      a_number_tail=person.a_number[-4:])
-        checked[index] = _Checked(number, index, values, facts, dict(person.pii), digest)
-    return checked
+def _sealed(keyring: Keyring, pk: int, row: Checked) -> dict[str, bytes]:
+    """The row's person data and case facts sealed for its id (`store.sealing`'s binding)."""
+    return {PII: keyring.seal_encoded(row.pii, row_purpose("persons", pk, PII)),
+            SEALED: keyring.seal_encoded(row.facts, row_purpose("persons", pk, SEALED))}
 
 
 def _stored(session: Session, indexes: list[str]) -> dict[str, tuple[int, str]]:
     """The stored persons among a batch's A-number blind indexes: index -> (id, digest)."""
+    if not indexes:
+        return {}
     found = session.execute(select(Person.a_number_index, Person.id, Person.record_digest)
                             .where(Person.a_number_index.in_(indexes)))
     return {index: (pk, digest) for index, pk, digest in found}
@@ -332,18 +268,6 @@ def _write(session: Session, model: Any, inserts: list[dict[str, Any]],
         session.execute(statement, [{**u, "_id": u["id"]} for u in updates])
 
 
-def _person_values(person: Any, rep_pk: int | None) -> dict[str, Any]:
-    values = dict(person.attributes)  # dates stay ISO text: they are sealed
-    values["facility_code"] = person.facility_code
-    values["representative_id"] = rep_pk
-    return values
-
-
-def _name_dob(keyring: Any, pii: dict[str, str | None]) -> str:
-    key = name_dob_key(pii["family_name"] or "", pii["given_name"] or "", pii["date_of_birth"])
-    return str(keyring.blind_index("name_dob", key))
-
-
 def _import_representatives(session: Session, table: Table, progress: Progress) -> Imported:
     existing = {
         rep_id: (pk, digest)
@@ -356,7 +280,7 @@ def _import_representatives(session: Session, table: Table, progress: Progress) 
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     to_seal: dict[str, list[dict[str, Any]]] = {PII: []}
-    digest_key = _digest_key(session)
+    key = digest_key(keyring_of(session))
     rows = 0
     for number, row in table.rows:
         rows += 1
@@ -368,7 +292,7 @@ def _import_representatives(session: Session, table: Table, progress: Progress) 
             raise RegistryError(f"{table.path}, row {number}, field representative_id: "
                                 "appears twice in the file")
         seen.add(rep_id)
-        digest = _digest(digest_key, {"id": rep_id, **pii})
+        digest = row_digest(key, {"id": rep_id, **pii})
         previous = existing.get(rep_id)
         if previous and previous[1] == digest:
             continue

@@ -80,9 +80,13 @@ class Keyring:
 
     def seal(self, payload: dict[str, object], purpose: str) -> bytes:
         """Encrypt a JSON-able dict; `purpose` (e.g. "person") is bound as associated data."""
+        return self.seal_encoded(encode_payload(payload), purpose)
+
+    def seal_encoded(self, plaintext: bytes, purpose: str) -> bytes:
+        """`seal` of a payload already encoded by `encode_payload` (a bulk import encodes in
+        one process and seals, once the row's id is known, in another)."""
         key_id = self._current.key_id.encode()
         nonce = os.urandom(_NONCE)
-        plaintext = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
         sealed = self._aead[self._current.key_id].encrypt(nonce, plaintext, purpose.encode())
         return bytes([_FORMAT, len(key_id)]) + key_id + nonce + sealed
 
@@ -114,6 +118,11 @@ class Keyring:
         """HMAC-SHA256 of a normalised value, namespaced by kind (hex, 64 chars)."""
         message = kind.encode() + b"\x00" + normalised.encode()
         return hmac.digest(self._index_key, message, "sha256").hex()
+
+
+def encode_payload(payload: dict[str, object]) -> bytes:
+    """The plaintext a sealed payload holds: compact JSON, UTF-8."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _b64(data: bytes) -> str:
