@@ -22,13 +22,14 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     dialect = connection.dialect
     columns = list(rows[0])
     compiled = insert(table).values({c: bindparam(c) for c in columns}).compile(dialect=dialect)
-    processors = [(c, table.c[c].type._cached_bind_processor(dialect)) for c in columns]
-    convert = [(c, p) for c, p in processors if p is not None]
-    if convert:
-        rows = [{**row, **{c: p(row[c]) for c, p in convert}} for row in rows]
+    processors = {c: table.c[c].type._cached_bind_processor(dialect) for c in columns}
     if compiled.positional:
-        order = compiled.positiontup or []
-        params: list[Any] = [tuple(row[c] for c in order) for row in rows]
+        order = list(compiled.positiontup or [])
+        convert = [processors[c] for c in order]
+        params: list[Any] = [tuple([value if p is None else p(value) for p, value in
+                                    zip(convert, [row[c] for c in order], strict=True)])
+                             for row in rows]
     else:
-        params = rows
+        params = [{c: value if processors[c] is None else processors[c](value)
+                   for c, value in row.items()} for row in rows]
     connection.exec_driver_sql(compiled.string, params)

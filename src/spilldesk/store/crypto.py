@@ -120,9 +120,12 @@ class Keyring:
         return hmac.digest(self._index_key, message, "sha256").hex()
 
 
+_PAYLOAD = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # built once, not per call
+
+
 def encode_payload(payload: dict[str, object]) -> bytes:
     """The plaintext a sealed payload holds: compact JSON, UTF-8."""
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    return _PAYLOAD.encode(payload).encode()
 
 
 def _b64(data: bytes) -> str:
