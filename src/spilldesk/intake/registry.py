@@ -45,7 +45,7 @@ from spilldesk.intake.tabular import Table, TableError, open_table
 from spilldesk.store.audit import record_event
 from spilldesk.store.bulk import insert_rows
 from spilldesk.store.crypto import KeyFileError, Keyring
-from spilldesk.store.db import check_index_key, keyring_of
+from spilldesk.store.db import bulk_cache, check_index_key, keyring_of
 from spilldesk.store.models import Facility, Person, Representative
 from spilldesk.store.people import PII, seal_pii
 from spilldesk.store.sealing import SEALED, insert_sealed, reserve_ids, row_purpose
@@ -121,8 +121,9 @@ def import_file(
             _check_columns(table, kind)
             importer = {"persons": _import_persons, "representatives": _import_representatives,
                         "facilities": _import_facilities}[kind]
-            rows, created, updated, changed = importer(session, table,
-                                                       progress or (lambda _d, _t: None))
+            with bulk_cache(session):
+                rows, created, updated, changed = importer(session, table,
+                                                           progress or (lambda _d, _t: None))
     except TableError as exc:
         raise RegistryError(str(exc)) from None
     replanned = replan_people(session, changed, actor=actor, tz=tz)
