@@ -17,7 +17,10 @@ runs another source tree on the same files beside this one (at the sizes in `--b
 the old import held the whole file, 1,000,000 persons took 3.9 GB).
 
     python benchmarks/bench_registry.py scale [--sizes 100000 1000000] \
-        [--src OLD/src --label before --before-sizes 100000]
+        [--src OLD/src --label before --before-sizes 100000] [--postgres URL]
+
+`--postgres URL` runs the imports on PostgreSQL instead (a fresh database beside URL's for each
+run, dropped after) and writes its own section.
 """
 
 from __future__ import annotations
@@ -115,16 +118,40 @@ def padded_persons(source: Path, target: Path, count: int) -> Path:
     return target
 
 
-def _env(work: Path, src: Path) -> dict[str, str]:
+def _env(work: Path, src: Path, database: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPILLDESK_")}
     env["PYTHONPATH"] = str(src)
     env["SPILLDESK_HOME"] = str(work)
+    if database:
+        env["SPILLDESK_DATABASE_URL"] = database
     return env
 
 
-def process_import(registry: Path, persons: Path, work: Path, src: Path) -> dict[str, float]:
+def _admin(url: str, *statements: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    admin.dispose()
+
+
+def _fresh_postgres(url: str, name: str) -> str:
+    """A new empty database beside `url`'s (dropped first if a run left it)."""
+    _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    return f"{url.rsplit('/', 1)[0]}/{name}"
+
+
+def _drop_postgres(url: str, name: str) -> None:
+    _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def process_import(registry: Path, persons: Path, work: Path, src: Path,
+                   database: str | None = None) -> dict[str, float]:
     """A fresh desk with the facilities and representatives, then the persons file, timed."""
-    env = _env(work, src)
+    env = _env(work, src, database)
     subprocess.run([*CLI, "init"], env=env, check=True, capture_output=True)
     subprocess.run([*CLI, "registry", "import", str(registry / "facilities.csv"),
                     str(registry / "representatives.csv")], env=env, check=True,
@@ -151,8 +178,13 @@ def scale(args: argparse.Namespace) -> None:
             for label, src, sizes in runs:
                 if size not in sizes:
                     continue
+                database = (_fresh_postgres(args.postgres, f"bench_registry_{len(lines)}")
+                            if args.postgres else None)
                 load = os.getloadavg()[0]
-                r = process_import(registry, persons, root / f"desk-{label}-{size}", src)
+                r = process_import(registry, persons, root / f"desk-{label}-{size}", src,
+                                   database)
+                if args.postgres:
+                    _drop_postgres(args.postgres, f"bench_registry_{len(lines)}")
                 verdict = ("" if size != 1_000_000 else
                            f" ({'met' if r['wall'] <= TARGET_SECONDS else 'missed'})")
                 lines.append(f"| {label} | {size:,} | {r['wall']:.1f} s{verdict} | "
@@ -161,7 +193,8 @@ def scale(args: argparse.Namespace) -> None:
                 print(lines[-1], flush=True)
                 shutil.rmtree(root / f"desk-{label}-{size}")
             persons.unlink()
-    body = ("Whole process `spilldesk registry import persons.csv`, SQLite, a fresh desk each. "
+    where = "PostgreSQL" if args.postgres else "SQLite"
+    body = (f"Whole process `spilldesk registry import persons.csv`, {where}, a fresh desk each. "
             f"Target: 1,000,000 persons in ≤ {TARGET_SECONDS:.0f} s by the wall clock; peak "
             "memory flat in the file's size. CPU is the import's and its reading worker's "
             "together (a file of 16 MB and up is read and checked in a second process), so on "
@@ -171,7 +204,8 @@ def scale(args: argparse.Namespace) -> None:
             "| code | persons | wall | CPU | peak RSS | persons/s | load |\n"
             "|---|---|---|---|---|---|---|\n" + "\n".join(lines))
     command = "python benchmarks/bench_registry.py scale " + " ".join(sys.argv[2:])
-    write_figures("registry-scale", "Registry import at scale", body, command.strip())
+    area = "registry-scale-postgres" if args.postgres else "registry-scale"
+    write_figures(area, f"Registry import at scale, {where}", body, command.strip())
 
 
 def main() -> None:
@@ -181,6 +215,8 @@ def main() -> None:
         parser.add_argument("--src", help="another source tree to run beside this one")
         parser.add_argument("--label", default="before")
         parser.add_argument("--before-sizes", type=int, nargs="+", default=[100_000])
+        parser.add_argument("--postgres", help="a PostgreSQL URL: run there, a fresh database "
+                            "beside it each run")
         scale(parser.parse_args(sys.argv[2:]))
         return
     parser = argparse.ArgumentParser()
