@@ -197,10 +197,10 @@ def scale(args: argparse.Namespace) -> None:
     body = (f"Whole process `spilldesk registry import persons.csv`, {where}, a fresh desk each. "
             f"Target: 1,000,000 persons in ≤ {TARGET_SECONDS:.0f} s by the wall clock; peak "
             "memory flat in the file's size. CPU is the import's and its reading worker's "
-            "together (a file of 16 MB and up is read and checked in a second process), so on "
-            "a machine the other jobs leave alone the wall time approaches half of it; the "
-            "load average (1 minute, 2 cores) before each run says how shared the machine "
-            "was.\n\n"
+            "together (a file of 16 MB and up is read and checked in a second process; the "
+            "database server's own CPU is not in it), so wall time below CPU time is the two "
+            "overlapping. The load average (1 minute, 2 cores) before each run says how much "
+            "of the machine other jobs were taking.\n\n"
             "| code | persons | wall | CPU | peak RSS | persons/s | load |\n"
             "|---|---|---|---|---|---|---|\n" + "\n".join(lines))
     command = "python benchmarks/bench_registry.py scale " + " ".join(sys.argv[2:])
