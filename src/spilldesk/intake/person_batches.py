@@ -37,7 +37,7 @@ class Checked(NamedTuple):
     """One checked person row, ready to seal (a tuple: it crosses a process boundary)."""
 
     number: int  # row number, as a spreadsheet user sees it
-    index: str  # A-number blind index
+    a_number_index: str  # A-number blind index
     values: dict[str, Any]  # clear columns
     facts: bytes  # the sealed case facts, encoded (`crypto.encode_payload`), not yet sealed
     pii: bytes  # the person's data, encoded likewise: sealed once the row's id is known

@@ -18,9 +18,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Table as DbTable
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
@@ -182,11 +183,11 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> Impor
     rows = created = 0
     changed: list[int] = []
     for batch in checked_batches(table, known, keyring):
-        stored = _stored(session, [row.index for row in batch.rows])
+        stored = _stored(session, [row.a_number_index for row in batch.rows])
         inserts: list[Checked] = []
         updates: list[dict[str, Any]] = []
         for row in batch.rows:
-            previous = stored.get(row.index)
+            previous = stored.get(row.a_number_index)
             if previous is None:
                 inserts.append(row)
                 continue
@@ -249,7 +250,7 @@ def _duplicate(table: Table, number: int, a_number: str) -> RegistryError:
 def _write_persons(session: Session, inserts: list[dict[str, Any]],
                    updates: list[dict[str, Any]]) -> None:
     """Core executemany, sealed values included: one statement per batch, no per-row flush."""
-    persons = Person.__table__
+    persons = cast(DbTable, Person.__table__)
     insert_rows(session, persons, inserts)
     if updates:
         columns = [c for c in updates[0] if c != "_id"]

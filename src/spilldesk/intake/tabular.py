@@ -11,7 +11,7 @@ over whole (a sheet is at most 1,048,576 rows and the gate's limits bound it).
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -76,7 +76,7 @@ def open_table(path: Path) -> Iterator[Table]:
         yield Table(path, header, _texts(path, header, body), total)
 
 
-Body = Iterator[tuple[int, list[object]]]
+Body = Generator[tuple[int, list[object]], None, None]
 
 
 def _open(path: Path, suffix: str) -> tuple[list[str], Body, int | None]:

@@ -36,9 +36,8 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     if compiled.positional:
         connection.exec_driver_sql(compiled.string, bound(list(compiled.positiontup or [])))
     else:
-        connection.exec_driver_sql(compiled.string, [
-            {c: value if processors[c] is None else processors[c](value)
-             for c, value in row.items()} for row in rows])
+        connection.exec_driver_sql(compiled.string, [dict(zip(columns, values, strict=True))
+                                                     for values in bound(columns)])
 
 
 def _copy(connection: Connection, table: Table, columns: list[str],
