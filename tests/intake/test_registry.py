@@ -162,3 +162,71 @@ def test_no_family_name_in_the_sqlite_file(tmp_path, monkeypatch) -> None:
     for needle in (b"Quispe", b"Mamani", "Jos\u00e9".encode(), b"Ferreira", b"200000001",
                    b"1990-03-12", b"ana@example.org"):
         assert needle not in raw
+
+
+def many(n: int, start: int = 0) -> list[dict[str, str]]:
+    return [{**row, "a_number": f"A4{i + start:08d}"} for i, row in
+            enumerate(persons(1) * n)]
+
+
+def stored_persons(store) -> list[tuple[int, str, str]]:
+    with store.session() as session:
+        return [tuple(r) for r in session.execute(  # type: ignore[misc]
+            select(Person.id, Person.a_number_index, Person.record_digest).order_by(Person.id))]
+
+
+@pytest.mark.parametrize(("spoil", "message"), [
+    (lambda rows: rows.__setitem__(186, {**rows[186], "date_of_birth": "1990-02-30"}),
+     "row 188, field date_of_birth: not a real date (use YYYY-MM-DD)"),
+    (lambda rows: rows.__setitem__(186, {**rows[186], "a_number": rows[3]["a_number"]}),
+     "row 188, field a_number: the same A-number is on row 5"),
+    (lambda rows: rows.__setitem__(186, {**rows[186], "a_number": rows[40]["a_number"]}),
+     "row 188, field a_number: the same A-number is on row 42"),
+], ids=["bad date", "repeat of a new person", "repeat of a stored person"])
+@pytest.mark.parametrize("reader", ["in process", "worker process"])
+def test_a_bad_row_after_many_written_batches_changes_nothing(store, tmp_path, monkeypatch,
+                                                              spoil, message, reader) -> None:
+    """Rows are written a batch at a time; a bad row in the 19th batch still undoes them all."""
+    import spilldesk.intake.person_batches as batches
+
+    monkeypatch.setattr(batches, "BATCH", 10)
+    monkeypatch.setattr(batches, "WORKER_FROM_BYTES", 0 if reader == "worker process" else 1 << 40)
+    load(store, tmp_path, many(60, start=0)[30:])  # rows 32..61 of the file below are stored
+    before, audit = stored_persons(store), counts(store)
+    rows = many(200)
+    rows[35] = {**rows[35], "custody": "released"}  # an update, written in batch 4
+    spoil(rows)
+    path = write_csv(tmp_path / "big.csv", rows)
+    with pytest.raises(RegistryError) as caught, store.session() as session:
+        import_file(session, path, kind=None, actor="t", tz=ET)
+    assert str(caught.value) == f"{path}, {message}"
+    assert stored_persons(store) == before and counts(store) == audit
+    rows[186] = many(200)[186]
+    write_csv(path, rows)
+    with store.session() as session:
+        report = import_file(session, path, kind=None, actor="t", tz=ET)
+    assert (report.rows, report.created, report.updated, report.unchanged) == (200, 170, 1, 29)
+    assert len(stored_persons(store)) == 200
+
+
+def test_parquet_streams_in_record_batches(store, tmp_path, monkeypatch) -> None:
+    import spilldesk.intake.person_batches as batches
+    import spilldesk.intake.tabular as tabular
+
+    monkeypatch.setattr(batches, "BATCH", 7)
+    monkeypatch.setattr(tabular, "PARQUET_BATCH", 5)
+    load(store, tmp_path, persons(1))
+    rows = many(40)
+    rows[33] = {**rows[33], "posture": "deported"}
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "p.parquet")
+    with pytest.raises(RegistryError, match=r"p\.parquet, row 35, field posture"), \
+            store.session() as session:
+        import_file(session, tmp_path / "p.parquet", kind=None, actor="t", tz=ET)
+    rows[33] = many(40)[33]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "p.parquet")
+    seen: list[tuple[int, int | None]] = []
+    with store.session() as session:
+        report = import_file(session, tmp_path / "p.parquet", kind=None, actor="t", tz=ET,
+                             progress=lambda done, total: seen.append((done, total)))
+    assert report.created == 40 and sum(done for done, _ in seen) == 40
+    assert {total for _, total in seen} == {40}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gettext
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -98,6 +98,7 @@ def _lookup() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=4096)  # a registry repeats a few hundred spellings a million times
 def country_code(text: str) -> str:
     """ISO 3166-1 alpha-3 for a code, an English or Spanish name, or a demonym."""
     key = _fold(str(text))

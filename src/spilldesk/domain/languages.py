@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -50,6 +50,7 @@ def _known_code(code: str) -> bool:
     return (lookup or pycountry.languages.get(alpha_3=code)) is not None
 
 
+@lru_cache(maxsize=4096)  # a registry repeats a few hundred spellings a million times
 def normalize_language(text: str) -> str:
     """Canonical BCP 47 tag: lower-case language, upper-case region (`pt-BR`)."""
     raw = str(text).strip()

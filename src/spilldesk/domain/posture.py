@@ -7,6 +7,7 @@ planning, web) speaks them through this one module, so a typo is caught where it
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 from typing import TypeVar
 
 from spilldesk.errors import ServiceError
@@ -128,11 +129,16 @@ class Scope(StrEnum):
 E = TypeVar("E", bound=StrEnum)
 
 
+@cache
+def _members(enum: type[E]) -> dict[str, E]:
+    return {member.value.casefold(): member for member in enum}
+
+
 def _parse(enum: type[E], what: str, text: str) -> E:
     key = text.strip().replace("-", "_").replace(" ", "_")
-    for member in enum:
-        if member.value.casefold() == key.casefold():
-            return member
+    member = _members(enum).get(key.casefold())
+    if member is not None:
+        return member
     valid = ", ".join(member.value for member in enum)
     raise UnknownCode(f"unknown {what} {text!r}; expected one of: {valid}")
 

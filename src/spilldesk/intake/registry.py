@@ -3,42 +3,56 @@
 All-or-nothing (one transaction; the first bad row stops it and changes nothing), idempotent
 by A-number (a re-import updates changed persons in place and leaves the rest untouched), and
 person data sealed on the way in.
+
+Persons stream: the file is read, checked, sealed and written a batch at a time inside the
+caller's one transaction, so memory does not grow with the file. What is known of the people
+already stored is asked of the database one batch at a time (by blind index); across the
+whole file the import keeps one bit per person row id (whether the file named that person
+already) and the ids of persons whose facts changed (to re-plan them).
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Table as DbTable
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
 from spilldesk.casework.planning import replan_people
+from spilldesk.domain.anumber import InvalidANumber, normalize_a_number
 from spilldesk.errors import ServiceError
+from spilldesk.intake.person_batches import (
+    Checked,
+    Known,
+    checked_batches,
+    digest_key,
+    row_digest,
+)
 from spilldesk.intake.registry_rows import (
     COLUMNS,
     RowError,
     read_facility_row,
-    read_person_row,
     read_representative_row,
 )
-from spilldesk.intake.tabular import Table, TableError, read_table
+from spilldesk.intake.tabular import Table, TableError, open_table
 from spilldesk.store.audit import record_event
-from spilldesk.store.crypto import KeyFileError
-from spilldesk.store.db import check_index_key, keyring_of
+from spilldesk.store.bulk import insert_rows
+from spilldesk.store.crypto import KeyFileError, Keyring
+from spilldesk.store.db import bulk_cache, check_index_key, keyring_of
 from spilldesk.store.models import Facility, Person, Representative
-from spilldesk.store.people import PII, name_dob_key, seal_pii
-from spilldesk.store.sealing import SEALED, insert_sealed, seal_for_row, sealed_fields
+from spilldesk.store.people import PII, seal_pii
+from spilldesk.store.sealing import SEALED, insert_sealed, reserve_ids, row_purpose
 
 KINDS = tuple(COLUMNS)
-Progress = Callable[[int, int], None]  # (rows just done, rows in the file)
+Progress = Callable[[int, int | None], None]  # (rows just done, rows in the file if known)
 
 
 class RegistryError(ServiceError):
@@ -100,19 +114,22 @@ def import_file(
     except KeyFileError as exc:
         raise RegistryError(f"{path}: {exc}") from None
     try:
-        table = read_table(path)
+        with open_table(path) as table:
+            kind = kind or guess_kind(table.header)
+            if kind not in COLUMNS:
+                raise RegistryError(f"unknown kind {kind!r} (use persons, representatives or "
+                                    "facilities)")
+            _check_columns(table, kind)
+            importer = {"persons": _import_persons, "representatives": _import_representatives,
+                        "facilities": _import_facilities}[kind]
+            with bulk_cache(session):
+                rows, created, updated, changed = importer(session, table,
+                                                           progress or (lambda _d, _t: None))
     except TableError as exc:
         raise RegistryError(str(exc)) from None
-    kind = kind or guess_kind(table.header)
-    if kind not in COLUMNS:
-        raise RegistryError(f"unknown kind {kind!r} (use persons, representatives or facilities)")
-    _check_columns(table, kind)
-    importer = {"persons": _import_persons, "representatives": _import_representatives,
-                "facilities": _import_facilities}[kind]
-    created, updated, changed = importer(session, table, progress or (lambda _d, _t: None))
     replanned = replan_people(session, changed, actor=actor, tz=tz)
-    report = ImportReport(kind, path.name, len(table.rows), created, updated,
-                          len(table.rows) - created - updated, replanned)
+    report = ImportReport(kind, path.name, rows, created, updated,
+                          rows - created - updated, replanned)
     record_event(session, actor=actor, action=f"registry.import.{kind}", object_type="registry",
                  object_id=kind, detail={"file": path.name, "sha256": _sha256(path),
                                          "rows": report.rows, "created": created,
@@ -132,81 +149,118 @@ def _row_error(table: Table, number: int, exc: RowError) -> RegistryError:
     return RegistryError(f"{table.path}, row {number}, field {exc.field}: {exc}")
 
 
-def _digest(session: Session, values: dict[str, Any]) -> str:
-    """A keyed digest of a row, so unchanged rows are recognised without decrypting."""
-    body = json.dumps(values, sort_keys=True, default=str).encode()
-    key = keyring_of(session).blind_index("row", "digest").encode()
-    return hmac.new(key, body, hashlib.sha256).hexdigest()
+Imported = tuple[int, int, int, list[int]]  # rows, created, updated, persons whose facts changed
 
 
-Imported = tuple[int, int, list[int]]  # created, updated, persons whose facts changed
+class _IdBits:
+    """Which row ids the file has named so far: one bit per id, not a set of objects."""
+
+    def __init__(self) -> None:
+        self._bits = bytearray()
+
+    def add(self, row_id: int) -> bool:
+        """Mark `row_id`; False if it was marked already."""
+        byte, bit = divmod(row_id, 8)
+        if byte >= len(self._bits):
+            self._bits.extend(bytes(max(byte + 1 - len(self._bits), len(self._bits))))
+        if self._bits[byte] >> bit & 1:
+            return False
+        self._bits[byte] |= 1 << bit
+        return True
 
 
 def _import_persons(session: Session, table: Table, progress: Progress) -> Imported:
+    """Seal and write persons a batch at a time as they are checked (see the module's
+    docstring)."""
     keyring = keyring_of(session)
-    facilities = set(session.execute(select(Facility.code)).scalars())
-    reps = dict(session.execute(select(Representative.representative_id, Representative.id)).all())
-    existing = {
-        index: (pid, digest)
-        for index, pid, digest in session.execute(
-            select(Person.a_number_index, Person.id, Person.record_digest)
-        ).all()
-    }
-    seen: dict[str, int] = {}
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    to_seal: dict[str, list[dict[str, Any]]] = {PII: [], SEALED: []}
+    known = Known(
+        facilities=frozenset(session.execute(select(Facility.code)).scalars()),
+        reps=dict(session.execute(
+            select(Representative.representative_id, Representative.id)).all()),
+    )
+    named = _IdBits()
     now = clock.now()
-    for count, (number, row) in enumerate(table.rows, start=1):
-        try:
-            person = read_person_row(row)
-        except RowError as exc:
-            raise _row_error(table, number, exc) from None
-        if person.a_number in seen:
-            raise RegistryError(f"{table.path}, row {number}, field a_number: the same A-number "
-                                f"is on row {seen[person.a_number]}")
-        seen[person.a_number] = number
-        if person.facility_code and person.facility_code not in facilities:
-            raise RegistryError(f"{table.path}, row {number}, field facility_code: unknown "
-                                "facility (import facilities first)")
-        rep_pk = None
-        if person.representative_id:
-            rep_pk = reps.get(person.representative_id)
-            if rep_pk is None:
-                raise RegistryError(f"{table.path}, row {number}, field representative_id: "
-                                    "unknown representative (import representatives first)")
-        values = _person_values(person, rep_pk)
-        digest = _digest(session, {**values, **person.pii})
-        index = keyring.blind_index("a_number", person.a_number)
-        previous = existing.get(index)
-        if previous and previous[1] == digest:
-            continue
-        facts = {name: values.pop(name) for name in sealed_fields(Person)}
-        values.update(
-            a_number_index=index,
-            name_dob_index=_name_dob(keyring, person.pii),
-            a_number_tail=person.a_number[-4:],
-            record_digest=digest,
-            updated_at=now,
-        )
-        if previous:
-            pk = previous[0]
-            updates.append({"id": pk, **values, PII: seal_pii(session, "persons", pk, person.pii),
-                            SEALED: seal_for_row(keyring, facts, "persons", pk, SEALED)})
-        else:
-            inserts.append({**values, "created_at": now})
-            to_seal[PII].append(dict(person.pii))
-            to_seal[SEALED].append(facts)
-        if count % 2000 == 0:
-            progress(2000, len(table.rows))
-    progress(len(table.rows) % 2000, len(table.rows))
-    _write(session, Person, inserts, updates, to_seal)
-    return len(inserts), len(updates), [u["id"] for u in updates]
+    rows = created = 0
+    changed: list[int] = []
+    for batch in checked_batches(table, known, keyring):
+        stored = _stored(session, [row.a_number_index for row in batch.rows])
+        inserts: list[Checked] = []
+        updates: list[dict[str, Any]] = []
+        for row in batch.rows:
+            previous = stored.get(row.a_number_index)
+            if previous is None:
+                inserts.append(row)
+                continue
+            pk, digest = previous
+            if not named.add(pk):
+                raise _duplicate(table, row.number, json.loads(row.pii)["a_number"])
+            if digest == row.digest:
+                continue
+            updates.append({"_id": pk, **row.values, "record_digest": row.digest,
+                            "updated_at": now, **_sealed(keyring, pk, row)})
+            changed.append(pk)
+        ids = reserve_ids(session, Person, len(inserts))
+        for pk in ids:
+            named.add(pk)
+        _write_persons(session, [
+            {"id": pk, **row.values, "record_digest": row.digest, "created_at": now,
+             "updated_at": now, **_sealed(keyring, pk, row)}
+            for pk, row in zip(ids, inserts, strict=True)], updates)
+        if batch.error:
+            raise RegistryError(batch.error)
+        rows += len(batch.rows)
+        created += len(inserts)
+        progress(len(batch.rows), table.total)
+    return rows, created, len(changed), changed
+
+
+def _sealed(keyring: Keyring, pk: int, row: Checked) -> dict[str, bytes]:
+    """The row's person data and case facts sealed for its id (`store.sealing`'s binding)."""
+    return {PII: keyring.seal_encoded(row.pii, row_purpose("persons", pk, PII)),
+            SEALED: keyring.seal_encoded(row.facts, row_purpose("persons", pk, SEALED))}
+
+
+def _stored(session: Session, indexes: list[str]) -> dict[str, tuple[int, str]]:
+    """The stored persons among a batch's A-number blind indexes: index -> (id, digest)."""
+    if not indexes:
+        return {}
+    found = session.execute(select(Person.a_number_index, Person.id, Person.record_digest)
+                            .where(Person.a_number_index.in_(indexes)))
+    return {index: (pk, digest) for index, pk, digest in found}
+
+
+def _duplicate(table: Table, number: int, a_number: str) -> RegistryError:
+    """The file named this person in an earlier batch: read the file again for the row that
+    did (the error path only; nothing is kept of the rows read)."""
+    earlier = "an earlier row"
+    with open_table(table.path) as again:
+        for seen, row in again.rows:
+            if seen >= number:
+                break
+            try:
+                if normalize_a_number(row.get("a_number", "")) == a_number:
+                    earlier = f"row {seen}"
+                    break
+            except InvalidANumber:
+                continue
+    return RegistryError(f"{table.path}, row {number}, field a_number: the same A-number is on "
+                         f"{earlier}")
+
+
+def _write_persons(session: Session, inserts: list[dict[str, Any]],
+                   updates: list[dict[str, Any]]) -> None:
+    """Core executemany, sealed values included: one statement per batch, no per-row flush."""
+    persons = cast(DbTable, Person.__table__)
+    insert_rows(session, persons, inserts)
+    if updates:
+        columns = [c for c in updates[0] if c != "_id"]
+        session.execute(update(persons).where(persons.c.id == bindparam("_id"))
+                        .values({c: bindparam(c) for c in columns}), updates)
 
 
 def _write(session: Session, model: Any, inserts: list[dict[str, Any]],
            updates: list[dict[str, Any]], to_seal: dict[str, list[dict[str, Any]]]) -> None:
-    """Core executemany: one round of statements, not an ORM flush per row."""
+    """Representatives (a small file, written at the end): one round of statements."""
     table = model.__table__
     insert_sealed(session, model, inserts, to_seal)
     if updates:
@@ -214,18 +268,6 @@ def _write(session: Session, model: Any, inserts: list[dict[str, Any]],
         statement = update(table).where(table.c.id == bindparam("_id")).values(
             {c: bindparam(c) for c in columns})
         session.execute(statement, [{**u, "_id": u["id"]} for u in updates])
-
-
-def _person_values(person: Any, rep_pk: int | None) -> dict[str, Any]:
-    values = dict(person.attributes)  # dates stay ISO text: they are sealed
-    values["facility_code"] = person.facility_code
-    values["representative_id"] = rep_pk
-    return values
-
-
-def _name_dob(keyring: Any, pii: dict[str, str | None]) -> str:
-    key = name_dob_key(pii["family_name"] or "", pii["given_name"] or "", pii["date_of_birth"])
-    return str(keyring.blind_index("name_dob", key))
 
 
 def _import_representatives(session: Session, table: Table, progress: Progress) -> Imported:
@@ -240,7 +282,10 @@ def _import_representatives(session: Session, table: Table, progress: Progress) 
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     to_seal: dict[str, list[dict[str, Any]]] = {PII: []}
+    key = digest_key(keyring_of(session))
+    rows = 0
     for number, row in table.rows:
+        rows += 1
         try:
             rep_id, pii = read_representative_row(row)
         except RowError as exc:
@@ -249,7 +294,7 @@ def _import_representatives(session: Session, table: Table, progress: Progress) 
             raise RegistryError(f"{table.path}, row {number}, field representative_id: "
                                 "appears twice in the file")
         seen.add(rep_id)
-        digest = _digest(session, {"id": rep_id, **pii})
+        digest = row_digest(key, {"id": rep_id, **pii})
         previous = existing.get(rep_id)
         if previous and previous[1] == digest:
             continue
@@ -266,16 +311,17 @@ def _import_representatives(session: Session, table: Table, progress: Progress) 
         else:
             inserts.append({**values, "created_at": clock.now()})
             to_seal[PII].append(dict(pii))
-    progress(len(table.rows), len(table.rows))
+    progress(rows, rows)
     _write(session, Representative, inserts, updates, to_seal)
-    return len(inserts), len(updates), []
+    return rows, len(inserts), len(updates), []
 
 
 def _import_facilities(session: Session, table: Table, progress: Progress) -> Imported:
     existing = {f.code: f for f in session.execute(select(Facility)).scalars()}
     seen: set[str] = set()
-    created = updated = 0
+    rows = created = updated = 0
     for number, row in table.rows:
+        rows += 1
         try:
             values = read_facility_row(row)
         except RowError as exc:
@@ -293,6 +339,6 @@ def _import_facilities(session: Session, table: Table, progress: Progress) -> Im
             for key, value in values.items():
                 setattr(facility, key, value)
             updated += 1
-    progress(len(table.rows), len(table.rows))
+    progress(rows, rows)
     session.flush()
-    return created, updated, []
+    return rows, created, updated, []

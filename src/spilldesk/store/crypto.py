@@ -80,9 +80,13 @@ class Keyring:
 
     def seal(self, payload: dict[str, object], purpose: str) -> bytes:
         """Encrypt a JSON-able dict; `purpose` (e.g. "person") is bound as associated data."""
+        return self.seal_encoded(encode_payload(payload), purpose)
+
+    def seal_encoded(self, plaintext: bytes, purpose: str) -> bytes:
+        """`seal` of a payload already encoded by `encode_payload` (a bulk import encodes in
+        one process and seals, once the row's id is known, in another)."""
         key_id = self._current.key_id.encode()
         nonce = os.urandom(_NONCE)
-        plaintext = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
         sealed = self._aead[self._current.key_id].encrypt(nonce, plaintext, purpose.encode())
         return bytes([_FORMAT, len(key_id)]) + key_id + nonce + sealed
 
@@ -113,7 +117,15 @@ class Keyring:
     def blind_index(self, kind: str, normalised: str) -> str:
         """HMAC-SHA256 of a normalised value, namespaced by kind (hex, 64 chars)."""
         message = kind.encode() + b"\x00" + normalised.encode()
-        return hmac.new(self._index_key, message, hashlib.sha256).hexdigest()
+        return hmac.digest(self._index_key, message, "sha256").hex()
+
+
+_PAYLOAD = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # built once, not per call
+
+
+def encode_payload(payload: dict[str, object]) -> bytes:
+    """The plaintext a sealed payload holds: compact JSON, UTF-8."""
+    return _PAYLOAD.encode(payload).encode()
 
 
 def _b64(data: bytes) -> str:

@@ -237,3 +237,23 @@ def keyring_of(session: Session) -> Keyring:
     if not isinstance(keyring, Keyring):
         raise StoreError("session was not opened by Store.session()")
     return keyring
+
+
+BULK_CACHE_KIB = 64 * 1024
+
+
+@contextmanager
+def bulk_cache(session: Session) -> Iterator[None]:
+    """A larger SQLite page cache while a bulk import runs (64 MB, a fixed bound), then the
+    connection's own again. Inserting a million random blind indexes through SQLite's default
+    2 MB cache re-reads index pages for every row; PostgreSQL sizes its own buffers."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    connection = session.connection()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{int(BULK_CACHE_KIB)}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, event, insert, update
+from sqlalchemy import bindparam, event, func, insert, select, text, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 
@@ -167,6 +167,26 @@ def _seal_after_insert(session: Session, _context: Any) -> None:
             update(table).where(table.c.id == obj.id).values({SEALED: blob}))
         set_committed_value(obj, SEALED, blob)
         obj.__dict__[_OPENED] = (blob, pending)
+
+
+def reserve_ids(session: Session, model: Any, count: int) -> list[int]:
+    """`count` new primary keys for `model`, so rows can be sealed before their insert.
+
+    PostgreSQL draws them from the table's sequence (safe beside other writers). SQLite takes
+    the next ones after the largest id: a writing desk session holds the database's write lock
+    (`BEGIN IMMEDIATE`), so nobody else inserts before the caller does.
+    """
+    if count <= 0:
+        return []
+    table = model.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        drawn = session.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                 "FROM generate_series(1, :count)"),
+            {"table": table.name, "count": count})
+        return list(drawn.scalars())
+    top = session.scalar(select(func.max(table.c.id))) or 0
+    return list(range(top + 1, top + 1 + count))
 
 
 def insert_sealed(session: Session, model: Any, rows: list[dict[str, Any]],

@@ -1,0 +1,183 @@
+"""Person rows of a registry file, read and checked a batch at a time, ready to seal and write.
+
+`checked_batches` yields each batch of checked rows, or the first bad row's one-line error
+after the good rows before it (so the caller stops at the first bad row in file order). A large
+CSV or Parquet file is read and checked in a worker process while the caller seals and writes
+the batch before: the two halves of the work are about even, so the import runs on two cores.
+The worker gets the blind-index key only (it computes indexes and digests, it seals nothing)
+and a bounded queue holds at most a few batches.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import multiprocessing
+import queue
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from spilldesk.intake.registry_rows import RowError, read_person_row
+from spilldesk.intake.tabular import Table, TableError, open_table
+from spilldesk.store.crypto import Key, Keyring, encode_payload
+from spilldesk.store.models import Person
+from spilldesk.store.people import name_dob_key
+from spilldesk.store.sealing import sealed_fields
+
+BATCH = 5000  # persons read, checked, sealed and written at a time
+WORKER_FROM_BYTES = 16 << 20  # CSV / Parquet files this large are read in a worker process
+_QUEUED = 3  # batches the worker may run ahead
+Rows = Iterable[tuple[int, dict[str, str]]]
+
+
+class Checked(NamedTuple):
+    """One checked person row, ready to seal (a tuple: it crosses a process boundary)."""
+
+    number: int  # row number, as a spreadsheet user sees it
+    a_number_index: str  # A-number blind index
+    values: dict[str, Any]  # clear columns
+    facts: bytes  # the sealed case facts, encoded (`crypto.encode_payload`), not yet sealed
+    pii: bytes  # the person's data, encoded likewise: sealed once the row's id is known
+    digest: str  # keyed digest of the row, to recognise an unchanged person
+
+
+class Batch(NamedTuple):
+    rows: list[Checked]
+    error: str | None  # the first bad row's one-line error: stop after these rows
+
+
+@dataclass(frozen=True)
+class Known:
+    """What a person row may refer to: facility codes, representative ids -> primary keys."""
+
+    facilities: frozenset[str]
+    reps: dict[str, int]
+
+
+def digest_key(keyring: Keyring) -> bytes:
+    return keyring.blind_index("row", "digest").encode()
+
+
+_DIGESTED = json.JSONEncoder(sort_keys=True, default=str)  # built once, not per row
+
+
+def row_digest(key: bytes, values: dict[str, Any]) -> str:
+    """A keyed digest of a row, so unchanged rows are recognised without decrypting."""
+    body = _DIGESTED.encode(values).encode()
+    return hmac.digest(key, body, "sha256").hex()
+
+
+def checked_batches(table: Table, known: Known, keyring: Keyring) -> Iterator[Batch]:
+    """The table's person rows, checked, a batch at a time (in a worker for a large file)."""
+    suffix = table.path.suffix.lower()
+    if suffix in (".csv", ".tsv", ".txt", ".parquet") and \
+            table.path.stat().st_size >= WORKER_FROM_BYTES:
+        yield from _from_worker(table.path, known, keyring)
+    else:
+        yield from _check(table, known, keyring, BATCH)
+
+
+def _check(table: Table, known: Known, keyring: Keyring, size: int) -> Iterator[Batch]:
+    key = digest_key(keyring)
+    rows = iter(table.rows)
+    while True:
+        try:
+            batch = list(islice(rows, size))
+        except TableError as exc:
+            yield Batch([], str(exc))
+            return
+        if not batch:
+            return
+        checked: dict[str, Checked] = {}
+        error = _check_batch(table.path, batch, known, keyring, key, checked)
+        yield Batch(list(checked.values()), error)
+        if error:
+            return
+
+
+def _check_batch(path: Path, batch: list[tuple[int, dict[str, str]]], known: Known,
+                 keyring: Keyring, key: bytes, checked: dict[str, Checked]) -> str | None:
+    """Fill `checked` (by A-number blind index) up to the first bad row; return its error."""
+    for number, row in batch:
+        where = f"{path}, row {number}, field"
+        try:
+            person = read_person_row(row)
+        except RowError as exc:
+            return f"{where} {exc.field}: {exc}"
+        index = keyring.blind_index("a_number", person.a_number)
+        if index in checked:
+            return f"{where} a_number: the same A-number is on row {checked[index].number}"
+        if person.facility_code and person.facility_code not in known.facilities:
+            return f"{where} facility_code: unknown facility (import facilities first)"
+        rep_pk = None
+        if person.representative_id:
+            rep_pk = known.reps.get(person.representative_id)
+            if rep_pk is None:
+                return (f"{where} representative_id: unknown representative (import "
+                        "representatives first)")
+        values = dict(person.attributes)  # dates stay ISO text: they are sealed
+        values["facility_code"] = person.facility_code
+        values["representative_id"] = rep_pk
+        digest = row_digest(key, {**values, **person.pii})
+        facts = {name: values.pop(name) for name in sealed_fields(Person)}
+        pii = person.pii
+        name_dob = name_dob_key(pii["family_name"] or "", pii["given_name"] or "",
+                                pii["date_of_birth"])
+        values.update(a_number_index=index,
+                      name_dob_index=keyring.blind_index("name_dob", name_dob),
+                      a_number_tail=person.a_number[-4:])
+        checked[index] = Checked(number, index, values, encode_payload(facts),
+                                 encode_payload(dict(pii)), digest)
+    return None
+
+
+def _from_worker(path: Path, known: Known, keyring: Keyring) -> Iterator[Batch]:
+    context = multiprocessing.get_context("spawn")  # no copy of the caller's open database
+    batches: Any = context.Queue(maxsize=_QUEUED)
+    # The worker indexes and digests; it seals nothing, so it gets no encryption key.
+    index_only = Key(keyring.index_key_id, bytes(32), _index_key(keyring))
+    worker = context.Process(target=_work, args=(str(path), known, index_only, BATCH, batches),
+                             name="spilldesk-registry-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            try:
+                item = batches.get(timeout=1.0)
+            except queue.Empty:
+                if not worker.is_alive():
+                    yield Batch([], f"{path}: the reading process ended unexpectedly")
+                    return
+                continue
+            if item is None:
+                return
+            yield item
+            if item.error:
+                return
+    finally:
+        if worker.is_alive():
+            worker.kill()
+        worker.join()
+        batches.close()
+
+
+def _index_key(keyring: Keyring) -> bytes:
+    return next(key.index for key in keyring.keys if key.key_id == keyring.index_key_id)
+
+
+def _work(path: str, known: Known, index_key: Key, size: int, batches: Any) -> None:
+    """The worker: read and check the file, put each batch (then None) on the queue."""
+    keyring = Keyring([index_key], index_key.key_id, index_key.key_id)
+    try:
+        with open_table(Path(path)) as table:
+            for batch in _check(table, known, keyring, size):
+                batches.put(batch)
+    except TableError as exc:
+        batches.put(Batch([], str(exc)))
+    except Exception as exc:  # one line, never a traceback with a row in it
+        batches.put(Batch([], f"{path}: cannot read the file ({type(exc).__name__})"))
+    batches.put(None)
+    batches.close()
+    batches.join_thread()
