@@ -136,7 +136,7 @@ def _members(enum: type[E]) -> dict[str, E]:
 
 def _parse(enum: type[E], what: str, text: str) -> E:
     key = text.strip().replace("-", "_").replace(" ", "_")
-    member = _members(enum).get(key.casefold())
+    member: E | None = _members(enum).get(key.casefold())
     if member is not None:
         return member
     valid = ", ".join(member.value for member in enum)
