@@ -1,6 +1,6 @@
-"""A login racing a password change, and parallel login attempts racing the throttle, from
-two processes: the password change ends the login, and the throttle counts every attempt (on
-SQLite and on PostgreSQL)."""
+"""A login racing a password change, parallel login attempts racing the throttle, and two
+revocations of one token, from two processes: the password change ends the login, the
+throttle counts every attempt, the token is revoked once (on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from spilldesk import clock
 from spilldesk.access.login_throttle import ThrottleRule, admit_attempt, record_attempt
 from spilldesk.access.logins import BROWSER, confirm_login, open_login, user_for_login
-from spilldesk.access.users import Role, add_user, find_user
+from spilldesk.access.users import Role, add_user, find_user, issue_token, revoke_token
 from spilldesk.store.db import Store
-from spilldesk.store.models import LoginFailure
+from spilldesk.store.models import ApiToken, AuditEvent, LoginFailure
 from tests.concurrency import wait_until_blocked
 
 pytestmark = pytest.mark.db
@@ -97,3 +97,41 @@ def test_parallel_attempts_all_count_towards_the_throttle(store: Store, settings
         failures = session.scalar(select(func.count()).select_from(LoginFailure)
                                   .where(LoginFailure.key == "user:officer"))
     assert failures == 2
+
+
+# The second administrator: another process revoking the same token.
+REVOKE = """
+import sys
+from spilldesk.access.users import revoke_token
+from spilldesk.config import Settings
+from spilldesk.store.db import open_store
+
+store = open_store(Settings.load(sys.argv[1]))
+print("ready", flush=True)
+with store.session() as session:
+    revoke_token(session, int(sys.argv[2]), actor="admin-two")
+store.close()
+print("revoked", flush=True)
+"""
+
+
+def test_two_revocations_of_a_token_at_once_record_one(store: Store, settings) -> None:
+    with store.session() as session:
+        add_user(session, "scheduler", Role.MACHINE, None, actor="t")
+        token, _ = issue_token(session, "scheduler", "removal-scheduler", actor="t")
+        token_id = token.id
+    with store.session() as session:
+        first = revoke_token(session, token_id, actor="admin-one")
+        revoked_at = first.revoked_at
+        second = subprocess.Popen([sys.executable, "-c", REVOKE, str(settings.workdir),
+                                   str(token_id)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_until_blocked(session, second)
+    out, err = second.communicate(timeout=120)
+    assert second.returncode == 0, err[-2000:]
+    assert out.strip() == "revoked"
+    with store.session() as session:
+        assert session.get(ApiToken, token_id).revoked_at == revoked_at  # type: ignore[union-attr]
+        events = session.execute(select(AuditEvent.actor).where(
+            AuditEvent.action == "token.revoke")).scalars().all()
+        assert events == ["admin-one"]
