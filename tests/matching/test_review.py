@@ -199,3 +199,39 @@ def test_two_reviewers_accepting_rival_candidates_at_once_link_one(store, queue,
     assert (items[first.id].status, items[second.id].status) == ("accepted", "rejected")
     assert record.link_status == "matched" and record.person_id == first.person_id
     assert second.person_id not in exposed and first.person_id in exposed
+
+
+def test_a_relink_and_a_reviewer_at_once_take_turns(store, queue, settings, monkeypatch):
+    """A re-link of the incident is running (it has read the records and the registry) when a
+    reviewer accepts a candidate in another process: the reviewer waits for the re-link, then
+    decides; neither is aborted (before, each held what the other waited for: a deadlock)."""
+    import subprocess
+    import sys
+
+    from spilldesk.matching import linkage
+    from tests.concurrency import wait_until_blocked
+
+    first, _ = open_items(store)
+    computed = linkage._link
+    reviewer: list[subprocess.Popen[str]] = []
+
+    def link_then_let_the_reviewer_in(*args, **kwargs):  # type: ignore[no-untyped-def]
+        results = computed(*args, **kwargs)
+        reviewer.append(subprocess.Popen(
+            [sys.executable, "-c", SECOND_REVIEWER, str(settings.workdir), str(first.id)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        wait_until_blocked(session, reviewer[0])
+        return results
+
+    monkeypatch.setattr(linkage, "_link", link_then_let_the_reviewer_in)
+    with store.session() as session:
+        link_incident(session, INCIDENT, actor=ACTOR, reveals_status_of=None)
+    out, err = reviewer[0].communicate(timeout=120)
+    errors = [line for line in err.splitlines() if "Error" in line]
+    assert reviewer[0].returncode == 0, (out, errors[-3:])
+    with store.session() as session:
+        item = session.get(ReviewItem, first.id)
+        record = session.get(DisclosedRecord, item.record_id)
+        exposed = session.execute(select(Exposure.person_id)).scalars().all()
+    assert item.status == "accepted" and record.person_id == first.person_id
+    assert first.person_id in exposed

@@ -105,3 +105,44 @@ def test_two_officers_at_once_lose_nothing(desk, settings) -> None:
                                 .where(AuditEvent.action == "notice.delivery"))
         assert events == 2
         assert verify(session).ok
+
+
+# The print run: another process generating the incident's open notices.
+PRINT_RUN = """
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+from spilldesk.config import Settings
+from spilldesk.notify.generate import generate_packets
+from spilldesk.store.db import open_store
+
+store = open_store(Settings.load(sys.argv[1]))
+print("ready", flush=True)
+with store.session() as session:
+    report = generate_packets(session, "NOV28", Path(sys.argv[2]), actor="printer",
+                              tz=ZoneInfo("America/New_York"), progress=False, workers=1)
+store.close()
+print("packets", report.packets, flush=True)
+"""
+
+
+def test_a_print_run_leaves_a_notice_delivered_meanwhile_delivered(desk, settings,
+                                                                   tmp_path: Path) -> None:
+    with desk.session() as session:
+        # An officer records the hand delivery and has not committed yet...
+        record_delivery(session, "NOV28", A_NUMBER, "noncitizen",
+                        Delivery("delivered", _at("2022-12-02T12:00"), served_by="Officer One",
+                                 location="KRO"), actor="officer-one")
+        # ...when a print run of the incident's open notices starts.
+        second = subprocess.Popen(
+            [sys.executable, "-c", PRINT_RUN, str(settings.workdir), str(tmp_path / "out")],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_until_blocked(session, second)
+    out, err = second.communicate(timeout=300)
+    assert second.returncode == 0, err[-2000:]
+    with desk.session() as session:
+        notices = {n.recipient: n for n in session.execute(select(Notice)).scalars()}
+        # The delivered notice was not printed again, nor set back to its earlier status.
+        assert notices["noncitizen"].status == "delivered"
+        assert out.split() == ["packets", str(len(notices) - 1)]
+        assert verify(session).ok

@@ -1,8 +1,10 @@
 """Login throttling in the database, so every worker counts the same failures.
 
-An attempt is counted as a failure *before* the slow password check (`record_attempt`, in
+An attempt is counted as a failure *before* the slow password check (`admit_attempt`, in
 its own short transaction), so attempts racing in parallel all see each other; a login that
 succeeds takes its own attempt back and clears the username's count (`forgive`).
+`admit_attempt` holds a lock on each key while it counts and records (PostgreSQL: without it,
+parallel attempts each count the failures committed before them and all get in).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
+from spilldesk.store.db import exclusive
 from spilldesk.store.models import LoginFailure
 
 
@@ -27,6 +30,20 @@ class ThrottleRule:
 def throttle_keys(username: str, client: str | None) -> list[str]:
     """Per username and per client address (the real client's, see web.auth.client_address)."""
     return [f"user:{username.strip().lower()[:150]}", f"client:{(client or 'unknown')[:150]}"]
+
+
+def admit_attempt(session: Session, keys: Iterable[str], rule: ThrottleRule,
+                  now: datetime | None = None) -> tuple[int | None, list[int]]:
+    """(seconds to wait, []) when a key is blocked; else (None, the ids of this attempt's
+    failure rows, to forgive it). Each key is locked until the transaction ends, in one order
+    (no deadlock), so a parallel attempt on the same key counts this one."""
+    ordered = sorted(set(keys))
+    for key in ordered:
+        exclusive(session, f"login-throttle:{key}")
+    wait = retry_after(session, ordered, rule, now)
+    if wait is not None:
+        return wait, []
+    return None, record_attempt(session, ordered, now)
 
 
 def retry_after(session: Session, keys: Iterable[str], rule: ThrottleRule,

@@ -3,6 +3,10 @@
 The browser or script holds a random secret; the desk keeps only its SHA-256 with the user,
 the kind and when it ends, so logging out ends one login and a password change or a
 deactivation (`access.users`) ends them all, on every worker at once.
+
+A login is opened only for the user row `confirm_login` has locked and found unchanged since
+the password was checked: a password change or deactivation committing meanwhile either is
+seen (the login is refused) or waits for the login and then ends it.
 """
 
 from __future__ import annotations
@@ -22,6 +26,21 @@ BROWSER = "browser"
 ACCESS_TOKEN = "access_token"  # nosec B105
 ACCESS_PREFIX = "sda_"
 LOGIN_SECONDS = 8 * 3600
+
+
+def confirm_login(session: Session, user_id: int | None,
+                  checked_hash: str | None) -> User | None:
+    """The user a password was just checked against, if still active with that very hash;
+    else None. The user's row stays locked until this transaction ends (PostgreSQL: a
+    password change or deactivation updates that row, so it waits for this login and then
+    ends it, or this waits for it and refuses; SQLite: writers take turns anyway)."""
+    if user_id is None:
+        return None
+    user = session.execute(select(User).where(User.id == user_id).with_for_update()
+                           .execution_options(populate_existing=True)).scalar_one_or_none()
+    if user is None or not user.active or user.password_hash != checked_hash:
+        return None
+    return user
 
 
 def open_login(session: Session, user: User, kind: str,

@@ -293,7 +293,10 @@ def list_tokens(session: Session, username: str | None = None) -> list[tuple[Api
 
 
 def revoke_token(session: Session, token_id: int, *, actor: str) -> ApiToken:
-    token = session.get(ApiToken, token_id)
+    """Revoke a token (idempotent). Its row is locked and re-read first: a second revocation
+    at the same time waits, sees the first and changes nothing."""
+    token = session.execute(select(ApiToken).where(ApiToken.id == token_id).with_for_update()
+                            .execution_options(populate_existing=True)).scalar_one_or_none()
     if token is None:
         raise UserNotFound(f"no token {token_id} (see `spilldesk user tokens`)")
     if token.revoked_at is None:

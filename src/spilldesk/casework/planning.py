@@ -21,6 +21,7 @@ from spilldesk import clock
 from spilldesk.domain.posture import (
     ActionKind,
     Scope,
+    TaskStatus,
     UnknownCode,
     parse_appeal_by,
     parse_custody,
@@ -434,21 +435,33 @@ def _link_dependencies(session: Session, diff: PlanDiff, new_ids: dict[str, int]
         session.execute(update(Task), changed)
 
 
+# An update by primary key with a condition: no loaded object is synchronised (none is
+# used after the plan is written; a row the condition skips keeps its own state).
+_BY_ID: dict[str, Any] = {"synchronize_session": None}
+
+
 def _withdraw(
     session: Session, rows: list[Existing], playbook: Playbook, actor: str, now: datetime
 ) -> None:
-    """Open work the plan no longer asks for is withdrawn, never deleted."""
+    """Open work the plan no longer asks for is withdrawn, never deleted.
+
+    Only while it is still open (standing): an officer who finished the task, or an event
+    that triggered the commitment, since the plan read it was there first (the update waits
+    for their transaction and then leaves the row alone; without the condition the plan's
+    stale reading would overwrite their work on PostgreSQL)."""
     outcome = f"withdrawn: playbook {playbook.name} v{playbook.version} no longer calls for it"
     tasks = [row for row in rows if row.kind is ActionKind.TASK]
+    still_open = Task.status == TaskStatus.OPEN.value
     if tasks:
-        session.execute(update(Task), [
+        session.execute(update(Task).where(still_open).execution_options(**_BY_ID), [
             {"id": row.row_id, "status": "withdrawn", "outcome": outcome, "done_by": actor,
              "done_at": now, "updated_at": now}
             for row in tasks
         ])
     commitments = [row for row in rows if row.kind is ActionKind.COMMITMENT]
     if commitments:
-        session.execute(update(Commitment), [
+        standing = Commitment.status == "standing"
+        session.execute(update(Commitment).where(standing).execution_options(**_BY_ID), [
             {"id": row.row_id, "status": "withdrawn"} for row in commitments
         ])
 

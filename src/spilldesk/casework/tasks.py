@@ -165,7 +165,8 @@ def finish_task(
         raise TaskError(f"a task is finished as done or waived, not {final.value}")
     if not outcome.strip():
         raise TaskError("--outcome: say what was done (or why it is waived)")
-    task = session.get(Task, task_id, with_for_update=True)
+    # Locked and re-read (a task this session loaded before keeps no stale status).
+    task = session.get(Task, task_id, with_for_update=True, populate_existing=True)
     if task is None:
         raise TaskNotFound(f"no task {task_id}")
     if task.status != TaskStatus.OPEN.value:

@@ -39,10 +39,11 @@ class Recorded:
     state: str
 
 
-def find_recipient(session: Session, incident_id: str, recipient: str) -> ClawbackRecipient:
-    """A recipient by reference number or by client address."""
+def find_recipient(session: Session, incident_id: str, recipient: str, *,
+                   locking: bool = False) -> ClawbackRecipient:
+    """A recipient by reference number or by client address (`locking`: see recipients_of)."""
     wanted = recipient.strip()
-    for row in recipients_of(session, incident_id):
+    for row in recipients_of(session, incident_id, locking=locking):
         if wanted in (row.reference, row.client):
             return row
     raise ClawbackNotFound(f"no recipient {wanted!r} in incident {incident_id} (give a "
@@ -57,7 +58,8 @@ def record_answer(session: Session, incident_id: str, recipient: str, *, status:
     except ValueError:
         raise ClawbackError(f"--status: {status!r} is not one of "
                             f"{' | '.join(a.value for a in Answer)}") from None
-    row = find_recipient(session, incident_id, recipient)
+    # Locked: a letter run at the same time waits and then sees this answer.
+    row = find_recipient(session, incident_id, recipient, locking=True)
     if at > clock.now():
         raise ClawbackError("--at: is in the future")
     if at < row.first_at:

@@ -99,7 +99,12 @@ class LettersReport:
                 "files": self.files}
 
 
-def recipients_of(session: Session, incident_id: str) -> list[ClawbackRecipient]:
+def recipients_of(session: Session, incident_id: str, *,
+                  locking: bool = False) -> list[ClawbackRecipient]:
+    """The incident's recipients with their letters and answers. `locking`: for a change
+    decided on them (a letter, an answer) — their rows stay locked until the transaction ends
+    and are re-read, so a letter run and an answer at the same time take turns and the
+    second sees the first (PostgreSQL; SQLite's writers take turns anyway)."""
     try:
         get_incident(session, incident_id)
     except IncidentNotFound as exc:
@@ -110,6 +115,9 @@ def recipients_of(session: Session, incident_id: str) -> list[ClawbackRecipient]
              .options(selectinload(ClawbackRecipient.letters),
                       selectinload(ClawbackRecipient.answers))
              .order_by(ClawbackRecipient.first_at, ClawbackRecipient.id))
+    if locking:
+        query = query.with_for_update(of=ClawbackRecipient).execution_options(
+            populate_existing=True)
     return list(session.execute(query).scalars())
 
 
@@ -119,7 +127,7 @@ def write_letters(session: Session, incident_id: str, out_dir: Path, *, actor: s
     those whose reply-by date passed without an answer. Re-running writes nothing new."""
     if reply_days < 1:
         raise ClawbackError("--reply-days: at least 1")
-    recipients = recipients_of(session, incident_id)
+    recipients = recipients_of(session, incident_id, locking=True)
     incident = get_incident(session, incident_id)
     report = LettersReport(incident_id, out_dir)
     today = clock.today(tz)

@@ -292,11 +292,16 @@ def _store_outcome(record: DisclosedRecord, result: LinkResult) -> None:
 def _load_records(
     session: Session, incident_id: str
 ) -> tuple[list[DisclosedRecord], dict[int, DisclosedDocument]]:
+    # Locked (and re-read) before the first audited read: a reviewer deciding on one of these
+    # records locks it, then the audit chain; taking them in the same order, a re-link and a
+    # reviewer take turns instead of deadlocking (PostgreSQL aborts one of the two).
     records = list(
         session.execute(
             select(DisclosedRecord)
             .where(DisclosedRecord.incident_id == incident_id)
             .order_by(DisclosedRecord.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         ).scalars()
     )
     documents = {

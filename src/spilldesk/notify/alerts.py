@@ -150,13 +150,16 @@ def push_alerts(
         raise AlertError("the webhook secret is empty: set it before pushing alerts")
     if max_attempts < 1:
         raise AlertError("--max-attempts must be at least 1")
-    messages = alert_feed(session, system, actor=actor, statuses=UNDELIVERED)
-    alerts = {
-        a.id: a
-        for a in session.execute(
-            select(Alert).where(Alert.id.in_([m.alert_id for m in messages]))
-        ).scalars()
-    }
+    # Lock the undelivered alerts first (and re-read them): a push or an acknowledgement
+    # running at the same time waits for this one and then sees what it did, instead of
+    # sending the same alerts again or overwriting their state with what it read before.
+    locked = session.execute(
+        select(Alert).where(Alert.system == check_system(system), Alert.status.in_(UNDELIVERED))
+        .order_by(Alert.id).with_for_update().execution_options(populate_existing=True)
+    ).scalars()
+    alerts = {a.id: a for a in locked}
+    messages = [m for m in alert_feed(session, system, actor=actor, statuses=UNDELIVERED)
+                if m.alert_id in alerts]
     delivered = failed = attempts = 0
     with httpx.Client(timeout=timeout) as client:
         for message in messages:
@@ -231,8 +234,13 @@ def _post(
 
 
 def acknowledge_alert(session: Session, alert_id: int, *, actor: str) -> Alert:
-    """Record that the receiving system has placed the alert (idempotent)."""
-    alert = session.get(Alert, alert_id)
+    """Record that the receiving system has placed the alert (idempotent). The alert's row
+    is locked and re-read first: a second acknowledgement at the same time waits, sees the
+    first and changes nothing."""
+    alert = session.execute(
+        select(Alert).where(Alert.id == alert_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
     if alert is None:
         raise AlertNotFound(f"no alert {alert_id}")
     if alert.acknowledged_at is None:

@@ -153,10 +153,14 @@ def generate_packets(
     if incident is None:
         raise NoticeNotFound(f"no incident {incident_id!r}")
     moment = now or clock.now()
+    # Locked and re-read: a delivery recorded at the same time waits for this run (or this
+    # run for it, and then leaves a notice it made delivered alone); without the lock the run
+    # would write back the status it read before (PostgreSQL).
     notices = list(session.execute(
         select(Notice).where(Notice.incident_id == incident_id,
                              Notice.status.in_(OPEN_STATUSES))
-        .order_by(Notice.notice_number)).scalars())
+        .order_by(Notice.notice_number).with_for_update()
+        .execution_options(populate_existing=True)).scalars())
     facts = notice_facts(session, incident, notices, actor=actor, tz=tz,
                          issued_on=moment.astimezone(tz).date())
     report = PacketReport(incident_id, out_dir)

@@ -30,6 +30,7 @@ from spilldesk.private_files import write_private
 from spilldesk.reports.document import Facts, Section, Table, build_document, when, words
 from spilldesk.reports.pdf import render_pdf
 from spilldesk.store.audit import record_event
+from spilldesk.store.db import exclusive
 from spilldesk.store.models import Commitment, Exposure, Person, Task, TaskIncident
 from spilldesk.store.oversight_models import OversightNotice
 from spilldesk.store.people import read_people
@@ -191,6 +192,10 @@ def send_notice(session: Session, figures: dict[str, Any], addressee: str, out_d
         people = [p for p in _people(session, incident_id, exposed)
                   if p.posture in PROTECTION_POSTURES]
         extra = {p.id: f"protection claim: {p.posture}" for p in people}
+    # One sending to an addressee at a time: the next reference is counted, and its files
+    # written, only once the one before is recorded (else both take the same reference and
+    # the second overwrites the files the first recorded the digests of).
+    exclusive(session, f"oversight-notice:{incident_id}:{to.value}")
     count = session.execute(select(func.count()).select_from(OversightNotice).where(
         OversightNotice.incident_id == incident_id,
         OversightNotice.addressee == to.value)).scalar_one()

@@ -11,16 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from spilldesk.access.login_throttle import (
-    forget_old,
-    forgive,
-    record_attempt,
-    retry_after,
-    throttle_keys,
-)
-from spilldesk.access.logins import end_login, open_login
+from spilldesk.access.login_throttle import admit_attempt, forget_old, forgive, throttle_keys
+from spilldesk.access.logins import confirm_login, end_login, open_login
 from spilldesk.access.users import find_user, password_matches, rehash_if_needed
-from spilldesk.store.models import User
 from spilldesk.web.audit_buffer import AuditBacklog
 from spilldesk.web.deps import Desk
 
@@ -54,18 +47,16 @@ def _attempt(desk: Desk, username: str, password: str, client: str | None,
              kind: str) -> LoggedIn:
     keys = throttle_keys(username, client)
     with desk.store.session() as session:
-        wait = retry_after(session, keys, desk.throttle)
+        wait, attempt = admit_attempt(session, keys, desk.throttle)
         if wait is not None:
             raise LoginRefused("too many failed logins; try again later", retry_after=wait)
-        attempt = record_attempt(session, keys)
         forget_old(session, desk.throttle)
         user = find_user(session, username.strip())
         user_id, stored = (user.id, user.password_hash) if user is not None else (None, None)
     matches = password_matches(stored, password)  # slow on purpose; no transaction held
     with desk.store.session() as session:
-        found = session.get(User, user_id) if user_id is not None else None
-        if (not matches or found is None or not found.active
-                or found.password_hash != stored):
+        found = confirm_login(session, user_id, stored) if matches else None
+        if found is None:
             desk.buffer.add(actor=f"client:{client or 'unknown'}", action="auth.login_failed",
                             object_type="user", object_id=None,
                             detail={"username": username[:100]})
