@@ -98,6 +98,8 @@ def main() -> None:
     small, workbook, a_number = _setup(_env(OUT / "desk"))
     env = _env(OUT / "desk", options.src or ROOT / "src")
     load_before = _load()
+    typer = subprocess.run([sys.executable, "-c", "import typer; print(typer.__version__)"],
+                           env=env, capture_output=True, text=True, check=True).stdout.strip()
     commands = {
         "scan-small": ("`spilldesk scan` of a 6-byte text file", [*CLI, "scan", str(small)]),
         "scan-2022": ("`spilldesk scan` of the Nov 28 workbook (6,252 person rows; blocks)",
@@ -118,14 +120,14 @@ def main() -> None:
                     f"{got['cpu']:.2f} s | {met} |")
         print(rows[-1], flush=True)
     table = OUT / f"table-{options.label.replace(' ', '-')}.md"
-    table.write_text(f"**{options.label}** (`PYTHONPATH={options.src or 'src'}`), load "
-                     f"{load_before} → {_load()}:\n\n" + "\n".join(rows) + "\n")
+    table.write_text(f"**{options.label}** (`PYTHONPATH={options.src or 'src'}`, Typer {typer}), "
+                     f"load {load_before} → {_load()}:\n\n" + "\n".join(rows) + "\n")
     others = [p.read_text() for p in sorted(OUT.glob("table-*.md")) if p != table]
     body = "\n".join([
         f"Whole processes (`python -c 'from spilldesk.cli.main import main; main()' ...`), "
         f"{runs} runs each after one warm-up run; "
         "targets are for the wall-clock median. CPU is user + system time of the process and "
-        "its workers.",
+        f"its workers. Typer {typer} (its version moves start-up: pyproject.toml).",
         "",
         *rows,
         "",

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -318,6 +321,42 @@ def test_cli_single_check_exit_codes_and_json(desk: tuple[Store, dict[str, int]]
     assert code == 2
     code, _ = run("clearance", A_NUMBERS[0], "--on", "2022-13-45", "--workdir", workdir)
     assert code == 2
+
+
+# A whole `spilldesk` process, as a scheduling system runs it; at exit it names what it loaded.
+WHOLE_PROCESS = ("import atexit, sys; from spilldesk.cli.main import main; atexit.register("
+                 "lambda: sys.stderr.write('loaded: ' + ' '.join(sorted(sys.modules)) + '\\n')); "
+                 "main()")
+NOT_FOR_A_CHECK = ("spilldesk.store.clawback_models", "spilldesk.store.oversight_models",
+                   "spilldesk.store.monitor_models", "spilldesk.store.response_models",
+                   "spilldesk.store.user_models", "rich.table", "alembic")
+
+
+def test_cli_check_in_its_own_process_audits_and_loads_only_what_it_uses(
+    desk: tuple[Store, dict[str, int]],
+) -> None:
+    """Start-up (docs/benchmarks.md): a single check builds only the tables it reads, yet it
+    still writes its audit event before it answers, and answers blocked."""
+    store, people = desk
+    expose(store, "NOV28", people[A_NUMBERS[1]])
+    with store.session() as session:
+        before = session.execute(select(AuditEvent.seq).where(
+            AuditEvent.action == "clearance.check")).scalars().all()
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    done = subprocess.run(
+        [sys.executable, "-c", WHOLE_PROCESS, "clearance", A_NUMBERS[1], "--on", "2022-12-01",
+         "--json", "--workdir", str(store.settings.workdir)],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": src}, check=False)
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["reasons"][0]["code"] == "notice_not_provided"
+    with store.session() as session:
+        after = session.execute(select(AuditEvent).where(
+            AuditEvent.action == "clearance.check")).scalars().all()
+    assert len(after) == len(before) + 1
+    assert after[-1].object_id == str(people[A_NUMBERS[1]])
+    loaded = set(done.stderr.split("loaded: ", 1)[1].split())
+    assert "spilldesk.store.models" in loaded  # the probe sees the process's modules
+    assert sorted(loaded.intersection(NOT_FOR_A_CHECK)) == []
 
 
 def test_cli_manifest(desk: tuple[Store, dict[str, int]], tmp_path: Path) -> None:

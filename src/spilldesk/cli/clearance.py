@@ -13,7 +13,6 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.table import Table
 
 from spilldesk import clock
 from spilldesk.cli.common import (
@@ -93,6 +92,8 @@ def _manifest(path: Path, day: date, workdir: Path | None, as_json: bool) -> Non
     if as_json:
         print_json(document)
     else:
+        from rich.table import Table  # only here: a single check prints no table
+
         table = Table(
             "row",
             "A-number",

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.table import Column
 
 from spilldesk.config import ACTOR, HOME, ConfigError, Settings
 
 if TYPE_CHECKING:  # the desk's stack is imported only by the commands that open a desk
+    from rich.table import Column  # and a table's, only by those that print one
     from sqlalchemy.orm import Session
 
     from spilldesk.store.db import Store
@@ -35,6 +35,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="One JSON document on s
 
 def a_number_column(header: str = "A-number") -> Column:
     """A table column that never cuts or wraps an A-number (a cut one ties to no one)."""
+    from rich.table import Column
+
     return Column(header, no_wrap=True, min_width=10)
 
 

@@ -8,12 +8,21 @@ and book-out dates) and free-text notes (custody rationales, case and delivery n
 sealed too, in each row's `sealed` column (`store.sealing.SealedField`); every ciphertext is
 bound to its table, row and field. What stays in clear is what queries need: custody, language,
 final order, order type, appeal deadline and the flags planning reads (docs/operations.md).
+
+Some tables live in modules of their own on the same `Base`, imported only where they are used,
+so that a command such as `spilldesk clearance` does not build their classes (each declarative
+class costs start-up time): the response's (`response_models`: tasks, commitments, case events,
+alerts, custody decisions) and the desk's users (`user_models`), whose names this module still
+gives on first use (`__getattr__` below), and the clawback, oversight and monitoring tables
+(`clawback_models`, `oversight_models`, `monitor_models`). A relationship names only classes of
+its own module, or of this one; `migrations/env.py` imports every module (the whole schema).
 """
 
 from __future__ import annotations
 
+import importlib
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -247,82 +256,6 @@ class Exposure(Base, Timestamped):
     incident: Mapped[Incident] = relationship()
 
 
-# --- the response -----------------------------------------------------------------------------
-
-
-class Task(Base, Timestamped):
-    """Work for a component. `key` makes planning idempotent (legal tasks once per person).
-
-    Most tasks are about a person; a few are about something else of an incident (a clawback
-    recipient whose owner must be identified): those have no person.
-    """
-
-    __tablename__ = "tasks"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), unique=True)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
-    subject: Mapped[str | None] = mapped_column(String(200))  # what a person-less task is about
-    action: Mapped[str] = mapped_column(String(64), index=True)
-    component: Mapped[str] = mapped_column(String(16), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
-    due: Mapped[date | None] = mapped_column(Date)
-    owner: Mapped[str | None] = mapped_column(String(100))
-    depends_on_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
-    outcome: Mapped[str | None] = mapped_column(Text)
-    done_by: Mapped[str | None] = mapped_column(String(100))
-    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    playbook: Mapped[str | None] = mapped_column(String(100))
-    playbook_version: Mapped[str | None] = mapped_column(String(40))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
-
-    incidents: Mapped[list[TaskIncident]] = relationship(cascade="all, delete-orphan")
-
-
-class TaskIncident(Base):
-    __tablename__ = "task_incidents"
-
-    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
-    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
-
-
-class Commitment(Base, Timestamped):
-    """A standing commitment ("will not oppose", "upon request", "upon return").
-
-    It becomes a task when its trigger event is recorded for the person.
-    """
-
-    __tablename__ = "commitments"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), unique=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
-    action: Mapped[str] = mapped_column(String(64))
-    component: Mapped[str] = mapped_column(String(16))
-    trigger: Mapped[str] = mapped_column(String(64))
-    due_days: Mapped[int | None] = mapped_column(Integer)  # the task's due, from the trigger
-    incidents: Mapped[list[str]] = mapped_column(JSONText(), default=list)
-    status: Mapped[str] = mapped_column(String(16), default="standing")
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
-    triggered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    playbook: Mapped[str | None] = mapped_column(String(100))
-    playbook_version: Mapped[str | None] = mapped_column(String(40))
-
-
-class CaseEvent(Base, Timestamped):
-    """Something that happened in a person's case (motion filed, request received, returned)."""
-
-    __tablename__ = "case_events"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
-    created_by: Mapped[str] = mapped_column(String(100))
-    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
-    note = SealedField()
-
-
 class RemovalHold(Base, Timestamped):
     """`place_removal_hold`: a person with an unexecuted final order waits the hold period."""
 
@@ -335,26 +268,6 @@ class RemovalHold(Base, Timestamped):
     placed_by: Mapped[str] = mapped_column(String(100))
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     release_reason: Mapped[str | None] = mapped_column(Text)
-
-
-class Alert(Base, Timestamped):
-    """An alert for a record system (ERO, OPLA) or for CBP, and its delivery."""
-
-    __tablename__ = "alerts"
-    __table_args__ = (UniqueConstraint("person_id", "incident_id", "system", "kind"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
-    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id"), index=True)
-    system: Mapped[str] = mapped_column(String(16), index=True)  # ERO | OPLA | CBP
-    kind: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_error: Mapped[str | None] = mapped_column(Text)
-    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    acknowledged_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class Notice(Base, Timestamped):
@@ -405,74 +318,7 @@ class DeliveryAttempt(Base, Timestamped):
     note = SealedField()
 
 
-class CustodyDecision(Base, Timestamped):
-    """A case-by-case custody redetermination, with its rationale."""
-
-    __tablename__ = "custody_decisions"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
-    decision: Mapped[str] = mapped_column(String(32))
-    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
-    rationale = SealedField()
-    bond_amount: Mapped[int | None] = mapped_column(Integer)
-    decided_by: Mapped[str] = mapped_column(String(100))
-    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
-
-
-# --- people who use the desk, and the audit log ----------------------------------------------
-
-
-class User(Base, Timestamped):
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(100), unique=True)
-    role: Mapped[str] = mapped_column(String(32))
-    password_hash: Mapped[str | None] = mapped_column(String(200))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-
-class ApiToken(Base, Timestamped):
-    """A long-lived token for a machine client; only the SHA-256 of its secret is kept."""
-
-    __tablename__ = "api_tokens"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Every token ends (null only for a token older than expiry: refused, fail closed).
-    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    scope: Mapped[str] = mapped_column(String(200), default="clearance:check")
-
-
-class WebLogin(Base, Timestamped):
-    """A browser session or a password-flow access token, kept here so it can be ended:
-    logout ends one, a password change or a deactivation ends all of the user's.
-    Only the SHA-256 of the secret the browser or script holds is kept."""
-
-    __tablename__ = "web_logins"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # browser | access_token
-    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class LoginFailure(Base):
-    """One failed (or not yet verified) login, per throttle key: shared by every worker."""
-
-    __tablename__ = "login_failures"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+# --- the audit log ------------------------------------------------------------------------------
 
 
 class AuditEvent(Base):
@@ -514,6 +360,29 @@ class KeyFingerprint(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
 
 
-# The clawback and oversight tables live in modules of their own on the same Base (imported
-# here so the metadata is whole wherever the models are).
-from spilldesk.store import clawback_models, oversight_models  # noqa: E402,F401
+# --- tables of other modules, under their old address -------------------------------------------
+
+_ELSEWHERE = {
+    **dict.fromkeys(("Task", "TaskIncident", "Commitment", "CaseEvent", "Alert",
+                     "CustodyDecision"), "response_models"),
+    **dict.fromkeys(("User", "ApiToken", "WebLogin", "LoginFailure"), "user_models"),
+}
+
+if TYPE_CHECKING:
+    from spilldesk.store.response_models import (  # noqa: F401
+        Alert,
+        CaseEvent,
+        Commitment,
+        CustodyDecision,
+        Task,
+        TaskIncident,
+    )
+    from spilldesk.store.user_models import ApiToken, LoginFailure, User, WebLogin  # noqa: F401
+
+
+def __getattr__(name: str) -> Any:
+    """`from spilldesk.store.models import Task` loads `response_models` then (not before)."""
+    module = _ELSEWHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"spilldesk.store.{module}"), name)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from spilldesk import clock
 from spilldesk.store.models import Base, Timestamped
+from spilldesk.store.response_models import Task  # noqa: F401  (tasks: monitor_hits.task_id)
 from spilldesk.store.types import JSONText, UTCDateTime
 
 

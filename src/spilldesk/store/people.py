@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 from spilldesk.domain.anumber import mask_a_number, normalize_a_number
 from spilldesk.domain.names import normalize_name
 from spilldesk.store.audit import record_event
-from spilldesk.store.clawback_models import ClawbackRecipient
 from spilldesk.store.crypto import Keyring
 from spilldesk.store.db import keyring_of
 from spilldesk.store.models import DisclosedRecord, Person, Representative
 from spilldesk.store.sealing import open_for_row, seal_for_row
+
+if TYPE_CHECKING:  # only a clawback's callers load its tables (not `clearance`, say)
+    from spilldesk.store.clawback_models import ClawbackRecipient
 
 PII = "pii"
 
@@ -142,7 +144,7 @@ def seal_recipient_contact(session: Session, recipient: ClawbackRecipient,
                            contact: RecipientContact) -> None:
     if recipient.id is None:
         session.flush()  # the row's key is part of what the ciphertext is bound to
-    recipient.pii = seal_pii(session, ClawbackRecipient.__tablename__, recipient.id, {
+    recipient.pii = seal_pii(session, recipient.__tablename__, recipient.id, {
         "contact": contact.contact, "address_lines": list(contact.address_lines),
         "email": contact.email, "phone": contact.phone})
 

@@ -3,6 +3,13 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+from spilldesk.store import (  # noqa: F401  (with `models`: every table of the desk)
+    clawback_models,
+    monitor_models,
+    oversight_models,
+    response_models,
+    user_models,
+)
 from spilldesk.store.models import Base
 
 config = context.config
