@@ -1,14 +1,44 @@
-"""Two processes at the same row: hold a transaction open here while another process runs
-into it, and know when it is waiting."""
+"""Two processes at the same row: hold a transaction open here while another officer's
+process runs into it, and know when it is waiting."""
 
 from __future__ import annotations
 
 import subprocess
+import sys
+import textwrap
 import time
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+# What every second officer's process does first: open the same desk, then say it is ready.
+_PROLOGUE = """
+import sys
+from spilldesk.config import Settings
+from spilldesk.store.db import open_store
+
+store = open_store(Settings.load(sys.argv[1]))
+args = sys.argv[2:]
+print("ready", flush=True)
+"""
+
+
+def start_second_officer(settings, body: str, *args: object) -> subprocess.Popen[str]:  # type: ignore[no-untyped-def]
+    """Another officer's process on the desk of `settings`: it opens the store, says "ready",
+    runs `body` (Python with `store`, `sys` and `args`, the arguments as strings, in scope;
+    it prints what it did) and closes the store."""
+    script = _PROLOGUE + textwrap.dedent(body) + "\nstore.close()\n"
+    return subprocess.Popen(
+        [sys.executable, "-c", script, str(settings.workdir), *map(str, args)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def outcome(second: subprocess.Popen[str], *, exit_code: int = 0) -> str:
+    """What the second officer's process printed after "ready", once it ended as expected."""
+    out, err = second.communicate(timeout=300)
+    assert second.returncode == exit_code, (out, err[-2000:])
+    return out
 
 
 def wait_until_blocked(session_of_first: Session, second: subprocess.Popen[str], *,

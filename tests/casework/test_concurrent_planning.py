@@ -3,8 +3,6 @@ processes: the finished work stays finished (on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,26 +14,20 @@ from spilldesk.store.db import Store
 from spilldesk.store.models import Task
 from spilldesk.store.people import find_person
 from tests.casework.test_planning import ET, ICE, NOV28, build_desk
-from tests.concurrency import wait_until_blocked
+from tests.concurrency import outcome, start_second_officer, wait_until_blocked
 
 pytestmark = pytest.mark.db
 
 # The planner: another process, re-planning the incident after the person's posture changed.
 REPLAN = """
-import sys
 from zoneinfo import ZoneInfo
 from spilldesk.casework.planning import plan_incident
-from spilldesk.config import Settings
 from spilldesk.playbook.loader import load_playbook
-from spilldesk.store.db import open_store
 
-store = open_store(Settings.load(sys.argv[1]))
 playbook = load_playbook("ice-2022")
-print("ready", flush=True)
 with store.session() as session:
-    result = plan_incident(session, sys.argv[2], playbook=playbook, dry_run=False,
+    result = plan_incident(session, args[0], playbook=playbook, dry_run=False,
                            actor="planner", tz=ZoneInfo("America/New_York"))
-store.close()
 print("planned", flush=True)
 """
 
@@ -56,12 +48,9 @@ def test_work_finished_during_a_replan_is_not_withdrawn(store: Store, tmp_path: 
         finish_task(session, task_id, status="waived", outcome="NTA not needed: served by CBP",
                     actor="officer")
         # ...while the planner re-plans the incident.
-        second = subprocess.Popen(
-            [sys.executable, "-c", REPLAN, str(settings.workdir), NOV28],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        second = start_second_officer(settings, REPLAN, NOV28)
         wait_until_blocked(session, second)
-    out, err = second.communicate(timeout=300)
-    assert second.returncode == 0, err[-2000:]
+    out = outcome(second)
     assert out.strip() == "planned"
     with store.session() as session:
         task = session.get(Task, task_id)

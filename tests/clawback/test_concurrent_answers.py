@@ -4,8 +4,6 @@ PostgreSQL)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,25 +15,19 @@ from spilldesk.clawback.answers import record_answer
 from spilldesk.store.clawback_models import ClawbackLetter, ClawbackRecipient
 from tests.clawback.logs_made import RESUMED
 from tests.clawback.test_desk import INCIDENT, desk, find  # noqa: F401 - fixture
-from tests.concurrency import wait_until_blocked
+from tests.concurrency import outcome, start_second_officer, wait_until_blocked
 
 pytestmark = pytest.mark.db
 
 # The letter run: another process writing every letter now due.
 LETTERS = """
-import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 from spilldesk.clawback.letters import write_letters
-from spilldesk.config import Settings
-from spilldesk.store.db import open_store
 
-store = open_store(Settings.load(sys.argv[1]))
-print("ready", flush=True)
 with store.session() as session:
-    report = write_letters(session, sys.argv[2], Path(sys.argv[3]), actor="legal-two",
+    report = write_letters(session, args[0], Path(args[1]), actor="legal-two",
                            tz=ZoneInfo("America/New_York"))
-store.close()
 print("letters", report.first_letters, "answered", report.answered, flush=True)
 """
 
@@ -53,12 +45,9 @@ def test_a_letter_run_sees_an_answer_recorded_at_the_same_time(desk, settings,  
                       evidence="signed certification", actor="legal-one",
                       tz=ZoneInfo("America/New_York"))
         # ...while the letter run starts.
-        second = subprocess.Popen(
-            [sys.executable, "-c", LETTERS, str(settings.workdir), INCIDENT,
-             str(tmp_path / "out")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        second = start_second_officer(settings, LETTERS, INCIDENT, tmp_path / "out")
         wait_until_blocked(session, second)
-    out, err = second.communicate(timeout=300)
-    assert second.returncode == 0, err[-2000:]
+    out = outcome(second)
     assert out.split() == ["letters", "2", "answered", "1"]
     with store.session() as session:
         written = session.execute(select(ClawbackRecipient.reference).join(

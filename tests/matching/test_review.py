@@ -154,21 +154,14 @@ def test_review_list_shows_whole_a_numbers_only_when_asked_and_audits_it(store, 
 
 
 SECOND_REVIEWER = """
-import sys
-from spilldesk.config import Settings
 from spilldesk.matching.review import ReviewError, accept_review_item
-from spilldesk.store.db import open_store
 
-store = open_store(Settings.load(sys.argv[1]))
-print("ready", flush=True)
 try:
     with store.session() as session:
-        accept_review_item(session, int(sys.argv[2]), actor="analyst:two")
+        accept_review_item(session, int(args[0]), actor="analyst:two")
 except ReviewError as exc:
     print(exc, flush=True)
     sys.exit(3)
-finally:
-    store.close()
 print("accepted", flush=True)
 """
 
@@ -177,20 +170,14 @@ def test_two_reviewers_accepting_rival_candidates_at_once_link_one(store, queue,
     """Two reviewers, two processes, each accepting a different twin for the same record at
     the same moment: the second waits for the first, finds its candidate already rejected,
     and changes nothing. One person is linked and exposed, never both."""
-    import subprocess
-    import sys
-
-    from tests.concurrency import wait_until_blocked
+    from tests.concurrency import outcome, start_second_officer, wait_until_blocked
 
     first, second = open_items(store)
     with store.session() as session:
         accept_review_item(session, first.id, actor="analyst:one")
-        rival = subprocess.Popen([sys.executable, "-c", SECOND_REVIEWER, str(settings.workdir),
-                                  str(second.id)], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
+        rival = start_second_officer(settings, SECOND_REVIEWER, second.id)
         wait_until_blocked(session, rival)
-    out, err = rival.communicate(timeout=120)
-    assert rival.returncode == 3, (out, err[-2000:])
+    out = outcome(rival, exit_code=3)
     assert f"review item {second.id}: already rejected by analyst:one" in out
     with store.session() as session:
         items = {i.id: i for i in session.execute(select(ReviewItem)).scalars()}
@@ -206,10 +193,9 @@ def test_a_relink_and_a_reviewer_at_once_take_turns(store, queue, settings, monk
     reviewer accepts a candidate in another process: the reviewer waits for the re-link, then
     decides; neither is aborted (before, each held what the other waited for: a deadlock)."""
     import subprocess
-    import sys
 
     from spilldesk.matching import linkage
-    from tests.concurrency import wait_until_blocked
+    from tests.concurrency import outcome, start_second_officer, wait_until_blocked
 
     first, _ = open_items(store)
     computed = linkage._link
@@ -217,18 +203,14 @@ def test_a_relink_and_a_reviewer_at_once_take_turns(store, queue, settings, monk
 
     def link_then_let_the_reviewer_in(*args, **kwargs):  # type: ignore[no-untyped-def]
         results = computed(*args, **kwargs)
-        reviewer.append(subprocess.Popen(
-            [sys.executable, "-c", SECOND_REVIEWER, str(settings.workdir), str(first.id)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        reviewer.append(start_second_officer(settings, SECOND_REVIEWER, first.id))
         wait_until_blocked(session, reviewer[0])
         return results
 
     monkeypatch.setattr(linkage, "_link", link_then_let_the_reviewer_in)
     with store.session() as session:
         link_incident(session, INCIDENT, actor=ACTOR, reveals_status_of=None)
-    out, err = reviewer[0].communicate(timeout=120)
-    errors = [line for line in err.splitlines() if "Error" in line]
-    assert reviewer[0].returncode == 0, (out, errors[-3:])
+    outcome(reviewer[0])
     with store.session() as session:
         item = session.get(ReviewItem, first.id)
         record = session.get(DisclosedRecord, item.record_id)

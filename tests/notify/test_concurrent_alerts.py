@@ -4,54 +4,34 @@ PostgreSQL)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from sqlalchemy import func, select
 
 from spilldesk.notify.alerts import acknowledge_alert, push_alerts
 from spilldesk.store.db import Store
 from spilldesk.store.models import Alert, AuditEvent
-from tests.concurrency import wait_until_blocked
+from tests.concurrency import outcome, start_second_officer, wait_until_blocked
 from tests.notify.test_alerts import ACTOR, SECRET, Receiver, alerts  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.db
 
 # The second run: another process pushing the same system's alerts to the same receiver.
 SECOND_PUSH = """
-import sys
-from spilldesk.config import Settings
 from spilldesk.notify.alerts import push_alerts
-from spilldesk.store.db import open_store
 
-store = open_store(Settings.load(sys.argv[1]))
-print("ready", flush=True)
 with store.session() as session:
-    report = push_alerts(session, "ERO", sys.argv[2], sys.argv[3].encode(), actor="cron-two")
-store.close()
+    report = push_alerts(session, "ERO", args[0], args[1].encode(), actor="cron-two")
 print("delivered", report.delivered, flush=True)
 """
 
 # The second acknowledgement: another process, the receiving system acknowledging again.
 SECOND_ACK = """
-import sys
-from spilldesk.config import Settings
 from spilldesk.notify.alerts import acknowledge_alert
-from spilldesk.store.db import open_store
 
-store = open_store(Settings.load(sys.argv[1]))
-print("ready", flush=True)
 with store.session() as session:
-    acknowledge_alert(session, int(sys.argv[2]), actor="ero-two")
-store.close()
+    acknowledge_alert(session, int(args[0]), actor="ero-two")
 print("acknowledged", flush=True)
 """
-
-
-def _second(script: str, settings, *args: str) -> subprocess.Popen[str]:  # type: ignore[no-untyped-def]
-    return subprocess.Popen([sys.executable, "-c", script, str(settings.workdir), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def test_two_pushes_at_once_send_each_alert_once(alerts: Store, settings) -> None:  # noqa: F811
@@ -61,10 +41,9 @@ def test_two_pushes_at_once_send_each_alert_once(alerts: Store, settings) -> Non
             first = push_alerts(session, "ERO", receiver.url, SECRET, actor=ACTOR)
             assert first.delivered == 3
             # ...when the second run starts.
-            second = _second(SECOND_PUSH, settings, receiver.url, SECRET.decode())
+            second = start_second_officer(settings, SECOND_PUSH, receiver.url, SECRET.decode())
             wait_until_blocked(session, second)
-        out, err = second.communicate(timeout=120)
-    assert second.returncode == 0, err[-2000:]
+        out = outcome(second)
     assert out.split() == ["delivered", "0"]  # nothing was left to send
     assert len(receiver.bodies) == 3 and all(receiver.valid)
     with alerts.session() as session:
@@ -79,10 +58,9 @@ def test_two_acknowledgements_at_once_record_one(alerts: Store, settings) -> Non
         assert alert_id is not None
     with alerts.session() as session:
         acknowledge_alert(session, alert_id, actor="ero-one")
-        second = _second(SECOND_ACK, settings, str(alert_id))
+        second = start_second_officer(settings, SECOND_ACK, alert_id)
         wait_until_blocked(session, second)
-    out, err = second.communicate(timeout=120)
-    assert second.returncode == 0, err[-2000:]
+    out = outcome(second)
     assert out.strip() == "acknowledged"
     with alerts.session() as session:
         alert = session.get(Alert, alert_id)

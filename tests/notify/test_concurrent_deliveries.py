@@ -4,8 +4,6 @@ recording sees the first) — on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,7 +17,7 @@ from spilldesk.notify.notices import Delivery, ensure_notices_for, record_delive
 from spilldesk.store.audit import verify
 from spilldesk.store.models import AuditEvent, DeliveryAttempt, Exposure, Notice
 from spilldesk.store.people import find_people
-from tests.concurrency import wait_until_blocked
+from tests.concurrency import outcome, start_second_officer, wait_until_blocked
 
 pytestmark = pytest.mark.db
 
@@ -28,20 +26,14 @@ A_NUMBER = "A200000001"
 
 # The second officer: another process, recording an earlier attempt on the same notice.
 SECOND_OFFICER = """
-import sys
 from datetime import datetime
-from spilldesk.config import Settings
 from spilldesk.notify.notices import Delivery, record_delivery
-from spilldesk.store.db import open_store
 
-store = open_store(Settings.load(sys.argv[1]))
-print("ready", flush=True)
 with store.session() as session:
-    record_delivery(session, "NOV28", sys.argv[2], "noncitizen",
-                    Delivery("attempted", datetime.fromisoformat(sys.argv[3]),
+    record_delivery(session, "NOV28", args[0], "noncitizen",
+                    Delivery("attempted", datetime.fromisoformat(args[1]),
                              served_by="Officer Two", location="KRO"),
                     actor="officer-two")
-store.close()
 print("recorded", flush=True)
 """
 
@@ -77,21 +69,16 @@ def desk(store, tmp_path: Path):
 
 
 def test_two_officers_at_once_lose_nothing(desk, settings) -> None:
-    second = None
     with desk.session() as session:
         # The first officer records the later delivery and has not committed yet...
         record_delivery(session, "NOV28", A_NUMBER, "noncitizen",
                         Delivery("delivered", _at("2022-12-02T12:00"), served_by="Officer One",
                                  location="KRO"), actor="officer-one")
         # ...while the second records an earlier attempt at the same notice.
-        second = subprocess.Popen(
-            [sys.executable, "-c", SECOND_OFFICER, str(settings.workdir), A_NUMBER,
-             _at("2022-12-02T11:00").isoformat()],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        second = start_second_officer(settings, SECOND_OFFICER, A_NUMBER,
+                                      _at("2022-12-02T11:00").isoformat())
         wait_until_blocked(session, second)
-    out, err = second.communicate(timeout=120)
-    assert second.returncode == 0, err[-2000:]
-    assert out.strip() == "recorded"
+    assert outcome(second).strip() == "recorded"
     with desk.session() as session:
         notice = session.execute(select(Notice).where(Notice.recipient == "noncitizen")
                                  ).scalar_one()
@@ -109,19 +96,13 @@ def test_two_officers_at_once_lose_nothing(desk, settings) -> None:
 
 # The print run: another process generating the incident's open notices.
 PRINT_RUN = """
-import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
-from spilldesk.config import Settings
 from spilldesk.notify.generate import generate_packets
-from spilldesk.store.db import open_store
 
-store = open_store(Settings.load(sys.argv[1]))
-print("ready", flush=True)
 with store.session() as session:
-    report = generate_packets(session, "NOV28", Path(sys.argv[2]), actor="printer",
+    report = generate_packets(session, "NOV28", Path(args[0]), actor="printer",
                               tz=ZoneInfo("America/New_York"), progress=False, workers=1)
-store.close()
 print("packets", report.packets, flush=True)
 """
 
@@ -134,12 +115,9 @@ def test_a_print_run_leaves_a_notice_delivered_meanwhile_delivered(desk, setting
                         Delivery("delivered", _at("2022-12-02T12:00"), served_by="Officer One",
                                  location="KRO"), actor="officer-one")
         # ...when a print run of the incident's open notices starts.
-        second = subprocess.Popen(
-            [sys.executable, "-c", PRINT_RUN, str(settings.workdir), str(tmp_path / "out")],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        second = start_second_officer(settings, PRINT_RUN, tmp_path / "out")
         wait_until_blocked(session, second)
-    out, err = second.communicate(timeout=300)
-    assert second.returncode == 0, err[-2000:]
+    out = outcome(second)
     with desk.session() as session:
         notices = {n.recipient: n for n in session.execute(select(Notice)).scalars()}
         # The delivered notice was not printed again, nor set back to its earlier status.

@@ -5,8 +5,6 @@ recorded (on SQLite and on PostgreSQL)."""
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from spilldesk.reports.figures import report_figures
 from spilldesk.reports.oversight import send_notice
 from spilldesk.store.db import Store
 from spilldesk.store.oversight_models import OversightNotice
-from tests.concurrency import wait_until_blocked
+from tests.concurrency import outcome, start_second_officer, wait_until_blocked
 from tests.reports.test_oversight import desk  # noqa: F401 - fixture
 from tests.web.desk_seed import ET, INCIDENT, Seeded
 
@@ -24,20 +22,14 @@ pytestmark = pytest.mark.db
 
 # The second officer: another process sending the same notice.
 SECOND_SENDING = """
-import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
-from spilldesk.config import Settings
 from spilldesk.reports.figures import report_figures
 from spilldesk.reports.oversight import send_notice
-from spilldesk.store.db import open_store
 
-store = open_store(Settings.load(sys.argv[1]))
-print("ready", flush=True)
 with store.session() as session:
-    figures = report_figures(session, sys.argv[2], tz=ZoneInfo("America/New_York"))
-    sent = send_notice(session, figures, "cpo", Path(sys.argv[3]), actor="officer-two")
-store.close()
+    figures = report_figures(session, args[0], tz=ZoneInfo("America/New_York"))
+    sent = send_notice(session, figures, "cpo", Path(args[1]), actor="officer-two")
 print("sent", sent.reference, flush=True)
 """
 
@@ -48,12 +40,9 @@ def test_two_sendings_at_once_get_their_own_reference(desk: Seeded, store: Store
     with store.session() as session:
         figures = report_figures(session, INCIDENT, tz=ET)
         first = send_notice(session, figures, "cpo", out, actor="officer-one")
-        second = subprocess.Popen(
-            [sys.executable, "-c", SECOND_SENDING, str(settings.workdir), INCIDENT, str(out)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        second = start_second_officer(settings, SECOND_SENDING, INCIDENT, out)
         wait_until_blocked(session, second)
-    output, err = second.communicate(timeout=300)
-    assert second.returncode == 0, err[-2000:]
+    output = outcome(second)
     with store.session() as session:
         sent = session.execute(select(OversightNotice).order_by(OversightNotice.id)
                                ).scalars().all()

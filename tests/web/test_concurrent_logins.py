@@ -4,8 +4,6 @@ throttle counts every attempt, the token is revoked once (on SQLite and on Postg
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -17,44 +15,27 @@ from spilldesk.access.logins import BROWSER, confirm_login, open_login, user_for
 from spilldesk.access.users import Role, add_user, find_user, issue_token, revoke_token
 from spilldesk.store.db import Store
 from spilldesk.store.models import ApiToken, AuditEvent, LoginFailure
-from tests.concurrency import wait_until_blocked
+from tests.concurrency import outcome, start_second_officer, wait_until_blocked
 
 pytestmark = pytest.mark.db
 
 # The administrator: another process, resetting the password (it ends every login).
 RESET_PASSWORD = """
-import sys
 from spilldesk.access.users import set_password
-from spilldesk.config import Settings
-from spilldesk.store.db import open_store
 
-store = open_store(Settings.load(sys.argv[1]))
-print("ready", flush=True)
 with store.session() as session:
     set_password(session, "officer", "a new and longer password", actor="admin")
-store.close()
 print("reset", flush=True)
 """
 
 # Another login attempt on the same username: let in by the throttle, or told to wait.
 ANOTHER_ATTEMPT = """
-import sys
 from spilldesk.access.login_throttle import ThrottleRule, admit_attempt
-from spilldesk.config import Settings
-from spilldesk.store.db import open_store
 
-store = open_store(Settings.load(sys.argv[1]))
-print("ready", flush=True)
 with store.session() as session:
     wait, _ = admit_attempt(session, ["user:officer", "client:10.0.0.2"], ThrottleRule(limit=2))
-store.close()
 print("admitted" if wait is None else "refused", flush=True)
 """
-
-
-def _second(script: str, settings) -> subprocess.Popen[str]:  # type: ignore[no-untyped-def]
-    return subprocess.Popen([sys.executable, "-c", script, str(settings.workdir)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def test_a_password_change_ends_a_login_opened_at_the_same_time(store: Store,
@@ -71,10 +52,9 @@ def test_a_password_change_ends_a_login_opened_at_the_same_time(store: Store,
         assert user is not None
         secret = open_login(session, user, BROWSER)
         # ...the login is not committed yet when the administrator resets the password.
-        second = _second(RESET_PASSWORD, settings)
+        second = start_second_officer(settings, RESET_PASSWORD)
         wait_until_blocked(session, second, may_finish=True)
-    out, err = second.communicate(timeout=120)
-    assert second.returncode == 0, err[-2000:]
+    out = outcome(second)
     assert out.strip() == "reset"
     with store.session() as session:
         assert user_for_login(session, secret, BROWSER) is None  # the reset ended it
@@ -88,10 +68,9 @@ def test_parallel_attempts_all_count_towards_the_throttle(store: Store, settings
         wait, counted = admit_attempt(session, keys, ThrottleRule(limit=2))
         assert wait is None and counted  # the second failure: the limit is reached...
         # ...but not committed yet when another attempt on the same username arrives.
-        second = _second(ANOTHER_ATTEMPT, settings)
+        second = start_second_officer(settings, ANOTHER_ATTEMPT)
         wait_until_blocked(session, second, may_finish=True)
-    out, err = second.communicate(timeout=120)
-    assert second.returncode == 0, err[-2000:]
+    out = outcome(second)
     assert out.strip() == "refused"
     with store.session() as session:
         failures = session.scalar(select(func.count()).select_from(LoginFailure)
@@ -101,16 +80,10 @@ def test_parallel_attempts_all_count_towards_the_throttle(store: Store, settings
 
 # The second administrator: another process revoking the same token.
 REVOKE = """
-import sys
 from spilldesk.access.users import revoke_token
-from spilldesk.config import Settings
-from spilldesk.store.db import open_store
 
-store = open_store(Settings.load(sys.argv[1]))
-print("ready", flush=True)
 with store.session() as session:
-    revoke_token(session, int(sys.argv[2]), actor="admin-two")
-store.close()
+    revoke_token(session, int(args[0]), actor="admin-two")
 print("revoked", flush=True)
 """
 
@@ -123,12 +96,9 @@ def test_two_revocations_of_a_token_at_once_record_one(store: Store, settings) -
     with store.session() as session:
         first = revoke_token(session, token_id, actor="admin-one")
         revoked_at = first.revoked_at
-        second = subprocess.Popen([sys.executable, "-c", REVOKE, str(settings.workdir),
-                                   str(token_id)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        second = start_second_officer(settings, REVOKE, token_id)
         wait_until_blocked(session, second)
-    out, err = second.communicate(timeout=120)
-    assert second.returncode == 0, err[-2000:]
+    out = outcome(second)
     assert out.strip() == "revoked"
     with store.session() as session:
         assert session.get(ApiToken, token_id).revoked_at == revoked_at  # type: ignore[union-attr]
