@@ -90,10 +90,12 @@ ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-c", "from spilldesk.cli.main import main; main()"]
 TARGET_SECONDS = 60.0
 # One run in a fresh wrapper: its RUSAGE_CHILDREN is that one import's peak, not an earlier one.
+# Its output goes to the file named by $BENCH_STDOUT, if set.
 MEASURE = """
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
+out = open(os.environ.get("BENCH_STDOUT", os.devnull), "w")
 start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+done = subprocess.run(sys.argv[1:], stdout=out, stderr=subprocess.PIPE)
 wall = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"code": done.returncode, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,

@@ -12,22 +12,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from spilldesk import clock
 from spilldesk.cli.common import (
     JsonOption,
     ShowANumbersOption,
     WorkdirOption,
-    a_number_column,
     actor,
     desk,
     err,
     fail,
-    out,
     print_json,
     settings_for,
 )
+from spilldesk.cli.listing import print_listing
 from spilldesk.config import WEBHOOK_SECRET
 from spilldesk.notify.alerts import (
     AlertError,
@@ -62,18 +60,12 @@ def list_command(
     if as_json:
         print_json({"alerts": rows})
         return
-    table = Table("id", "system", "kind", "incident", a_number_column(), "status", "attempts")
-    for r in rows:
-        table.add_row(
-            str(r["id"]),
-            r["system"],
-            r["kind"],
-            r["incident"],
-            r["a_number"],
-            r["status"],
-            str(r["attempts"]),
-        )
-    out.print(table)
+    print_listing(
+        f"{len(rows)} alerts",
+        ("id", "system", "kind", "incident", "A-number", "status", "attempts"),
+        ((r["id"], r["system"], r["kind"], r["incident"], r["a_number"], r["status"],
+          r["attempts"]) for r in rows),
+    )
 
 
 @alerts_app.command("export")

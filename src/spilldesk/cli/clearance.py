@@ -22,7 +22,6 @@ from spilldesk.cli.common import (
     desk,
     err,
     fail,
-    out,
     print_json,
     settings_for,
 )
@@ -92,25 +91,22 @@ def _manifest(path: Path, day: date, workdir: Path | None, as_json: bool) -> Non
     if as_json:
         print_json(document)
     else:
-        from rich.table import Table  # only here: a single check prints no table
+        from spilldesk.cli.listing import print_listing  # only here: one check lists nothing
 
-        table = Table(
-            "row",
-            "A-number",
-            "cleared",
-            "blocked until",
-            "reasons",
-            title=f"{path.name}: removal on {day.isoformat()}",
+        print_listing(
+            f"{path.name}: removal on {day.isoformat()}",
+            ("row", "A-number", "cleared", "blocked until", "reasons"),
+            (
+                (
+                    row["row"],
+                    row["a_number"],
+                    "yes" if row["cleared"] else "NO",
+                    row["blocked_until"] or ("—" if row["cleared"] else "open-ended"),
+                    ", ".join(sorted({r["code"] for r in row["reasons"]})),
+                )
+                for row in document["results"]
+            ),
         )
-        for row in document["results"]:
-            table.add_row(
-                str(row["row"]),
-                row["a_number"],
-                "yes" if row["cleared"] else "NO",
-                row["blocked_until"] or ("—" if row["cleared"] else "open-ended"),
-                ", ".join(sorted({r["code"] for r in row["reasons"]})),
-            )
-        out.print(table)
         err.print(f"checked {document['checked']}, blocked {document['blocked']}")
     raise typer.Exit(1 if answer.blocked else 0)
 

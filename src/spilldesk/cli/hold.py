@@ -7,22 +7,20 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from spilldesk.cli.clearance import parse_on
 from spilldesk.cli.common import (
     JsonOption,
     ShowANumbersOption,
     WorkdirOption,
-    a_number_column,
     actor,
     err,
     fail,
-    out,
     print_json,
     settings_for,
     transaction,
 )
+from spilldesk.cli.listing import print_listing
 from spilldesk.safeguards.holds import extend_holds, extensions_of, list_holds
 from spilldesk.store.models import HoldExtension
 
@@ -114,23 +112,20 @@ def _list(incident_id: str, day: date, workdir: Path | None, as_json: bool,
             }
         )
         return
-    table = Table(
-        a_number_column(),
-        "placed",
-        "released",
-        "cleared",
-        "blocked until",
-        title=f"removal holds of {incident_id} on {day.isoformat()}",
+    print_listing(
+        f"removal holds of {incident_id} on {day.isoformat()}",
+        ("A-number", "placed", "released", "cleared", "blocked until"),
+        (
+            (
+                h.a_number,
+                h.placed_at.date().isoformat(),
+                h.released_at.date().isoformat() if h.released_at else "—",
+                "yes" if h.cleared else "NO",
+                h.blocked_until.isoformat() if h.blocked_until else "—",
+            )
+            for h in held
+        ),
     )
-    for h in held:
-        table.add_row(
-            h.a_number,
-            h.placed_at.date().isoformat(),
-            h.released_at.date().isoformat() if h.released_at else "—",
-            "yes" if h.cleared else "NO",
-            h.blocked_until.isoformat() if h.blocked_until else "—",
-        )
-    out.print(table)
     for e in extensions:
         err.print(
             f"extension {e['id']}: {e['kind']} {e['days'] or e['until'] or ''} ({e['reason']})"

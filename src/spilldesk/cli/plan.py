@@ -17,7 +17,6 @@ from spilldesk.cli.common import (
     JsonOption,
     ShowANumbersOption,
     WorkdirOption,
-    a_number_column,
     actor,
     err,
     fail,
@@ -26,6 +25,7 @@ from spilldesk.cli.common import (
     settings_for,
     transaction,
 )
+from spilldesk.cli.listing import print_listing
 from spilldesk.playbook import DEFAULT_PLAYBOOK, PlaybookError, load_playbook
 
 
@@ -71,11 +71,9 @@ def _print(result: PlanResult, *, by_person: bool = False) -> None:
         table.add_row(action, kind, component, str(count))
     out.print(table)
     if by_person:  # whole A-numbers were asked for: one line per person
-        persons = Table(a_number_column(), "actions", title="persons")
-        for person in result.persons:
-            persons.add_row(person["a_number"],
-                            ", ".join(action["action"] for action in person["actions"]))
-        out.print(persons)
+        print_listing("persons", ("A-number", "actions"), (
+            (person["a_number"], ", ".join(action["action"] for action in person["actions"]))
+            for person in result.persons))
     changes = result.changes
     verb = "would change" if result.dry_run else "changed"
     err.print(f"{len(result.persons)} persons; {verb}: {changes['added']} added, "

@@ -12,13 +12,13 @@ from spilldesk.cli.common import (
     JsonOption,
     ShowANumbersOption,
     WorkdirOption,
-    a_number_column,
     actor,
     err,
     out,
     print_json,
     transaction,
 )
+from spilldesk.cli.listing import print_listing
 from spilldesk.matching.review import (
     ReviewDecision,
     accept_review_item,
@@ -51,22 +51,16 @@ def list_command(
     if as_json:
         print_json({"items": [asdict(i) for i in items]})
         return
-    table = Table("item", "incident", "record", "row", "rank", a_number_column("candidate"),
-                  "probability", "reason", "status", title=f"review items ({status})")
-    for i in items:
-        probability = "—" if i.probability is None else f"{i.probability:.4f}"
-        table.add_row(
-            str(i.id),
-            i.incident,
-            str(i.record_id),
-            str(i.source.get("row") or "—"),
-            str(i.rank),
-            i.a_number,
-            probability,
-            i.reason,
-            i.status,
-        )
-    out.print(table)
+    print_listing(
+        f"review items ({status})",
+        ("item", "incident", "record", "row", "rank", "candidate", "probability", "reason",
+         "status"),
+        (
+            (i.id, i.incident, i.record_id, i.source.get("row") or "—", i.rank, i.a_number,
+             "—" if i.probability is None else f"{i.probability:.4f}", i.reason, i.status)
+            for i in items
+        ),
+    )
 
 
 @review_app.command("show")

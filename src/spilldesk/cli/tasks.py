@@ -6,7 +6,6 @@ from datetime import date
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from spilldesk import clock
 from spilldesk.casework.tasks import TaskView, finish_task, list_tasks
@@ -14,14 +13,13 @@ from spilldesk.cli.common import (
     JsonOption,
     ShowANumbersOption,
     WorkdirOption,
-    a_number_column,
     actor,
     err,
-    out,
     print_json,
     settings_for,
     transaction,
 )
+from spilldesk.cli.listing import print_listing
 
 task_app = typer.Typer(help="Finish a task: done (with its outcome) or waived (with why).",
                        no_args_is_help=True)
@@ -59,14 +57,12 @@ def tasks_command(
 
 
 def _print(tasks: list[TaskView], today: date | None) -> None:
-    table = Table("id", a_number_column("about"), "incidents", "action", "component", "status",
-                  "due", "owner",
-                  title=f"{len(tasks)} tasks" + (f" overdue on {today}" if today else ""))
-    for task in tasks:
-        table.add_row(str(task.id), task.a_number or task.subject or "—",
-                      ", ".join(task.incidents), task.action,
-                      task.component, task.status, str(task.due or ""), task.owner or "")
-    out.print(table)
+    print_listing(
+        f"{len(tasks)} tasks" + (f" overdue on {today}" if today else ""),
+        ("id", "about", "incidents", "action", "component", "status", "due", "owner"),
+        ((task.id, task.a_number or task.subject or "—", ", ".join(task.incidents), task.action,
+          task.component, task.status, task.due or "", task.owner or "") for task in tasks),
+    )
 
 
 def _finish(task_id: int, status: str, outcome: str, workdir: WorkdirOption,
