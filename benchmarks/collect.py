@@ -1,7 +1,13 @@
-"""Merge docs/benchmarks/*.md into docs/benchmarks.md (run by `make bench`)."""
+"""Merge docs/benchmarks/*.md into docs/benchmarks.md (run by `make bench`).
+
+`--since FILE`: also name every section not rewritten since FILE was touched (a figure no
+run of `make bench` reproduces), and exit 1 if there is one.
+"""
 
 from __future__ import annotations
 
+import argparse
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,11 +24,19 @@ missed target is written as missed.
 
 
 def main() -> None:
-    parts = [HEADER]
-    for path in sorted((ROOT / "docs" / "benchmarks").glob("*.md")):
-        parts.append(path.read_text().strip() + "\n")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--since", type=Path, help="the file touched when the runs began")
+    args = parser.parse_args()
+    sections = sorted((ROOT / "docs" / "benchmarks").glob("*.md"))
+    parts = [HEADER, *(path.read_text().strip() + "\n" for path in sections)]
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(parts))
-    print(f"wrote docs/benchmarks.md from {len(parts) - 1} sections")
+    print(f"wrote docs/benchmarks.md from {len(sections)} sections")
+    if args.since:
+        began = args.since.stat().st_mtime
+        stale = [p.name for p in sections if p.stat().st_mtime < began]
+        if stale:
+            sys.exit(f"not rewritten by this run (no run in `make bench` writes them): "
+                     f"{', '.join(stale)}")
 
 
 if __name__ == "__main__":
