@@ -185,3 +185,30 @@ def test_the_web_servers_audit_writer_exports_checkpoints(store: Store) -> None:
     assert exported() == 1  # then at most every `checkpoint_every` seconds
     buffer.close()
     assert exported() == 2  # and when the server stops
+
+
+def test_a_checkpoint_another_worker_writes_meanwhile_is_no_false_alarm(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two server workers checkpoint at once: the other one moves the chain and exports its
+    newer head while this one is between reading the file and reading the head. Nothing was
+    removed, so nothing may be reported removed (read the other way round, it was)."""
+    from spilldesk.store import checkpoints
+
+    _seed(store, 3)
+    assert checkpoint(store).written is not None
+    read_head = checkpoints.current_head
+
+    def then_the_other_worker_moves(session):  # type: ignore[no-untyped-def]
+        mine = read_head(session)
+        _seed(store, 2)
+        with store.session(writing=False) as other:
+            events, head, _ = read_head(other)
+        checkpoints.append_checkpoint(store.settings.audit_checkpoints, store.audit_key,  # type: ignore[arg-type]
+                                      events, head)
+        return mine
+
+    monkeypatch.setattr(checkpoints, "current_head", then_the_other_worker_moves)
+    result = checkpoint(store)
+    assert result.problem is None
+    monkeypatch.undo()
+    assert checkpoint(store).problem is None and _verify(store).ok

@@ -134,11 +134,15 @@ def checkpoint(store: Store) -> CheckpointResult:
     when the chain is shorter than, or differs from, what was last exported."""
     path = store.settings.audit_checkpoints
     key = audit_key_for(store)
+    # The file before the head: another process (a server's other worker) may append a
+    # checkpoint at any moment, always of a head it read committed, and the head only grows.
+    # Read in this order, every checkpoint seen is of a head at most the one read next; the
+    # other order could see a newer checkpoint than its head and cry "events were removed".
+    last = last_checkpoint(path, key)
     with store.session(writing=False) as session:
         events, head, problem = current_head(session)
     if problem is not None:
         return CheckpointResult(None, events, problem)
-    last = last_checkpoint(path, key)
     if last is not None and events < last.events:
         return CheckpointResult(None, events, f"the log holds {events} events; its last "
                                 f"checkpoint recorded {last.events} (events were removed)")
