@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from spilldesk.access.users import Role, add_user, issue_token
 from spilldesk.config import Settings
@@ -69,25 +70,38 @@ def _checks(store: Store) -> int:
                                    .where(AuditEvent.action == "clearance.check")).scalar_one())
 
 
-@pytest.mark.parametrize("workers", [2, 4])
-def test_serve_with_workers_answers_and_audits_every_check(
-        store: Store, settings: Settings, tmp_path: Path, workers: int) -> None:
-    seeded = seed_desk(store, tmp_path)
+def _token(store: Store) -> str:
     with store.session() as session:
         add_user(session, "scheduler", Role.MACHINE, None, actor="test")
         _, secret = issue_token(session, "scheduler", "serve test", actor="test")
-    expected = {a: _expected(store, a) for a in seeded.a_numbers}
-    before = _checks(store)
+    return secret
 
+
+@contextlib.contextmanager
+def _serving(settings: Settings, workers: int) -> Iterator[str]:
     port = _free_port()
     spilldesk = shutil.which("spilldesk", path=str(Path(sys.executable).parent)) or "spilldesk"
     server = subprocess.Popen([spilldesk, "serve", "--workdir", str(settings.workdir),
                                "--port", str(port), "--workers", str(workers)],
                               env=dict(os.environ))
     url = f"http://127.0.0.1:{port}"
-    headers = {"Authorization": f"Bearer {secret}"}
     try:
         _wait_until_up(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+@pytest.mark.parametrize("workers", [2, 4])
+def test_serve_with_workers_answers_and_audits_every_check(
+        store: Store, settings: Settings, tmp_path: Path, workers: int) -> None:
+    seeded = seed_desk(store, tmp_path)
+    secret = _token(store)
+    expected = {a: _expected(store, a) for a in seeded.a_numbers}
+    before = _checks(store)
+    headers = {"Authorization": f"Bearer {secret}"}
+    with _serving(settings, workers) as url:
         health = httpx.get(f"{url}/api/health", timeout=30).json()
         assert health["status"] == "ok"
         assert health["database"] == store.engine.dialect.name
@@ -102,13 +116,53 @@ def test_serve_with_workers_answers_and_audits_every_check(
         asked = seeded.a_numbers * ROUNDS
         with ThreadPoolExecutor(max_workers=4 * workers) as pool:
             answers = list(pool.map(check, asked))
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
-    assert server.returncode is not None
     for a_number, status, body in answers:
         assert status == 200, body
         assert body == expected[a_number]
     assert _checks(store) - before == len(asked)
+    with store.session() as session:
+        assert verify(session).ok
+
+
+def test_serve_recovers_when_postgresql_drops_its_connections(
+        store: Store, settings: Settings, tmp_path: Path) -> None:
+    """The server's pool does not ping connections before use: when the database ends them (a
+    restart), a check that meets one fails closed (an error or a closed connection, never a
+    verdict) and the next checks are answered on fresh connections, each audited."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server connections to drop")
+    seeded = seed_desk(store, tmp_path)
+    secret = _token(store)
+    a_number = seeded.detained
+    expected = _expected(store, a_number)
+    headers = {"Authorization": f"Bearer {secret}"}
+    with _serving(settings, 2) as url, httpx.Client(base_url=url, headers=headers,
+                                                    timeout=30) as client:
+        def ask() -> httpx.Response:
+            return client.post("/api/clearance", json={"a_number": a_number,
+                                                       "on": ON.isoformat()})
+
+        assert ask().json() == expected  # the workers' pools hold open connections now
+        with store.engine.connect() as admin:
+            ended = admin.execute(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar_one()
+        assert ended >= 1
+        before = _checks(store)
+        statuses = []
+        for _ in range(30):
+            try:
+                response = ask()
+            except httpx.TransportError:  # the worker closed the connection after its 500
+                statuses.append(0)
+                continue
+            statuses.append(response.status_code)
+            if response.status_code == 200:
+                assert response.json() == expected
+            else:  # refused: no verdict leaves the server
+                assert response.status_code in (500, 503), response.text
+                assert "cleared" not in response.text
+    assert statuses[-10:] == [200] * 10, statuses
+    assert _checks(store) - before == statuses.count(200)
     with store.session() as session:
         assert verify(session).ok
