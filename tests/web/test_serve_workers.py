@@ -166,3 +166,25 @@ def test_serve_recovers_when_postgresql_drops_its_connections(
     assert _checks(store) - before == statuses.count(200)
     with store.session() as session:
         assert verify(session).ok
+
+
+def test_a_reading_session_leaves_no_autocommit_behind(store: Store) -> None:
+    """The hot reads run in autocommit on PostgreSQL; the connection goes back to the pool in
+    transactions again, so an audit write that takes it next still holds the chain's head
+    until it commits (a write in autocommit would drop the lock after its first statement)."""
+    from psycopg.pq import TransactionStatus
+
+    from spilldesk.web.deps import reading_session, writing_session
+
+    for _ in range(3):  # the pool hands the same connection back
+        with reading_session(store) as session:
+            session.execute(text("SELECT 1"))
+            if store.engine.dialect.name == "postgresql":
+                driver = session.connection().connection.driver_connection
+                assert driver.autocommit
+        with writing_session(store) as session:
+            session.execute(text("SELECT 1"))
+            if store.engine.dialect.name == "postgresql":
+                driver = session.connection().connection.driver_connection
+                assert not driver.autocommit
+                assert driver.info.transaction_status == TransactionStatus.INTRANS
