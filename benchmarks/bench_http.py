@@ -1,13 +1,17 @@
 """HTTP clearance under load: `POST /api/clearance` (`{"a_number"}`) on loopback (SPEC target:
->= 1,000 requests/s with p99 <= 20 ms), on SQLite and on PostgreSQL.
+>= 1,000 requests/s with p99 <= 20 ms), on SQLite and on PostgreSQL, with 2 and 4 workers.
 
 Builds a desk (registry, an incident with exposures, notices, deliveries, holds, a machine
 token), starts `spilldesk serve` with N uvicorn workers, and drives it from a second process:
 `wrk` (Debian) with a Lua script picking random A-numbers, or, without wrk, a bounded Python
-load generator (httpx, threads). The peer run, side by side: `GET /api/health` on the same
-server (the framework and database floor).
+load generator (httpx, threads). The peers, side by side on the same server, workers and load
+generator, are the ceiling of this machine for the stack: `GET /api/live` (the framework, no
+database) and `GET /api/health` (the framework and one `SELECT 1`). Each run also reports the
+server's CPU per request (the workers, and PostgreSQL's backends for the benchmark's
+database), read from /proc: on 2 cores shared with the load generator, 2 cores divided by it
+bounds the rate.
 
-    python benchmarks/bench_http.py [--persons 20000] [--workers 2] [--seconds 10]
+    python benchmarks/bench_http.py [--persons 20000] [--workers 2,4] [--seconds 10]
                                     [--connections 8,16,64] [--backend both]
                                     [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 
@@ -62,6 +66,7 @@ class Run:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_ms: float = float("nan")  # the server's CPU per request (workers + database backends)
 
     @property
     def rps(self) -> float:
@@ -125,6 +130,34 @@ def start_server(workdir: Path, env: dict[str, str],
             time.sleep(0.2)
     server.terminate()
     raise SystemExit("the server did not come up")
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: str) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # the process ended
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+
+
+def server_cpu(server: subprocess.Popen[bytes], database: str | None) -> float:
+    """CPU seconds used so far by the server's workers and (PostgreSQL) by the backends
+    serving `database` (their process titles name it)."""
+    total = 0.0
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        pid = status.parent.name
+        try:
+            title = (status.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            parent = status.read_text().rsplit(")", 1)[1].split()[1]
+        except OSError:
+            continue
+        if str(server.pid) in (pid, parent) or (database and title.startswith("postgres:")
+                                         and f" {database} " in title):
+            total += _cpu_seconds(pid)
+    return total
 
 
 WRK_SCRIPT = """
@@ -234,28 +267,50 @@ def bench_backend(backend: str, args: argparse.Namespace) -> list[Run]:
     store.close()
     print(f"[{backend}] desk of {args.persons} persons built in "
           f"{time.perf_counter() - built:.1f} s", flush=True)
-    server, url = start_server(workdir, env, args.workers)
+    runs = []
+    try:
+        for workers in args.workers:
+            runs += bench_workers(backend, workers, workdir, env, numbers, token, dropped,
+                                  folder, args)
+        return runs
+    finally:
+        if dropped:
+            drop_database(args.postgres, dropped)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+PEERS = (("live (no database)", "/api/", ["live"]), ("health (one SELECT)", "/api/",
+                                                       ["health"]))
+
+
+def bench_workers(backend: str, workers: int, workdir: Path, env: dict[str, str],
+                  numbers: list[str], token: str, database: str | None, folder: Path,
+                  args: argparse.Namespace) -> list[Run]:
+    """Clearance and its peers with `workers` workers, at each number of connections."""
+    server, url = start_server(workdir, env, workers)
     sample = random.Random(7).sample(numbers, min(len(numbers), 5000))
     try:
         load = run_wrk if shutil.which("wrk") and not args.python_load else None
         runs = []
         for connections in args.connections:
-            for label, prefix in (("clearance", "/api/clearance"), ("health (peer)", "/api/")):
-                targets = sample if label == "clearance" else ["health"]
+            for label, prefix, targets in (("clearance", "/api/clearance", sample), *PEERS):
                 run_load(url, prefix, targets, token, args, 2, folder, load, connections,
                          f"{label} warm-up")
+                before = server_cpu(server, database)
                 run = run_load(url, prefix, targets, token, args, args.seconds, folder, load,
-                               connections, f"{backend} -c {connections} {label}")
+                               connections, f"{backend} w{workers} -c {connections} {label}")
+                if run.requests:
+                    run.cpu_ms = (server_cpu(server, database) - before) / run.requests * 1000
                 if run.errors:  # an answer that is not 2xx fails the benchmark
                     raise SystemExit(f"{run.label}: {run.errors} answers were not 2xx")
+                print(f"{run.label}: {run.rps:,.0f} req/s p50 {run.p50_ms:.2f} p99 "
+                      f"{run.p99_ms:.2f} ms, server CPU {run.cpu_ms:.2f} ms/request, load "
+                      f"{os.getloadavg()[0]:.1f}", flush=True)
                 runs.append(run)
         return runs
     finally:
         server.terminate()
         server.wait(timeout=30)
-        if dropped:
-            drop_database(args.postgres, dropped)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_load(url: str, prefix: str, targets: list[str], token: str, args: argparse.Namespace,
@@ -266,32 +321,45 @@ def run_load(url: str, prefix: str, targets: list[str], token: str, args: argpar
 
 
 def report(runs: list[Run], args: argparse.Namespace, generator: str) -> str:
+    workers = " and ".join(f"`--workers {w}`" for w in args.workers)
     lines = [
-        f"`spilldesk serve --workers {args.workers}` on loopback, {args.persons:,} registry "
+        f"`spilldesk serve` with {workers} on loopback, {args.persons:,} registry "
         f"persons, {args.seconds} s per run after a 2 s warm-up, driven by {generator} from a "
         f"second process on the same 2 cores; load average at the end "
-        f"{os.getloadavg()[0]:.1f}. Every answer was 2xx (a run with another answer fails "
-        "the benchmark). The peer is `GET /api/health` on the same server: the framework "
-        "and connection floor.",
+        f"{os.getloadavg()[0]:.1f} (the machine is shared). Every answer was 2xx (a run with "
+        "another answer fails the benchmark). The peers are this machine's ceiling for the "
+        "stack, on the same server, workers and load generator: `GET /api/live` (uvicorn and "
+        "FastAPI, no database) and `GET /api/health` (the same and one `SELECT 1`). Server CPU "
+        "is the workers' CPU per request plus, on PostgreSQL, its backends' for the "
+        "benchmark's database (from /proc); with the load generator on the same 2 cores, "
+        "2 cores divided by it bound the rate.",
         "",
-        "| run | requests | req/s | p50 ms | p99 ms | target (≥ 1,000 req/s, p99 ≤ 20 ms) |",
-        "|---|---:|---:|---:|---:|---|",
+        "| run | requests | req/s | p50 ms | p99 ms | server CPU ms/req | "
+        "target (≥ 1,000 req/s, p99 ≤ 20 ms) |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
-    for check, peer in zip(runs[::2], runs[1::2], strict=True):
+    group = 1 + len(PEERS)
+    for start in range(0, len(runs), group):
+        check, *peers = runs[start : start + group]
         meets = check.rps >= TARGET_RPS and check.p99_ms <= TARGET_P99_MS
         lines.append(f"| {check.label} | {check.requests:,} | **{check.rps:,.0f}** | "
-                     f"{check.p50_ms:.2f} | {check.p99_ms:.2f} | "
+                     f"{check.p50_ms:.2f} | {check.p99_ms:.2f} | {check.cpu_ms:.2f} | "
                      f"{'met' if meets else '**missed**'} |")
-        lines.append(f"| {peer.label} | {peer.requests:,} | {peer.rps:,.0f} | "
-                     f"{peer.p50_ms:.2f} | {peer.p99_ms:.2f} | clearance at "
-                     f"{check.rps / peer.rps:.2f}x of it |")
+        for peer in peers:
+            peer_meets = peer.rps >= TARGET_RPS and peer.p99_ms <= TARGET_P99_MS
+            lines.append(f"| {peer.label} | {peer.requests:,} | {peer.rps:,.0f} | "
+                         f"{peer.p50_ms:.2f} | {peer.p99_ms:.2f} | {peer.cpu_ms:.2f} | "
+                         f"{'met' if peer_meets else 'missed'}; clearance at "
+                         f"{check.rps / peer.rps:.2f}x of it |")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--persons", type=int, default=20000)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", default="2,4",
+                        type=lambda text: [int(w) for w in text.split(",")],
+                        help="uvicorn workers, one server each (e.g. 2,4)")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", default="8,16,64",
                         type=lambda text: [int(c) for c in text.split(",")],
@@ -312,7 +380,8 @@ def main() -> None:
     print(body)
     if args.backend == "both":
         write_figures("web", "Web: clearance over HTTP", body,
-                      f"python benchmarks/bench_http.py --workers {args.workers} "
+                      f"python benchmarks/bench_http.py "
+                      f"--workers {','.join(map(str, args.workers))} "
                       f"--connections {','.join(map(str, args.connections))}")
 
 

@@ -25,14 +25,15 @@ from sqlalchemy import create_engine, text
 
 from spilldesk.config import Settings
 from spilldesk.store.checkpoints import checkpoint
-from spilldesk.store.db import initialise, open_store
+from spilldesk.store.db import initialise
+from spilldesk.web.app import serving_store
 from spilldesk.web.audit_buffer import AuditBuffer
 from spilldesk.web.deps import writing_session
 
 
 def worker(env: dict[str, str], args: argparse.Namespace, results: Any) -> None:
     os.environ.update(env)
-    store = open_store(Settings.load(Path(env["SPILLDESK_HOME"])))
+    store = serving_store(Settings.load(Path(env["SPILLDESK_HOME"])))  # as `serve` opens it
     buffer = AuditBuffer(lambda: writing_session(store), checkpoint=lambda: checkpoint(store))
     flushes: list[tuple[float, int]] = []
     write = buffer._write_rows  # noqa: SLF001 (timed, not changed)

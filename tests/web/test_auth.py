@@ -35,6 +35,7 @@ def test_health_answers_without_login(client: TestClient, store: Store) -> None:
     response = client.get("/api/health")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+    assert client.get("/api/live").json() == {"status": "ok"}
 
 
 @pytest.mark.parametrize("path", ["/api/incidents", "/api/persons/lookup", "/api/clearance",

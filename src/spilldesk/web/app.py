@@ -17,6 +17,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import create_engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from spilldesk.config import INSECURE_HTTP, TRUSTED_PROXIES, Settings
@@ -36,6 +37,20 @@ from spilldesk.web.uploads import BodyLimit
 log = logging.getLogger(__name__)
 
 
+def serving_store(settings: Settings) -> Store:
+    """The desk opened for serving. On PostgreSQL its pool hands out connections without a
+    ping: the ping is a round trip (and the server's CPU) on every request and every audit
+    write. A connection the server dropped (a database restart) fails the one request that
+    meets it, closed (an error, no answer), and SQLAlchemy then discards the pool's older
+    connections, so the next requests get fresh ones."""
+    store = open_store(settings)
+    if store.engine.dialect.name != "postgresql":
+        return store
+    engine = create_engine(store.engine.url, pool_pre_ping=False)
+    store.engine.dispose()
+    return Store(settings, engine, store.keyring, store.audit_key)
+
+
 def create_app(settings: Settings, *, store: Store | None = None, secure_cookies: bool = True,
                trusted_proxies: str | Iterable[str] = ()) -> FastAPI:
     """The application over the desk in `settings.workdir` (or over an already open store).
@@ -44,7 +59,7 @@ def create_app(settings: Settings, *, store: Store | None = None, secure_cookies
     --insecure-http`, loopback only); `trusted_proxies` are the addresses whose
     X-Forwarded-For names the real client (for login throttling and the audit log)."""
     owns_store = store is None
-    opened = store or open_store(settings)
+    opened = store or serving_store(settings)
     secret = load_secret(settings.workdir)
     buffer = AuditBuffer(lambda: writing_session(opened), checkpoint=lambda: checkpoint(opened))
     desk = Desk(settings=settings, store=opened, buffer=buffer,

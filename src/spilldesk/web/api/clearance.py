@@ -25,7 +25,7 @@ from spilldesk.web.api.errors import bad_request
 from spilldesk.web.api.models import In
 from spilldesk.web.audit_buffer import AuditBacklog, AuditWriteFailed
 from spilldesk.web.auth import Principal
-from spilldesk.web.deps import DeskDep, SessionDep, authorize, require
+from spilldesk.web.deps import DeskDep, SessionDep, authorize, reading_session, require
 from spilldesk.web.permissions import Permission
 
 router = APIRouter(prefix="/api/clearance", tags=["clearance"])
@@ -81,7 +81,7 @@ async def check(body: ClearanceIn, request: Request, desk: DeskDep) -> Response:
     under a millisecond), cheaper than a hop to the thread pool; audited through the buffer,
     and the answer leaves only once its audit event is written."""
     audit = desk.buffer.sink()
-    with desk.store.session(writing=False) as session:
+    with reading_session(desk.store) as session:
         principal = authorize(request, desk, session, Permission.CHECK_CLEARANCE)
         try:
             answer = clearance(session, body.a_number, body.on or today(desk),
