@@ -25,7 +25,9 @@ class StoreError(RuntimeError):
     """The database is missing, unreachable or not at the current schema."""
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, ping: bool = True) -> Engine:
+    """The desk's engine. `ping`: PostgreSQL connections are tested before each use (a round
+    trip each time; the web server turns it off, see `web.app.serving_store`)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
 
@@ -40,7 +42,7 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=ping)
 
 
 if TYPE_CHECKING:
@@ -163,13 +165,13 @@ def initialise(settings: Settings) -> Store:
     return Store(settings, engine, settled_keyring(engine, load_keyring(settings.key_file)))
 
 
-def open_store(settings: Settings) -> Store:
+def open_store(settings: Settings, *, ping: bool = True) -> Store:
     """Open an initialised desk; a clear error when `spilldesk init` has not been run."""
     if settings.database_url.startswith("sqlite:///"):
         path = Path(settings.database_url.removeprefix("sqlite:///"))
         if not path.exists():
             raise StoreError(f"{path}: no database here (run `spilldesk init` first)")
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, ping=ping)
     try:
         current = schema_is_current(engine)
     except Exception as exc:  # a database that cannot be reached: say which, not a traceback

@@ -17,7 +17,6 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import create_engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from spilldesk.config import INSECURE_HTTP, TRUSTED_PROXIES, Settings
@@ -43,12 +42,7 @@ def serving_store(settings: Settings) -> Store:
     write. A connection the server dropped (a database restart) fails the one request that
     meets it, closed (an error, no answer), and SQLAlchemy then discards the pool's older
     connections, so the next requests get fresh ones."""
-    store = open_store(settings)
-    if store.engine.dialect.name != "postgresql":
-        return store
-    engine = create_engine(store.engine.url, pool_pre_ping=False)
-    store.engine.dispose()
-    return Store(settings, engine, store.keyring, store.audit_key)
+    return open_store(settings, ping=False)
 
 
 def create_app(settings: Settings, *, store: Store | None = None, secure_cookies: bool = True,
