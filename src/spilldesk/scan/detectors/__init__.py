@@ -18,6 +18,7 @@ from spilldesk.scan.detectors import (
     ssn,
 )
 from spilldesk.scan.detectors.base import REPORTABLE, Hit
+from spilldesk.scan.detectors.engine import Scan
 
 __all__ = [
     "DETECTORS",
@@ -34,7 +35,9 @@ __all__ = [
 class Detector(Protocol):
     entity: str
 
-    def find(self, text: str, lowered: str | None = None) -> Iterator[Hit]: ...
+    def find(
+        self, text: str, lowered: str | None = None, scan: Scan | None = None
+    ) -> Iterator[Hit]: ...
 
 
 DETECTORS: tuple[Detector, ...] = (
@@ -64,7 +67,8 @@ def same_length_lower(text: str) -> str:
 def find_all(text: str) -> list[Hit]:
     """Every hit in a text, overlapping hits resolved in favour of the higher score."""
     lowered = same_length_lower(text)
-    hits = [hit for detector in DETECTORS for hit in detector.find(text, lowered)]
+    scan = Scan(text, lowered)
+    hits = [hit for detector in DETECTORS for hit in detector.find(text, lowered, scan)]
     hits.sort(key=lambda h: (h.start, -h.score))
     kept: list[Hit] = []
     for hit in hits:
