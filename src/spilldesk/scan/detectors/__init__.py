@@ -64,10 +64,13 @@ def same_length_lower(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-def find_all(text: str) -> list[Hit]:
-    """Every hit in a text, overlapping hits resolved in favour of the higher score."""
+def find_all(text: str, engine: str | None = None) -> list[Hit]:
+    """Every hit in a text, overlapping hits resolved in favour of the higher score.
+
+    `engine`: "re" or "hyperscan" to force one (the same hits either way; the benchmark
+    checks it); by default Hyperscan where installed, for texts long enough to gain."""
     lowered = same_length_lower(text)
-    scan = Scan(text, lowered)
+    scan = Scan(text, lowered, engine)
     hits = [hit for detector in DETECTORS for hit in detector.find(text, lowered, scan)]
     hits.sort(key=lambda h: (h.start, -h.score))
     kept: list[Hit] = []

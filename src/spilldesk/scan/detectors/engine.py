@@ -293,8 +293,17 @@ class Scan:
         self, regex: re.Pattern[str], windows: list[tuple[int, int]]
     ) -> Iterator[re.Match[str]]:
         """`finditer(regex, start, end)` for each of the (sorted, disjoint) windows in turn."""
+        compiled = self._compiled
+        id_ = compiled.ids.get(regex) if compiled is not None else None
+        if id_ is None or compiled is None:
+            for start, end in windows:
+                yield from regex.finditer(self.text, start, end)
+            return
+        starts, ends = self._stretches.get(id_) or self._scan(compiled, id_)
         for start, end in windows:
-            yield from self.finditer(regex, start, end)
+            index = bisect_right(ends, start)
+            if index < len(starts) and starts[index] < end:  # else nothing can match there
+                yield from self.finditer(regex, start, end)
 
     def finditer(
         self, regex: re.Pattern[str], start: int = 0, end: int | None = None
