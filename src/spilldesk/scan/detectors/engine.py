@@ -293,47 +293,53 @@ class Scan:
         self, regex: re.Pattern[str], windows: list[tuple[int, int]]
     ) -> Iterator[re.Match[str]]:
         """`finditer(regex, start, end)` for each of the (sorted, disjoint) windows in turn."""
-        compiled = self._compiled
-        id_ = compiled.ids.get(regex) if compiled is not None else None
-        if id_ is None or compiled is None:
-            for start, end in windows:
-                yield from regex.finditer(self.text, start, end)
-            return
-        starts, ends = self._stretches.get(id_) or self._scan(compiled, id_)
-        for start, end in windows:
-            index = bisect_right(ends, start)
-            if index < len(starts) and starts[index] < end:  # else nothing can match there
-                yield from self.finditer(regex, start, end)
+        return self._matches(regex, windows)
 
     def finditer(
         self, regex: re.Pattern[str], start: int = 0, end: int | None = None
     ) -> Iterator[re.Match[str]]:
         """What `regex.finditer(self.text, start, end)` gives, match for match."""
-        text = self.text
-        stop = len(text) if end is None else min(end, len(text))
+        return self._matches(regex, [(start, len(self.text) if end is None else end)])
+
+    def _matches(
+        self, regex: re.Pattern[str], spans: list[tuple[int, int]]
+    ) -> Iterator[re.Match[str]]:
+        text, size = self.text, len(self.text)
         compiled = self._compiled
         id_ = compiled.ids.get(regex) if compiled is not None else None
-        if id_ is None or compiled is None or (stop < len(text) and compiled.whole_text[id_]):
-            yield from regex.finditer(text, start, stop)
+        if (
+            id_ is None
+            or compiled is None
+            or (compiled.whole_text[id_] and any(end < size for _, end in spans))
+        ):
+            for start, end in spans:
+                yield from regex.finditer(text, start, end)
             return
         starts, ends = self._stretches.get(id_) or self._scan(compiled, id_)
         reach, shortest = compiled.reach[id_], compiled.shortest[id_]
-        search = regex.search
-        pos = start
-        for index in range(bisect_right(ends, start), len(starts)):
-            low, high = starts[index], ends[index]
-            if low >= stop:
-                return
-            pos = max(pos, low)
-            limit = min(high + reach, stop)
-            # A match lies whole in a stretch: none begins in its last `shortest - 1` places.
-            while pos + shortest <= high and (match := search(text, pos, limit)) is not None:
-                if match.start() >= high:
-                    break
-                if limit < stop and match.end() + reach > limit:
-                    # Its look-ahead read to the cut: ask the whole text (rare).
-                    match = search(text, match.start(), stop)
-                    if match is None:
-                        return
-                yield match
-                pos = match.end() if match.end() > match.start() else match.end() + 1
+        search, count, first = regex.search, len(starts), 0
+        for start, end in spans:  # sorted and disjoint: the stretches are walked once
+            stop = end if end < size else size
+            first = bisect_right(ends, start, first)  # the first stretch ending after start
+            pos, index = start, first
+            while index < count and starts[index] < stop:
+                high = ends[index]
+                if pos < starts[index]:
+                    pos = starts[index]
+                limit = high + reach if high + reach < stop else stop
+                # A match lies whole in a stretch: none begins in its last `shortest - 1`
+                # places; and none begins after its end.
+                while pos + shortest <= high and (match := search(text, pos, limit)) is not None:
+                    found, after = match.span()
+                    if found >= high:
+                        break  # the next stretch's (its search there is not cut here)
+                    if limit < stop and after + reach > limit:
+                        # Its look-ahead read to the cut: ask the whole span (rare).
+                        match = search(text, found, stop)
+                        if match is None:
+                            pos = stop
+                            break
+                        found, after = match.span()
+                    yield match
+                    pos = after if after > found else after + 1
+                index += 1
