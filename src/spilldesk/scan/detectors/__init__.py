@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import attrgetter
 from typing import Protocol
 
 from spilldesk.scan.detectors import (
@@ -64,6 +65,9 @@ def same_length_lower(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+_START, _SCORE = attrgetter("start"), attrgetter("score")
+
+
 def find_all(text: str, engine: str | None = None) -> list[Hit]:
     """Every hit in a text, overlapping hits resolved in favour of the higher score.
 
@@ -72,7 +76,10 @@ def find_all(text: str, engine: str | None = None) -> list[Hit]:
     lowered = same_length_lower(text)
     scan = Scan(text, lowered, engine)
     hits = [hit for detector in DETECTORS for hit in detector.find(text, lowered, scan)]
-    hits.sort(key=lambda h: (h.start, -h.score))
+    # By start, then higher score first: two stable sorts on plain fields (faster than a key
+    # tuple for each of ~30,000 hits a MB of dense text; the same order).
+    hits.sort(key=_SCORE, reverse=True)
+    hits.sort(key=_START)
     kept: list[Hit] = []
     for hit in hits:
         if kept and hit.start < kept[-1].end:

@@ -37,7 +37,7 @@ _BROKEN: ImportError | None = None
 try:  # a core dependency wherever PyPI has its wheel (x86_64, macOS): see pyproject.toml
     import hyperscan
 except ImportError as error:  # pragma: no cover - depends on the platform
-    hyperscan = None
+    hyperscan = None  # type: ignore[assignment]
     if not (isinstance(error, ModuleNotFoundError) and error.name == "hyperscan"):
         _BROKEN = error  # installed but cannot load: every scan raises EngineError
 
@@ -220,6 +220,10 @@ def _merge_into(starts: list[int], ends: list[int]):  # type: ignore[no-untyped-
     """A Hyperscan match handler that gathers a pattern's reports as merged stretches."""
 
     def on_match(_id: int, start: int, end: int, _flags: int, _context: object) -> None:
+        if not ends or start > ends[-1]:  # the common case: a new stretch
+            starts.append(start)
+            ends.append(end)
+            return
         # Reports come by ascending end; merge the stretches this one overlaps.
         while ends and start <= ends[-1]:
             ends.pop()
