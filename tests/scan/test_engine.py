@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import random
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from hypothesis import given, settings
@@ -159,3 +160,12 @@ def test_a_broken_hyperscan_makes_the_verdict_error(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(compiled, "databases", [Failing()] * len(compiled.databases))
     report = walk_document(lambda: io.BytesIO(text), "letter.txt", Limits())
     assert report.verdict is Verdict.ERROR and "hyperscan" in (report.error or "")
+
+
+def test_threads_may_scan_at_once() -> None:
+    """One scratch space a database: scans from several threads take turns, none fails."""
+    texts = [crafted(200 + seed, 1500, ascii_only=True) for seed in range(4)]
+    alone = [find_all(text, "hyperscan") for text in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda text: find_all(text, "hyperscan"), texts * 3))
+    assert together == alone * 3

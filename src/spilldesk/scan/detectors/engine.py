@@ -26,6 +26,7 @@ file's verdict is `error`, never a pass.
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -172,6 +173,8 @@ class _Compiled:
 
 
 _REGISTERED: list[tuple[re.Pattern[str], bool]] = []
+# A database holds one scratch space: two threads must not scan with it at once.
+_SCANNING = threading.Lock()
 _WORD_SETS: list[tuple[str, ...]] = []
 
 
@@ -266,7 +269,10 @@ class Scan:
         starts: list[int] = []
         ends: list[int] = []
         try:
-            compiled.databases[id_].scan(self._data, match_event_handler=_merge_into(starts, ends))
+            with _SCANNING:
+                compiled.databases[id_].scan(
+                    self._data, match_event_handler=_merge_into(starts, ends)
+                )
         except Exception as error:  # noqa: BLE001 - any failure must stop the gate
             raise EngineError(f"hyperscan could not scan a text: {error}") from error
         self._stretches[id_] = (starts, ends)
@@ -286,7 +292,8 @@ class Scan:
                 found[index].append((end, end - size))
 
             try:
-                database.scan(self.lowered.encode("ascii"), match_event_handler=on_word)
+                with _SCANNING:
+                    database.scan(self.lowered.encode("ascii"), match_event_handler=on_word)
             except Exception as error:  # noqa: BLE001 - any failure must stop the gate
                 raise EngineError(f"hyperscan could not scan a text: {error}") from error
             for occurrences in found:
