@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
@@ -138,47 +138,58 @@ class PatternDetector:
 
 
 class ContextWords:
-    """Where a detector's context words occur in a text: found once (str.find, word by word:
-    far faster than a regex alternation whose words begin with common letters), then asked
-    by bisection for each candidate instead of searching its window for every word."""
+    """A detector's context words in one text. Read with Hyperscan, the words' places come
+    from one pass for every detector (`Scan.words`) and a candidate is asked by bisection;
+    otherwise (a short text: a cell, a line) the window before each candidate is searched,
+    which costs less for a few candidates than finding every word first."""
 
-    __slots__ = ("_found", "_ends", "_latest", "_windows")
+    __slots__ = ("_lowered", "_words", "_ends", "_latest", "_windows")
 
     def __init__(self, lowered: str, words: tuple[str, ...], scan: Scan | None = None) -> None:
-        found = scan.words(words) if scan is not None else None  # one pass for every set
-        if found is None:
-            found = []  # (end, start) of each occurrence
-            for word in words:
-                at = lowered.find(word)
-                while at != -1:
-                    found.append((at + len(word), at))
-                    at = lowered.find(word, at + 1)
-            found.sort()
-        self._found = found
-        self._ends = [end for end, _ in found]
+        self._lowered, self._words = lowered, words
+        found = scan.words(words) if scan is not None else None
         self._windows: list[tuple[int, int]] | None = None
-        latest, self._latest = -1, []
-        for _, at in found:
-            latest = max(latest, at)
-            self._latest.append(latest)
+        self._ends: list[int] | None = None
+        self._latest: list[int] = []
+        if found is not None:
+            self._ends = [end for end, _ in found]
+            latest = -1
+            for _, at in found:
+                latest = max(latest, at)
+                self._latest.append(latest)
+            self._windows = _merged((at, end + CONTEXT_WINDOW + 32) for end, at in found)
 
     def before(self, start: int) -> bool:
         """`has_context`: does a word lie whole in the CONTEXT_WINDOW characters before?"""
+        if self._ends is None:
+            return has_context(self._lowered, start, self._words)
         index = bisect_right(self._ends, start)
         return index > 0 and self._latest[index - 1] >= start - CONTEXT_WINDOW
 
     def windows(self) -> list[tuple[int, int]]:
-        """Stretches of text that follow a context word (merged when they overlap)."""
-        if self._windows is not None:
-            return self._windows
-        windows: list[tuple[int, int]] = []
-        for at, end in sorted((at, end + CONTEXT_WINDOW + 32) for end, at in self._found):
-            if windows and at <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
-            else:
-                windows.append((at, end))
-        self._windows = windows
-        return windows
+        """Stretches of text that follow a context word (merged when they overlap).
+
+        Found with str.find, word by word: a substring search is far faster than a regex
+        alternation whose words begin with common letters."""
+        if self._windows is None:
+            starts: list[tuple[int, int]] = []
+            for word in self._words:
+                at = self._lowered.find(word)
+                while at != -1:
+                    starts.append((at, at + len(word) + CONTEXT_WINDOW + 32))
+                    at = self._lowered.find(word, at + 1)
+            self._windows = _merged(starts)
+        return self._windows
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    windows: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+        else:
+            windows.append((start, end))
+    return windows
 
 
 def has_context(lowered: str, start: int, words: tuple[str, ...]) -> bool:

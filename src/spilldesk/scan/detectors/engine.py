@@ -30,6 +30,7 @@ import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import cache
+from itertools import chain
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 from spilldesk.scan.errors import EngineError
@@ -305,13 +306,19 @@ class Scan:
         self, regex: re.Pattern[str], windows: list[tuple[int, int]]
     ) -> Iterator[re.Match[str]]:
         """`finditer(regex, start, end)` for each of the (sorted, disjoint) windows in turn."""
+        if self._compiled is None or regex not in self._compiled.ids:
+            text = self.text
+            return chain.from_iterable(regex.finditer(text, s, e) for s, e in windows)
         return self._matches(regex, windows)
 
     def finditer(
         self, regex: re.Pattern[str], start: int = 0, end: int | None = None
     ) -> Iterator[re.Match[str]]:
         """What `regex.finditer(self.text, start, end)` gives, match for match."""
-        return self._matches(regex, [(start, len(self.text) if end is None else end)])
+        stop = len(self.text) if end is None else end
+        if self._compiled is None or regex not in self._compiled.ids:
+            return regex.finditer(self.text, start, stop)
+        return self._matches(regex, [(start, stop)])
 
     def _matches(
         self, regex: re.Pattern[str], spans: list[tuple[int, int]]
