@@ -18,6 +18,11 @@ class UnsupportedFormat(ScanError):
     """
 
 
+class EngineError(RuntimeError):
+    """The gate's pattern engine (Hyperscan) is installed but failed to load, compile or scan:
+    no text can be judged, so every file is `error`, never a pass."""
+
+
 def one_line(text: str) -> str:
     """A name from a file (sheet, member, part) made safe for a one-line message."""
     return " ".join(text.split())
@@ -33,6 +38,8 @@ def unreadable(name: str, error: BaseException) -> ScanError:
     name = one_line(name)
     if isinstance(error, ScanError):
         return type(error)(one_line(str(error)))
+    if isinstance(error, EngineError):
+        return ScanError(f"{name}: not judged: {one_line(str(error))}")
     if isinstance(error, RecursionError):
         return ScanError(f"{name}: nested too deeply to read (RecursionError)")
     if isinstance(error, MemoryError):

@@ -5,19 +5,25 @@ the detector's `confirmed` score), REJECT (the candidate is dropped) or UNKNOWN 
 cannot tell: the score stays as it is). Every hit says which pattern found it and what the
 validator said (`Hit.pattern`, `Hit.validation`), and the pattern's name reaches the finding.
 
-Speed (the gate must read text at >= 10 MB/s): Python's regex engine scans fast only for a
-pattern that begins with a literal or a character class, so patterns begin with their rarest
-character (`-` of `123-45-6789`, `A` of `A#...`) and give the characters before it as `back`,
-a regex that must end right where the match starts. Patterns that mean nothing without a
-context word (`context_only`) run only in the windows that follow such a word.
+Speed (the gate must read text at >= 10 MB/s): on long ASCII texts Hyperscan first finds
+where each pattern can match (`engine.py`), and `re` runs only there. Without it (short
+texts, other text, no wheel), Python's regex engine scans fast only for a pattern that
+begins with a literal or a character class, so patterns begin with their rarest character
+(`-` of `123-45-6789`, `A` of `A#...`) and give the characters before it as `back`, a regex
+that must end right where the match starts. Patterns that mean nothing without a context
+word (`context_only`) run only in the windows that follow such a word.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
+
+from spilldesk.scan.detectors.engine import Scan, register, register_words
 
 CONTEXT_WINDOW = 48
 CONTEXT_BOOST = 0.4
@@ -52,9 +58,11 @@ class Pattern:
     context_only: bool = False
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One match in a text. `value` stays inside the process; reports show `masked`."""
+class Hit(NamedTuple):
+    """One match in a text. `value` stays inside the process; reports show `masked`.
+
+    A named tuple (immutable, like the frozen dataclass it was): one is built for every
+    candidate, ~30,000 a MB of dense text, and a tuple is built several times faster."""
 
     entity: str
     start: int
@@ -68,9 +76,9 @@ class Hit:
 
 def mask_generic(value: str) -> str:
     """Keep the shape, hide the content: `****1234` for numbers, stars for words."""
-    digits = [c for c in value if c.isdigit()]
+    digits = "".join(filter(str.isdigit, value))
     if len(digits) >= 4:
-        return "*" * max(len(value.strip()) - 4, 1) + "".join(digits[-4:])
+        return "*" * max(len(value.strip()) - 4, 1) + digits[-4:]
     return "*" * len(value.strip())
 
 
@@ -84,67 +92,104 @@ class PatternDetector:
     prefilter: re.Pattern[str] | None = None
     confirmed: float = CONFIRMED  # the score of a confirmed candidate (before context)
 
-    def find(self, text: str, lowered: str | None = None) -> Iterator[Hit]:
+    def __post_init__(self) -> None:
+        for pattern in self.patterns:
+            register(pattern.regex, windowed=pattern.context_only)
+        if self.context:
+            register_words(self.context)
+
+    def find(
+        self, text: str, lowered: str | None = None, scan: Scan | None = None
+    ) -> Iterator[Hit]:
         if self.prefilter is not None and not self.prefilter.search(text):
             return
         lowered = lowered if lowered is not None else text.lower()
-        windows: list[tuple[int, int]] | None = None
+        if scan is None or scan.text is not text or scan.lowered is not lowered:
+            scan = Scan(text, lowered, engine="re")
+        context: ContextWords | None = None
+        entity, validate, mask = self.entity, self.validate, self.mask
         for pattern in self.patterns:
             if pattern.context_only:
-                windows = windows if windows is not None else self._windows(lowered)
-                spans = windows
+                context = context or ContextWords(lowered, self.context, scan)
+                matches = scan.finditer_in(pattern.regex, context.windows())
             else:
-                spans = [(0, len(text))]
-            for start, end in spans:
-                for match in pattern.regex.finditer(text, start, end):
-                    hit = self._hit(pattern, match, text, lowered)
-                    if hit is not None:
-                        yield hit
+                matches = scan.finditer(pattern.regex)
+            back, score, name = pattern.back, pattern.score, pattern.name
+            for match in matches:
+                # Per candidate (~30,000 a MB of dense text): kept to plain steps, inline.
+                start, end = match.span()
+                if back is not None:
+                    before = back.search(text, max(0, start - _BACK_REACH), start)
+                    if before is None:
+                        continue
+                    start = before.start()
+                value = text[start:end]
+                validation = validate(value)
+                if validation is Validation.REJECT:
+                    continue
+                scored = score
+                if validation is Validation.CONFIRM and scored < self.confirmed:
+                    scored = self.confirmed
+                if self.context:
+                    context = context or ContextWords(lowered, self.context, scan)
+                    if context.before(start):
+                        scored = min(1.0, scored + CONTEXT_BOOST)
+                yield Hit(entity, start, end, scored, value, mask(value), name, validation)
 
-    def _windows(self, lowered: str) -> list[tuple[int, int]]:
+
+class ContextWords:
+    """A detector's context words in one text. Read with Hyperscan, the words' places come
+    from one pass for every detector (`Scan.words`) and a candidate is asked by bisection;
+    otherwise (a short text: a cell, a line) the window before each candidate is searched,
+    which costs less for a few candidates than finding every word first."""
+
+    __slots__ = ("_lowered", "_words", "_ends", "_latest", "_windows")
+
+    def __init__(self, lowered: str, words: tuple[str, ...], scan: Scan | None = None) -> None:
+        self._lowered, self._words = lowered, words
+        found = scan.words(words) if scan is not None else None
+        self._windows: list[tuple[int, int]] | None = None
+        self._ends: list[int] | None = None
+        self._latest: list[int] = []
+        if found is not None:
+            self._ends = [end for end, _ in found]
+            latest = -1
+            for _, at in found:
+                latest = max(latest, at)
+                self._latest.append(latest)
+            self._windows = _merged((at, end + CONTEXT_WINDOW + 32) for end, at in found)
+
+    def before(self, start: int) -> bool:
+        """`has_context`: does a word lie whole in the CONTEXT_WINDOW characters before?"""
+        if self._ends is None:
+            return has_context(self._lowered, start, self._words)
+        index = bisect_right(self._ends, start)
+        return index > 0 and self._latest[index - 1] >= start - CONTEXT_WINDOW
+
+    def windows(self) -> list[tuple[int, int]]:
         """Stretches of text that follow a context word (merged when they overlap).
 
         Found with str.find, word by word: a substring search is far faster than a regex
         alternation whose words begin with common letters."""
-        starts: list[tuple[int, int]] = []
-        for word in self.context:
-            at = lowered.find(word)
-            while at != -1:
-                starts.append((at, at + len(word) + CONTEXT_WINDOW + 32))
-                at = lowered.find(word, at + 1)
-        windows: list[tuple[int, int]] = []
-        for start, end in sorted(starts):
-            if windows and start <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
-            else:
-                windows.append((start, end))
-        return windows
+        if self._windows is None:
+            starts: list[tuple[int, int]] = []
+            for word in self._words:
+                at = self._lowered.find(word)
+                while at != -1:
+                    starts.append((at, at + len(word) + CONTEXT_WINDOW + 32))
+                    at = self._lowered.find(word, at + 1)
+            self._windows = _merged(starts)
+        return self._windows
 
-    def _hit(self, pattern: Pattern, match: re.Match[str], text: str, lowered: str) -> Hit | None:
-        start = match.start()
-        if pattern.back is not None:
-            before = pattern.back.search(text, max(0, start - _BACK_REACH), start)
-            if before is None:
-                return None
-            start = before.start()
-        value = text[start : match.end()]
-        return self._scored(pattern, start, match.end(), value, lowered)
 
-    def _scored(
-        self, pattern: Pattern, start: int, end: int, value: str, lowered: str
-    ) -> Hit | None:
-        """Score a candidate: the pattern's score, then the validator's word, then context."""
-        validation = self.validate(value)
-        if validation is Validation.REJECT:
-            return None
-        score = pattern.score
-        if validation is Validation.CONFIRM:
-            score = max(score, self.confirmed)
-        if self.context and has_context(lowered, start, self.context):
-            score = min(1.0, score + CONTEXT_BOOST)
-        return Hit(
-            self.entity, start, end, score, value, self.mask(value), pattern.name, validation
-        )
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    windows: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+        else:
+            windows.append((start, end))
+    return windows
 
 
 def has_context(lowered: str, start: int, words: tuple[str, ...]) -> bool:

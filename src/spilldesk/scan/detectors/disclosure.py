@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from unidecode import unidecode
 
 from spilldesk.scan.detectors.base import Hit
+from spilldesk.scan.detectors.engine import Scan
 
 # Stems end in \w*.
 DISCLOSURE_WORDS = (
@@ -52,7 +53,9 @@ def fold(text: str) -> tuple[str, list[int] | None]:
 class RevealingWordsDetector:
     entity = "REVEALING_WORD"
 
-    def find(self, text: str, lowered: str | None = None) -> Iterator[Hit]:
+    def find(
+        self, text: str, lowered: str | None = None, scan: Scan | None = None
+    ) -> Iterator[Hit]:
         folded, origin = fold(text)
         for match in WORDS.finditer(folded):
             start, end = match.start(), match.end()

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from spilldesk.domain.countries import UnknownCountry, country_code
 from spilldesk.scan.detectors.base import Hit
+from spilldesk.scan.detectors.engine import Scan
 
 # Searched in the lower-cased text: a case-sensitive pattern with literal heads scans fast.
 _LABEL = re.compile(
@@ -30,7 +31,9 @@ def as_country(text: str) -> str | None:
 class NationalityDetector:
     entity = "NATIONALITY"
 
-    def find(self, text: str, lowered: str | None = None) -> Iterator[Hit]:
+    def find(
+        self, text: str, lowered: str | None = None, scan: Scan | None = None
+    ) -> Iterator[Hit]:
         lowered = lowered if lowered is not None else text.lower()
         for label in _LABEL.finditer(lowered):
             words = _WORDS.match(text, label.end())

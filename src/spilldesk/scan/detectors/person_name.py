@@ -11,6 +11,7 @@ from importlib.resources import files
 
 from spilldesk.domain.names import normalize_name
 from spilldesk.scan.detectors.base import CONTEXT_BOOST, Hit, has_context
+from spilldesk.scan.detectors.engine import Scan, register
 
 CONTEXT = (
     "name:",
@@ -107,6 +108,7 @@ INSTITUTIONAL = frozenset(
 _RUN = re.compile(
     r"[A-ZÀ-Ý](?<![\w'-][A-ZÀ-Ý])[A-Za-zÀ-ÿ'-]+(?:,?\s[A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+){1,3}(?![\w'-])"
 )
+register(_RUN)
 _TITLES = frozenset({"mr", "mrs", "ms", "sr", "sra", "srta", "señor", "señora", "dr"})
 _TITLE_ENDS = frozenset(".rsaRSA")
 _LEADS = _TITLES | {"dear", "estimado", "estimada", "querido", "querida", "hello", "hola"}
@@ -170,10 +172,13 @@ class PersonNameDetector:
 
     entity = "PERSON_NAME"
 
-    def find(self, text: str, lowered: str | None = None) -> Iterator[Hit]:
+    def find(
+        self, text: str, lowered: str | None = None, scan: Scan | None = None
+    ) -> Iterator[Hit]:
         lowered = lowered if lowered is not None else text.lower()
         known = known_words()
-        for match in _RUN.finditer(text):
+        reader = scan if scan is not None and scan.text is text else Scan(text, lowered, "re")
+        for match in reader.finditer(_RUN):
             start, value = match.start(), match.group(0)
             titled = _titled(text, start)
             # "Dear Mr Quintavex" / "Señora Quintavex": salutations are not the name.

@@ -7,11 +7,12 @@ import re
 from spilldesk.scan.detectors.base import Pattern, PatternDetector, Validation
 
 CONTEXT = ("ssn", "social security", "seguro social", "ss#", "ss #", "s.s.n")
+_NOT_DIGITS = re.compile(r"\D")
 _KNOWN_INVALID = {"078051120", "219099999", "123456789", "111111111", "333333333"}
 
 
 def valid_ssn(text: str) -> bool:
-    digits = re.sub(r"\D", "", text)
+    digits = _NOT_DIGITS.sub("", text)
     if len(digits) != 9 or digits in _KNOWN_INVALID or len(set(digits)) == 1:
         return False
     area, group, serial = digits[:3], digits[3:5], digits[5:]
@@ -24,7 +25,7 @@ def check_ssn(text: str) -> Validation:
 
 
 def mask_ssn(text: str) -> str:
-    return "***-**-" + re.sub(r"\D", "", text)[-4:]
+    return "***-**-" + _NOT_DIGITS.sub("", text)[-4:]
 
 
 DETECTOR = PatternDetector(

@@ -1,0 +1,171 @@
+"""Issue #17, "Gate text speed": Hyperscan finds where the patterns can match, `re` confirms.
+Both engines must give every detector the same matches, hence the same hits; a Hyperscan
+that is installed but fails makes the gate error, never pass."""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spilldesk.scan import Limits, Verdict
+from spilldesk.scan.detectors import DETECTORS, find_all, same_length_lower
+from spilldesk.scan.detectors import engine as engine_module
+from spilldesk.scan.detectors.engine import EngineError, Scan, bare
+from spilldesk.scan.scanner import walk_document
+
+hyperscan = pytest.importorskip("hyperscan")
+
+PIECES = [
+    "DOB: 12/05/1980",
+    "Nacido el 3 de marzo de 1975",
+    "Tel: +52 55 1234 5678",
+    "A# 123-456-789",
+    "SSN 123 45 6789",
+    "social security 123456789",
+    "passport X1234567",
+    "Ciudadanía: México",
+    "Calle Reforma 123",
+    "Mr. O'Brien-Smith",
+    "Dear Maria Garcia",
+    "\x1c",
+    "\x1f",
+    "\u00a0",
+    "-",
+    "212-555-0188x123",
+    "jane.doe@example.org",
+    "1.2.3.4",
+    "2021-01-01",
+    "Sep 4, 1990",
+    "born 4 Sep 1990",
+    "A123456789",
+    "123456789",
+    "12345678",
+    "4111 1111 1111 1111",
+    "(555) 123-4567",
+    "Señora Núñez",
+    "Mrs. Jane Smith",
+    "12 Main St.",
+    "500 N Elm Street",
+    "ssn: 078-05-1120",
+    "123-45-6789",
+    "123-45-6789-1",
+    "John Smith",
+    "Alien registration",
+    "nationality: Honduras",
+    "Avenida Juárez 55",
+    "call 555.123.4567",
+]
+SEPARATORS = [" ", "", ", ", ". ", "\n", "-", "/", "\t", "\x1d"]
+
+
+def crafted(seed: int, pieces: int, ascii_only: bool) -> str:
+    rng = random.Random(seed)
+    choices = [p for p in PIECES if p.isascii()] if ascii_only else PIECES
+    return "".join(rng.choice(choices) + rng.choice(SEPARATORS) for _ in range(pieces))
+
+
+def hits(text: str, engine: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, ...]]:
+    with monkeypatch.context() as patched:
+        patched.setattr(engine_module, "ENGINE", engine)
+        return [tuple(hit) for hit in find_all(text)]
+
+
+def test_bare_patterns_drop_look_arounds_and_keep_classes() -> None:
+    assert bare(r"[+(\d](?<![\w+/.(-][+(\d])\d{3}(?![\w/-]|\.\d)") == (r"[+(\d]\d{3}", 2)
+    assert bare(r"\b\w+@x\.org\b") == (r"\w+@x\.org", 1)
+    # `re`'s \s also matches the ASCII separators \x1c-\x1f: the bare form must too.
+    assert bare(r"a\s[\sb]") == (r"a[\s\x1c-\x1f][\s\x1c-\x1fb]", 1)
+    # Read over the whole text, a final negative look-ahead becomes a consumed character.
+    assert bare(r"\d{3}(?![\w-])", whole_text=True) == (r"\d{3}(?:[^\w-]|\z)", 1)
+    assert bare(r"\d{3}(?!\w)", whole_text=True) == (r"\d{3}(?:\W|\z)", 1)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_every_registered_pattern_matches_as_re_does(seed: int) -> None:
+    text = crafted(seed, 3000, ascii_only=True)
+    scan = Scan(text, same_length_lower(text), engine="hyperscan")
+    assert scan.compiled
+    windows = [(0, len(text)), (7, 950), (len(text) // 2, len(text) - 3), (100, 101)]
+    for regex, _whole in engine_module._REGISTERED:
+        for start, end in windows:
+            mine = [m.span() for m in scan.finditer(regex, start, end)]
+            assert mine == [m.span() for m in regex.finditer(text, start, end)], regex.pattern
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789 -./()+#:@AaBZx,\n\x1cSsnN", max_size=80))
+def test_matches_agree_on_any_ascii_text(text: str) -> None:
+    scan = Scan(text, text.lower(), engine="hyperscan")
+    assert scan.compiled or not text
+    for regex, whole in engine_module._REGISTERED:
+        end = None if whole else len(text) - 1
+        assert [m.span() for m in scan.finditer(regex, 1, end)] == [
+            m.span() for m in regex.finditer(text, 1, len(text) if end is None else end)
+        ], regex.pattern
+
+
+@pytest.mark.parametrize("ascii_only", [True, False])
+def test_both_engines_give_the_same_hits(ascii_only: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    for seed in range(3):
+        text = crafted(100 + seed, 2500, ascii_only)
+        assert hits(text, "hyperscan", monkeypatch) == hits(text, "re", monkeypatch)
+
+
+def test_a_detector_alone_finds_what_it_finds_through_find_all() -> None:
+    text = crafted(7, 2000, ascii_only=True)
+    lowered = same_length_lower(text)
+    scan = Scan(text, lowered, engine="hyperscan")
+    for detector in DETECTORS:
+        alone = [tuple(h) for h in detector.find(text, lowered)]
+        assert alone == [tuple(h) for h in detector.find(text, lowered, scan)], detector.entity
+
+
+def test_context_words_are_found_as_str_find_finds_them() -> None:
+    text = crafted(9, 2000, ascii_only=True)
+    lowered = text.lower()
+    scan = Scan(text, lowered, engine="hyperscan")
+    for words in engine_module._WORD_SETS:
+        expected = sorted(
+            (m.start() + len(w), m.start())
+            for w in words
+            for m in re.finditer(f"(?={re.escape(w)})", lowered)
+        )
+        assert scan.words(words) == expected
+
+
+def test_a_broken_hyperscan_makes_the_verdict_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installed but failing (its library will not load, a scan fails): the gate errors."""
+    text = b" ".join([b"Dear Mr. Smith, your SSN 123-45-6789 and A# 123-456-789 are on file."] * 40)
+    assert len(text) >= engine_module.SHORT
+    monkeypatch.setattr(engine_module, "ENGINE", "hyperscan")
+    monkeypatch.setattr(engine_module, "_BROKEN", ImportError("libhs.so.5: cannot open"))
+    with pytest.raises(EngineError):
+        find_all(text.decode())
+    report = walk_document(lambda: io.BytesIO(text), "letter.txt", Limits())
+    assert report.verdict is Verdict.ERROR and "hyperscan" in (report.error or "")
+
+    monkeypatch.setattr(engine_module, "_BROKEN", None)
+
+    class Failing:
+        def scan(self, *_args: object, **_kwargs: object) -> None:
+            raise hyperscan.ScanTerminated("simulated")
+
+    compiled = engine_module._compiled()
+    monkeypatch.setattr(compiled, "databases", [Failing()] * len(compiled.databases))
+    report = walk_document(lambda: io.BytesIO(text), "letter.txt", Limits())
+    assert report.verdict is Verdict.ERROR and "hyperscan" in (report.error or "")
+
+
+def test_threads_may_scan_at_once() -> None:
+    """One scratch space a database: scans from several threads take turns, none fails."""
+    texts = [crafted(200 + seed, 1500, ascii_only=True) for seed in range(4)]
+    alone = [find_all(text, "hyperscan") for text in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda text: find_all(text, "hyperscan"), texts * 3))
+    assert together == alone * 3
