@@ -284,9 +284,9 @@ def _answers(
 
 # The reads below are Core statements built once, with expanding IN parameters: a clearance
 # check is on the removal path and must stay within a few milliseconds. They read the models'
-# tables through light tables naming only the columns read (not the mapped classes, whose
-# building was a sixth of a single check's start-up: docs/benchmarks.md);
-# tests/safeguards/test_clearance.py holds each column to its model's name and type.
+# tables through light tables naming only the columns read, not through the mapped classes:
+# building those cost a single `spilldesk clearance` process some 60 ms of its start-up
+# (docs/benchmarks.md). tests/safeguards/test_clearance.py holds each column to its model's.
 _persons = table(
     "persons", column("id", Integer()), column("a_number_index", String()),
     column("sealed", LargeBinary()), column("final_order", Boolean()),
