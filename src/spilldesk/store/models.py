@@ -104,29 +104,29 @@ _ELSEWHERE = {
     **dict.fromkeys(("User", "ApiToken", "WebLogin", "LoginFailure"), "user_models"),
 }
 
-if TYPE_CHECKING:
-    from spilldesk.store.incident_models import (  # noqa: F401
-        DeliveryAttempt,
-        DisclosedDocument,
-        DisclosedRecord,
-        Exposure,
-        HoldExtension,
-        Incident,
-        Notice,
-        RemovalHold,
-        ReviewItem,
-    )
-    from spilldesk.store.registry_models import Facility, Person, Representative  # noqa: F401
-    from spilldesk.store.response_models import (  # noqa: F401
-        Alert,
-        CaseEvent,
-        Commitment,
-        CustodyDecision,
-        Task,
-        TaskIncident,
-    )
-    from spilldesk.store.user_models import ApiToken, LoginFailure, User, WebLogin  # noqa: F401
-
+if TYPE_CHECKING:  # `X as X`: named here on purpose (mypy sees them as this module's)
+    from spilldesk.store.incident_models import DeliveryAttempt as DeliveryAttempt
+    from spilldesk.store.incident_models import DisclosedDocument as DisclosedDocument
+    from spilldesk.store.incident_models import DisclosedRecord as DisclosedRecord
+    from spilldesk.store.incident_models import Exposure as Exposure
+    from spilldesk.store.incident_models import HoldExtension as HoldExtension
+    from spilldesk.store.incident_models import Incident as Incident
+    from spilldesk.store.incident_models import Notice as Notice
+    from spilldesk.store.incident_models import RemovalHold as RemovalHold
+    from spilldesk.store.incident_models import ReviewItem as ReviewItem
+    from spilldesk.store.registry_models import Facility as Facility
+    from spilldesk.store.registry_models import Person as Person
+    from spilldesk.store.registry_models import Representative as Representative
+    from spilldesk.store.response_models import Alert as Alert
+    from spilldesk.store.response_models import CaseEvent as CaseEvent
+    from spilldesk.store.response_models import Commitment as Commitment
+    from spilldesk.store.response_models import CustodyDecision as CustodyDecision
+    from spilldesk.store.response_models import Task as Task
+    from spilldesk.store.response_models import TaskIncident as TaskIncident
+    from spilldesk.store.user_models import ApiToken as ApiToken
+    from spilldesk.store.user_models import LoginFailure as LoginFailure
+    from spilldesk.store.user_models import User as User
+    from spilldesk.store.user_models import WebLogin as WebLogin
 
 def __getattr__(name: str) -> Any:
     """`from spilldesk.store.models import Person` loads `registry_models` then (not before)."""
