@@ -83,7 +83,7 @@ def _report_broken(as_json: bool, events: int | None, problem: str) -> None:
 
 def _progress(as_json: bool) -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    console=err, transient=True, disable=as_json)
+                    console=err.rich, transient=True, disable=as_json)
 
 
 def register(app: typer.Typer) -> None:

@@ -94,7 +94,7 @@ def _read(logs: list[Path], name: str, workers: int, *, progress: bool) -> LogRe
         return read_logs(logs, name, workers=workers)
     columns = (TextColumn("reading logs"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                TimeRemainingColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
+    with Progress(*columns, console=err.rich, transient=True) as bar:
         task = bar.add_task("logs", total=None)
         return read_logs(logs, name, workers=workers,
                          on_progress=lambda done, total: bar.update(task, completed=done,

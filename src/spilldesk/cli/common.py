@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -11,11 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
 
 from spilldesk.config import ACTOR, HOME, ConfigError, Settings
 
 if TYPE_CHECKING:  # the desk's stack is imported only by the commands that open a desk
+    from rich.console import Console  # rich only by those that print to a person
     from rich.table import Column  # and a table's, only by those that print one
     from sqlalchemy.orm import Session
 
@@ -52,8 +53,28 @@ def _width(stream: object) -> int | None:
     return None if is_terminal or os.environ.get("COLUMNS") else 160
 
 
-err = Console(stderr=True, highlight=False, width=_width(sys.stderr))
-out = Console(highlight=False, width=_width(sys.stdout))
+class Printer:
+    """stdout's or stderr's rich Console, made when the command first prints through it: a
+    command that prints only JSON (a scheduling system's `clearance --json`) or nothing does
+    not import rich (start-up: docs/benchmarks.md). `rich` is the Console itself, for a
+    progress bar."""
+
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+
+    @functools.cached_property
+    def rich(self) -> Console:
+        from rich.console import Console
+
+        stream = sys.stderr if self._stderr else sys.stdout
+        return Console(stderr=self._stderr, highlight=False, width=_width(stream))
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        self.rich.print(*objects, **options)
+
+
+err = Printer(stderr=True)
+out = Printer(stderr=False)
 
 
 def actor() -> str:

@@ -88,7 +88,7 @@ def run_command(
 def _progress(*, enabled: bool) -> Progress:
     return Progress(TextColumn("monitor"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), TextColumn("{task.fields[address]}"),
-                    console=err, disable=not enabled, transient=True,
+                    console=err.rich, disable=not enabled, transient=True,
                     # no refresh thread: with one, every document's worker would be
                     # started by the zygote instead of a cheap fork
                     auto_refresh=False)

@@ -59,7 +59,7 @@ def import_command(
 def _progress(quiet: bool) -> Progress:
     return Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, disable=quiet, transient=True,
+        console=err.rich, disable=quiet, transient=True,
     )
 
 

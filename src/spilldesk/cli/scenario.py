@@ -34,7 +34,7 @@ def generate_command(
         fail(f"--persons: at least {MIN_PERSONS} are needed for a coherent scenario")
     target = out or settings_for(workdir).workdir / "scenario"
     columns = (TextColumn("{task.description:<12}"), BarColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=as_json) as progress:
+    with Progress(*columns, console=err.rich, transient=as_json) as progress:
         task = progress.add_task("scenario", total=len(STEPS))
 
         def on_step(name: str) -> None:

@@ -18,12 +18,24 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Integer,
+    LargeBinary,
+    String,
+    bindparam,
+    column,
+    literal,
+    select,
+    table,
+    union_all,
+)
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import BindParameter
+from sqlalchemy.sql.expression import BindParameter, TableClause
 
 from spilldesk.domain.anumber import InvalidANumber, mask_a_number, normalize_a_number
 from spilldesk.domain.final_order import stored_order_status
@@ -41,20 +53,16 @@ from spilldesk.domain.holds import (
 from spilldesk.errors import ServiceError
 from spilldesk.store.audit import AuditRow, record_events
 from spilldesk.store.db import keyring_of
-from spilldesk.store.models import (
-    DeliveryAttempt,
-    Exposure,
-    HoldExtension,
-    Incident,
-    Notice,
-    Person,
-    RemovalHold,
-    ReviewItem,
-)
-from spilldesk.store.people import a_number_index
 from spilldesk.store.sealing import SEALED, open_for_row
+from spilldesk.store.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from spilldesk.store.models import HoldExtension
 
 CHUNK = 900  # below SQLite's bound-parameter limit
+# `store.people.a_number_index` of a normalised A-number, without importing `store.people` (and
+# the registry's table classes with it); a test holds the two together.
+A_NUMBER_INDEX = "a_number"
 MANIFEST_COLUMN = "a_number"
 
 
@@ -275,12 +283,49 @@ def _answers(
 
 
 # The reads below are Core statements built once, with expanding IN parameters: a clearance
-# check is on the removal path and must stay within a few milliseconds.
-_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
-_PERSON_IDS = select(Person.__table__.c.a_number_index, Person.__table__.c.id).where(
-    Person.__table__.c.a_number_index.in_(_IDS)
+# check is on the removal path and must stay within a few milliseconds. They read the models'
+# tables through light tables naming only the columns read, not through the mapped classes:
+# building those cost a single `spilldesk clearance` process some 60 ms of its start-up
+# (docs/benchmarks.md). tests/safeguards/test_clearance.py holds each column to its model's.
+_persons = table(
+    "persons", column("id", Integer()), column("a_number_index", String()),
+    column("sealed", LargeBinary()), column("final_order", Boolean()),
+    column("order_type", String()), column("custody", String()),
 )
-_exposures, _reviews, _holds = Exposure.__table__, ReviewItem.__table__, RemovalHold.__table__
+_exposures = table("exposures", column("person_id", Integer()), column("incident_id", String()))
+_reviews = table(
+    "review_items", column("person_id", Integer()), column("incident_id", String()),
+    column("status", String()),
+)
+_holds = table(
+    "removal_holds", column("person_id", Integer()), column("incident_id", String()),
+    column("released_at", UTCDateTime()),
+)
+_notices = table(
+    "notices", column("id", Integer()), column("person_id", Integer()),
+    column("incident_id", String()), column("recipient", String()), column("channel", String()),
+)
+_attempts = table(
+    "delivery_attempts", column("id", Integer()), column("notice_id", Integer()),
+    column("corrects_id", Integer()), column("method", String()), column("status", String()),
+    column("at", UTCDateTime()),
+)
+_incidents = table(
+    "incidents", column("id", String()), column("hold_days", Integer()),
+    column("mail_days", Integer()),
+)
+_extensions = table(
+    "hold_extensions", column("incident_id", String()), column("kind", String()),
+    column("days", Integer()), column("until", Date()), column("created_at", UTCDateTime()),
+)
+LIGHT_TABLES: tuple[TableClause, ...] = (
+    _persons, _exposures, _reviews, _holds, _notices, _attempts, _incidents, _extensions,
+)
+
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_PERSON_IDS = select(_persons.c.a_number_index, _persons.c.id).where(
+    _persons.c.a_number_index.in_(_IDS)
+)
 _FLAGS = union_all(
     select(literal("exposed"), _exposures.c.person_id, _exposures.c.incident_id).where(
         _exposures.c.person_id.in_(_IDS)
@@ -295,13 +340,11 @@ _FLAGS = union_all(
         _holds.c.person_id.in_(_IDS), _holds.c.released_at.is_not(None)
     ),
 )
-_persons = Person.__table__
 _ORDERS = select(
     _persons.c.id, _persons.c.sealed, _persons.c.final_order, _persons.c.order_type,
     _persons.c.custody,
 ).where(_persons.c.id.in_(_IDS))
-_notices, _attempts = Notice.__table__, DeliveryAttempt.__table__
-_corrections = DeliveryAttempt.__table__.alias("corrections")
+_corrections = _attempts.alias("corrections")
 _ATTEMPTS = (
     select(
         _notices.c.person_id,
@@ -320,10 +363,9 @@ _ATTEMPTS = (
         _corrections.c.id.is_(None),
     )
 )
-_POLICIES = select(
-    Incident.__table__.c.id, Incident.__table__.c.hold_days, Incident.__table__.c.mail_days
-).where(Incident.__table__.c.id.in_(_IDS))
-_extensions = HoldExtension.__table__
+_POLICIES = select(_incidents.c.id, _incidents.c.hold_days, _incidents.c.mail_days).where(
+    _incidents.c.id.in_(_IDS)
+)
 _EXTENSIONS = select(
     _extensions.c.incident_id,
     _extensions.c.kind,
@@ -335,7 +377,8 @@ _EXTENSIONS = select(
 
 def _person_ids(session: Session, normals: Iterable[str]) -> dict[str, int]:
     """Normalised A-number → person id, through the blind index (nothing decrypted)."""
-    by_index = {a_number_index(session, a): a for a in set(normals)}
+    keyring = keyring_of(session)
+    by_index = {keyring.blind_index(A_NUMBER_INDEX, a): a for a in set(normals)}
     keys = sorted(by_index)
     found: dict[str, int] = {}
     connection = session.connection()

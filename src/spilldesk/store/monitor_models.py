@@ -15,7 +15,9 @@ from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from spilldesk import clock
+from spilldesk.store.incident_models import Incident  # noqa: F401  (incidents: foreign keys)
 from spilldesk.store.models import Base, Timestamped
+from spilldesk.store.registry_models import Person  # noqa: F401  (persons: foreign keys)
 from spilldesk.store.response_models import Task  # noqa: F401  (tasks: monitor_hits.task_id)
 from spilldesk.store.types import JSONText, UTCDateTime
 

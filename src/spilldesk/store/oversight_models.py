@@ -14,6 +14,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spilldesk import clock
+from spilldesk.store.incident_models import Incident  # noqa: F401  (incidents: foreign keys)
 from spilldesk.store.models import Base, Timestamped
 from spilldesk.store.types import JSONText, UTCDateTime
 

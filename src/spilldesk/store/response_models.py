@@ -14,7 +14,9 @@ from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from spilldesk import clock
+from spilldesk.store.incident_models import Incident  # noqa: F401  (incidents: foreign keys)
 from spilldesk.store.models import Base, Timestamped
+from spilldesk.store.registry_models import Person  # noqa: F401  (persons: foreign keys)
 from spilldesk.store.sealing import SealedField
 from spilldesk.store.types import JSONText, UTCDateTime
 
