@@ -44,6 +44,7 @@ from spilldesk.intake.registry_rows import (
 )
 from spilldesk.intake.tabular import Table, TableError, open_table
 from spilldesk.store.audit import record_event
+from spilldesk.store.blocking import token_rows, write_tokens
 from spilldesk.store.bulk import insert_rows
 from spilldesk.store.crypto import KeyFileError, Keyring
 from spilldesk.store.db import bulk_cache, check_index_key, keyring_of
@@ -186,6 +187,7 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> Impor
         stored = _stored(session, [row.a_number_index for row in batch.rows])
         inserts: list[Checked] = []
         updates: list[dict[str, Any]] = []
+        retokened: list[tuple[int, tuple[int | None, ...]]] = []
         for row in batch.rows:
             previous = stored.get(row.a_number_index)
             if previous is None:
@@ -198,6 +200,7 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> Impor
                 continue
             updates.append({"_id": pk, **row.values, "record_digest": row.digest,
                             "updated_at": now, **_sealed(keyring, pk, row)})
+            retokened.append((pk, row.tokens))
             changed.append(pk)
         ids = reserve_ids(session, Person, len(inserts))
         for pk in ids:
@@ -206,6 +209,10 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> Impor
             {"id": pk, **row.values, "record_digest": row.digest, "created_at": now,
              "updated_at": now, **_sealed(keyring, pk, row)}
             for pk, row in zip(ids, inserts, strict=True)], updates)
+        # The persons' blocking tokens, in the same transaction (`store.blocking`).
+        write_tokens(session, token_rows(ids, [row.tokens for row in inserts]))
+        write_tokens(session, token_rows([pk for pk, _ in retokened],
+                                         [tokens for _, tokens in retokened]), replace=True)
         if batch.error:
             raise RegistryError(batch.error)
         rows += len(batch.rows)

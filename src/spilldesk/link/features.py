@@ -34,11 +34,13 @@ def _blank_to_none(text: str | None) -> str | None:
 
 def _family_features(family: pd.Series) -> dict[str, pd.Series]:
     norm = _per_distinct(family, lambda v: _blank_to_none(normalize_name(v)))
+    key = _per_distinct(norm, lambda v: _blank_to_none("".join(name_tokens(v))))
     first = _per_distinct(norm, lambda v: _nth_surname(v, 0))
     second = _per_distinct(norm, lambda v: _nth_surname(v, 1))
     return {
         "family_norm": norm,
-        "family_key": _per_distinct(norm, lambda v: _blank_to_none("".join(name_tokens(v)))),
+        "family_key": key,
+        "family_initial": _per_distinct(key, lambda v: v[:1]),
         "surname_1": first,
         "surname_2": second,
         "surname_1_key": _per_distinct(first, lambda v: "".join(name_tokens(v)) or v),

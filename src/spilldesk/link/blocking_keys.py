@@ -1,0 +1,150 @@
+"""The blocking keys, and their keyed tokens: candidates found without decrypting the registry.
+
+Each blocking rule holds some record columns equal to some registry columns (`BLOCKING_KEYS`:
+the engine's rules are written from these pairs). A token is the first 8 bytes of
+HMAC-SHA256, under a key derived from the desk's blind-index key, of the rule's name and the
+values of one side's columns (a signed 64-bit integer; None when any value is missing). The
+registry's side is stored per person (`store.linkage_models.PersonBlockingKeys`); a record's
+side is computed at linkage with the same code; equal tokens mean equal values (a collision,
+one in 2**64, only adds a candidate that the real comparison then rejects). Tokens of
+`family_norm` and `given_norm` let the registry's term frequencies be counted without
+decrypting it. The values come from `link.features.comparison_frame`, their one home.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Side = Literal["l", "r"]
+
+
+@dataclass(frozen=True)
+class BlockingKey:
+    """One blocking rule: each record column held equal to a registry column."""
+
+    name: str
+    pairs: tuple[tuple[str, str], ...]  # (record column, registry column)
+
+    @property
+    def rule(self) -> str:
+        return " AND ".join(f"l.{left} = r.{right}" for left, right in self.pairs)
+
+    def columns(self, side: Side) -> tuple[str, ...]:
+        return tuple(left if side == "l" else right for left, right in self.pairs)
+
+
+def _key(name: str, *pairs: tuple[str, str] | str) -> BlockingKey:
+    return BlockingKey(name, tuple((p, p) if isinstance(p, str) else p for p in pairs))
+
+
+# Beyond the exact and swapped birth date, every key pairs a phonetic name with a part of the
+# birth date: names alone would pair every GARCIA with every other at scale.
+BLOCKING_KEYS: tuple[BlockingKey, ...] = (
+    _key("dob", "dob"),
+    _key("dob_swapped", ("dob", "dob_swapped")),
+    # The whole name written the same: a birth date mistyped beyond one part.
+    _key("name", "family_key", "given_norm"),
+    _key("sound_year", "surname_1_sound", "given_sound", "dob_year"),
+    _key("sound_month_day", "surname_1_sound", "given_sound", "dob_month_day"),
+    _key("surname_2_1", ("surname_2", "surname_1"), "given_sound", "dob_year"),
+    _key("surname_1_2", ("surname_1", "surname_2"), "given_sound", "dob_year"),
+    _key("names_swapped", ("given_sound", "surname_1_sound"), ("surname_1_sound", "given_sound"),
+         "dob_year"),
+    _key("canon_month", "given_canon", "dob_year", "dob_month", "family_initial"),
+)
+# The columns whose term frequencies the comparisons use (link/comparisons.py).
+FREQUENCY_KEYS: tuple[BlockingKey, ...] = (_key("family_norm", "family_norm"),
+                                           _key("given_norm", "given_norm"))
+TOKEN_KEYS = BLOCKING_KEYS + FREQUENCY_KEYS
+TOKEN_COLUMNS = tuple(key.name for key in TOKEN_KEYS)
+# What a registry row's tokens are computed from (`PersonPII`'s names).
+PERSON_FIELDS = ("a_number", "family_name", "given_name", "date_of_birth")
+
+
+def token(secret: bytes, name: str, values: Iterable[str]) -> int:
+    """The keyed token of one key's values (a signed 64-bit integer)."""
+    message = name.encode() + b"\x00" + "\x1f".join(values).encode()
+    return int.from_bytes(hmac.digest(secret, message, "sha256")[:8], "big", signed=True)
+
+
+def _missing(value: object) -> bool:
+    return value is None or value != value  # None or NaN
+
+
+def side_tokens(frame: pd.DataFrame, secret: bytes, side: Side,
+                keys: tuple[BlockingKey, ...] = TOKEN_KEYS) -> dict[str, list[int | None]]:
+    """Each key's tokens for every row of a comparison frame, computed once per distinct
+    value."""
+    out: dict[str, list[int | None]] = {}
+    for key in keys:
+        cache: dict[tuple[str, ...], int] = {}
+        tokens: list[int | None] = []
+        for values in zip(*(frame[c].tolist() for c in key.columns(side)), strict=True):
+            if any(_missing(v) for v in values):
+                tokens.append(None)
+                continue
+            found = cache.get(values)
+            if found is None:
+                found = cache[values] = token(secret, key.name, values)
+            tokens.append(found)
+        out[key.name] = tokens
+    return out
+
+
+def registry_tokens(people: list[Mapping[str, object]], secret: bytes
+                    ) -> list[tuple[int | None, ...]]:
+    """Registry persons' tokens (one tuple per person, in `TOKEN_COLUMNS` order) from their
+    data (`PERSON_FIELDS`)."""
+    import pandas as pd
+
+    from spilldesk.link.features import comparison_frame
+
+    if not people:
+        return []
+    frame = pd.DataFrame({
+        "unique_id": range(len(people)),
+        **{name: [p.get(name) for p in people] for name in PERSON_FIELDS},
+        "sex": None, "country": None,
+    })
+    tokens = side_tokens(comparison_frame(frame), secret, "r")
+    return list(zip(*(tokens[name] for name in TOKEN_COLUMNS), strict=True))
+
+
+@dataclass(frozen=True)
+class WholeRegistry:
+    """What linkage needs to know of a registry it reads only a part of."""
+
+    size: int  # persons
+    secret: bytes  # the tokens' key
+    non_null: Mapping[str, int]  # FREQUENCY_KEYS' name -> persons with a value
+    # (key name, tokens) -> how many persons have each token (absent: none)
+    count: Callable[[str, list[int]], Mapping[int, int]]
+
+
+def term_frequencies(records: pd.DataFrame, registry_part: pd.DataFrame, whole: WholeRegistry
+                     ) -> dict[str, pd.DataFrame]:
+    """Each frequency column's term frequencies as splink computes them over the records and
+    the whole registry (count of the value / count of values), for every value the records or
+    the registry part hold."""
+    import pandas as pd
+
+    tables: dict[str, pd.DataFrame] = {}
+    for key in FREQUENCY_KEYS:
+        column = key.name
+        on_records = records[column].dropna().value_counts()
+        values = sorted(set(on_records.index) | set(registry_part[column].dropna()))
+        tokens = [token(whole.secret, key.name, (value,)) for value in values]
+        in_registry = whole.count(key.name, sorted(set(tokens)))
+        total = int(records[column].notna().sum()) + whole.non_null[key.name]
+        tables[column] = pd.DataFrame({
+            column: values,
+            f"tf_{column}": [(in_registry.get(t, 0) + int(on_records.get(v, 0))) / total
+                             for v, t in zip(values, tokens, strict=True)],
+        })
+    return tables
