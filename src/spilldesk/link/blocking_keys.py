@@ -1,9 +1,9 @@
 """The blocking keys, and their keyed tokens: candidates found without decrypting the registry.
 
 Each blocking rule holds some record columns equal to some registry columns (`BLOCKING_KEYS`:
-the engine's rules are written from these pairs). A token is the first 8 bytes of
-HMAC-SHA256, under a key derived from the desk's blind-index key, of the rule's name and the
-values of one side's columns (a signed 64-bit integer; None when any value is missing). The
+the engine's rules are written from these pairs). A token is an 8-byte keyed BLAKE2b
+(a MAC by design: RFC 7693), under a key derived from the desk's blind-index key, of the rule's
+name and the values of one side's columns (a signed 64-bit integer; None when any value is missing). The
 registry's side is stored per person (`store.linkage_models.PersonBlockingKeys`); a record's
 side is computed at linkage with the same code; equal tokens mean equal values (a collision,
 one in 2**64, only adds a candidate that the real comparison then rejects). Tokens of
@@ -13,7 +13,7 @@ decrypting it. The values come from `link.features.comparison_frame`, their one 
 
 from __future__ import annotations
 
-import hmac
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -69,31 +69,52 @@ PERSON_FIELDS = ("a_number", "family_name", "given_name", "date_of_birth")
 
 def token(secret: bytes, name: str, values: Iterable[str]) -> int:
     """The keyed token of one key's values (a signed 64-bit integer)."""
-    message = name.encode() + b"\x00" + "\x1f".join(values).encode()
-    return int.from_bytes(hmac.digest(secret, message, "sha256")[:8], "big", signed=True)
+    return _token(secret, f"{name}\x00" + "\x1f".join(values))
 
 
-def _missing(value: object) -> bool:
-    return value is None or value != value  # None or NaN
+def _token(secret: bytes, message: str) -> int:
+    digest = hashlib.blake2b(message.encode(), key=secret, digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+# Tokens of values seen before in this process, per key: registry rows repeat birth dates and
+# names from batch to batch. Bounded; cleared when the key changes.
+_SEEN: dict[bytes, dict[str, int]] = {}
+_SEEN_AT_MOST = 1 << 20
+
+
+def _tokens_of(secret: bytes, messages: list[str]) -> list[int]:
+    seen = _SEEN.get(secret)
+    if seen is None or len(seen) > _SEEN_AT_MOST:
+        _SEEN.clear()
+        seen = _SEEN[secret] = {}
+    out = []
+    for message in messages:
+        found = seen.get(message)
+        if found is None:
+            found = seen[message] = _token(secret, message)
+        out.append(found)
+    return out
 
 
 def side_tokens(frame: pd.DataFrame, secret: bytes, side: Side,
                 keys: tuple[BlockingKey, ...] = TOKEN_KEYS) -> dict[str, list[int | None]]:
-    """Each key's tokens for every row of a comparison frame, computed once per distinct
-    value."""
+    """Each key's tokens for every row of a comparison frame (None where a value is missing),
+    each distinct value's token computed once."""
+    import numpy as np
+    import pandas as pd
+
     out: dict[str, list[int | None]] = {}
     for key in keys:
-        cache: dict[tuple[str, ...], int] = {}
-        tokens: list[int | None] = []
-        for values in zip(*(frame[c].tolist() for c in key.columns(side)), strict=True):
-            if any(_missing(v) for v in values):
-                tokens.append(None)
-                continue
-            found = cache.get(values)
-            if found is None:
-                found = cache[values] = token(secret, key.name, values)
-            tokens.append(found)
-        out[key.name] = tokens
+        message = pd.Series(f"{key.name}\x00", index=frame.index, dtype="object")
+        missing = np.zeros(len(frame), dtype=bool)
+        for number, name in enumerate(key.columns(side)):
+            column = frame[name].astype("object")
+            missing |= column.isna().to_numpy()
+            message = message + ("\x1f" if number else "") + column.where(column.notna(), "")
+        codes, uniques = pd.factorize(message.where(~missing, None), use_na_sentinel=True)
+        tokens = np.array([*_tokens_of(secret, list(uniques)), None], dtype=object)
+        out[key.name] = tokens[codes].tolist()
     return out
 
 
