@@ -29,8 +29,9 @@ def _whole(registry: pd.DataFrame) -> WholeRegistry:
     people = registry[["a_number", "family_name", "given_name", "date_of_birth"]]
     rows = registry_tokens(people.to_dict("records"), SECRET)
     columns = {name: [row[i] for row in rows] for i, name in enumerate(TOKEN_COLUMNS)}
-    counted = {key.name: Counter(t for t in columns[key.name] if t is not None)
-               for key in FREQUENCY_KEYS}
+    counted = {
+        key.name: Counter(t for t in columns[key.name] if t is not None) for key in FREQUENCY_KEYS
+    }
     return WholeRegistry(
         size=len(registry),
         secret=SECRET,
@@ -70,15 +71,16 @@ def test_equal_tokens_find_the_pairs_the_rules_block(registry, noisy, to_records
     assert found == set(zip(blocked["record_id"], blocked["person_id"], strict=True))
 
 
-def test_whole_registry_counts_give_splinks_own_term_frequencies(registry, noisy, to_records
-                                                                 ) -> None:
+def test_whole_registry_counts_give_splinks_own_term_frequencies(
+    registry, noisy, to_records
+) -> None:
     """The same frame scored with splink's frequencies and with the registry's counted ones:
     every probability is the same."""
     records = to_records(noisy.iloc[:120], 5_000_000)
     own = link_records(records, registry, custody_reference_date=None)
-    counted = link_records(records, registry, custody_reference_date=None,
-                           whole=_whole(registry))
+    counted = link_records(records, registry, custody_reference_date=None, whole=_whole(registry))
     assert [(r.status, r.person_id) for r in own] == [(r.status, r.person_id) for r in counted]
     for a, b in zip(own, counted, strict=True):
-        assert [(c.person_id, round(c.probability, 9)) for c in a.candidates] == \
-            [(c.person_id, round(c.probability, 9)) for c in b.candidates]
+        assert [(c.person_id, round(c.probability, 9)) for c in a.candidates] == [
+            (c.person_id, round(c.probability, 9)) for c in b.candidates
+        ]

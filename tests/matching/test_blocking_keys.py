@@ -70,16 +70,19 @@ def test_a_failed_import_leaves_no_tokens(store, tmp_path: Path) -> None:
 
 def _bulk_reads(store: Store, after: int) -> list[dict]:
     with store.session(writing=False) as session:
-        query = select(AuditEvent).where(AuditEvent.seq > after,
-                                         AuditEvent.action == "person.bulk_read")
+        query = select(AuditEvent).where(
+            AuditEvent.seq > after, AuditEvent.action == "person.bulk_read"
+        )
         return [e.detail for e in session.execute(query).scalars()]
 
 
 def _outcomes(store: Store) -> dict[int, tuple[str, int | None, str | None]]:
     with store.session(writing=False) as session:
         query = select(DisclosedRecord).where(DisclosedRecord.incident_id == NOV28)
-        return {r.id: (r.link_status, r.person_id, r.link_reason)
-                for r in session.execute(query).scalars()}
+        return {
+            r.id: (r.link_status, r.person_id, r.link_reason)
+            for r in session.execute(query).scalars()
+        }
 
 
 def _last_seq(store: Store) -> int:
@@ -111,8 +114,9 @@ def test_rotation_rekeys_the_tokens(store, scenario) -> None:  # noqa: F811
     assert set(new) == set(old) and new == _expected(store)
     assert all(new[pk] != old[pk] for pk in old)
     with store.session() as session:
-        report = link_incident(session, NOV28, actor=ACTOR,
-                               settings=LinkSettings(registry_sample=60))
+        report = link_incident(
+            session, NOV28, actor=ACTOR, settings=LinkSettings(registry_sample=60)
+        )
     assert report.matched == 40
 
 
@@ -123,8 +127,9 @@ def test_persons_without_tokens_are_backfilled(store, scenario) -> None:  # noqa
         assert blocking.missing(session) == len([pk for pk in old if pk % 2 == 0])
     with store.session() as session:
         # Linkage notices and fills them before it asks the tokens for candidates.
-        report = link_incident(session, NOV28, actor=ACTOR,
-                               settings=LinkSettings(registry_sample=60))
+        report = link_incident(
+            session, NOV28, actor=ACTOR, settings=LinkSettings(registry_sample=60)
+        )
         assert blocking.missing(session) == 0
     assert report.matched == 40
     assert _tokens(store) == old

@@ -1,13 +1,13 @@
 """The blocking keys, and their keyed tokens: candidates found without decrypting the registry.
 
 Each blocking rule holds some record columns equal to some registry columns (`BLOCKING_KEYS`:
-the engine's rules are written from these pairs). A token is an 8-byte keyed BLAKE2b
-(a MAC by design: RFC 7693), under a key derived from the desk's blind-index key, of the rule's
-name and the values of one side's columns (a signed 64-bit integer; None when any value is missing). The
-registry's side is stored per person (`store.linkage_models.PersonBlockingKeys`); a record's
-side is computed at linkage with the same code; equal tokens mean equal values (a collision,
-one in 2**64, only adds a candidate that the real comparison then rejects). Tokens of
-`family_norm` and `given_norm` let the registry's term frequencies be counted without
+the engine's rules are written from these pairs). A token is an 8-byte keyed BLAKE2b (a MAC
+by design: RFC 7693), under a key derived from the desk's blind-index key, of the rule's name
+and the values of one side's columns: a signed 64-bit integer, None when any value is missing.
+The registry's side is stored per person (`store.linkage_models.PersonBlockingKeys`); a
+record's side is computed at linkage with the same code. Equal tokens mean equal values (a
+collision, one in 2**64, only adds a candidate that the real comparison then rejects). Tokens
+of `family_norm` and `given_norm` let the registry's term frequencies be counted without
 decrypting it. The values come from `link.features.comparison_frame`, their one home.
 """
 
@@ -54,13 +54,19 @@ BLOCKING_KEYS: tuple[BlockingKey, ...] = (
     _key("sound_month_day", "surname_1_sound", "given_sound", "dob_month_day"),
     _key("surname_2_1", ("surname_2", "surname_1"), "given_sound", "dob_year"),
     _key("surname_1_2", ("surname_1", "surname_2"), "given_sound", "dob_year"),
-    _key("names_swapped", ("given_sound", "surname_1_sound"), ("surname_1_sound", "given_sound"),
-         "dob_year"),
+    _key(
+        "names_swapped",
+        ("given_sound", "surname_1_sound"),
+        ("surname_1_sound", "given_sound"),
+        "dob_year",
+    ),
     _key("canon_month", "given_canon", "dob_year", "dob_month", "family_initial"),
 )
 # The columns whose term frequencies the comparisons use (link/comparisons.py).
-FREQUENCY_KEYS: tuple[BlockingKey, ...] = (_key("family_norm", "family_norm"),
-                                           _key("given_norm", "given_norm"))
+FREQUENCY_KEYS: tuple[BlockingKey, ...] = (
+    _key("family_norm", "family_norm"),
+    _key("given_norm", "given_norm"),
+)
 TOKEN_KEYS = BLOCKING_KEYS + FREQUENCY_KEYS
 TOKEN_COLUMNS = tuple(key.name for key in TOKEN_KEYS)
 # What a registry row's tokens are computed from (`PersonPII`'s names).
@@ -97,8 +103,9 @@ def _tokens_of(secret: bytes, messages: list[str]) -> list[int]:
     return out
 
 
-def side_tokens(frame: pd.DataFrame, secret: bytes, side: Side,
-                keys: tuple[BlockingKey, ...] = TOKEN_KEYS) -> dict[str, list[int | None]]:
+def side_tokens(
+    frame: pd.DataFrame, secret: bytes, side: Side, keys: tuple[BlockingKey, ...] = TOKEN_KEYS
+) -> dict[str, list[int | None]]:
     """Each key's tokens for every row of a comparison frame (None where a value is missing),
     each distinct value's token computed once."""
     import numpy as np
@@ -118,8 +125,9 @@ def side_tokens(frame: pd.DataFrame, secret: bytes, side: Side,
     return out
 
 
-def registry_tokens(people: list[Mapping[str, object]], secret: bytes
-                    ) -> list[tuple[int | None, ...]]:
+def registry_tokens(
+    people: list[Mapping[str, object]], secret: bytes
+) -> list[tuple[int | None, ...]]:
     """Registry persons' tokens (one tuple per person, in `TOKEN_COLUMNS` order) from their
     data (`PERSON_FIELDS`)."""
     import pandas as pd
@@ -128,11 +136,14 @@ def registry_tokens(people: list[Mapping[str, object]], secret: bytes
 
     if not people:
         return []
-    frame = pd.DataFrame({
-        "unique_id": range(len(people)),
-        **{name: [p.get(name) for p in people] for name in PERSON_FIELDS},
-        "sex": None, "country": None,
-    })
+    frame = pd.DataFrame(
+        {
+            "unique_id": range(len(people)),
+            **{name: [p.get(name) for p in people] for name in PERSON_FIELDS},
+            "sex": None,
+            "country": None,
+        }
+    )
     tokens = side_tokens(comparison_frame(frame), secret, "r")
     return list(zip(*(tokens[name] for name in TOKEN_COLUMNS), strict=True))
 
@@ -148,8 +159,9 @@ class WholeRegistry:
     count: Callable[[str, list[int]], Mapping[int, int]]
 
 
-def term_frequencies(records: pd.DataFrame, registry_part: pd.DataFrame, whole: WholeRegistry
-                     ) -> dict[str, pd.DataFrame]:
+def term_frequencies(
+    records: pd.DataFrame, registry_part: pd.DataFrame, whole: WholeRegistry
+) -> dict[str, pd.DataFrame]:
     """Each frequency column's term frequencies as splink computes them over the records and
     the whole registry (count of the value / count of values), for every value the records or
     the registry part hold."""
@@ -163,9 +175,13 @@ def term_frequencies(records: pd.DataFrame, registry_part: pd.DataFrame, whole: 
         tokens = [token(whole.secret, key.name, (value,)) for value in values]
         in_registry = whole.count(key.name, sorted(set(tokens)))
         total = int(records[column].notna().sum()) + whole.non_null[key.name]
-        tables[column] = pd.DataFrame({
-            column: values,
-            f"tf_{column}": [(in_registry.get(t, 0) + int(on_records.get(v, 0))) / total
-                             for v, t in zip(values, tokens, strict=True)],
-        })
+        tables[column] = pd.DataFrame(
+            {
+                column: values,
+                f"tf_{column}": [
+                    (in_registry.get(t, 0) + int(on_records.get(v, 0))) / total
+                    for v, t in zip(values, tokens, strict=True)
+                ],
+            }
+        )
     return tables

@@ -29,15 +29,23 @@ from spilldesk.store.sealing import open_for_row
 BATCH = 5000
 TOKENS = cast(Table, PersonBlockingKeys.__table__)
 # A scratch table of the session's transaction: (key name, token) pairs or ids to join with.
-_WANTED = Table("spilldesk_wanted", MetaData(), Column("key", String(32)),
-                Column("token", BigInteger), prefixes=["TEMPORARY"])
+_WANTED = Table(
+    "spilldesk_wanted",
+    MetaData(),
+    Column("key", String(32)),
+    Column("token", BigInteger),
+    prefixes=["TEMPORARY"],
+)
 _IDS = Table("spilldesk_wanted_ids", MetaData(), Column("id", Integer), prefixes=["TEMPORARY"])
 
 
-def token_rows(person_ids: Sequence[int], tokens: Sequence[Sequence[int | None]]
-               ) -> list[dict[str, Any]]:
-    return [{"person_id": pk, **dict(zip(TOKEN_COLUMNS, row, strict=True))}
-            for pk, row in zip(person_ids, tokens, strict=True)]
+def token_rows(
+    person_ids: Sequence[int], tokens: Sequence[Sequence[int | None]]
+) -> list[dict[str, Any]]:
+    return [
+        {"person_id": pk, **dict(zip(TOKEN_COLUMNS, row, strict=True))}
+        for pk, row in zip(person_ids, tokens, strict=True)
+    ]
 
 
 def write_tokens(session: Session, rows: list[dict[str, Any]], *, replace: bool = False) -> None:
@@ -45,19 +53,21 @@ def write_tokens(session: Session, rows: list[dict[str, Any]], *, replace: bool 
     if replace and rows:
         ids = [row["person_id"] for row in rows]
         for start in range(0, len(ids), 900):
-            session.execute(delete(TOKENS).where(TOKENS.c.person_id.in_(ids[start:start + 900])))
+            session.execute(delete(TOKENS).where(TOKENS.c.person_id.in_(ids[start : start + 900])))
     insert_rows(session, TOKENS, rows)
 
 
-def rekey(session: Session, keyring: Keyring, people: Iterable[tuple[int, Mapping[str, Any]]]
-          ) -> int:
+def rekey(
+    session: Session, keyring: Keyring, people: Iterable[tuple[int, Mapping[str, Any]]]
+) -> int:
     """Every person's tokens again under `keyring` (key rotation), from their opened data."""
     session.execute(delete(TOKENS))
     return _write_from(session, keyring, people)
 
 
-def _write_from(session: Session, keyring: Keyring,
-                people: Iterable[tuple[int, Mapping[str, Any]]]) -> int:
+def _write_from(
+    session: Session, keyring: Keyring, people: Iterable[tuple[int, Mapping[str, Any]]]
+) -> int:
     secret, done = keyring.blocking_key(), 0
     batch: list[tuple[int, Mapping[str, Any]]] = []
     for item in [*people, None]:
@@ -74,8 +84,11 @@ def _write_from(session: Session, keyring: Keyring,
 
 def missing(session: Session) -> int:
     """Persons without tokens."""
-    query = select(func.count()).select_from(Person).where(
-        ~select(TOKENS.c.person_id).where(TOKENS.c.person_id == Person.id).exists())
+    query = (
+        select(func.count())
+        .select_from(Person)
+        .where(~select(TOKENS.c.person_id).where(TOKENS.c.person_id == Person.id).exists())
+    )
     return int(session.scalar(query) or 0)
 
 
@@ -83,17 +96,30 @@ def backfill(session: Session, keyring: Keyring, *, actor: str) -> int:
     """Tokens for every person that has none: their data opened once, a batch at a time, in
     one audited bulk read."""
     persons = cast(Table, Person.__table__)
-    query = select(persons.c.id, persons.c.pii).where(
-        ~select(TOKENS.c.person_id).where(TOKENS.c.person_id == persons.c.id).exists()
-    ).order_by(persons.c.id)
+    query = (
+        select(persons.c.id, persons.c.pii)
+        .where(~select(TOKENS.c.person_id).where(TOKENS.c.person_id == persons.c.id).exists())
+        .order_by(persons.c.id)
+    )
     rows = session.execute(query).all()
     if not rows:
         return 0
-    record_event(session, actor=actor, action="person.bulk_read", object_type="person",
-                 object_id=None, detail={"purpose": "blocking keys of persons stored before "
-                                         "linkage kept them", "count": len(rows)})
-    return _write_from(session, keyring, (
-        (pk, open_for_row(keyring, blob, persons.name, pk, PII)) for pk, blob in rows))
+    record_event(
+        session,
+        actor=actor,
+        action="person.bulk_read",
+        object_type="person",
+        object_id=None,
+        detail={
+            "purpose": "blocking keys of persons stored before linkage kept them",
+            "count": len(rows),
+        },
+    )
+    return _write_from(
+        session,
+        keyring,
+        ((pk, open_for_row(keyring, blob, persons.name, pk, PII)) for pk, blob in rows),
+    )
 
 
 def _fill(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -114,8 +140,9 @@ def candidates(session: Session, wanted: Mapping[str, Iterable[int]]) -> set[int
         return set()
     _fill(session, _WANTED, rows)
     try:
-        conditions = [TOKENS.c[key].in_(select(_WANTED.c.token).where(_WANTED.c.key == key))
-                      for key in wanted]
+        conditions = [
+            TOKENS.c[key].in_(select(_WANTED.c.token).where(_WANTED.c.key == key)) for key in wanted
+        ]
         from sqlalchemy import or_
 
         found = session.execute(select(TOKENS.c.person_id).where(or_(*conditions))).scalars()
@@ -131,8 +158,9 @@ def counts(session: Session, key: str, tokens: list[int]) -> dict[int, int]:
     _fill(session, _WANTED, [{"key": key, "token": t} for t in tokens])
     try:
         column = TOKENS.c[key]
-        query = select(column, func.count()).where(
-            column.in_(select(_WANTED.c.token))).group_by(column)
+        query = (
+            select(column, func.count()).where(column.in_(select(_WANTED.c.token))).group_by(column)
+        )
         return {int(t): int(n) for t, n in session.execute(query).all()}
     finally:
         _drop(session, _WANTED)

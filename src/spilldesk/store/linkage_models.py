@@ -21,8 +21,9 @@ class PersonBlockingKeys(Base):
 
     __tablename__ = "person_blocking_keys"
 
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"),
-                                           primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
+    )
     dob: Mapped[int | None] = mapped_column(BigInteger)
     dob_swapped: Mapped[int | None] = mapped_column(BigInteger)
     name: Mapped[int | None] = mapped_column(BigInteger)

@@ -18,15 +18,30 @@ down_revision = "0011"
 branch_labels = None
 depends_on = None
 
-_TOKENS = ("dob", "dob_swapped", "name", "sound_year", "sound_month_day", "surname_2_1",
-           "surname_1_2", "names_swapped", "canon_month", "family_norm", "given_norm")
+_TOKENS = (
+    "dob",
+    "dob_swapped",
+    "name",
+    "sound_year",
+    "sound_month_day",
+    "surname_2_1",
+    "surname_1_2",
+    "names_swapped",
+    "canon_month",
+    "family_norm",
+    "given_norm",
+)
 
 
 def upgrade() -> None:
     op.create_table(
         "person_blocking_keys",
-        sa.Column("person_id", sa.Integer(), sa.ForeignKey("persons.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column(
+            "person_id",
+            sa.Integer(),
+            sa.ForeignKey("persons.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
         *(sa.Column(name, sa.BigInteger(), nullable=True) for name in _TOKENS),
     )
 
