@@ -68,6 +68,26 @@ def test_a_failed_import_leaves_no_tokens(store, tmp_path: Path) -> None:
     assert _tokens(store) == {}
 
 
+def test_a_reimport_that_renames_a_person_rewrites_their_tokens(store, tmp_path: Path) -> None:
+    from spilldesk.scenario.noisy_registry import make_registry
+
+    frame = make_registry(30, seed=3).drop(columns=["person_id"])
+    frame = frame.rename(columns={"country": "country_of_citizenship"})
+    path = tmp_path / "persons.csv"
+    frame.to_csv(path, index=False)
+    with store.session() as session:
+        import_file(session, path, kind="persons", actor=ACTOR, tz=ET)
+    before = _tokens(store)
+    frame.loc[4, "family_name"] = "Zzyzx Quartermaine"
+    frame.to_csv(path, index=False)
+    with store.session() as session:
+        report = import_file(session, path, kind="persons", actor=ACTOR, tz=ET)
+    assert report.updated == 1
+    after = _tokens(store)
+    assert after == _expected(store)
+    assert sum(1 for pk in before if before[pk] != after[pk]) == 1
+
+
 def _bulk_reads(store: Store, after: int) -> list[dict]:
     with store.session(writing=False) as session:
         query = select(AuditEvent).where(

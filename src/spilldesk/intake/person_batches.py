@@ -22,7 +22,6 @@ from typing import Any, NamedTuple
 
 from spilldesk.intake.registry_rows import RowError, read_person_row
 from spilldesk.intake.tabular import Table, TableError, open_table
-from spilldesk.link.blocking_keys import registry_tokens
 from spilldesk.store.crypto import Key, Keyring, encode_payload
 from spilldesk.store.models import Person
 from spilldesk.store.people import name_dob_key
@@ -43,7 +42,6 @@ class Checked(NamedTuple):
     facts: bytes  # the sealed case facts, encoded (`crypto.encode_payload`), not yet sealed
     pii: bytes  # the person's data, encoded likewise: sealed once the row's id is known
     digest: str  # keyed digest of the row, to recognise an unchanged person
-    tokens: tuple[int | None, ...] = ()  # blocking tokens (`link.blocking_keys.TOKEN_COLUMNS`)
 
 
 class Batch(NamedTuple):
@@ -94,18 +92,15 @@ def _check(table: Table, known: Known, keyring: Keyring, size: int) -> Iterator[
         if not batch:
             return
         checked: dict[str, Checked] = {}
-        plain: dict[str, dict[str, Any]] = {}
-        error = _check_batch(table.path, batch, known, keyring, key, checked, plain)
-        yield Batch(_with_tokens(list(checked.values()), list(plain.values()), keyring), error)
+        error = _check_batch(table.path, batch, known, keyring, key, checked)
+        yield Batch(list(checked.values()), error)
         if error:
             return
 
 
 def _check_batch(path: Path, batch: list[tuple[int, dict[str, str]]], known: Known,
-                 keyring: Keyring, key: bytes, checked: dict[str, Checked],
-                 plain: dict[str, dict[str, Any]]) -> str | None:
-    """Fill `checked` (by A-number blind index) and `plain` (the same rows' person data) up to
-    the first bad row; return its error."""
+                 keyring: Keyring, key: bytes, checked: dict[str, Checked]) -> str | None:
+    """Fill `checked` (by A-number blind index) up to the first bad row; return its error."""
     for number, row in batch:
         where = f"{path}, row {number}, field"
         try:
@@ -136,16 +131,7 @@ def _check_batch(path: Path, batch: list[tuple[int, dict[str, str]]], known: Kno
                       a_number_tail=person.a_number[-4:])
         checked[index] = Checked(number, index, values, encode_payload(facts),
                                  encode_payload(dict(pii)), digest)
-        plain[index] = pii
     return None
-
-
-def _with_tokens(rows: list[Checked], people: list[dict[str, Any]], keyring: Keyring
-                 ) -> list[Checked]:
-    """The rows with their blocking tokens, computed here where their plaintext is (in the
-    worker for a large file: the cost sits on the second core)."""
-    tokens = registry_tokens(people, keyring.blocking_key())
-    return [row._replace(tokens=found) for row, found in zip(rows, tokens, strict=True)]
 
 
 def _from_worker(path: Path, known: Known, keyring: Keyring) -> Iterator[Batch]:

@@ -83,26 +83,6 @@ def _token(secret: bytes, message: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-# Tokens of values seen before in this process, per key: registry rows repeat birth dates and
-# names from batch to batch. Bounded; cleared when the key changes.
-_SEEN: dict[bytes, dict[str, int]] = {}
-_SEEN_AT_MOST = 1 << 20
-
-
-def _tokens_of(secret: bytes, messages: list[str]) -> list[int]:
-    seen = _SEEN.get(secret)
-    if seen is None or len(seen) > _SEEN_AT_MOST:
-        _SEEN.clear()
-        seen = _SEEN[secret] = {}
-    out = []
-    for message in messages:
-        found = seen.get(message)
-        if found is None:
-            found = seen[message] = _token(secret, message)
-        out.append(found)
-    return out
-
-
 def side_tokens(
     frame: pd.DataFrame, secret: bytes, side: Side, keys: tuple[BlockingKey, ...] = TOKEN_KEYS
 ) -> dict[str, list[int | None]]:
@@ -120,7 +100,7 @@ def side_tokens(
             missing |= column.isna().to_numpy()
             message = message + ("\x1f" if number else "") + column.where(column.notna(), "")
         codes, uniques = pd.factorize(message.where(~missing, None), use_na_sentinel=True)
-        tokens = np.array([*_tokens_of(secret, list(uniques)), None], dtype=object)
+        tokens = np.array([*(_token(secret, m) for m in uniques), None], dtype=object)
         out[key.name] = tokens[codes].tolist()
     return out
 

@@ -1,8 +1,8 @@
 """Registry persons' blocking tokens (`store.linkage_models`): written, re-keyed, backfilled,
 and asked for candidates and counts without decrypting anyone.
 
-A person's tokens are written in the transaction that writes the person (the registry import
-computes them where it reads the rows: `intake.person_batches`); `spilldesk keys rotate`
+A person's tokens are written in the transaction that writes the person (the registry import,
+a batch at a time, for the persons it inserts or changes); `spilldesk keys rotate`
 re-makes them with the new index key; `backfill` computes them, decrypting once in batches,
 for persons stored before the table existed (`spilldesk init`, and linkage if init was not
 run again).
