@@ -74,4 +74,4 @@ class LinkSettings:
     use_identifier: bool = True
     # A registry larger than this is read in part: the candidates its blocking tokens find
     # and a seeded sample of this many persons (for the u-probabilities).
-    registry_sample: int = 30_000
+    registry_sample: int = 50_000
