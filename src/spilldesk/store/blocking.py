@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Column, MetaData, Table, delete, func, literal, select, text
+from sqlalchemy import Column, MetaData, Table, delete, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.types import BigInteger, Integer, String
 
@@ -143,8 +143,6 @@ def candidates(session: Session, wanted: Mapping[str, Iterable[int]]) -> set[int
         conditions = [
             TOKENS.c[key].in_(select(_WANTED.c.token).where(_WANTED.c.key == key)) for key in wanted
         ]
-        from sqlalchemy import or_
-
         found = session.execute(select(TOKENS.c.person_id).where(or_(*conditions))).scalars()
         return set(found)
     finally:
@@ -182,4 +180,15 @@ def drop_ids(session: Session) -> None:
     _drop(session, _IDS)
 
 
-__all__ = ["backfill", "candidates", "counts", "missing", "non_null", "rekey", "text", "literal"]
+__all__ = [
+    "backfill",
+    "candidates",
+    "counts",
+    "drop_ids",
+    "missing",
+    "non_null",
+    "rekey",
+    "token_rows",
+    "with_ids",
+    "write_tokens",
+]
