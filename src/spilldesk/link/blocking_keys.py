@@ -1,9 +1,10 @@
 """The blocking keys, and their keyed tokens: candidates found without decrypting the registry.
 
 Each blocking rule holds some record columns equal to some registry columns (`BLOCKING_KEYS`:
-the engine's rules are written from these pairs). A token is an 8-byte keyed BLAKE2b (a MAC
-by design: RFC 7693), under a key derived from the desk's blind-index key, of the rule's name
-and the values of one side's columns: a signed 64-bit integer, None when any value is missing.
+the engine's rules are written from these pairs). A token is keyed SipHash-2-4 (a pseudorandom
+function for short inputs; pandas' `hash_array`, in C), under a key derived from the desk's
+blind-index key, of the rule's name and the values of one side's columns: a signed 64-bit
+integer, None when any value is missing.
 The registry's side is stored per person (`store.linkage_models.PersonBlockingKeys`); a
 record's side is computed at linkage with the same code. Equal tokens mean equal values (a
 collision, one in 2**64, only adds a candidate that the real comparison then rejects). Tokens
@@ -13,8 +14,7 @@ decrypting it. The values come from `link.features.comparison_frame`, their one 
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -73,35 +73,50 @@ TOKEN_COLUMNS = tuple(key.name for key in TOKEN_KEYS)
 PERSON_FIELDS = ("a_number", "family_name", "given_name", "date_of_birth")
 
 
+def _hash_key(secret: bytes) -> str:
+    """SipHash's 128-bit key as pandas takes it (16 characters that encode to 16 bytes): the
+    secret's first 16 bytes, 7 bits each (112 bits of key)."""
+    return "".join(chr(byte & 0x7F) for byte in secret[:16])
+
+
+def _tokens(secret: bytes, messages: Sequence[str]) -> list[int]:
+    """Keyed SipHash-2-4 of each message, as signed 64-bit integers (pandas, in C)."""
+    import numpy as np
+    from pandas.util import hash_array
+
+    values = np.asarray(messages, dtype=object)
+    hashed = hash_array(values, encoding="utf8", hash_key=_hash_key(secret), categorize=False)
+    tokens: list[int] = hashed.view(np.int64).tolist()
+    return tokens
+
+
 def token(secret: bytes, name: str, values: Iterable[str]) -> int:
     """The keyed token of one key's values (a signed 64-bit integer)."""
-    return _token(secret, f"{name}\x00" + "\x1f".join(values))
-
-
-def _token(secret: bytes, message: str) -> int:
-    digest = hashlib.blake2b(message.encode(), key=secret, digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+    return _tokens(secret, [f"{name}\x00" + "\x1f".join(values)])[0]
 
 
 def side_tokens(
-    frame: pd.DataFrame, secret: bytes, side: Side, keys: tuple[BlockingKey, ...] = TOKEN_KEYS
+    frame: pd.DataFrame,
+    secret: bytes,
+    side: Side,
+    keys: tuple[BlockingKey, ...] = TOKEN_KEYS,
 ) -> dict[str, list[int | None]]:
-    """Each key's tokens for every row of a comparison frame (None where a value is missing),
-    each distinct value's token computed once."""
-    import numpy as np
-    import pandas as pd
-
+    """Each key's tokens for every row of a comparison frame (None where a value is missing)."""
+    columns = {
+        name: [None if v is None or v != v else v for v in frame[name].tolist()]  # NaN: missing
+        for key in keys
+        for name in key.columns(side)
+    }
     out: dict[str, list[int | None]] = {}
     for key in keys:
-        message = pd.Series(f"{key.name}\x00", index=frame.index, dtype="object")
-        missing = np.zeros(len(frame), dtype=bool)
-        for number, name in enumerate(key.columns(side)):
-            column = frame[name].astype("object")
-            missing |= column.isna().to_numpy()
-            message = message + ("\x1f" if number else "") + column.where(column.notna(), "")
-        codes, uniques = pd.factorize(message.where(~missing, None), use_na_sentinel=True)
-        tokens = np.array([*(_token(secret, m) for m in uniques), None], dtype=object)
-        out[key.name] = tokens[codes].tolist()
+        prefix = f"{key.name}\x00"
+        rows = list(zip(*(columns[name] for name in key.columns(side)), strict=True))
+        present = [n for n, values in enumerate(rows) if None not in values]
+        hashed = _tokens(secret, [prefix + "\x1f".join(rows[n]) for n in present])
+        tokens: list[int | None] = [None] * len(rows)
+        for n, found in zip(present, hashed, strict=True):
+            tokens[n] = found
+        out[key.name] = tokens
     return out
 
 
