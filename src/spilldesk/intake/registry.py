@@ -43,7 +43,9 @@ from spilldesk.intake.registry_rows import (
     read_representative_row,
 )
 from spilldesk.intake.tabular import Table, TableError, open_table
+from spilldesk.link.blocking_keys import registry_tokens
 from spilldesk.store.audit import record_event
+from spilldesk.store.blocking import token_rows, write_tokens
 from spilldesk.store.bulk import insert_rows
 from spilldesk.store.crypto import KeyFileError, Keyring
 from spilldesk.store.db import bulk_cache, check_index_key, keyring_of
@@ -186,6 +188,7 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> Impor
         stored = _stored(session, [row.a_number_index for row in batch.rows])
         inserts: list[Checked] = []
         updates: list[dict[str, Any]] = []
+        retokened: list[tuple[int, Checked]] = []
         for row in batch.rows:
             previous = stored.get(row.a_number_index)
             if previous is None:
@@ -198,6 +201,7 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> Impor
                 continue
             updates.append({"_id": pk, **row.values, "record_digest": row.digest,
                             "updated_at": now, **_sealed(keyring, pk, row)})
+            retokened.append((pk, row))
             changed.append(pk)
         ids = reserve_ids(session, Person, len(inserts))
         for pk in ids:
@@ -206,12 +210,23 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> Impor
             {"id": pk, **row.values, "record_digest": row.digest, "created_at": now,
              "updated_at": now, **_sealed(keyring, pk, row)}
             for pk, row in zip(ids, inserts, strict=True)], updates)
+        # The written persons' blocking tokens, in the same transaction (`store.blocking`).
+        # Computed here, not in the reading worker: that process is the busier of the two.
+        secret = keyring.blocking_key()
+        write_tokens(session, token_rows(ids, _tokens(inserts, secret)))
+        write_tokens(session, token_rows([pk for pk, _ in retokened],
+                                         _tokens([row for _, row in retokened], secret)),
+                     replace=True)
         if batch.error:
             raise RegistryError(batch.error)
         rows += len(batch.rows)
         created += len(inserts)
         progress(len(batch.rows), table.total)
     return rows, created, len(changed), changed
+
+
+def _tokens(rows: list[Checked], secret: bytes) -> list[tuple[int | None, ...]]:
+    return registry_tokens([json.loads(row.pii) for row in rows], secret)
 
 
 def _sealed(keyring: Keyring, pk: int, row: Checked) -> dict[str, bytes]:

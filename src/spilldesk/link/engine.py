@@ -19,6 +19,7 @@ from splink.internals.exceptions import EMTrainingException
 from splink.internals.splink_dataframe import SplinkDataFrame
 
 from spilldesk.link.backends import database_api
+from spilldesk.link.blocking_keys import BLOCKING_KEYS
 from spilldesk.link.comparisons import person_comparisons
 from spilldesk.link.model import Backend, LinkSettings
 
@@ -35,28 +36,14 @@ class ScoredPairs:
     comparisons: tuple[str, ...]
 
 
+IDENTIFIER_RULE = "l.a_number = r.a_number"  # looked up by the A-number's blind index
+
+
 def blocking_rules(settings: LinkSettings) -> list[BlockingRuleCreator | dict[str, Any]]:
     """Keys that keep recall at registry scale: exact, phonetic and date-variant."""
-    # Beyond the exact and swapped birth date, every key pairs a phonetic name with a part
-    # of the birth date: names alone would pair every GARCIA with every other at scale.
-    rules = [
-        "l.dob = r.dob",
-        "l.dob = r.dob_swapped",
-        # The whole name written the same: a birth date mistyped beyond one part.
-        "l.family_key = r.family_key AND l.given_norm = r.given_norm",
-        "l.surname_1_sound = r.surname_1_sound AND l.given_sound = r.given_sound"
-        " AND l.dob_year = r.dob_year",
-        "l.surname_1_sound = r.surname_1_sound AND l.given_sound = r.given_sound"
-        " AND l.dob_month_day = r.dob_month_day",
-        "l.surname_2 = r.surname_1 AND l.given_sound = r.given_sound AND l.dob_year = r.dob_year",
-        "l.surname_1 = r.surname_2 AND l.given_sound = r.given_sound AND l.dob_year = r.dob_year",
-        "l.given_sound = r.surname_1_sound AND l.surname_1_sound = r.given_sound"
-        " AND l.dob_year = r.dob_year",
-        "l.given_canon = r.given_canon AND l.dob_year = r.dob_year AND l.dob_month = r.dob_month"
-        " AND substr(l.family_key, 1, 1) = substr(r.family_key, 1, 1)",
-    ]
+    rules = [key.rule for key in BLOCKING_KEYS]
     if settings.use_identifier:
-        rules.insert(0, "l.a_number = r.a_number")
+        rules.insert(0, IDENTIFIER_RULE)
     # splink accepts SQL strings here although its annotation names only creators.
     return [*rules, *settings.extra_blocking]  # type: ignore[list-item]
 
@@ -91,13 +78,26 @@ def _settings(settings: LinkSettings, registry_size: int) -> SettingsCreator:
 
 
 def _linker(
-    records: pd.DataFrame, registry: pd.DataFrame, backend: Backend, settings: LinkSettings
+    records: pd.DataFrame,
+    registry: pd.DataFrame,
+    backend: Backend,
+    settings: LinkSettings,
+    registry_size: int | None = None,
 ) -> tuple[Linker, list[SplinkDataFrame]]:
     api = database_api(backend)
     left = api.register(records, table_name=RECORDS)
     right = api.register(registry, table_name=REGISTRY)
-    creator = _settings(settings, len(registry))
+    creator = _settings(settings, len(registry) if registry_size is None else registry_size)
     return Linker([left, right], creator, log_level=None), [left, right]
+
+
+def _register_frequencies(linker: Linker, frequencies: dict[str, pd.DataFrame]) -> None:
+    """Term frequencies counted over the whole registry, for a registry frame that is a part
+    of it (each frame: the column's values and `tf_<column>`, as splink computes them)."""
+    api = linker._db_api
+    for column, table in frequencies.items():
+        registered = api.register(table, table_name=f"{REGISTRY}_tf_{column}")
+        linker.table_management.register_term_frequency_lookup(registered, column)
 
 
 def _training_registry(records: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
@@ -144,9 +144,15 @@ def score(
     *,
     backend: Backend,
     settings: LinkSettings,
+    registry_size: int | None = None,
+    frequencies: dict[str, pd.DataFrame] | None = None,
 ) -> ScoredPairs:
-    """Score every blocked (record, registry person) pair above a small floor."""
-    linker, inputs = _linker(records, registry, backend, settings)
+    """Score every blocked (record, registry person) pair above a small floor.
+
+    `registry` may be a part of the registry (the candidates and a sample): `registry_size`
+    then gives the prior and `frequencies` the whole registry's term frequencies.
+    """
+    linker, inputs = _linker(records, registry, backend, settings, registry_size)
     # One pass over the sampled pairs: splink's default keeps resampling until every level
     # has 100 non-matching pairs, which rare levels (surnames swapped) never reach.
     linker.training.estimate_u_using_random_sampling(
@@ -164,6 +170,8 @@ def score(
     ]
     trainer = _expectation_maximisation(trainer, training_inputs, settings, rules)
     linker = Linker(inputs, trainer.misc.save_model_to_json(), log_level=None)
+    if frequencies:
+        _register_frequencies(linker, frequencies)
     predictions = linker.inference.predict(
         threshold_match_probability=CANDIDATE_FLOOR, warning_mode="never"
     )

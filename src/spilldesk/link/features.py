@@ -10,6 +10,7 @@ names cost.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 import jellyfish
 import numpy as np
@@ -32,44 +33,69 @@ def _blank_to_none(text: str | None) -> str | None:
     return text if text else None
 
 
+# The name functions are pure and names repeat across batches (a registry is imported 5,000
+# rows at a time): each distinct name is worked out once per process, within a bound.
+_NAMES = 1 << 17
+
+
+@lru_cache(maxsize=_NAMES)
+def _normalized(name: str) -> str | None:
+    return _blank_to_none(normalize_name(name))
+
+
+@lru_cache(maxsize=_NAMES)
+def _joined(name: str) -> str | None:
+    return _blank_to_none("".join(name_tokens(name)))
+
+
 def _family_features(family: pd.Series) -> dict[str, pd.Series]:
-    norm = _per_distinct(family, lambda v: _blank_to_none(normalize_name(v)))
+    norm = _per_distinct(family, _normalized)
+    key = _per_distinct(norm, _joined)
     first = _per_distinct(norm, lambda v: _nth_surname(v, 0))
     second = _per_distinct(norm, lambda v: _nth_surname(v, 1))
     return {
         "family_norm": norm,
-        "family_key": _per_distinct(norm, lambda v: _blank_to_none("".join(name_tokens(v)))),
+        "family_key": key,
+        "family_initial": _per_distinct(key, lambda v: v[:1]),
         "surname_1": first,
         "surname_2": second,
-        "surname_1_key": _per_distinct(first, lambda v: "".join(name_tokens(v)) or v),
+        "surname_1_key": _per_distinct(first, lambda v: _joined(v) or v),
         "surname_1_sound": _per_distinct(first, _phonetic),
     }
 
 
+@lru_cache(maxsize=_NAMES)
 def _nth_surname(family: str, index: int) -> str | None:
     found = surnames(family)
     return found[index] if len(found) > index else None
 
 
 def _given_features(given: pd.Series) -> dict[str, pd.Series]:
-    norm = _per_distinct(given, lambda v: _blank_to_none(normalize_name(v)))
-    first = _per_distinct(norm, lambda v: _first_token(v))
+    norm = _per_distinct(given, _normalized)
+    first = _per_distinct(norm, _first_token)
     return {
         "given_norm": norm,
         "given_1": first,
-        "given_canon": _per_distinct(first, canonical_given_name),
+        "given_canon": _per_distinct(first, _canonical),
         "given_sound": _per_distinct(first, _phonetic),
     }
 
 
+@lru_cache(maxsize=_NAMES)
 def _first_token(name: str) -> str | None:
     tokens = name_tokens(name)
     return tokens[0] if tokens else None
 
 
+@lru_cache(maxsize=_NAMES)
 def _phonetic(name: str) -> str | None:
     key = "".join(name_tokens(name)) or name
     return jellyfish.metaphone(key)[:6] or None
+
+
+@lru_cache(maxsize=_NAMES)
+def _canonical(name: str) -> str:
+    return canonical_given_name(name)
 
 
 def _dob_features(dob: pd.Series) -> dict[str, pd.Series]:

@@ -9,6 +9,12 @@ from datetime import date
 import pandas as pd
 
 from spilldesk.domain.anumber import InvalidANumber, normalize_a_number
+from spilldesk.link.blocking_keys import (
+    BLOCKING_KEYS,
+    WholeRegistry,
+    side_tokens,
+    term_frequencies,
+)
 from spilldesk.link.decide import CustodyStay, candidates_by_record, decide
 from spilldesk.link.engine import score
 from spilldesk.link.features import comparison_frame
@@ -82,6 +88,17 @@ def _identifiers(values: pd.Series) -> pd.Series:
     return out
 
 
+def record_tokens(records: Sequence[LinkRecord], secret: bytes) -> dict[str, list[int | None]]:
+    """The records' side of every blocking key, as keyed tokens (`link.blocking_keys`)."""
+    frame = comparison_frame(_records_frame(records))
+    return side_tokens(frame, secret, "l", BLOCKING_KEYS)
+
+
+def identifier_of(record: LinkRecord) -> str | None:
+    """A record's identifier in the form the A-number stage compares."""
+    return _identifier_or_none(record.a_number)
+
+
 def link_frames(
     records: pd.DataFrame,
     registry: pd.DataFrame,
@@ -89,15 +106,28 @@ def link_frames(
     custody_reference_date: date | None,
     backend: Backend = "duckdb",
     settings: LinkSettings = LinkSettings(),
+    whole: WholeRegistry | None = None,
 ) -> list[LinkResult]:
-    """Link a records frame (``unique_id`` + person columns) to a registry frame."""
+    """Link a records frame (``unique_id`` + person columns) to a registry frame.
+
+    The registry frame may be a part of the registry that holds every candidate the blocking
+    keys find (`matching.linkage`): `whole` then says what the whole registry is (its size
+    for the prior, its counts for term frequencies).
+    """
     records = records.assign(a_number=_identifiers(records["a_number"]))
     registry = registry.assign(a_number=_identifiers(registry["a_number"]))
     left = comparison_frame(records, settings.extra_columns)
     right = comparison_frame(
         registry.rename(columns={"person_id": "unique_id"}), settings.extra_columns
     )
-    scored = score(left, right, backend=backend, settings=settings)
+    scored = score(
+        left,
+        right,
+        backend=backend,
+        settings=settings,
+        registry_size=whole.size if whole else None,
+        frequencies=term_frequencies(left, right, whole) if whole else None,
+    )
     candidates = candidates_by_record(scored.pairs, scored.comparisons, settings.max_candidates)
     hits = _identifier_hits(records, registry) if settings.use_identifier else {}
     return decide(
@@ -117,6 +147,7 @@ def link_records(
     custody_reference_date: date | None,
     backend: Backend = "duckdb",
     settings: LinkSettings = LinkSettings(),
+    whole: WholeRegistry | None = None,
 ) -> list[LinkResult]:
     """One result per record, in the records' order: matched, review or unmatched."""
     if not records:
@@ -130,4 +161,5 @@ def link_records(
         custody_reference_date=custody_reference_date,
         backend=backend,
         settings=settings,
+        whole=whole,
     )

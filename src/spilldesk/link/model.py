@@ -72,3 +72,6 @@ class LinkSettings:
     # Extra blocking rules in splink's ``l.col = r.col`` form (benchmarks: postcodes).
     extra_blocking: tuple[str, ...] = field(default=())
     use_identifier: bool = True
+    # A registry larger than this is read in part: the candidates its blocking tokens find
+    # and a seeded sample of this many persons (for the u-probabilities).
+    registry_sample: int = 50_000

@@ -1,6 +1,8 @@
 """Linking an incident: its disclosed records → registry persons, review items, exposures.
 
-One audited bulk read opens the registry and one opens the incident's records; the pure
+One audited bulk read opens the incident's records and one the registry persons linkage
+needs: in a registry larger than the u-sample, only the candidates the blocking tokens find
+(`store.blocking`, without decrypting anyone) and a seeded sample; the pure
 engine (`spilldesk.link`) decides; this module stores each record's outcome, opens review
 items for every candidate of an uncertain record (they hold those persons until decided),
 and records an exposure (incident × person) with the data elements the incident disclosed.
@@ -9,25 +11,30 @@ Re-running changes nothing that is already right and never undoes a reviewer's d
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
 from spilldesk.intake.incidents import get_incident
-from spilldesk.link import LinkResult, LinkSettings
+from spilldesk.link import LinkRecord, LinkResult, LinkSettings
 from spilldesk.link.engine_records import json_safe, link_record_of
 from spilldesk.link.model import Backend
+from spilldesk.store import blocking
 from spilldesk.store.audit import record_event
+from spilldesk.store.db import keyring_of
 from spilldesk.store.models import DisclosedDocument, DisclosedRecord, Exposure, Person, ReviewItem
-from spilldesk.store.people import a_numbers_for, read_people, read_records
+from spilldesk.store.people import a_numbers_for, find_people, read_records, read_registry
 
 if TYPE_CHECKING:  # pandas and the engine load on first use (fast command start-up)
     import pandas as pd
+
+    from spilldesk.link.blocking_keys import WholeRegistry
 
 # What a list like Dec 7's reveals beyond its columns: whether each person was in the leak.
 DISCLOSURE_STATUS = "disclosure_status"
@@ -90,25 +97,78 @@ def source_of(record: DisclosedRecord) -> dict[str, Any]:
     }
 
 
-def registry_frame(session: Session, *, actor: str, purpose: str) -> pd.DataFrame:
-    """Every registry person as the engine's frame: one audited bulk read."""
+def registry_frame(
+    session: Session, *, actor: str, purpose: str, person_ids: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """Registry persons (all, or `person_ids`) as the engine's frame: one audited bulk read."""
     import pandas as pd
 
-    people = list(session.execute(select(Person).order_by(Person.id)).scalars())
-    opened = read_people(session, people, actor=actor, purpose=purpose) if people else {}
+    opened = read_registry(session, person_ids, actor=actor, purpose=purpose)
     return pd.DataFrame(
         {
-            "person_id": [p.id for p in people],
-            "a_number": [opened[p.id].a_number for p in people],
-            "family_name": [opened[p.id].family_name for p in people],
-            "given_name": [opened[p.id].given_name for p in people],
-            "date_of_birth": [opened[p.id].date_of_birth for p in people],
-            "sex": [p.sex for p in people],
-            "country": [p.country_of_citizenship for p in people],
-            "book_in_date": [p.book_in_date for p in people],
-            "book_out_date": [p.book_out_date for p in people],
+            "person_id": [pk for pk, _, _ in opened],
+            "a_number": [pii.a_number for _, pii, _ in opened],
+            "family_name": [pii.family_name for _, pii, _ in opened],
+            "given_name": [pii.given_name for _, pii, _ in opened],
+            "date_of_birth": [pii.date_of_birth for _, pii, _ in opened],
+            "sex": [facts.get("sex") for _, _, facts in opened],
+            "country": [facts.get("country_of_citizenship") for _, _, facts in opened],
+            "book_in_date": [_date(facts.get("book_in_date")) for _, _, facts in opened],
+            "book_out_date": [_date(facts.get("book_out_date")) for _, _, facts in opened],
         }
     )
+
+
+def _date(value: object) -> date | None:
+    return date.fromisoformat(str(value)) if value else None
+
+
+@dataclass(frozen=True)
+class RegistryPart:
+    """The registry persons linkage reads, and what it knows of the rest."""
+
+    frame: pd.DataFrame
+    whole: WholeRegistry | None  # None: the frame is the whole registry
+
+
+def blocked_registry(
+    session: Session,
+    records: Sequence[LinkRecord],
+    settings: LinkSettings,
+    *,
+    actor: str,
+    purpose: str,
+) -> RegistryPart:
+    """The registry persons that can be scored against `records`, read without decrypting the
+    rest: those the A-number blind index and the blocking tokens find, and a seeded sample for
+    the u-probabilities (the whole registry when it is no larger than the sample)."""
+    from spilldesk.link.blocking_keys import FREQUENCY_KEYS, WholeRegistry
+    from spilldesk.link.linking import identifier_of, record_tokens
+
+    size = int(session.scalar(select(func.count()).select_from(Person)) or 0)
+    if size <= settings.registry_sample or settings.extra_blocking:
+        # Extra rules are SQL over clear values: no token stands for them.
+        frame = registry_frame(session, actor=actor, purpose=purpose)
+        return RegistryPart(frame, None)
+    keyring = keyring_of(session)
+    if blocking.missing(session):
+        blocking.backfill(session, keyring, actor=actor)
+    secret = keyring.blocking_key()
+    wanted: set[int] = blocking.candidates(session, record_tokens(records, secret))
+    if settings.use_identifier:
+        identifiers = {i for i in (identifier_of(r) for r in records) if i}
+        wanted |= {p.id for p in find_people(session, identifiers).values()}
+    everyone = list(session.scalars(select(Person.id).order_by(Person.id)))
+    wanted |= set(random.Random(settings.seed).sample(everyone, settings.registry_sample))
+    frame = registry_frame(session, actor=actor, purpose=purpose, person_ids=sorted(wanted))
+    names = [key.name for key in FREQUENCY_KEYS]
+    whole = WholeRegistry(
+        size=size,
+        secret=secret,
+        non_null=blocking.non_null(session, names),
+        count=lambda key, tokens: blocking.counts(session, key, tokens),
+    )
+    return RegistryPart(frame, whole)
 
 
 # --- storing outcomes ----------------------------------------------------------------------
@@ -336,8 +396,16 @@ def link_incident(
     records, documents = _load_records(session, incident.id)
     purpose = f"linkage of incident {incident.id}"
     fields = read_records(session, records, actor=actor, purpose=purpose) if records else {}
-    registry = registry_frame(session, actor=actor, purpose=purpose)
-    results = _link(records, fields, registry, incident.custody_reference_date, backend, settings)
+    results = _link(
+        session,
+        records,
+        fields,
+        incident.custody_reference_date,
+        backend,
+        settings,
+        actor=actor,
+        purpose=purpose,
+    )
     results = _respect_reviewers(results, _claimed_by_reviewers(session, incident.id))
     settled = _reviewer_settled(session, incident.id)
     tally = _apply(
@@ -373,18 +441,23 @@ def link_incident(
 
 
 def _link(
+    session: Session,
     records: Sequence[DisclosedRecord],
     fields: dict[int, dict[str, str]],
-    registry: pd.DataFrame,
     reference: date | None,
     backend: Backend,
     settings: LinkSettings,
+    *,
+    actor: str,
+    purpose: str,
 ) -> list[LinkResult]:
     from spilldesk.link import link_records
 
+    engine_records = [link_record_of(r.id, fields[r.id]) for r in records]
     if not records:
         return []
-    engine_records = [link_record_of(r.id, fields[r.id]) for r in records]
+    part = blocked_registry(session, engine_records, settings, actor=actor, purpose=purpose)
+    registry = part.frame
     if registry.empty:
         return [
             LinkResult(r.record_id, "unmatched", None, None, {"stage": "none"}, (), "no_candidate")
@@ -396,6 +469,7 @@ def _link(
         custody_reference_date=reference,
         backend=backend,
         settings=settings,
+        whole=part.whole,
     )
 
 

@@ -114,6 +114,12 @@ class Keyring:
         return hmac.new(self._index_key, b"spilldesk/monitor-fingerprints/v1",
                         hashlib.sha256).digest()
 
+    def blocking_key(self) -> bytes:
+        """Linkage's blocking tokens' key (`link.blocking_keys`): derived from the index key
+        under a label of its own, so tokens cannot be joined with blind indexes or
+        fingerprints; re-made with the index key by `spilldesk keys rotate`."""
+        return hmac.new(self._index_key, b"spilldesk/blocking-keys/v1", hashlib.sha256).digest()
+
     def blind_index(self, kind: str, normalised: str) -> str:
         """HMAC-SHA256 of a normalised value, namespaced by kind (hex, 64 chars)."""
         message = kind.encode() + b"\x00" + normalised.encode()

@@ -162,7 +162,13 @@ def initialise(settings: Settings) -> Store:
     from spilldesk.store.audit import ensure_audit_key  # audit needs the models, which need db
 
     ensure_audit_key(settings, engine)
-    return Store(settings, engine, settled_keyring(engine, load_keyring(settings.key_file)))
+    store = Store(settings, engine, settled_keyring(engine, load_keyring(settings.key_file)))
+    from spilldesk.store import blocking  # linkage's tokens of persons stored before them
+
+    with store.session() as session:
+        if blocking.missing(session):
+            blocking.backfill(session, store.keyring, actor="system:init")
+    return store
 
 
 def open_store(settings: Settings, *, ping: bool = True) -> Store:

@@ -7,6 +7,8 @@ and field, recomputes every blind index with the new index key and records that 
 fingerprint; then the key file names the new key current and index. If the process stops
 between the transaction and the last step, the desk still opens with the right index key
 (`db.settled_keyring` follows the recorded fingerprint) and a second rotation finishes the job.
+Linkage's blocking tokens (`store.blocking`) are keyed from the index key and are made again
+with the blind indexes.
 Old keys stay in the file so backups sealed with them still open.
 """
 
@@ -19,6 +21,7 @@ from sqlalchemy import Table, bindparam, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from spilldesk.domain.anumber import InvalidANumber, normalize_a_number
+from spilldesk.store import blocking
 from spilldesk.store.audit import record_event
 from spilldesk.store.clawback_models import ClawbackRecipient
 from spilldesk.store.crypto import Keyring, new_key, write_key_file
@@ -105,8 +108,10 @@ def _reindex(session: Session, new: Keyring) -> int:
     persons: Table = cast(Table, Person.__table__)
     records: Table = cast(Table, DisclosedRecord.__table__)
     person_rows = []
+    opened: list[tuple[int, dict[str, Any]]] = []
     for row_id, blob in session.execute(select(persons.c.id, persons.c.pii)).all():
         pii = open_for_row(new, blob, persons.name, row_id, PII)
+        opened.append((row_id, pii))
         person_rows.append({
             "_id": row_id,
             "_a": new.blind_index("a_number", str(pii["a_number"])),
@@ -120,6 +125,8 @@ def _reindex(session: Session, new: Keyring) -> int:
             a_number_index=bindparam("_a"), name_dob_index=bindparam("_n"), record_digest=""),
             person_rows)
         session.execute(update(Representative).values(record_digest=""))
+    # Linkage's blocking tokens are keyed by a key derived from the index key: made again.
+    blocking.rekey(session, new, opened)
     record_rows = []
     for row_id, blob in session.execute(select(records.c.id, records.c.pii)).all():
         fields = open_for_row(new, blob, records.name, row_id, PII)

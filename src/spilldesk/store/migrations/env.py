@@ -5,6 +5,7 @@ from sqlalchemy import create_engine
 
 from spilldesk.store import (  # noqa: F401  (with `models`: every table of the desk)
     clawback_models,
+    linkage_models,
     monitor_models,
     oversight_models,
     response_models,
