@@ -14,6 +14,7 @@ from sqlalchemy import BigInteger, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spilldesk.store.models import Base
+from spilldesk.store.registry_models import Person  # noqa: F401 - the table its key names
 
 
 class PersonBlockingKeys(Base):
