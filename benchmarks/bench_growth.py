@@ -15,7 +15,9 @@ process per step), and the growth exponent b of time ≈ c·Nᵇ between consecu
 (1 means linear; the disclosed list and the manifest keep their size, so only the registry
 grows). The registry is `spilldesk.scenario.noisy_registry`'s (two surnames, accents,
 transliterations) and the list its noisy records of persons in custody on Nov 19, 2022, 90%
-with an A-number; the truth scores the link.
+with an A-number; the truth scores the link (precision, recall), and the link's audited bulk
+read says how many registry persons it decrypted. Linkage targets (SPEC): 1,000,000 persons
+in ≤ 15 s and ≤ 2 GB, 10,000,000 in ≤ 90 s and ≤ 12 GB, reading and decrypting included.
 
     python benchmarks/bench_growth.py [--sizes 100000 1000000] [--postgres URL]
 """
@@ -41,6 +43,7 @@ from figures import write_figures  # noqa: E402
 RECORDS = 6252
 MANIFEST_LINES = 10_000
 REFERENCE = "2022-11-19"
+LINK_TARGETS = {1_000_000: (15.0, 2048.0), 10_000_000: (90.0, 12 * 1024.0)}  # s, MB
 STEPS = ("registry import", "link", "plan", "clearance (one)", "clearance (manifest)")
 
 
@@ -114,6 +117,7 @@ def run_size(size: int, root: Path, database: str | None) -> dict[str, object]:
     steps["link"] = timed(env, "link", "NOV28", "--json", "--show-a-numbers",
                           output=folder / "link.json")
     linked = json.loads((folder / "link.json").read_text())
+    decrypted = _persons_decrypted(env)
     steps["plan"] = timed(env, "plan", "NOV28")
     one = next(iter(truth.values()))
     checks = [timed(env, "clearance", one, "--on", "2022-12-01", answers=(0, 1))
@@ -125,16 +129,52 @@ def run_size(size: int, root: Path, database: str | None) -> dict[str, object]:
     steps["clearance (manifest)"] = timed(env, "clearance", "--manifest", str(manifest),
                                           "--on", "2022-12-01", answers=(0, 1))
     shutil.rmtree(folder)
-    return {"size": size, "load": load, "steps": steps, "link": _link_summary(linked, truth)}
+    return {"size": size, "load": load, "steps": steps,
+            "link": _link_summary(linked, truth, decrypted, size)}
 
 
-def _link_summary(report: dict, truth: dict[int, str]) -> str:  # type: ignore[type-arg]
-    """Counts, and precision against the truth (a record's row 2 is the list's first)."""
+def _persons_decrypted(env: dict[str, str]) -> int | None:
+    """How many registry persons the link decrypted: its audited bulk read says."""
+    from sqlalchemy import select
+
+    from spilldesk.config import Settings
+    from spilldesk.store.db import open_store
+    from spilldesk.store.models import AuditEvent
+
+    environ = {"SPILLDESK_DATABASE_URL": env["SPILLDESK_DATABASE_URL"]} \
+        if "SPILLDESK_DATABASE_URL" in env else {}
+    store = open_store(Settings.load(Path(env["SPILLDESK_HOME"]), environ))
+    try:
+        with store.session(writing=False) as session:
+            detail = session.execute(
+                select(AuditEvent.detail).where(AuditEvent.action == "person.bulk_read")
+                .order_by(AuditEvent.seq.desc())).scalars().first()
+    finally:
+        store.close()
+    return None if detail is None else int(detail["count"])
+
+
+def _link_summary(report: dict, truth: dict[int, str], decrypted: int | None,  # type: ignore[type-arg]
+                  size: int) -> str:
+    """Counts, precision and recall against the truth (a record's row 2 is the list's first),
+    and the persons decrypted."""
     right = sum(1 for m in report["matches"]
                 if truth.get(m["record"]["source"]["row"] - 1) == m["a_number"])
     precision = right / max(len(report["matches"]), 1)
-    return (f"matched {report['matched']:,} (precision {precision:.4f}), review "
-            f"{report['review']:,}, unmatched {report['unmatched']:,}")
+    opened = "unknown" if decrypted is None else f"{decrypted:,} of {size:,}"
+    return (f"matched {report['matched']:,} (precision {precision:.4f}, recall "
+            f"{right / len(truth):.4f}), review {report['review']:,}, unmatched "
+            f"{report['unmatched']:,}; persons decrypted {opened}")
+
+
+def _linkage_target(run: dict) -> str:  # type: ignore[type-arg]
+    seconds, megabytes = LINK_TARGETS[int(run["size"])]
+    link = run["steps"]["link"]
+    time_ok = "met" if link["wall"] <= seconds else "missed"
+    memory_ok = "met" if link["rss_mb"] <= megabytes else "missed"
+    return (f"{int(run['size']):,} persons: {link['wall']:.1f} s against ≤ {seconds:.0f} s "
+            f"({time_ok}), {link['rss_mb']:,.0f} MB against ≤ {megabytes / 1024:.0f} GB "
+            f"({memory_ok})")
 
 
 def exponent(smaller: tuple[int, float], larger: tuple[int, float]) -> float:
@@ -174,6 +214,7 @@ def main() -> None:
                     _drop_postgres(args.postgres, name)
             print(json.dumps(runs[-1]), flush=True)
     where = "PostgreSQL" if args.postgres else "SQLite"
+    targets = "; ".join(_linkage_target(r) for r in runs if int(r["size"]) in LINK_TARGETS)  # type: ignore[call-overload]
     loads = ", ".join(f"{r['load']:.1f}" for r in runs)
     linked = "; ".join(f"{int(r['size']):,}: {r['link']}" for r in runs)  # type: ignore[call-overload]
     body = (
@@ -181,7 +222,8 @@ def main() -> None:
         "process's peak resident memory. `b` is the growth exponent of wall time between two "
         f"sizes (time ≈ c·Nᵇ). The disclosed list ({RECORDS:,} rows) and the manifest "
         f"({MANIFEST_LINES:,} lines) keep their size; only the registry grows.\n\n"
-        f"{table(runs)}\n\nLinked: {linked}. Load average (1 minute, 2 cores) before each "
+        f"{table(runs)}\n\nLinked: {linked}.\n\nLinkage targets: "
+        f"{targets or 'none at these sizes'}.\n\nLoad average (1 minute, 2 cores) before each "
         f"size: {loads}."
     )
     command = "python benchmarks/bench_growth.py " + " ".join(sys.argv[1:])
