@@ -146,9 +146,12 @@ def _persons_decrypted(env: dict[str, str]) -> int | None:
     store = open_store(Settings.load(Path(env["SPILLDESK_HOME"]), environ))
     try:
         with store.session(writing=False) as session:
-            detail = session.execute(
+            reads = session.execute(
                 select(AuditEvent.detail).where(AuditEvent.action == "person.bulk_read")
-                .order_by(AuditEvent.seq.desc())).scalars().first()
+                .order_by(AuditEvent.seq.desc())).scalars()
+            # the registry's read (not the report's read of the matched persons' A-numbers)
+            detail = next((d for d in reads if d["purpose"] == "linkage of incident NOV28"),
+                          None)
     finally:
         store.close()
     return None if detail is None else int(detail["count"])
