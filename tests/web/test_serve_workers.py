@@ -124,13 +124,12 @@ def test_serve_with_workers_answers_and_audits_every_check(
         assert verify(session).ok
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite has no server
 def test_serve_recovers_when_postgresql_drops_its_connections(
         store: Store, settings: Settings, tmp_path: Path) -> None:
     """The server's pool does not ping connections before use: when the database ends them (a
     restart), a check that meets one fails closed (an error or a closed connection, never a
     verdict) and the next checks are answered on fresh connections, each audited."""
-    if store.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has no server connections to drop")
     seeded = seed_desk(store, tmp_path)
     secret = _token(store)
     a_number = seeded.detained
