@@ -28,11 +28,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 
 from spilldesk.config import Settings
 from spilldesk.private_files import write_private
 from spilldesk.store.db import Store, initialise, make_engine, migrate
+
+# No property test has a time limit per example: Hypothesis' default 200 ms deadline made a
+# name-normalising property fail on a loaded machine (464 ms). Speed is measured in benchmarks/.
+hypothesis_settings.register_profile("spilldesk", deadline=None)
+hypothesis_settings.load_profile("spilldesk")
 
 POSTGRES_URL = os.environ.get("SPILLDESK_TEST_POSTGRES_URL")
 LONG_MARKERS = ("slow", "spark")
