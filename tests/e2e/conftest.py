@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
 from spilldesk.access.users import Role, add_user
 from spilldesk.config import Settings
 from spilldesk.store.db import initialise
+from tests.live_server import free_port, wait_until_up
 from tests.web.desk_seed import PASSWORD, Seeded, seed_desk
 
 CHROMIUM = "/usr/bin/chromium"
@@ -37,26 +35,6 @@ class LiveDesk:
     url: str
     seeded: Seeded
     password: str = PASSWORD
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_up(url: str, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"spilldesk serve exited with {server.returncode}")
-        try:
-            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("spilldesk serve did not answer /api/health in time")
 
 
 def _need_chromium() -> None:
@@ -90,13 +68,13 @@ def live_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveDesk]:
         for key, value in saved.items():
             if value is not None:
                 os.environ[key] = value
-    port = _free_port()
+    port = free_port()
     spilldesk = shutil.which("spilldesk", path=str(Path(sys.executable).parent)) or "spilldesk"
     server = subprocess.Popen([spilldesk, "serve", "--workdir", str(workdir), "--host",
                                "127.0.0.1", "--port", str(port), "--insecure-http"], env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, server)
+        wait_until_up(url, server, path="/api/health")
         yield LiveDesk(url, seeded)
     finally:
         server.terminate()

@@ -18,6 +18,7 @@ from spilldesk.store.db import Store
 from spilldesk.store.linkage_models import PersonBlockingKeys
 from spilldesk.store.models import AuditEvent, DisclosedRecord, Person
 from spilldesk.store.people import read_registry
+from spilldesk.store.read_sets import ids_named
 from spilldesk.store.rotation import rotate_keys
 from tests.matching.test_linkage import ACTOR, ET, NOV28, scenario  # noqa: F401
 
@@ -121,9 +122,9 @@ def test_linkage_decrypts_only_candidates_and_a_sample(store, scenario) -> None:
     # One audited read of the registry's part: the sample and the tokens' candidates.
     assert len(reads) == 1
     assert 60 < reads[0]["count"] < 401
-    assert len(reads[0]["person_ids"]) == reads[0]["count"]
+    assert len(ids_named(reads[0])) == reads[0]["count"]
     leaked_ids = {scenario["ids"][a] for a in scenario["leaked"].a_number}
-    assert leaked_ids <= set(reads[0]["person_ids"])
+    assert leaked_ids <= set(ids_named(reads[0]))
     assert _outcomes(store) == whole
 
 

@@ -186,12 +186,3 @@ def serving(root: Path) -> Iterator[str]:
 
 def requested() -> list[str]:
     return list(_Handler.requested)
-
-
-def free_port() -> int:
-    """A port nothing listens on (bound, then released)."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

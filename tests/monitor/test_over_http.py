@@ -16,12 +16,12 @@ from spilldesk.monitor.run import MonitorError, Settings, run_monitor
 from spilldesk.store.db import Store
 from spilldesk.store.models import AuditEvent, Task
 from spilldesk.store.monitor_models import MonitorFingerprint, MonitorRun
+from tests.live_server import free_port
 from tests.monitor.site import (
     ACTOR,
     EXPECTED,
     EXPOSED,
     INCIDENT,
-    free_port,
     make_desk,
     requested,
     serving,

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from spilldesk.monitor.run import Settings, run_monitor
 from spilldesk.store.db import Store
 from spilldesk.store.models import AuditEvent
-from tests.monitor.site import ACTOR, EXPECTED, EXPOSED, INCIDENT, free_port, make_desk, write_site
+from tests.live_server import free_port
+from tests.monitor.site import ACTOR, EXPECTED, EXPOSED, INCIDENT, make_desk, write_site
 from tests.web.conftest import bearer
 from tests.web.desk_seed import add_users
 from tests.web.test_auth import login

@@ -27,34 +27,13 @@ from spilldesk.safeguards.clearance import clearance
 from spilldesk.store.audit import verify
 from spilldesk.store.db import Store
 from spilldesk.store.models import AuditEvent
+from tests.live_server import free_port, wait_until_up
 from tests.web.desk_seed import ET, seed_desk
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
 ON = date(2026, 11, 28)
 ROUNDS = 6  # checks per A-number
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
-    for _ in range(600):  # a bound on waiting, not a timing claim: 60 s on a loaded machine
-        if server.poll() is not None:
-            raise AssertionError(f"spilldesk serve exited with {server.returncode}")
-        try:
-            if httpx.get(f"{url}/api/live", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            server.wait(timeout=0.1)
-    raise AssertionError("spilldesk serve did not answer /api/live")
 
 
 def _expected(store: Store, a_number: str) -> dict[str, Any]:
@@ -79,14 +58,14 @@ def _token(store: Store) -> str:
 
 @contextlib.contextmanager
 def _serving(settings: Settings, workers: int) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     spilldesk = shutil.which("spilldesk", path=str(Path(sys.executable).parent)) or "spilldesk"
     server = subprocess.Popen([spilldesk, "serve", "--workdir", str(settings.workdir),
                                "--port", str(port), "--workers", str(workers)],
                               env=dict(os.environ))
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url, server)
+        wait_until_up(url, server)
         yield url
     finally:
         server.terminate()

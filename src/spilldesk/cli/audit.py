@@ -1,12 +1,21 @@
 """`spilldesk audit verify` walks the keyed hash chain end to end, held against the signed
-checkpoints exported outside the database; `spilldesk audit checkpoint` exports one."""
+checkpoints exported outside the database; `spilldesk audit checkpoint` exports one;
+`spilldesk audit person A-NUMBER` lists every event that concerns one person."""
 
 from __future__ import annotations
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from spilldesk.cli.common import JsonOption, WorkdirOption, desk, err, print_json
+from spilldesk.cli.common import (
+    JsonOption,
+    WorkdirOption,
+    actor,
+    desk,
+    err,
+    fail,
+    print_json,
+)
 from spilldesk.store.audit import snapshot
 from spilldesk.store.audit import verify as verify_chain
 from spilldesk.store.checkpoints import (
@@ -71,6 +80,39 @@ def checkpoint_command(workdir: WorkdirOption = None, as_json: JsonOption = Fals
     else:
         verb = "checkpoint written" if result.written else "already checkpointed"
         err.print(f"{verb}: {result.events} events ({path})")
+
+
+@audit_app.command("person")
+def person_history(
+    a_number: str = typer.Argument(..., help="The person's A-number."),
+    workdir: WorkdirOption = None, as_json: JsonOption = False,
+) -> None:
+    """Every audit event about one person or naming them among many (reads, bulk reads,
+    clearance checks, manifests, holds, linkage), newest first: who, when, what, why. The
+    lookup is itself audited."""
+    from spilldesk.casework.tasks import TaskError, person_by_a_number
+    from spilldesk.cli.listing import print_listing
+    from spilldesk.store.access_history import events_concerning
+    from spilldesk.store.read_sets import ReadSetError
+
+    with desk(workdir) as store, store.session() as session:
+        try:
+            person = person_by_a_number(session, a_number, actor=actor(),
+                                        purpose="audit: events concerning a person")
+            events = events_concerning(session, person.id)
+        except (TaskError, ReadSetError) as exc:
+            fail(str(exc))
+        rows = [{"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "action": e.action,
+                 "object_type": e.object_type, "object_id": e.object_id,
+                 "purpose": (e.detail or {}).get("purpose"),
+                 "persons": (e.detail or {}).get("count")} for e in events]
+    if as_json:
+        print_json({"person_id": person.id, "events": rows})
+        return
+    print_listing(f"{len(rows)} audit events concerning person {person.id}",
+                  ["seq", "at", "actor", "action", "purpose", "persons named"],
+                  [[str(r["seq"]), r["at"], r["actor"], r["action"], r["purpose"] or "",
+                    "" if r["persons"] is None else str(r["persons"])] for r in rows])
 
 
 def _report_broken(as_json: bool, events: int | None, problem: str) -> None:

@@ -22,6 +22,7 @@ from spilldesk.store.audit import record_event
 from spilldesk.store.crypto import Keyring
 from spilldesk.store.db import keyring_of
 from spilldesk.store.models import DisclosedRecord, Person, Representative
+from spilldesk.store.read_sets import persons_named
 from spilldesk.store.sealing import open_for_row, seal_for_row
 
 if TYPE_CHECKING:  # only a clawback's callers load its tables (not `clearance`, say)
@@ -171,8 +172,7 @@ def read_people(
     keyring = keyring_of(session)
     record_event(
         session, actor=actor, action="person.bulk_read", object_type="person",
-        object_id=None, detail={"purpose": purpose, "count": len(people),
-                                "person_ids": [p.id for p in people][:20000]},
+        object_id=None, detail={"purpose": purpose, **persons_named(p.id for p in people)},
     )
     return {p.id: PersonPII.from_dict(_open(keyring, p)) for p in people}
 
@@ -198,8 +198,7 @@ def read_registry(
             blocking.drop_ids(session)
     record_event(
         session, actor=actor, action="person.bulk_read", object_type="person",
-        object_id=None, detail={"purpose": purpose, "count": len(rows),
-                                "person_ids": [row[0] for row in rows][:20000]},
+        object_id=None, detail={"purpose": purpose, **persons_named(row[0] for row in rows)},
     )
     keyring = keyring_of(session)
     table = persons.name

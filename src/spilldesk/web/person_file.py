@@ -18,9 +18,9 @@ from spilldesk.domain.anumber import mask_a_number
 from spilldesk.monitor.hits import person_hits
 from spilldesk.notify.notices import corrected
 from spilldesk.safeguards.clearance import clearance
+from spilldesk.store.access_history import events_concerning
 from spilldesk.store.models import (
     Alert,
-    AuditEvent,
     CaseEvent,
     CustodyDecision,
     Exposure,
@@ -154,11 +154,8 @@ def _events(session: Session, pid: int) -> list[dict[str, Any]]:
 
 
 def _audit(session: Session, pid: int) -> list[dict[str, Any]]:
-    query = (select(AuditEvent)
-             .where(AuditEvent.object_type == "person", AuditEvent.object_id == str(pid))
-             .order_by(AuditEvent.seq.desc()).limit(200))
     return [{"seq": e.seq, "at": _iso(e.at), "actor": e.actor, "action": e.action}
-            for e in session.execute(query).scalars()]
+            for e in events_concerning(session, pid, limit=200)]
 
 
 def timeline(file: dict[str, Any]) -> list[dict[str, Any]]:
