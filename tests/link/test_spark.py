@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 import pytest
+from tests.matching.test_linkage import scenario  # noqa: F401 - a fixture
 
 from spilldesk.link import link_records
 from spilldesk.scenario.noisy_registry import make_disclosed, make_registry
@@ -64,3 +65,41 @@ def test_spark_and_duckdb_agree(spark_cluster, crafted, crafted_persons, to_reco
     for spark_result, duck_result in zip(on_spark, on_duckdb, strict=True):
         if spark_result.probability is not None and duck_result.probability is not None:
             assert spark_result.probability == pytest.approx(duck_result.probability, abs=1e-6)
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_spark_on_the_candidate_path_gives_duckdbs_outcomes(
+        store, scenario, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """A registry larger than the sample is read in part (tokens' candidates and a sample) and
+    scored with the whole registry's size and term frequencies: Spark gets those too."""
+    _need_spark()
+    from tests.matching.test_blocking_keys import _bulk_reads, _last_seq
+    from tests.matching.test_linkage import ACTOR, NOV28
+
+    from spilldesk.link import LinkSettings
+    from spilldesk.link.backends import spark_session
+    from spilldesk.matching.linkage import link_incident
+
+    monkeypatch.setenv("SPILLDESK_SPARK_MASTER", "local[2]")
+    in_part = LinkSettings(registry_sample=60)
+    reports = {}
+    try:
+        for backend in ("duckdb", "spark"):
+            before = _last_seq(store)
+            with store.session() as session:
+                reports[backend] = link_incident(session, NOV28, actor=ACTOR, backend=backend,
+                                                 settings=in_part).as_json()
+            (read,) = _bulk_reads(store, before)
+            assert 60 < read["count"] < 401  # the candidate path, not the whole registry
+    finally:
+        spark_session("local[2]").stop()
+        spark_session.cache_clear()
+    on_duckdb, on_spark = reports["duckdb"], reports["spark"]
+    assert on_duckdb["matched"] >= 30
+    for field in ("matched", "review", "unmatched", "reasons"):
+        assert on_spark[field] == on_duckdb[field], field
+    assert [m["a_number"] for m in on_spark["matches"]] == [
+        m["a_number"] for m in on_duckdb["matches"]]
+    for spark_match, duck_match in zip(on_spark["matches"], on_duckdb["matches"], strict=True):
+        assert spark_match["probability"] == pytest.approx(duck_match["probability"], abs=1e-6)
