@@ -27,6 +27,7 @@ from spilldesk.store.db import keyring_of
 from spilldesk.store.models import Incident, Person
 from spilldesk.store.monitor_models import MonitorHit, MonitorHitPerson
 from spilldesk.store.people import read_people
+from spilldesk.store.read_sets import persons_named
 
 EVIDENCE = "monitor_hit"
 TAKEDOWN = "request_takedown"
@@ -85,7 +86,7 @@ def record_hit(session: Session, incident: str, source: str, sha256: str, size: 
     record_event(session, actor=actor, action="monitor.hit", object_type="monitor_hit",
                  object_id=hit.id, detail={"reference": hit.reference, "incident": incident,
                                            "persons": hit.person_count,
-                                           "person_ids": [p.person_id for p in hit.persons]})
+                                           **persons_named(p.person_id for p in hit.persons)})
     return hit, True
 
 

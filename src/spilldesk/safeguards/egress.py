@@ -43,6 +43,7 @@ from spilldesk.scan.pieces import Location
 from spilldesk.store.audit import record_event
 from spilldesk.store.models import Exposure, Person
 from spilldesk.store.people import find_people, name_dob_index
+from spilldesk.store.read_sets import persons_named
 
 BLOCK, REVIEW, PASS = "block", "review", "pass"
 
@@ -160,7 +161,7 @@ def egress_check(
             "recipient": recipient,
             "verdict": report.verdict,
             "persons": len(report.persons),
-            "person_ids": [p.person_id for p in report.persons],
+            **persons_named(p.person_id for p in report.persons),
             "unresolved": len(report.unresolved),
             "unreadable": len(report.unreadable),
             "reason_codes": sorted({r["code"] for r in report.reasons}),
