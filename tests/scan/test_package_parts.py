@@ -4,7 +4,10 @@ DOCX comments and tracked deletions. Person data planted there must block, marke
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -132,3 +135,43 @@ def test_docx_tracked_deletion_blocks(tmp_path: Path) -> None:
     assert report.verdict is Verdict.BLOCK
     parts = {f.location.part for f in report.findings if f.severity.value != "info"}
     assert parts == {"tracked_change"}
+
+
+def test_a_package_loads_the_readers_its_parts_need(tmp_path: Path) -> None:
+    from spilldesk.scan.readers import _ALL_READERS, _package_needs
+
+    workbook = real_workbooks()[7]
+    assert _package_needs(str(workbook)) == {"xlsx"}
+    docx.Document().save(tmp_path / "plain.docx")
+    assert _package_needs(str(tmp_path / "plain.docx")) == {"docx"}
+    _add_parts(workbook, tmp_path / "embeds.xlsx", {"xl/embeddings/x.pdf": b"%PDF-1.4"})
+    with zipfile.ZipFile(tmp_path / "plain.zip", "w") as archive:
+        archive.writestr("a.pdf", b"%PDF-1.4")
+    (tmp_path / "damaged.xlsx").write_bytes(workbook.read_bytes()[:4000])
+    for anything in ("embeds.xlsx", "plain.zip", "damaged.xlsx", "no-such-file.xlsx"):
+        assert _package_needs(str(tmp_path / anything)) == _ALL_READERS, anything
+
+
+def test_a_workbook_with_an_embedded_pdf_still_blocks(tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    inner = tmp_path / "inner.pdf"
+    page = canvas.Canvas(str(inner))
+    for row, person in enumerate(CROWD):
+        page.drawString(40, 760 - 16 * row, person.line())
+    page.save()
+    path = tmp_path / "with-pdf.xlsx"
+    _add_parts(real_workbooks()[7], path, {"xl/embeddings/oleObject1.pdf": inner.read_bytes()})
+    report = scan_path(path)
+    assert report.verdict is Verdict.BLOCK
+    assert any(r.path.endswith("!/xl/embeddings/oleObject1.pdf") for r in report.flattened())
+
+
+def test_scanning_a_plain_workbook_does_not_import_the_pdf_reader() -> None:
+    probe = ("import sys; from spilldesk.scan.scanner import scan_paths; "
+             f"(report,) = scan_paths([{str(real_workbooks()[7])!r}]); "
+             "print(report.verdict.value, 'pypdf' in sys.modules)")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env=env, check=True)
+    assert done.stdout.split() == ["pass", "False"]

@@ -53,17 +53,40 @@ def load_readers(heads: Iterable[tuple[str, bytes]] | None = None) -> None:
 
     Called in the caller before a worker forks, so that the worker starts with its reader
     imported (its memory and time limits are for the file, not for importing pypdf) and a
-    batch imports each reader once. Plain text, CSV and JSON need none of the heavy ones.
+    batch imports each reader once. Plain text, CSV and JSON need none of the heavy ones; a
+    workbook or a Word file with nothing embedded needs its own reader only (`_package_needs`).
+    A reader this misses is imported by the worker that meets its file: later, never skipped.
     """
     needed: set[str] = set()
     for name, head in [("", b"PK")] if heads is None else heads:
-        if head.startswith((b"PK", _CFB)) or head[:1024].find(b"%PDF") >= 0:
-            needed |= {"pdf", "docx", "html", "xlsx"}  # packages may embed any of them
+        if head.startswith(b"PK"):
+            needed |= _package_needs(name)
+        elif head.startswith(_CFB) or head[:1024].find(b"%PDF") >= 0:
+            needed |= _ALL_READERS
         elif name.lower().endswith((".html", ".htm", ".xhtml")) or head[:512].lstrip().lower(
         ).startswith((b"<!doctype html", b"<html")):
             needed.add("html")
     for reader in sorted(needed):
         importlib.import_module(f"{__name__}.{reader}")
+
+
+_ALL_READERS = frozenset({"pdf", "docx", "html", "xlsx"})
+_OWN_READER = {"xl/workbook.xml": "xlsx", "word/document.xml": "docx"}
+_EMBEDDINGS = ("xl/embeddings/", "word/embeddings/")
+
+
+def _package_needs(path: str) -> set[str]:
+    """The readers a ZIP package needs, from its member names: its own for an Office file with
+    nothing embedded, else every one (a package may embed any format)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = set(package.namelist())
+    except (*ZIP_DAMAGE, OSError, ValueError):  # not a path, or damaged: the reader will say
+        return set(_ALL_READERS)
+    own = [reader for part, reader in _OWN_READER.items() if part in names]
+    if len(own) != 1 or any(n.startswith(_EMBEDDINGS) for n in names):
+        return set(_ALL_READERS)
+    return set(own)
 
 
 def read_document(
