@@ -61,6 +61,7 @@ BENCHES := \
 	"bench_startup.py" \
 	"bench_scenario.py" \
 	"bench_gate.py" \
+	"bench_hook.py" \
 	"bench_registry.py" \
 	"bench_registry.py scale" \
 	"bench_registry.py scale --postgres $(BENCH_POSTGRES)" \
