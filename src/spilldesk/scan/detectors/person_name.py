@@ -10,7 +10,14 @@ from functools import cache
 from importlib.resources import files
 
 from spilldesk.domain.names import normalize_name
-from spilldesk.scan.detectors.base import CONTEXT_BOOST, Hit, has_context
+from spilldesk.scan.detectors.base import (
+    CONTEXT_BOOST,
+    Candidate,
+    Hit,
+    Validation,
+    has_context,
+    masked,
+)
 from spilldesk.scan.detectors.engine import Scan, register
 
 CONTEXT = (
@@ -175,6 +182,11 @@ class PersonNameDetector:
     def find(
         self, text: str, lowered: str | None = None, scan: Scan | None = None
     ) -> Iterator[Hit]:
+        return map(masked, self.candidates(text, lowered, scan))
+
+    def candidates(
+        self, text: str, lowered: str | None = None, scan: Scan | None = None
+    ) -> Iterator[Candidate]:
         lowered = lowered if lowered is not None else text.lower()
         known = known_words()
         reader = scan if scan is not None and scan.text is text else Scan(text, lowered, "re")
@@ -195,8 +207,8 @@ class PersonNameDetector:
                 score += CONTEXT_BOOST
             if score >= 0.15:
                 how = "titled" if titled else "known_names"
-                masked = _initials(value)
-                yield Hit(self.entity, start, match.end(), min(score, 1.0), value, masked, how)
+                yield (self.entity, start, match.end(), min(score, 1.0), value, _initials, how,
+                       Validation.UNKNOWN)
 
 
 def _initials(value: str) -> str:
