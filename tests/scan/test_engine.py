@@ -169,3 +169,20 @@ def test_threads_may_scan_at_once() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda text: find_all(text, "hyperscan"), texts * 3))
     assert together == alone * 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789 -.+_@aZ\n\u0660", max_size=90))
+def test_a_back_pattern_searched_from_its_reach_finds_what_a_search_from_the_start_does(
+    text: str,
+) -> None:
+    """`back` is searched only `back_reach` characters before a match: no match of it can
+    begin earlier, so the search finds the match a search from the text's start finds."""
+    backs = [p for d in DETECTORS for p in getattr(d, "patterns", []) if p.back is not None]
+    assert backs
+    for pattern in backs:
+        assert pattern.back is not None
+        for end in range(len(text) + 1):
+            far = pattern.back.search(text, 0, end)
+            near = pattern.back.search(text, max(0, end - pattern.back_reach), end)
+            assert (far and far.span()) == (near and near.span()), pattern.name

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import accumulate
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import NamedTuple
 
 from spilldesk.scan.detectors.engine import Scan, register, register_words
@@ -30,7 +31,6 @@ CONTEXT_WINDOW = 48
 CONTEXT_BOOST = 0.4
 REPORTABLE = 0.5  # a hit at or above this score is a finding; below it, a hint only
 CONFIRMED = 1.0  # Presidio's MAX_SCORE: what a confirmed candidate scores, unless told less
-_BACK_REACH = 66
 
 
 class Validation(StrEnum):
@@ -57,6 +57,15 @@ class Pattern:
     score: float
     back: re.Pattern[str] | None = None
     context_only: bool = False
+    # How far before a match `back` is searched: its longest match, plus one for a `$` that
+    # matches before a final newline. It can begin no earlier, so the search gives the same
+    # match as one from farther back, and does not try every place in between.
+    back_reach: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        if self.back is not None:
+            longest = sre_parse.parse(self.back.pattern).getwidth()[1]
+            object.__setattr__(self, "back_reach", longest + 1)
 
 
 class Hit(NamedTuple):
@@ -133,7 +142,7 @@ class PatternDetector:
                 matches = scan.finditer_in(pattern.regex, context.windows())
             else:
                 matches = scan.finditer(pattern.regex)
-            back, name = pattern.back, pattern.name
+            back, reach, name = pattern.back, pattern.back_reach, pattern.name
             # The four scores a candidate can get, worked out once: (unconfirmed, confirmed),
             # each without and with a context word before it.
             plain = pattern.score
@@ -143,7 +152,7 @@ class PatternDetector:
                 # Per candidate (~30,000 a MB of dense text): kept to plain steps, inline.
                 start, end = match.span()
                 if back is not None:
-                    before = back.search(text, max(0, start - _BACK_REACH), start)
+                    before = back.search(text, max(0, start - reach), start)
                     if before is None:
                         continue
                     start = before.start()
