@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from spilldesk.domain.anumber import mask_a_number
-from spilldesk.scan.detectors import REPORTABLE, find_all
+from spilldesk.scan.detectors import REPORTABLE, find_all, person_name
 from spilldesk.scan.detectors.columns import header_field, value_field
 from spilldesk.scan.detectors.ssn import valid_ssn
 
@@ -110,3 +112,11 @@ def test_headerless_columns_by_their_values() -> None:
         value_field(["STEWART DETENTION CENTER", "WINN CORRECTIONAL CENTER", "X COUNTY JAIL"])
         != "full_name"
     )
+
+
+def test_no_character_but_the_listed_heads_begins_a_salutation() -> None:
+    """person_name skips the salutation check for a run whose first character is not in
+    _LEAD_HEADS: no other character lower-cases to a lead's first letter."""
+    initials = {lead[0] for lead in person_name._LEADS}
+    heads = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).lower()[:1] in initials}
+    assert heads == person_name._LEAD_HEADS

@@ -90,9 +90,14 @@ class Hit(NamedTuple):
 Candidate = tuple[str, int, int, float, str, Callable[[str], str], str, Validation]
 
 
+_new_tuple = tuple.__new__
+
+
 def masked(candidate: Candidate) -> Hit:
     entity, start, end, score, value, mask, pattern, validation = candidate
-    return Hit(entity, start, end, score, value, mask(value), pattern, validation)
+    # tuple.__new__ straight away: a named tuple's own __new__ is a Python function.
+    return _new_tuple(Hit, (entity, start, end, score, value, mask(value), pattern, validation))
+
 
 
 def mask_generic(value: str) -> str:
