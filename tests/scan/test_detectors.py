@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from spilldesk.domain.anumber import mask_a_number
-from spilldesk.scan.detectors import REPORTABLE, find_all, person_name
+from spilldesk.scan.detectors import REPORTABLE, find_all, person_name, phone
 from spilldesk.scan.detectors.columns import header_field, value_field
 from spilldesk.scan.detectors.ssn import valid_ssn
 
@@ -120,3 +121,11 @@ def test_no_character_but_the_listed_heads_begins_a_salutation() -> None:
     initials = {lead[0] for lead in person_name._LEADS}
     heads = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).lower()[:1] in initials}
     assert heads == person_name._LEAD_HEADS
+
+
+@given(st.text(alphabet="0123456789.- ()+\n\u0660", max_size=24))
+def test_not_a_phone_in_two_passes_refutes_what_the_one_alternation_did(text: str) -> None:
+    """check_phone reads its refutations as a date search and one anchored match."""
+    one = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|^\d{1,3}(?:\.\d{1,3}){3}$|^\d+\.\d+$|^\d{12,}$")
+    two = phone._A_DATE.search(text) or phone._NOT_A_PHONE.match(text)
+    assert bool(one.search(text)) == bool(two)
