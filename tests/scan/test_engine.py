@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spilldesk.scan import Limits, Verdict
-from spilldesk.scan.detectors import DETECTORS, find_all, same_length_lower
+from spilldesk.scan.detectors import DETECTORS, find_all, phone, same_length_lower
 from spilldesk.scan.detectors import engine as engine_module
 from spilldesk.scan.detectors.engine import EngineError, Scan, bare
 from spilldesk.scan.scanner import walk_document
@@ -86,8 +86,15 @@ def test_bare_patterns_drop_look_arounds_and_keep_classes() -> None:
     assert bare(r"\d{3}(?!\w)", whole_text=True) == (r"\d{3}(?:\W|\z)", 1)
 
 
+@pytest.mark.parametrize("crowding", [True, False])
 @pytest.mark.parametrize("seed", range(4))
-def test_every_registered_pattern_matches_as_re_does(seed: int) -> None:
+def test_every_registered_pattern_matches_as_re_does(
+    seed: int, crowding: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With crowded patterns left to `re` (the default) and with every pattern read through
+    Hyperscan's stretches however crowded (the crafted text is dense)."""
+    if not crowding:
+        monkeypatch.setattr(engine_module, "_SAMPLE", 10**9)
     text = crafted(seed, 3000, ascii_only=True)
     scan = Scan(text, same_length_lower(text), engine="hyperscan")
     assert scan.compiled
@@ -96,6 +103,20 @@ def test_every_registered_pattern_matches_as_re_does(seed: int) -> None:
         for start, end in windows:
             mine = [m.span() for m in scan.finditer(regex, start, end)]
             assert mine == [m.span() for m in regex.finditer(text, start, end)], regex.pattern
+    crowded = [id_ for id_, stretches in scan._stretches.items() if stretches is None]
+    assert bool(crowded) is crowding  # both ways of reading were used
+
+
+def test_a_crowded_pattern_is_left_to_re_and_a_sparse_one_is_not() -> None:
+    """A candidate every few characters stops the pattern's Hyperscan pass early."""
+    crowded = " ".join(["call 212-555-0188"] * 200)
+    sparse = (" " + "x" * 300).join(["call 212-555-0188"] * 200)
+    dialled = next(p.regex for p in phone.DETECTOR.patterns if p.name == "dialled")
+    for text, expected in ((crowded, True), (sparse, False)):
+        scan = Scan(text, text.lower(), engine="hyperscan")
+        spans = [m.span() for m in scan.finditer(dialled)]
+        assert spans == [m.span() for m in dialled.finditer(text)]
+        assert (scan._stretches[engine_module._compiled().ids[dialled]] is None) is expected
 
 
 @settings(max_examples=300, deadline=None)

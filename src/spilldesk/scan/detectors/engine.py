@@ -15,7 +15,12 @@ only, its search cut a look-ahead's width past each. The matches are the ones
 - look-behinds and `\\b` still see the whole text before the stretch (`pos` does not cut it);
 - a match whose look-ahead read as far as the cut is searched again without the cut (rare).
 
-`tests/scan/test_engine.py` checks this for every pattern, on crafted and generated text.
+`re` alone reads a pattern where a Hyperscan pass would cost more than it saves: one that
+begins with punctuation (`re` jumps from one `-` or `@` to the next), one whose candidates
+crowd the text (each report is a call into Python; see _CROWDED), and a context-only pattern
+whose windows cover little of the text. `tests/scan/test_engine.py` checks all of this for
+every pattern, on crafted and generated text.
+
 Only ASCII text goes to Hyperscan (its classes are then exactly `re`'s, once `\\s` is given
 the four separators `re` also counts); other text, short texts, any pattern Hyperscan cannot
 compile, and platforms without its wheel are read by `re` alone: slower, same matches. If
@@ -232,14 +237,25 @@ def _word_database() -> tuple[hyperscan.Database, list[tuple[int, int]]]:
     return database, owners
 
 
-def _merge_into(starts: list[int], ends: list[int]):  # type: ignore[no-untyped-def]
-    """A Hyperscan match handler that gathers a pattern's reports as merged stretches."""
+# Where a pattern's first _SAMPLE stretches lie within _SAMPLE * _CROWDED characters, `re`
+# reads it alone in that text: a candidate every ~128 characters (names and phone numbers in
+# dense text) costs less through `re`'s own scan than as a report and a search each
+# (measured on the dense corpus: phone 39 vs 53 ms a MB, name runs 33 vs 40).
+_SAMPLE, _CROWDED = 64, 128
 
-    def on_match(_id: int, start: int, end: int, _flags: int, _context: object) -> None:
+
+def _merge_into(starts: list[int], ends: list[int], crowded: list[bool]):  # type: ignore[no-untyped-def]
+    """A Hyperscan match handler that gathers a pattern's reports as merged stretches, and
+    stops the scan (noting it in `crowded`) once they prove crowded."""
+
+    def on_match(_id: int, start: int, end: int, _flags: int, _context: object) -> bool:
         if not ends or start > ends[-1]:  # the common case: a new stretch
             starts.append(start)
             ends.append(end)
-            return
+            if len(ends) == _SAMPLE and end < _SAMPLE * _CROWDED:
+                crowded.append(True)
+                return True  # stops the scan: Hyperscan raises ScanTerminated
+            return False
         # Reports come by ascending end; merge the stretches this one overlaps.
         while ends and start <= ends[-1]:
             ends.pop()
@@ -248,6 +264,7 @@ def _merge_into(starts: list[int], ends: list[int]):  # type: ignore[no-untyped-
                 start = earlier
         starts.append(start)
         ends.append(end)
+        return False
 
     return on_match
 
@@ -261,7 +278,7 @@ class Scan:
     def __init__(self, text: str, lowered: str | None = None, engine: str | None = None) -> None:
         self.text = text
         self.lowered = lowered if lowered is not None else text.lower()
-        self._stretches: dict[int, tuple[list[int], list[int]]] = {}
+        self._stretches: dict[int, tuple[list[int], list[int]] | None] = {}
         self._words: list[list[tuple[int, int]]] | None = None
         self._compiled: _Compiled | None = None
         self._data = b""
@@ -278,18 +295,23 @@ class Scan:
         """Is the text read with Hyperscan (else with `re` alone)?"""
         return self._compiled is not None
 
-    def _scan(self, compiled: _Compiled, id_: int) -> tuple[list[int], list[int]]:
+    def _scan(self, compiled: _Compiled, id_: int) -> tuple[list[int], list[int]] | None:
+        """The pattern's stretches, or None where they are crowded (`re` reads it alone)."""
         starts: list[int] = []
         ends: list[int] = []
+        crowded: list[bool] = []
+        found: tuple[list[int], list[int]] | None = (starts, ends)
         try:
             with _SCANNING:
                 compiled.databases[id_].scan(
-                    self._data, match_event_handler=_merge_into(starts, ends)
+                    self._data, match_event_handler=_merge_into(starts, ends, crowded)
                 )
         except Exception as error:  # noqa: BLE001 - any failure must stop the gate
-            raise EngineError(f"hyperscan could not scan a text: {error}") from error
-        self._stretches[id_] = (starts, ends)
-        return starts, ends
+            if not crowded:  # only the handler's own stop is not a failure
+                raise EngineError(f"hyperscan could not scan a text: {error}") from error
+            found = None
+        self._stretches[id_] = found
+        return found
 
     def words(self, words: tuple[str, ...]) -> list[tuple[int, int]] | None:
         """(end, start) of every occurrence of the words in the lower-cased text, sorted;
@@ -347,15 +369,20 @@ class Scan:
         text, size = self.text, len(self.text)
         compiled = self._compiled
         id_ = compiled.ids.get(regex) if compiled is not None else None
+        stretches = None
         if (
-            id_ is None
-            or compiled is None
-            or (compiled.whole_text[id_] and any(end < size for _, end in spans))
+            id_ is not None
+            and compiled is not None
+            and not (compiled.whole_text[id_] and any(end < size for _, end in spans))
         ):
+            if id_ not in self._stretches:
+                self._scan(compiled, id_)
+            stretches = self._stretches[id_]
+        if id_ is None or compiled is None or stretches is None:
             for start, end in spans:
                 yield from regex.finditer(text, start, end)
             return
-        starts, ends = self._stretches.get(id_) or self._scan(compiled, id_)
+        starts, ends = stretches
         reach, shortest = compiled.reach[id_], compiled.shortest[id_]
         search, count, first = regex.search, len(starts), 0
         for start, end in spans:  # sorted and disjoint: the stretches are walked once
