@@ -27,6 +27,7 @@ __all__ = [
     "REPORTABLE",
     "REVEALING_WORDS",
     "Detector",
+    "GateDetector",
     "Hit",
     "find_all",
     "same_length_lower",
@@ -40,12 +41,16 @@ class Detector(Protocol):
         self, text: str, lowered: str | None = None, scan: Scan | None = None
     ) -> Iterator[Hit]: ...
 
+
+class GateDetector(Detector, Protocol):
+    """One of the gate's: `find_all` takes its hits unmasked and masks the ones it keeps."""
+
     def candidates(
         self, text: str, lowered: str | None = None, scan: Scan | None = None
     ) -> Iterator[Candidate]: ...
 
 
-DETECTORS: tuple[Detector, ...] = (
+DETECTORS: tuple[GateDetector, ...] = (
     a_number.DETECTOR,
     ssn.DETECTOR,
     passport.DETECTOR,
