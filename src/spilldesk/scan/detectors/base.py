@@ -99,7 +99,6 @@ def masked(candidate: Candidate) -> Hit:
     return _new_tuple(Hit, (entity, start, end, score, value, mask(value), pattern, validation))
 
 
-
 def mask_generic(value: str) -> str:
     """Keep the shape, hide the content: `****1234` for numbers, stars for words."""
     digits = "".join(filter(str.isdigit, value))
