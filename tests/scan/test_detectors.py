@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from spilldesk.domain.anumber import mask_a_number
-from spilldesk.scan.detectors import REPORTABLE, find_all, person_name, phone
+from spilldesk.scan.detectors import REPORTABLE, find_all, nationality, person_name, phone
 from spilldesk.scan.detectors.columns import header_field, value_field
 from spilldesk.scan.detectors.ssn import valid_ssn
 
@@ -129,3 +129,18 @@ def test_not_a_phone_in_two_passes_refutes_what_the_one_alternation_did(text: st
     one = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|^\d{1,3}(?:\.\d{1,3}){3}$|^\d+\.\d+$|^\d{12,}$")
     two = phone._A_DATE.search(text) or phone._NOT_A_PHONE.match(text)
     assert bool(one.search(text)) == bool(two)
+
+
+def test_every_nationality_label_holds_one_of_the_stems() -> None:
+    """The nationality detector skips a text that holds none of _STEMS: each spelling of
+    each label holds one (and the label pattern finds each spelling)."""
+    labels = [
+        "citizenship", "nationality", "citizen of", "national of", "nacionalidad",
+        "ciudadanía", "ciudadania", "ciudadano de", "ciudadana de", "país de origen",
+        "pais de origen", "country of birth", "nacionalidade",
+    ]
+    alternatives = nationality._LABEL.pattern.split(")")[0].removeprefix("(?:").split("|")
+    assert len(alternatives) == 10  # the list above spells out each of them
+    for label in labels:
+        assert nationality._LABEL.fullmatch(label)
+        assert any(stem in label for stem in nationality._STEMS), label

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spilldesk.scan import Limits, Verdict
-from spilldesk.scan.detectors import DETECTORS, find_all, phone, same_length_lower
+from spilldesk.scan.detectors import DETECTORS, address, find_all, phone, same_length_lower
 from spilldesk.scan.detectors import engine as engine_module
 from spilldesk.scan.detectors.engine import EngineError, Scan, bare
 from spilldesk.scan.scanner import walk_document
@@ -103,7 +103,12 @@ def test_every_registered_pattern_matches_as_re_does(
         for start, end in windows:
             mine = [m.span() for m in scan.finditer(regex, start, end)]
             assert mine == [m.span() for m in regex.finditer(text, start, end)], regex.pattern
-    crowded = [id_ for id_, stretches in scan._stretches.items() if stretches is None]
+    compiled = engine_module._compiled()
+    crowded = [
+        id_
+        for id_, stretches in scan._stretches.items()
+        if stretches is None and compiled.with_starts[id_]
+    ]
     assert bool(crowded) is crowding  # both ways of reading were used
 
 
@@ -207,3 +212,15 @@ def test_a_back_pattern_searched_from_its_reach_finds_what_a_search_from_the_sta
             far = pattern.back.search(text, 0, end)
             near = pattern.back.search(text, max(0, end - pattern.back_reach), end)
             assert (far and far.span()) == (near and near.span()), pattern.name
+
+
+def test_a_pattern_too_large_for_starts_is_read_by_re_only_where_it_can_match() -> None:
+    """Hyperscan cannot give the Spanish street pattern leftmost starts: its pass only tells
+    whether it can match; where it cannot, nothing is read; where it can, `re` reads."""
+    calle = next(p.regex for p in address.DETECTOR.patterns if p.name == "calle")
+    compiled = engine_module._compiled()
+    assert not compiled.with_starts[compiled.ids[calle]]
+    for text, readable in (("x " * 2000, False), ("x " * 2000 + "Calle Reforma 123", True)):
+        scan = Scan(text, text.lower(), engine="hyperscan")
+        assert [m.span() for m in scan.finditer(calle)] == [m.span() for m in calle.finditer(text)]
+        assert (scan._stretches[compiled.ids[calle]] is None) is readable

@@ -160,6 +160,16 @@ def _punctuation_head(regex: re.Pattern[str]) -> bool:
     return op is sre_constants.LITERAL and not chr(value).isalnum()
 
 
+def _database(bare_pattern: str, flags: int) -> hyperscan.Database | None:
+    """The pattern's database, or None where Hyperscan cannot compile it."""
+    try:
+        database = hyperscan.Database()
+        database.compile(expressions=[bare_pattern.encode("latin-1")], flags=[flags])
+    except (UnicodeEncodeError, hyperscan.error):
+        return None
+    return database
+
+
 class _Compiled:
     """The Hyperscan database of every registered pattern that it can compile."""
 
@@ -168,6 +178,10 @@ class _Compiled:
         self.reach: list[int] = []
         self.whole_text: list[bool] = []
         self.shortest: list[int] = []  # the fewest characters a match holds
+        # False where the pattern is too large for leftmost starts (Hyperscan's "Pattern is
+        # too large" with SOM): its pass then only tells whether it can match in the text at
+        # all, and where it can, `re` reads the whole text.
+        self.with_starts: list[bool] = []
         # One database a pattern: compiled together, a few (the street pattern with the month
         # words) take Hyperscan seconds; apart, all take ~0.1 s, and the extra passes cost
         # ~10 ms a MB.
@@ -176,12 +190,12 @@ class _Compiled:
             if regex in self.ids or regex.flags & ~re.UNICODE or _punctuation_head(regex):
                 continue
             text, reach = bare(regex.pattern, whole_text)
-            try:
-                encoded = text.encode("latin-1")
-                database = hyperscan.Database()
-                database.compile(expressions=[encoded], flags=[hyperscan.HS_FLAG_SOM_LEFTMOST])
-            except (UnicodeEncodeError, hyperscan.error):
-                continue  # read by `re` alone (Hyperscan: "Pattern is too large")
+            database = _database(text, hyperscan.HS_FLAG_SOM_LEFTMOST)
+            self.with_starts.append(database is not None)
+            database = database or _database(text, 0)
+            if database is None:
+                self.with_starts.pop()
+                continue  # read by `re` alone
             self.ids[regex] = len(self.databases)
             self.reach.append(reach)
             self.whole_text.append(whole_text)
@@ -269,6 +283,16 @@ def _merge_into(starts: list[int], ends: list[int], crowded: list[bool]):  # typ
     return on_match
 
 
+def _stop_at_first(stopped: list[bool]):  # type: ignore[no-untyped-def]
+    """A Hyperscan match handler that stops the scan at the first report (noted in `stopped`)."""
+
+    def on_match(_id: int, _start: int, _end: int, _flags: int, _context: object) -> bool:
+        stopped.append(True)
+        return True
+
+    return on_match
+
+
 class Scan:
     """One text and, with Hyperscan, where each registered pattern can match in it (each
     pattern's pass made when a detector first asks) and where the context words are."""
@@ -296,18 +320,20 @@ class Scan:
         return self._compiled is not None
 
     def _scan(self, compiled: _Compiled, id_: int) -> tuple[list[int], list[int]] | None:
-        """The pattern's stretches, or None where they are crowded (`re` reads it alone)."""
+        """The pattern's stretches, or None where `re` reads it alone: its stretches are
+        crowded, or (a pattern without starts) it can match somewhere."""
         starts: list[int] = []
         ends: list[int] = []
-        crowded: list[bool] = []
+        stopped: list[bool] = []
         found: tuple[list[int], list[int]] | None = (starts, ends)
+        handler = _merge_into(starts, ends, stopped)
+        if not compiled.with_starts[id_]:
+            handler = _stop_at_first(stopped)
         try:
             with _SCANNING:
-                compiled.databases[id_].scan(
-                    self._data, match_event_handler=_merge_into(starts, ends, crowded)
-                )
+                compiled.databases[id_].scan(self._data, match_event_handler=handler)
         except Exception as error:  # noqa: BLE001 - any failure must stop the gate
-            if not crowded:  # only the handler's own stop is not a failure
+            if not stopped:  # only a handler's own stop is not a failure
                 raise EngineError(f"hyperscan could not scan a text: {error}") from error
             found = None
         self._stretches[id_] = found

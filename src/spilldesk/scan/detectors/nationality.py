@@ -14,6 +14,9 @@ _LABEL = re.compile(
     r"(?:citizenship|nationality|citizen of|national of|nacionalidad|ciudadan[íi]a|"
     r"ciudadan[oa] de|pa[íi]s de origen|country of birth|nacionalidade)\s*[:\-]?\s*"
 )
+# Every label holds one of these (tests/scan check each): a text with none has no label,
+# and finding that with substring searches costs a tenth of the label pattern's pass.
+_STEMS = ("citizen", "national", "nacional", "ciudadan", "s de origen", "country of birth")
 _WORDS = re.compile(r"[A-Za-zÀ-ÿ]+(?: [A-Za-zÀ-ÿ]+){0,3}")
 
 
@@ -45,6 +48,8 @@ class NationalityDetector:
         self, text: str, lowered: str | None = None, scan: Scan | None = None
     ) -> Iterator[Candidate]:
         lowered = lowered if lowered is not None else text.lower()
+        if not any(stem in lowered for stem in _STEMS):
+            return
         for label in _LABEL.finditer(lowered):
             words = _WORDS.match(text, label.end())
             if words is None:
