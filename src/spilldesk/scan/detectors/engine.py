@@ -18,8 +18,9 @@ only, its search cut a look-ahead's width past each. The matches are the ones
 `re` alone reads a pattern where a Hyperscan pass would cost more than it saves: one that
 begins with punctuation (`re` jumps from one `-` or `@` to the next), one whose candidates
 crowd the text (each report is a call into Python; see _CROWDED), and a context-only pattern
-whose windows cover little of the text. `tests/scan/test_engine.py` checks all of this for
-every pattern, on crafted and generated text.
+whose windows cover little of the text. A pattern too large for leftmost starts gets a pass
+that only says whether it can match (`_Compiled.with_starts`). `tests/scan/test_engine.py`
+checks all of this for every pattern, on crafted and generated text.
 
 Only ASCII text goes to Hyperscan (its classes are then exactly `re`'s, once `\\s` is given
 the four separators `re` also counts); other text, short texts, any pattern Hyperscan cannot
