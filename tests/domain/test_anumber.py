@@ -50,3 +50,11 @@ def test_candidate_pattern_finds_a_numbers_in_text() -> None:
     text = "Detainee A# 012-345-678 was booked; A98765432 too; phone 555-1234."
     found = [normalize_a_number(m.group(0)) for m in A_NUMBER_CANDIDATE.finditer(text)]
     assert found == ["A012345678", "A098765432"]
+
+
+@given(st.text(alphabet="Aa#-:. 0123456789\u0660\u00b2NOo", max_size=14))
+def test_the_quick_shapes_strip_as_the_patterns_do(text: str) -> None:
+    """Bare digits and `A` + digits skip the two regex passes: with the same result."""
+    from spilldesk.domain import anumber
+
+    assert anumber._digits(text) == anumber._SEPARATORS.sub("", anumber._PREFIX.sub("", text))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from spilldesk.domain.anumber import mask_a_number
-from spilldesk.scan.detectors import REPORTABLE, find_all
+from spilldesk.scan.detectors import REPORTABLE, find_all, nationality, person_name, phone
 from spilldesk.scan.detectors.columns import header_field, value_field
 from spilldesk.scan.detectors.ssn import valid_ssn
 
@@ -110,3 +113,34 @@ def test_headerless_columns_by_their_values() -> None:
         value_field(["STEWART DETENTION CENTER", "WINN CORRECTIONAL CENTER", "X COUNTY JAIL"])
         != "full_name"
     )
+
+
+def test_no_character_but_the_listed_heads_begins_a_salutation() -> None:
+    """person_name skips the salutation check for a run whose first character is not in
+    _LEAD_HEADS: no other character lower-cases to a lead's first letter."""
+    initials = {lead[0] for lead in person_name._LEADS}
+    heads = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).lower()[:1] in initials}
+    assert heads == person_name._LEAD_HEADS
+
+
+@given(st.text(alphabet="0123456789.- ()+\n\u0660", max_size=24))
+def test_not_a_phone_in_two_passes_refutes_what_the_one_alternation_did(text: str) -> None:
+    """check_phone reads its refutations as a date search and one anchored match."""
+    one = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|^\d{1,3}(?:\.\d{1,3}){3}$|^\d+\.\d+$|^\d{12,}$")
+    two = phone._A_DATE.search(text) or phone._NOT_A_PHONE.match(text)
+    assert bool(one.search(text)) == bool(two)
+
+
+def test_every_nationality_label_holds_one_of_the_stems() -> None:
+    """The nationality detector skips a text that holds none of _STEMS: each spelling of
+    each label holds one (and the label pattern finds each spelling)."""
+    labels = [
+        "citizenship", "nationality", "citizen of", "national of", "nacionalidad",
+        "ciudadanía", "ciudadania", "ciudadano de", "ciudadana de", "país de origen",
+        "pais de origen", "country of birth", "nacionalidade",
+    ]
+    alternatives = nationality._LABEL.pattern.split(")")[0].removeprefix("(?:").split("|")
+    assert len(alternatives) == 10  # the list above spells out each of them
+    for label in labels:
+        assert nationality._LABEL.fullmatch(label)
+        assert any(stem in label for stem in nationality._STEMS), label

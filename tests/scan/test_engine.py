@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spilldesk.scan import Limits, Verdict
-from spilldesk.scan.detectors import DETECTORS, find_all, same_length_lower
+from spilldesk.scan.detectors import DETECTORS, address, find_all, phone, same_length_lower
 from spilldesk.scan.detectors import engine as engine_module
 from spilldesk.scan.detectors.engine import EngineError, Scan, bare
 from spilldesk.scan.scanner import walk_document
@@ -86,8 +86,15 @@ def test_bare_patterns_drop_look_arounds_and_keep_classes() -> None:
     assert bare(r"\d{3}(?!\w)", whole_text=True) == (r"\d{3}(?:\W|\z)", 1)
 
 
+@pytest.mark.parametrize("crowding", [True, False])
 @pytest.mark.parametrize("seed", range(4))
-def test_every_registered_pattern_matches_as_re_does(seed: int) -> None:
+def test_every_registered_pattern_matches_as_re_does(
+    seed: int, crowding: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With crowded patterns left to `re` (the default) and with every pattern read through
+    Hyperscan's stretches however crowded (the crafted text is dense)."""
+    if not crowding:
+        monkeypatch.setattr(engine_module, "_SAMPLE", 10**9)
     text = crafted(seed, 3000, ascii_only=True)
     scan = Scan(text, same_length_lower(text), engine="hyperscan")
     assert scan.compiled
@@ -96,6 +103,25 @@ def test_every_registered_pattern_matches_as_re_does(seed: int) -> None:
         for start, end in windows:
             mine = [m.span() for m in scan.finditer(regex, start, end)]
             assert mine == [m.span() for m in regex.finditer(text, start, end)], regex.pattern
+    compiled = engine_module._compiled()
+    crowded = [
+        id_
+        for id_, stretches in scan._stretches.items()
+        if stretches is None and compiled.with_starts[id_]
+    ]
+    assert bool(crowded) is crowding  # both ways of reading were used
+
+
+def test_a_crowded_pattern_is_left_to_re_and_a_sparse_one_is_not() -> None:
+    """A candidate every few characters stops the pattern's Hyperscan pass early."""
+    crowded = " ".join(["call 212-555-0188"] * 200)
+    sparse = (" " + "x" * 300).join(["call 212-555-0188"] * 200)
+    dialled = next(p.regex for p in phone.DETECTOR.patterns if p.name == "dialled")
+    for text, expected in ((crowded, True), (sparse, False)):
+        scan = Scan(text, text.lower(), engine="hyperscan")
+        spans = [m.span() for m in scan.finditer(dialled)]
+        assert spans == [m.span() for m in dialled.finditer(text)]
+        assert (scan._stretches[engine_module._compiled().ids[dialled]] is None) is expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -169,3 +195,32 @@ def test_threads_may_scan_at_once() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda text: find_all(text, "hyperscan"), texts * 3))
     assert together == alone * 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789 -.+_@aZ\n\u0660", max_size=90))
+def test_a_back_pattern_searched_from_its_reach_finds_what_a_search_from_the_start_does(
+    text: str,
+) -> None:
+    """`back` is searched only `back_reach` characters before a match: no match of it can
+    begin earlier, so the search finds the match a search from the text's start finds."""
+    backs = [p for d in DETECTORS for p in getattr(d, "patterns", []) if p.back is not None]
+    assert backs
+    for pattern in backs:
+        assert pattern.back is not None
+        for end in range(len(text) + 1):
+            far = pattern.back.search(text, 0, end)
+            near = pattern.back.search(text, max(0, end - pattern.back_reach), end)
+            assert (far and far.span()) == (near and near.span()), pattern.name
+
+
+def test_a_pattern_too_large_for_starts_is_read_by_re_only_where_it_can_match() -> None:
+    """Hyperscan cannot give the Spanish street pattern leftmost starts: its pass only tells
+    whether it can match; where it cannot, nothing is read; where it can, `re` reads."""
+    calle = next(p.regex for p in address.DETECTOR.patterns if p.name == "calle")
+    compiled = engine_module._compiled()
+    assert not compiled.with_starts[compiled.ids[calle]]
+    for text, readable in (("x " * 2000, False), ("x " * 2000 + "Calle Reforma 123", True)):
+        scan = Scan(text, text.lower(), engine="hyperscan")
+        assert [m.span() for m in scan.finditer(calle)] == [m.span() for m in calle.finditer(text)]
+        assert (scan._stretches[compiled.ids[calle]] is None) is readable

@@ -25,31 +25,44 @@ class InvalidANumber(ServiceError):
     """The text is not an A-number."""
 
 
+def _digits(text: str) -> str:
+    """The text without its prefix (`A`, `A#`, `A-`...) and separators: the digits, if it is one.
+
+    The two shapes the gate meets most (8 or 9 digits, `A` and digits) are told apart without
+    a regex pass: neither has a separator, and the only prefix either can have is its `A`."""
+    value = str(text)
+    if value.isdigit():
+        return value
+    if value[:1] in ("A", "a") and value[1:].isdigit():
+        return value[1:]
+    return _SEPARATORS.sub("", _PREFIX.sub("", value))
+
+
+def _problem(digits: str) -> str | None:
+    """Why these digits are not an A-number's, or None."""
+    if not digits.isdigit() or not digits.isascii() or len(digits) not in (8, 9):
+        return f"not an A-number: expected A and 8 or 9 digits, got {len(digits)} characters"
+    if not digits.strip("0"):
+        return "not an A-number: all zeros"
+    return None
+
+
 def normalize_a_number(text: str) -> str:
     """Return the canonical `A` + 9 digits form, or raise InvalidANumber."""
-    digits = _SEPARATORS.sub("", _PREFIX.sub("", str(text)))
-    if not digits.isdigit() or not digits.isascii() or len(digits) not in (8, 9):
-        raise InvalidANumber(
-            f"not an A-number: expected A and 8 or 9 digits, got {len(digits)} characters"
-        )
-    digits = digits.zfill(9)
-    if digits == "000000000":
-        raise InvalidANumber("not an A-number: all zeros")
-    return "A" + digits
+    digits = _digits(text)
+    problem = _problem(digits)
+    if problem is not None:
+        raise InvalidANumber(problem)
+    return "A" + digits.zfill(9)
 
 
 def is_a_number(text: str) -> bool:
-    try:
-        normalize_a_number(text)
-    except InvalidANumber:
-        return False
-    return True
+    return _problem(_digits(text)) is None
 
 
 def mask_a_number(a_number: str) -> str:
     """Show only the last four digits: `A*****5678` (never log a whole A-number)."""
-    try:
-        canonical = normalize_a_number(a_number)
-    except InvalidANumber:
+    digits = _digits(a_number)
+    if _problem(digits) is not None:
         return "A*********"
-    return "A*****" + canonical[-4:]
+    return "A*****" + digits.zfill(9)[-4:]

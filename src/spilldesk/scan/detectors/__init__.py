@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from operator import attrgetter
+from operator import itemgetter
 from typing import Protocol
 
 from spilldesk.scan.detectors import (
@@ -18,7 +18,7 @@ from spilldesk.scan.detectors import (
     phone,
     ssn,
 )
-from spilldesk.scan.detectors.base import REPORTABLE, Hit
+from spilldesk.scan.detectors.base import REPORTABLE, Candidate, Hit, masked
 from spilldesk.scan.detectors.engine import Scan
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "REPORTABLE",
     "REVEALING_WORDS",
     "Detector",
+    "GateDetector",
     "Hit",
     "find_all",
     "same_length_lower",
@@ -41,7 +42,15 @@ class Detector(Protocol):
     ) -> Iterator[Hit]: ...
 
 
-DETECTORS: tuple[Detector, ...] = (
+class GateDetector(Detector, Protocol):
+    """One of the gate's: `find_all` takes its hits unmasked and masks the ones it keeps."""
+
+    def candidates(
+        self, text: str, lowered: str | None = None, scan: Scan | None = None
+    ) -> Iterator[Candidate]: ...
+
+
+DETECTORS: tuple[GateDetector, ...] = (
     a_number.DETECTOR,
     ssn.DETECTOR,
     passport.DETECTOR,
@@ -65,7 +74,7 @@ def same_length_lower(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-_START, _SCORE = attrgetter("start"), attrgetter("score")
+_START, _SCORE = itemgetter(1), itemgetter(3)  # a Candidate's start and score
 
 
 def find_all(text: str, engine: str | None = None) -> list[Hit]:
@@ -75,16 +84,16 @@ def find_all(text: str, engine: str | None = None) -> list[Hit]:
     checks it); by default Hyperscan where installed, for texts long enough to gain."""
     lowered = same_length_lower(text)
     scan = Scan(text, lowered, engine)
-    hits = [hit for detector in DETECTORS for hit in detector.find(text, lowered, scan)]
+    found = [c for detector in DETECTORS for c in detector.candidates(text, lowered, scan)]
     # By start, then higher score first: two stable sorts on plain fields (faster than a key
     # tuple for each of ~30,000 hits a MB of dense text; the same order).
-    hits.sort(key=_SCORE, reverse=True)
-    hits.sort(key=_START)
-    kept: list[Hit] = []
-    for hit in hits:
-        if kept and hit.start < kept[-1].end:
-            if hit.score > kept[-1].score:
-                kept[-1] = hit
+    found.sort(key=_SCORE, reverse=True)
+    found.sort(key=_START)
+    kept: list[Candidate] = []
+    for candidate in found:
+        if kept and candidate[1] < kept[-1][2]:
+            if candidate[3] > kept[-1][3]:
+                kept[-1] = candidate
             continue
-        kept.append(hit)
-    return kept
+        kept.append(candidate)
+    return list(map(masked, kept))

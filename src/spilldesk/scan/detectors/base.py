@@ -21,6 +21,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import accumulate
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import NamedTuple
 
 from spilldesk.scan.detectors.engine import Scan, register, register_words
@@ -29,7 +31,6 @@ CONTEXT_WINDOW = 48
 CONTEXT_BOOST = 0.4
 REPORTABLE = 0.5  # a hit at or above this score is a finding; below it, a hint only
 CONFIRMED = 1.0  # Presidio's MAX_SCORE: what a confirmed candidate scores, unless told less
-_BACK_REACH = 66
 
 
 class Validation(StrEnum):
@@ -56,6 +57,15 @@ class Pattern:
     score: float
     back: re.Pattern[str] | None = None
     context_only: bool = False
+    # How far before a match `back` is searched: its longest match, plus one for a `$` that
+    # matches before a final newline. It can begin no earlier, so the search gives the same
+    # match as one from farther back, and does not try every place in between.
+    back_reach: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        if self.back is not None:
+            longest = sre_parse.parse(self.back.pattern).getwidth()[1]
+            object.__setattr__(self, "back_reach", longest + 1)
 
 
 class Hit(NamedTuple):
@@ -72,6 +82,21 @@ class Hit(NamedTuple):
     masked: str
     pattern: str = ""  # the name of the pattern that found it (`prefixed`, `dashed`...)
     validation: Validation = Validation.UNKNOWN
+
+
+# A hit before masking: Hit's fields, with the function that masks the value in place of
+# `masked`. `find_all` masks only the hits that survive the overlaps (a fifth of dense
+# text's candidates do not), and building one plain tuple costs less than a Hit.
+Candidate = tuple[str, int, int, float, str, Callable[[str], str], str, Validation]
+
+
+_new_tuple = tuple.__new__
+
+
+def masked(candidate: Candidate) -> Hit:
+    entity, start, end, score, value, mask, pattern, validation = candidate
+    # tuple.__new__ straight away: a named tuple's own __new__ is a Python function.
+    return _new_tuple(Hit, (entity, start, end, score, value, mask(value), pattern, validation))
 
 
 def mask_generic(value: str) -> str:
@@ -101,40 +126,54 @@ class PatternDetector:
     def find(
         self, text: str, lowered: str | None = None, scan: Scan | None = None
     ) -> Iterator[Hit]:
+        return map(masked, self.candidates(text, lowered, scan))
+
+    def candidates(
+        self, text: str, lowered: str | None = None, scan: Scan | None = None
+    ) -> Iterator[Candidate]:
+        """The hits, in the order `find` gives them, each with its mask still to apply."""
         if self.prefilter is not None and not self.prefilter.search(text):
             return
         lowered = lowered if lowered is not None else text.lower()
         if scan is None or scan.text is not text or scan.lowered is not lowered:
             scan = Scan(text, lowered, engine="re")
         context: ContextWords | None = None
-        entity, validate, mask = self.entity, self.validate, self.mask
+        entity, validate, mask, words = self.entity, self.validate, self.mask, self.context
+        reject, confirm = Validation.REJECT, Validation.CONFIRM
         for pattern in self.patterns:
             if pattern.context_only:
-                context = context or ContextWords(lowered, self.context, scan)
+                context = context or ContextWords(lowered, words, scan)
                 matches = scan.finditer_in(pattern.regex, context.windows())
             else:
                 matches = scan.finditer(pattern.regex)
-            back, score, name = pattern.back, pattern.score, pattern.name
+            back, reach, name = pattern.back, pattern.back_reach, pattern.name
+            # The four scores a candidate can get, worked out once: (unconfirmed, confirmed),
+            # each without and with a context word before it.
+            plain = pattern.score
+            sure = max(plain, self.confirmed)
+            plain_near, sure_near = min(1.0, plain + CONTEXT_BOOST), min(1.0, sure + CONTEXT_BOOST)
             for match in matches:
                 # Per candidate (~30,000 a MB of dense text): kept to plain steps, inline.
                 start, end = match.span()
                 if back is not None:
-                    before = back.search(text, max(0, start - _BACK_REACH), start)
+                    before = back.search(text, max(0, start - reach), start)
                     if before is None:
                         continue
                     start = before.start()
                 value = text[start:end]
                 validation = validate(value)
-                if validation is Validation.REJECT:
+                if validation is reject:
                     continue
-                scored = score
-                if validation is Validation.CONFIRM and scored < self.confirmed:
-                    scored = self.confirmed
-                if self.context:
-                    context = context or ContextWords(lowered, self.context, scan)
-                    if context.before(start):
-                        scored = min(1.0, scored + CONTEXT_BOOST)
-                yield Hit(entity, start, end, scored, value, mask(value), name, validation)
+                if words:
+                    context = context or ContextWords(lowered, words, scan)
+                    near = context.before(start)
+                else:
+                    near = False
+                if validation is confirm:
+                    scored = sure_near if near else sure
+                else:
+                    scored = plain_near if near else plain
+                yield (entity, start, end, scored, value, mask, name, validation)
 
 
 class ContextWords:
@@ -143,21 +182,17 @@ class ContextWords:
     otherwise (a short text: a cell, a line) the window before each candidate is searched,
     which costs less for a few candidates than finding every word first."""
 
-    __slots__ = ("_lowered", "_words", "_ends", "_latest", "_windows")
+    __slots__ = ("_lowered", "_words", "_found", "_ends", "_latest", "_windows")
 
     def __init__(self, lowered: str, words: tuple[str, ...], scan: Scan | None = None) -> None:
         self._lowered, self._words = lowered, words
-        found = scan.words(words) if scan is not None else None
+        self._found = scan.words(words) if scan is not None else None
         self._windows: list[tuple[int, int]] | None = None
         self._ends: list[int] | None = None
         self._latest: list[int] = []
-        if found is not None:
-            self._ends = [end for end, _ in found]
-            latest = -1
-            for _, at in found:
-                latest = max(latest, at)
-                self._latest.append(latest)
-            self._windows = _merged((at, end + CONTEXT_WINDOW + 32) for end, at in found)
+        if self._found is not None:
+            self._ends = [end for end, _ in self._found]
+            self._latest = list(accumulate((at for _, at in self._found), max))
 
     def before(self, start: int) -> bool:
         """`has_context`: does a word lie whole in the CONTEXT_WINDOW characters before?"""
@@ -171,6 +206,8 @@ class ContextWords:
 
         Found with str.find, word by word: a substring search is far faster than a regex
         alternation whose words begin with common letters."""
+        if self._windows is None and self._found is not None:
+            self._windows = _merged((at, end + CONTEXT_WINDOW + 32) for end, at in self._found)
         if self._windows is None:
             starts: list[tuple[int, int]] = []
             for word in self._words:

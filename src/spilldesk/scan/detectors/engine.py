@@ -15,7 +15,13 @@ only, its search cut a look-ahead's width past each. The matches are the ones
 - look-behinds and `\\b` still see the whole text before the stretch (`pos` does not cut it);
 - a match whose look-ahead read as far as the cut is searched again without the cut (rare).
 
-`tests/scan/test_engine.py` checks this for every pattern, on crafted and generated text.
+`re` alone reads a pattern where a Hyperscan pass would cost more than it saves: one that
+begins with punctuation (`re` jumps from one `-` or `@` to the next), one whose candidates
+crowd the text (each report is a call into Python; see _CROWDED), and a context-only pattern
+whose windows cover little of the text. A pattern too large for leftmost starts gets a pass
+that only says whether it can match (`_Compiled.with_starts`). `tests/scan/test_engine.py`
+checks all of this for every pattern, on crafted and generated text.
+
 Only ASCII text goes to Hyperscan (its classes are then exactly `re`'s, once `\\s` is given
 the four separators `re` also counts); other text, short texts, any pattern Hyperscan cannot
 compile, and platforms without its wheel are read by `re` alone: slower, same matches. If
@@ -31,6 +37,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import cache
 from itertools import chain
+from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 from spilldesk.scan.errors import EngineError
@@ -49,6 +56,8 @@ _LOOK = ("(?<!", "(?<=", "(?!", "(?=")
 # Shorter texts (a cell, a line) are read by `re` alone: below ~2 KB a pass per pattern
 # costs more than it saves (measured on the dense corpus, cut in pieces of 0.1-10 KB).
 SHORT = 2048
+# At most one context window in this many characters for `Scan._few` (a window is ~100).
+_FEW_WINDOWS = 1024
 _PYTHON_SPACES = "\\x1c-\\x1f"  # ASCII characters `re`'s \s matches and Hyperscan's does not
 
 
@@ -143,6 +152,25 @@ def _closing(pattern: str, opening: int) -> int:
     raise ValueError(f"unbalanced group in pattern {pattern!r}")
 
 
+def _punctuation_head(regex: re.Pattern[str]) -> bool:
+    """Does the pattern begin with a punctuation character (`-`, `@`)? `re` then looks only
+    where that character is, as fast as Hyperscan's pass, and on dense text faster: each
+    place Hyperscan reports costs a call into Python (measured on the dense corpus: SSN
+    `dashed` 4.9 vs 12.7 ms a MB, e-mail 4.3 vs 17.7; on sparse text the same)."""
+    op, value = sre_parse.parse(regex.pattern)[0]
+    return op is sre_constants.LITERAL and not chr(value).isalnum()
+
+
+def _database(bare_pattern: str, flags: int) -> hyperscan.Database | None:
+    """The pattern's database, or None where Hyperscan cannot compile it."""
+    try:
+        database = hyperscan.Database()
+        database.compile(expressions=[bare_pattern.encode("latin-1")], flags=[flags])
+    except (UnicodeEncodeError, hyperscan.error):
+        return None
+    return database
+
+
 class _Compiled:
     """The Hyperscan database of every registered pattern that it can compile."""
 
@@ -151,20 +179,24 @@ class _Compiled:
         self.reach: list[int] = []
         self.whole_text: list[bool] = []
         self.shortest: list[int] = []  # the fewest characters a match holds
+        # False where the pattern is too large for leftmost starts (Hyperscan's "Pattern is
+        # too large" with SOM): its pass then only tells whether it can match in the text at
+        # all, and where it can, `re` reads the whole text.
+        self.with_starts: list[bool] = []
         # One database a pattern: compiled together, a few (the street pattern with the month
         # words) take Hyperscan seconds; apart, all take ~0.1 s, and the extra passes cost
         # ~10 ms a MB.
         self.databases: list[hyperscan.Database] = []
         for regex, whole_text in patterns:
-            if regex in self.ids or regex.flags & ~re.UNICODE:
+            if regex in self.ids or regex.flags & ~re.UNICODE or _punctuation_head(regex):
                 continue
             text, reach = bare(regex.pattern, whole_text)
-            try:
-                encoded = text.encode("latin-1")
-                database = hyperscan.Database()
-                database.compile(expressions=[encoded], flags=[hyperscan.HS_FLAG_SOM_LEFTMOST])
-            except (UnicodeEncodeError, hyperscan.error):
-                continue  # read by `re` alone (Hyperscan: "Pattern is too large")
+            database = _database(text, hyperscan.HS_FLAG_SOM_LEFTMOST)
+            self.with_starts.append(database is not None)
+            database = database or _database(text, 0)
+            if database is None:
+                self.with_starts.pop()
+                continue  # read by `re` alone
             self.ids[regex] = len(self.databases)
             self.reach.append(reach)
             self.whole_text.append(whole_text)
@@ -220,14 +252,25 @@ def _word_database() -> tuple[hyperscan.Database, list[tuple[int, int]]]:
     return database, owners
 
 
-def _merge_into(starts: list[int], ends: list[int]):  # type: ignore[no-untyped-def]
-    """A Hyperscan match handler that gathers a pattern's reports as merged stretches."""
+# Where a pattern's first _SAMPLE stretches lie within _SAMPLE * _CROWDED characters, `re`
+# reads it alone in that text: a candidate every ~128 characters (names and phone numbers in
+# dense text) costs less through `re`'s own scan than as a report and a search each
+# (measured on the dense corpus: phone 39 vs 53 ms a MB, name runs 33 vs 40).
+_SAMPLE, _CROWDED = 64, 128
 
-    def on_match(_id: int, start: int, end: int, _flags: int, _context: object) -> None:
+
+def _merge_into(starts: list[int], ends: list[int], crowded: list[bool]):  # type: ignore[no-untyped-def]
+    """A Hyperscan match handler that gathers a pattern's reports as merged stretches, and
+    stops the scan (noting it in `crowded`) once they prove crowded."""
+
+    def on_match(_id: int, start: int, end: int, _flags: int, _context: object) -> bool:
         if not ends or start > ends[-1]:  # the common case: a new stretch
             starts.append(start)
             ends.append(end)
-            return
+            if len(ends) == _SAMPLE and end < _SAMPLE * _CROWDED:
+                crowded.append(True)
+                return True  # stops the scan: Hyperscan raises ScanTerminated
+            return False
         # Reports come by ascending end; merge the stretches this one overlaps.
         while ends and start <= ends[-1]:
             ends.pop()
@@ -236,6 +279,17 @@ def _merge_into(starts: list[int], ends: list[int]):  # type: ignore[no-untyped-
                 start = earlier
         starts.append(start)
         ends.append(end)
+        return False
+
+    return on_match
+
+
+def _stop_at_first(stopped: list[bool]):  # type: ignore[no-untyped-def]
+    """A Hyperscan match handler that stops the scan at the first report (noted in `stopped`)."""
+
+    def on_match(_id: int, _start: int, _end: int, _flags: int, _context: object) -> bool:
+        stopped.append(True)
+        return True
 
     return on_match
 
@@ -249,7 +303,7 @@ class Scan:
     def __init__(self, text: str, lowered: str | None = None, engine: str | None = None) -> None:
         self.text = text
         self.lowered = lowered if lowered is not None else text.lower()
-        self._stretches: dict[int, tuple[list[int], list[int]]] = {}
+        self._stretches: dict[int, tuple[list[int], list[int]] | None] = {}
         self._words: list[list[tuple[int, int]]] | None = None
         self._compiled: _Compiled | None = None
         self._data = b""
@@ -266,18 +320,25 @@ class Scan:
         """Is the text read with Hyperscan (else with `re` alone)?"""
         return self._compiled is not None
 
-    def _scan(self, compiled: _Compiled, id_: int) -> tuple[list[int], list[int]]:
+    def _scan(self, compiled: _Compiled, id_: int) -> tuple[list[int], list[int]] | None:
+        """The pattern's stretches, or None where `re` reads it alone: its stretches are
+        crowded, or (a pattern without starts) it can match somewhere."""
         starts: list[int] = []
         ends: list[int] = []
+        stopped: list[bool] = []
+        found: tuple[list[int], list[int]] | None = (starts, ends)
+        handler = _merge_into(starts, ends, stopped)
+        if not compiled.with_starts[id_]:
+            handler = _stop_at_first(stopped)
         try:
             with _SCANNING:
-                compiled.databases[id_].scan(
-                    self._data, match_event_handler=_merge_into(starts, ends)
-                )
+                compiled.databases[id_].scan(self._data, match_event_handler=handler)
         except Exception as error:  # noqa: BLE001 - any failure must stop the gate
-            raise EngineError(f"hyperscan could not scan a text: {error}") from error
-        self._stretches[id_] = (starts, ends)
-        return starts, ends
+            if not stopped:  # only a handler's own stop is not a failure
+                raise EngineError(f"hyperscan could not scan a text: {error}") from error
+            found = None
+        self._stretches[id_] = found
+        return found
 
     def words(self, words: tuple[str, ...]) -> list[tuple[int, int]] | None:
         """(end, start) of every occurrence of the words in the lower-cased text, sorted;
@@ -305,11 +366,20 @@ class Scan:
     def finditer_in(
         self, regex: re.Pattern[str], windows: list[tuple[int, int]]
     ) -> Iterator[re.Match[str]]:
-        """`finditer(regex, start, end)` for each of the (sorted, disjoint) windows in turn."""
-        if self._compiled is None or regex not in self._compiled.ids:
+        """`finditer(regex, start, end)` for each of the (sorted, disjoint) windows in turn.
+
+        Windows that cover little of the text (a context word here and there) are read by
+        `re` alone: a Hyperscan pass over the whole text would cost more than they do."""
+        if self._compiled is None or regex not in self._compiled.ids or self._few(windows):
             text = self.text
             return chain.from_iterable(regex.finditer(text, s, e) for s, e in windows)
         return self._matches(regex, windows)
+
+    def _few(self, windows: list[tuple[int, int]]) -> bool:
+        """Do the windows cover less than a sixteenth of the text (and so few that adding
+        them up is cheap)?"""
+        size = len(self.text)
+        return len(windows) * _FEW_WINDOWS < size and sum(e - s for s, e in windows) * 16 < size
 
     def finditer(
         self, regex: re.Pattern[str], start: int = 0, end: int | None = None
@@ -326,15 +396,20 @@ class Scan:
         text, size = self.text, len(self.text)
         compiled = self._compiled
         id_ = compiled.ids.get(regex) if compiled is not None else None
+        stretches = None
         if (
-            id_ is None
-            or compiled is None
-            or (compiled.whole_text[id_] and any(end < size for _, end in spans))
+            id_ is not None
+            and compiled is not None
+            and not (compiled.whole_text[id_] and any(end < size for _, end in spans))
         ):
+            if id_ not in self._stretches:
+                self._scan(compiled, id_)
+            stretches = self._stretches[id_]
+        if id_ is None or compiled is None or stretches is None:
             for start, end in spans:
                 yield from regex.finditer(text, start, end)
             return
-        starts, ends = self._stretches.get(id_) or self._scan(compiled, id_)
+        starts, ends = stretches
         reach, shortest = compiled.reach[id_], compiled.shortest[id_]
         search, count, first = regex.search, len(starts), 0
         for start, end in spans:  # sorted and disjoint: the stretches are walked once

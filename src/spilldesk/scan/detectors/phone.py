@@ -16,11 +16,11 @@ CONTEXT = ("phone", "tel", "teléfono", "telefono", "cell", "móvil", "celular",
 REGIONS = ("DE", "US", "GB", "FR", "IL", "CH", "MX", "IN", "BR", "CA", "NL")
 
 
-_NOT_A_PHONE = re.compile(
-    r"\d{4}-\d{1,2}-\d{1,2}"  # a date or timestamp
-    r"|^\d{1,3}(?:\.\d{1,3}){3}$"  # an IPv4 address
-    r"|^\d+\.\d+$"  # a decimal number
-    r"|^\d{12,}$"  # a card or account number
+_A_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")  # a date or timestamp, anywhere in it
+_NOT_A_PHONE = re.compile(  # the whole candidate (two passes cost less than one alternation)
+    r"(?:\d{1,3}(?:\.\d{1,3}){3}"  # an IPv4 address
+    r"|\d+\.\d+"  # a decimal number
+    r"|\d{12,})$"  # a card or account number
 )
 
 
@@ -40,7 +40,7 @@ def check_phone(text: str) -> Validation:
     """
     written = text.strip()
     digits = sum(map(str.isdigit, written))
-    if not 8 <= digits <= 15 or _NOT_A_PHONE.search(written):
+    if not 8 <= digits <= 15 or _A_DATE.search(written) or _NOT_A_PHONE.match(written):
         return Validation.REJECT
     if digits == len(written):  # an unbroken run only at full national length
         return Validation.unless(digits in (10, 11))
