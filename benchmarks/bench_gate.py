@@ -308,9 +308,12 @@ def bench_text(folder: Path, quick: bool) -> list[str]:
 
 def bench_engines(folder: Path, text: str) -> list[str]:
     """The gate's patterns under RE2 and Hyperscan against `re`, on the dense corpus."""
+    from spilldesk.scan.detectors.engine import bare
+
     patterns = [[f"{d.entity} {p.name}", p.regex.pattern]
                 for d in DETECTORS for p in getattr(d, "patterns", [])]
     patterns.append(["PERSON_NAME capitalised run", person_name._RUN.pattern])
+    patterns = [[name, source, bare(source)[0]] for name, source in patterns]
     given, answered = folder / "regex-in.json", folder / "regex-out.json"
     given.write_text(json.dumps({"patterns": patterns, "text": text}))
     run_peer("peer_regex.py", given, answered)

@@ -3,12 +3,13 @@ environment by bench_gate.py).
 
     python benchmarks/peer_regex.py PATTERNS.json OUT.json
 
-PATTERNS.json: the detectors' patterns (name, source) and the dense corpus. For each pattern,
+PATTERNS.json: the detectors' patterns (name, source, bare) and the dense corpus. For each pattern,
 each engine either compiles it or says why not (RE2 and Hyperscan have no look-behind, which
 most of the gate's patterns use to scan from their rarest character), and the ones that
 compile are timed over the whole corpus (CPU time, best of 3), matches counted. The same
-again for each pattern without its look-arounds (`bare_*`): the scanning speed an engine
-would give if the boundaries were checked after each match.
+again for each pattern without its look-arounds and `\\b` (`bare_*`, made by the gate's own
+`engine.bare`, the form the gate hands Hyperscan): the scanning speed an engine would give if
+the boundaries were checked after each match.
 """
 
 from __future__ import annotations
@@ -24,40 +25,6 @@ from typing import Any
 
 import hyperscan
 import re2
-
-
-def without_assertions(source: str) -> str:
-    """The pattern with its look-arounds removed: what RE2 and Hyperscan can compile (the
-    boundaries would then be checked after each match, in Python)."""
-    out, i = [], 0
-    while i < len(source):
-        if source.startswith(("(?<!", "(?<=", "(?!", "(?="), i):
-            depth, j, in_class = 0, i, False
-            while j < len(source):
-                char = source[j]
-                if char == "\\":
-                    j += 2
-                    continue
-                if in_class:
-                    in_class = char != "]"
-                elif char == "[":
-                    in_class = True
-                elif char == "(":
-                    depth += 1
-                elif char == ")":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
-            i = j + 1
-            continue
-        if source[i] == "\\":
-            out.append(source[i : i + 2])
-            i += 2
-            continue
-        out.append(source[i])
-        i += 1
-    return "".join(out)
 
 
 def best(scan: Callable[[], int]) -> tuple[float, int]:
@@ -108,8 +75,7 @@ def main() -> None:
     text = data["text"]
     raw = text.encode()
     rows = []
-    for name, source in data["patterns"]:
-        bare = without_assertions(source)
+    for name, source, bare in data["patterns"]:
         rows.append({"name": name, "re": with_re(source, text), "re2": with_re2(source, text),
                      "hyperscan": with_hyperscan(source, raw), "bare_re": with_re(bare, text),
                      "bare_re2": with_re2(bare, text),
