@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from spilldesk import clock
 from spilldesk.store.audit_key import (
@@ -167,6 +168,9 @@ def record_events(session: Session, events: list[AuditRow]) -> None:
     if len(connection.execute(_APPEND, rows).all()) != len(rows):
         raise RuntimeError("the audit log did not take every event of the batch")
     connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": last_hash})
+    loaded = session.identity_map.get(identity_key(AuditHead, 1))
+    if loaded is not None:  # a head this session loaded before: read it again when used
+        session.expire(loaded)
 
 
 @dataclass(frozen=True)
