@@ -371,9 +371,14 @@ def _combined(asked: Any) -> Any:
     )
 
 
+# Each statement in two forms: for many keys (an expanding IN, rendered anew for each count)
+# and for one, the single check's (`= :key`, the same SQL text every time, so it is compiled
+# once and PostgreSQL prepares it).
 _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
-_BY_INDEX = _combined(_persons.c.a_number_index.in_(_IDS))
-_BY_ID = _combined(_persons.c.id.in_(_IDS))
+_KEY: BindParameter[Any] = bindparam("key")
+_BY_INDEX = (_combined(_persons.c.a_number_index.in_(_IDS)),
+             _combined(_persons.c.a_number_index == _KEY))
+_BY_ID = (_combined(_persons.c.id.in_(_IDS)), _combined(_persons.c.id == _KEY))
 
 
 @dataclass
@@ -390,17 +395,21 @@ class _Gathered:
     extensions: dict[str, tuple[Extension, ...]] = field(default_factory=dict)
 
 
-def _gather(session: Session, statement: Any, keys: Sequence[Any]) -> _Gathered:
+def _gather(session: Session, statements: tuple[Any, Any], keys: Sequence[Any]) -> _Gathered:
     """Run the combined statement over `keys`, CHUNK at a time, and sort its rows out.
 
     A person's posture is sealed: opened here, in memory, for this answer only."""
     keyring = keyring_of(session)
     connection = session.connection()
+    many, one = statements
     got = _Gathered()
     for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        rows = (connection.execute(one, {"key": chunk[0]}) if len(chunk) == 1
+                else connection.execute(many, {"ids": chunk}))
         extensions: dict[str, list[Extension]] = defaultdict(list)
         for (kind, person_id, incident_id, text1, text2, text3, number1, number2, day, moment,
-             blob, flag) in connection.execute(statement, {"ids": keys[start : start + CHUNK]}):
+             blob, flag) in rows:
             if kind == "attempt":
                 got.attempts[(person_id, incident_id)].append(
                     NoticeAttempt(NONCITIZEN, text2 or text1, text3, moment))
