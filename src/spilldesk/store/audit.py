@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -127,8 +127,8 @@ def record_event(
 # The append's statements, built once, in Core: no ORM objects for the head or the events
 # (the audit writer appends on every clearance check's path). The head row is locked first,
 # as `_head` does, so concurrent writers queue on it and the chain never forks.
-_EVENTS = AuditEvent.__table__
-_HEADS = AuditHead.__table__
+_EVENTS = cast(Table, AuditEvent.__table__)
+_HEADS = cast(Table, AuditHead.__table__)
 _LOCK_HEAD = (select(_HEADS.c.last_seq, _HEADS.c.last_hash)
               .where(_HEADS.c.id == 1).with_for_update())
 # RETURNING makes SQLAlchemy send a batch as one multi-row INSERT ("insertmanyvalues"), not
