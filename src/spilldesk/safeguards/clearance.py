@@ -1,8 +1,9 @@
 """Clearance checks: "may person X be removed on date D?", one at a time or a whole manifest.
 
 The rule itself is `spilldesk.domain.holds.clearance_for`; this module only gathers its facts
-from the store, in a fixed number of bulk queries per 900 persons (never one per line), and
-audits each check as a read of the person. An A-number outside the registry is never cleared.
+from the store, in one statement per 900 persons (never one per line; a single check is one
+round trip), and audits each check as a read of the person. An A-number outside the registry
+is never cleared.
 
 `clearance` and `clearance_manifest` are the one path of every clearance answer: the CLI, the
 pages, the API and the demo all call them. Only where the audit event goes differs, through
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,8 +29,10 @@ from sqlalchemy import (
     LargeBinary,
     String,
     bindparam,
+    cast,
     column,
-    literal,
+    literal_column,
+    null,
     select,
     table,
     union_all,
@@ -214,45 +217,10 @@ def clearance_manifest(
 def facts_for_people(
     session: Session, person_ids: Iterable[int]
 ) -> dict[int, PersonClearanceFacts]:
-    """The clearance facts of many registry persons, read in bulk.
-
-    The removal hold follows the person's current facts: held for an incident that exposed
-    them when a hold was placed, or when their registry record now says (or may say) they are
-    subject to an unexecuted final order — unless a person released that incident's hold.
-    """
+    """The clearance facts of many registry persons, read in bulk (see `_facts`)."""
     ids = sorted(set(person_ids))
-    flags: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    attempts: dict[tuple[int, str], list[NoticeAttempt]] = defaultdict(list)
-    ordered: dict[int, bool] = {}
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        _read_flags(session, chunk, flags)
-        _read_attempts(session, chunk, attempts)
-        _read_orders(session, chunk, ordered)
-    incident_ids = {i for person in flags.values() for group in person.values() for i in group}
-    policies, extensions = _incident_rules(session, incident_ids)
-    facts: dict[int, PersonClearanceFacts] = {}
-    for person_id in ids:
-        group = flags.get(person_id, {})
-        exposed, review = group.get("exposed", set()), group.get("review", set())
-        held = group.get("held", set())
-        if ordered.get(person_id, True):
-            held = held | (exposed - group.get("released", set()))
-        incidents = tuple(
-            IncidentFacts(
-                incident,
-                exposed=incident in exposed,
-                in_review=incident in review,
-                held=incident in held,
-                hold_days=policies[incident][0],
-                policy=NoticePolicy(mail_days=policies[incident][1]),
-                attempts=tuple(attempts.get((person_id, incident), ())),
-                extensions=extensions.get(incident, ()),
-            )
-            for incident in sorted(exposed | review | held)
-        )
-        facts[person_id] = PersonClearanceFacts(known=True, incidents=incidents)
-    return facts
+    got = _gather(session, _BY_ID, ids)
+    return {person_id: _facts(got, person_id) for person_id in ids}
 
 
 def clearances_of(
@@ -267,8 +235,14 @@ def clearances_of(
 def _answers(
     session: Session, normals: Sequence[str], on: date, tz: ZoneInfo
 ) -> list[ClearanceAnswer]:
-    people = _person_ids(session, normals)
-    verdicts = clearances_of(session, people.values(), on, tz)
+    """Each A-number's answer, found through the blind index (nothing else decrypted) and
+    read with its facts in one statement per CHUNK A-numbers."""
+    keyring = keyring_of(session)
+    by_index = {keyring.blind_index(A_NUMBER_INDEX, a): a for a in set(normals)}
+    got = _gather(session, _BY_INDEX, sorted(by_index))
+    people = {by_index[index]: person_id for index, person_id in got.people.items()}
+    verdicts = {person_id: clearance_for(_facts(got, person_id), on, tz)
+                for person_id in set(people.values())}
     unknown = clearance_for(PersonClearanceFacts(known=False), on, tz)  # never cleared
     answers = []
     for normal in normals:
@@ -282,11 +256,16 @@ def _answers(
     return answers
 
 
-# The reads below are Core statements built once, with expanding IN parameters: a clearance
-# check is on the removal path and must stay within a few milliseconds. They read the models'
-# tables through light tables naming only the columns read, not through the mapped classes:
-# building those cost a single `spilldesk clearance` process some 60 ms of its start-up
-# (docs/benchmarks.md). tests/safeguards/test_clearance.py holds each column to its model's.
+# The reads below are one Core statement, built once, with an expanding IN parameter: a
+# clearance check is on the removal path and must stay within a few milliseconds, and each
+# statement is a round trip to the database and its parse, plan and result handling on both
+# sides. So every fact of up to CHUNK persons comes back from one UNION ALL over a CTE of the
+# persons asked about: their rows, their incidents' flags, their notices' delivery attempts,
+# and those incidents' policies and extensions, each row tagged with its kind and carrying its
+# values in shared, typed columns. It reads the models' tables through light tables naming
+# only the columns read, not through the mapped classes: building those cost a single
+# `spilldesk clearance` process some 60 ms of its start-up (docs/benchmarks.md).
+# tests/safeguards/test_clearance.py holds each column to its model's.
 _persons = table(
     "persons", column("id", Integer()), column("a_number_index", String()),
     column("sealed", LargeBinary()), column("final_order", Boolean()),
@@ -322,115 +301,162 @@ LIGHT_TABLES: tuple[TableClause, ...] = (
     _persons, _exposures, _reviews, _holds, _notices, _attempts, _incidents, _extensions,
 )
 
+# The shared columns of the combined statement's rows, in order, with their types (the first
+# branch carries them all, so the rows come back typed as the tables' columns are).
+_SHAPE: tuple[tuple[str, Any], ...] = (
+    ("kind", String()), ("person_id", Integer()), ("incident_id", String()),
+    ("text1", String()), ("text2", String()), ("text3", String()),
+    ("number1", Integer()), ("number2", Integer()), ("day", Date()), ("moment", UTCDateTime()),
+    ("blob", LargeBinary()), ("flag", Boolean()),
+)
+
+
+def _row(kind: str, first: bool = False, **values: Any) -> list[Any]:
+    """One branch's select list in `_SHAPE`'s order: `values` by name, NULL elsewhere."""
+    out: list[Any] = [literal_column(f"'{kind}'", String()).label("kind")]
+    for name, type_ in _SHAPE[1:]:
+        value = values.pop(name, None)
+        if value is None:
+            value = cast(null(), type_) if first else null()
+        out.append(value.label(name))
+    if values:
+        raise TypeError(f"not columns of the combined statement: {sorted(values)}")
+    return out
+
+
+def _combined(asked: Any) -> Any:
+    """Every clearance fact of the persons `asked` selects (by `a_number_index` or by `id`)."""
+    who = select(
+        _persons.c.id, _persons.c.a_number_index, _persons.c.sealed, _persons.c.final_order,
+        _persons.c.order_type, _persons.c.custody,
+    ).where(asked).cte("asked")
+    ids = select(who.c.id)
+    flags = union_all(
+        select(literal_column("'exposed'", String()).label("kind"), _exposures.c.person_id,
+               _exposures.c.incident_id).where(_exposures.c.person_id.in_(ids)),
+        select(literal_column("'review'", String()), _reviews.c.person_id,
+               _reviews.c.incident_id).where(_reviews.c.person_id.in_(ids),
+                                             _reviews.c.status == "open"),
+        select(literal_column("'held'", String()), _holds.c.person_id,
+               _holds.c.incident_id).where(_holds.c.person_id.in_(ids),
+                                           _holds.c.released_at.is_(None)),
+        select(literal_column("'released'", String()), _holds.c.person_id,
+               _holds.c.incident_id).where(_holds.c.person_id.in_(ids),
+                                           _holds.c.released_at.is_not(None)),
+    ).cte("flags")
+    incidents = select(flags.c.incident_id)
+    corrections = _attempts.alias("corrections")
+    return union_all(
+        select(*_row("person", first=True, person_id=who.c.id, text1=who.c.a_number_index,
+                     text2=who.c.order_type, text3=who.c.custody, blob=who.c.sealed,
+                     flag=who.c.final_order)),
+        select(flags.c.kind, flags.c.person_id, flags.c.incident_id,
+               *_row("flag")[3:]),
+        select(*_row("attempt", person_id=_notices.c.person_id,
+                     incident_id=_notices.c.incident_id, text1=_notices.c.channel,
+                     text2=_attempts.c.method, text3=_attempts.c.status,
+                     moment=_attempts.c.at))
+        .select_from(_notices.join(_attempts, _attempts.c.notice_id == _notices.c.id)
+                     # A record a later one corrects does not count (corrections are new
+                     # records).
+                     .outerjoin(corrections, corrections.c.corrects_id == _attempts.c.id))
+        .where(_notices.c.person_id.in_(ids), _notices.c.recipient == NONCITIZEN,
+               corrections.c.id.is_(None)),
+        select(*_row("policy", incident_id=_incidents.c.id, number1=_incidents.c.hold_days,
+                     number2=_incidents.c.mail_days)).where(_incidents.c.id.in_(incidents)),
+        select(*_row("extension", incident_id=_extensions.c.incident_id,
+                     text1=_extensions.c.kind, number1=_extensions.c.days,
+                     day=_extensions.c.until, moment=_extensions.c.created_at))
+        .where(_extensions.c.incident_id.in_(incidents)),
+    )
+
+
+# Each statement in two forms: for many keys (an expanding IN, rendered anew for each count)
+# and for one, the single check's (`= :key`, the same SQL text every time, so it is compiled
+# once and PostgreSQL prepares it).
 _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
-_PERSON_IDS = select(_persons.c.a_number_index, _persons.c.id).where(
-    _persons.c.a_number_index.in_(_IDS)
-)
-_FLAGS = union_all(
-    select(literal("exposed"), _exposures.c.person_id, _exposures.c.incident_id).where(
-        _exposures.c.person_id.in_(_IDS)
-    ),
-    select(literal("review"), _reviews.c.person_id, _reviews.c.incident_id).where(
-        _reviews.c.person_id.in_(_IDS), _reviews.c.status == "open"
-    ),
-    select(literal("held"), _holds.c.person_id, _holds.c.incident_id).where(
-        _holds.c.person_id.in_(_IDS), _holds.c.released_at.is_(None)
-    ),
-    select(literal("released"), _holds.c.person_id, _holds.c.incident_id).where(
-        _holds.c.person_id.in_(_IDS), _holds.c.released_at.is_not(None)
-    ),
-)
-_ORDERS = select(
-    _persons.c.id, _persons.c.sealed, _persons.c.final_order, _persons.c.order_type,
-    _persons.c.custody,
-).where(_persons.c.id.in_(_IDS))
-_corrections = _attempts.alias("corrections")
-_ATTEMPTS = (
-    select(
-        _notices.c.person_id,
-        _notices.c.incident_id,
-        _notices.c.channel,
-        _attempts.c.method,
-        _attempts.c.status,
-        _attempts.c.at,
-    )
-    .join(_attempts, _attempts.c.notice_id == _notices.c.id)
-    # A record a later one corrects does not count (corrections are new records).
-    .outerjoin(_corrections, _corrections.c.corrects_id == _attempts.c.id)
-    .where(
-        _notices.c.person_id.in_(_IDS),
-        _notices.c.recipient == NONCITIZEN,
-        _corrections.c.id.is_(None),
-    )
-)
-_POLICIES = select(_incidents.c.id, _incidents.c.hold_days, _incidents.c.mail_days).where(
-    _incidents.c.id.in_(_IDS)
-)
-_EXTENSIONS = select(
-    _extensions.c.incident_id,
-    _extensions.c.kind,
-    _extensions.c.days,
-    _extensions.c.until,
-    _extensions.c.created_at,
-).where(_extensions.c.incident_id.in_(_IDS))
+_KEY: BindParameter[Any] = bindparam("key")
+_BY_INDEX = (_combined(_persons.c.a_number_index.in_(_IDS)),
+             _combined(_persons.c.a_number_index == _KEY))
+_BY_ID = (_combined(_persons.c.id.in_(_IDS)), _combined(_persons.c.id == _KEY))
 
 
-def _person_ids(session: Session, normals: Iterable[str]) -> dict[str, int]:
-    """Normalised A-number → person id, through the blind index (nothing decrypted)."""
+@dataclass
+class _Gathered:
+    """What the combined statement returned, sorted out (see `_gather`)."""
+
+    people: dict[str, int] = field(default_factory=dict)  # blind index -> person id
+    ordered: dict[int, bool] = field(default_factory=dict)
+    flags: dict[int, dict[str, set[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    attempts: dict[tuple[int, str], list[NoticeAttempt]] = field(
+        default_factory=lambda: defaultdict(list))
+    policies: dict[str, tuple[int, int]] = field(default_factory=dict)
+    extensions: dict[str, tuple[Extension, ...]] = field(default_factory=dict)
+
+
+def _gather(session: Session, statements: tuple[Any, Any], keys: Sequence[Any]) -> _Gathered:
+    """Run the combined statement over `keys`, CHUNK at a time, and sort its rows out.
+
+    A person's posture is sealed: opened here, in memory, for this answer only."""
     keyring = keyring_of(session)
-    by_index = {keyring.blind_index(A_NUMBER_INDEX, a): a for a in set(normals)}
-    keys = sorted(by_index)
-    found: dict[str, int] = {}
     connection = session.connection()
+    many, one = statements
+    got = _Gathered()
     for start in range(0, len(keys), CHUNK):
-        rows = connection.execute(_PERSON_IDS, {"ids": keys[start : start + CHUNK]})
-        found.update((by_index[index], person_id) for index, person_id in rows)
-    return found
+        chunk = keys[start : start + CHUNK]
+        rows = (connection.execute(one, {"key": chunk[0]}) if len(chunk) == 1
+                else connection.execute(many, {"ids": chunk}))
+        extensions: dict[str, list[Extension]] = defaultdict(list)
+        for (kind, person_id, incident_id, text1, text2, text3, number1, number2, day, moment,
+             blob, flag) in rows:
+            if kind == "attempt":
+                got.attempts[(person_id, incident_id)].append(
+                    NoticeAttempt(NONCITIZEN, text2 or text1, text3, moment))
+            elif kind == "person":
+                got.people[text1] = person_id
+                posture = open_for_row(keyring, blob, "persons", person_id, SEALED).get("posture")
+                got.ordered[person_id] = stored_order_status(posture, flag, text2, text3).held
+            elif kind == "policy":
+                got.policies[incident_id] = (number1, number2)
+            elif kind == "extension":
+                extensions[incident_id].append(_extension(text1, number1, day, moment))
+            elif person_id is not None:  # a flag: exposed, review, held or released
+                got.flags[person_id][kind].add(incident_id)
+        # An incident shared by persons of several chunks comes back with each: its
+        # extensions are counted once.
+        for incident_id, found in extensions.items():
+            got.extensions.setdefault(incident_id, tuple(found))
+    return got
 
 
-def _read_flags(session: Session, chunk: list[int], flags: dict[int, dict[str, set[str]]]) -> None:
-    for kind, person_id, incident_id in session.connection().execute(_FLAGS, {"ids": chunk}):
-        if person_id is not None:
-            flags[person_id][kind].add(incident_id)
+def _facts(got: _Gathered, person_id: int) -> PersonClearanceFacts:
+    """One registry person's clearance facts from what `_gather` read.
 
-
-def _read_orders(session: Session, chunk: list[int], ordered: dict[int, bool]) -> None:
-    """person id → whether their current facts hold them like an unexecuted final order.
-
-    The posture is sealed: opened here, in memory, for this answer only."""
-    keyring = keyring_of(session)
-    for person_id, sealed, final_order, order_type, custody in session.connection().execute(
-        _ORDERS, {"ids": chunk}
-    ):
-        posture = open_for_row(keyring, sealed, "persons", person_id, SEALED).get("posture")
-        ordered[person_id] = stored_order_status(posture, final_order, order_type, custody).held
-
-
-def _read_attempts(
-    session: Session, chunk: list[int], attempts: dict[tuple[int, str], list[NoticeAttempt]]
-) -> None:
-    rows = session.connection().execute(_ATTEMPTS, {"ids": chunk})
-    for person_id, incident_id, channel, method, status, at in rows:
-        attempt = NoticeAttempt(NONCITIZEN, method or channel, status, at)
-        attempts[(person_id, incident_id)].append(attempt)
-
-
-def _incident_rules(
-    session: Session, incident_ids: set[str]
-) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[Extension, ...]]]:
-    """Each incident's (hold_days, mail_days), and its hold extensions."""
-    if not incident_ids:
-        return {}, {}
-    names = sorted(incident_ids)
-    connection = session.connection()
-    rows = connection.execute(_POLICIES, {"ids": names})
-    policies = {name: (hold_days, mail_days) for name, hold_days, mail_days in rows}
-    found: dict[str, list[Extension]] = defaultdict(list)
-    for incident_id, kind, days, until, recorded_at in connection.execute(
-        _EXTENSIONS, {"ids": names}
-    ):
-        found[incident_id].append(_extension(kind, days, until, recorded_at))
-    return policies, {k: tuple(v) for k, v in found.items()}
+    The removal hold follows the person's current facts: held for an incident that exposed
+    them when a hold was placed, or when their registry record now says (or may say) they are
+    subject to an unexecuted final order — unless a person released that incident's hold.
+    """
+    group = got.flags.get(person_id, {})
+    exposed, review = group.get("exposed", set()), group.get("review", set())
+    held = group.get("held", set())
+    if got.ordered.get(person_id, True):
+        held = held | (exposed - group.get("released", set()))
+    policies = got.policies
+    incidents = tuple(
+        IncidentFacts(
+            incident,
+            exposed=incident in exposed,
+            in_review=incident in review,
+            held=incident in held,
+            hold_days=policies[incident][0],
+            policy=NoticePolicy(mail_days=policies[incident][1]),
+            attempts=tuple(got.attempts.get((person_id, incident), ())),
+            extensions=got.extensions.get(incident, ()),
+        )
+        for incident in sorted(exposed | review | held)
+    )
+    return PersonClearanceFacts(known=True, incidents=incidents)
 
 
 def _extension(kind: str, days: int | None, until: date | None, recorded_at: datetime) -> Extension:

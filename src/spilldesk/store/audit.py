@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from spilldesk import clock
 from spilldesk.store.audit_key import (
@@ -118,36 +119,58 @@ def record_event(
     object_type: str,
     object_id: str | int | None = None,
     detail: dict[str, Any] | None = None,
-) -> AuditEvent:
+) -> None:
     """Append one event in the caller's transaction (it commits or rolls back with the change)."""
-    return record_events(
-        session, [(actor, action, object_type, object_id, detail)]
-    )[-1]
+    record_events(session, [(actor, action, object_type, object_id, detail)])
 
 
-def record_events(session: Session, events: list[AuditRow]) -> list[AuditEvent]:
+# The append's statements, built once, in Core: no ORM objects for the head or the events
+# (the audit writer appends on every clearance check's path). The head row is locked first,
+# as `_head` does, so concurrent writers queue on it and the chain never forks.
+_EVENTS = cast(Table, AuditEvent.__table__)
+_HEADS = cast(Table, AuditHead.__table__)
+_LOCK_HEAD = (select(_HEADS.c.last_seq, _HEADS.c.last_hash)
+              .where(_HEADS.c.id == 1).with_for_update())
+# RETURNING makes SQLAlchemy send a batch as one multi-row INSERT ("insertmanyvalues"), not
+# one statement per event; the returned count is checked.
+_APPEND = insert(_EVENTS).returning(_EVENTS.c.seq)
+_MOVE_HEAD = (update(_HEADS).where(_HEADS.c.id == 1)
+              .values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash")))
+
+
+def record_events(session: Session, events: list[AuditRow]) -> None:
     """Append many events (actor, action, object_type, object_id, detail) under one lock."""
     for actor, action, object_type, object_id, _detail in events:
         check_event(actor, action, object_type, object_id)
+    if not events:
+        return
     key = audit_key_of(session)
-    head = _head(session)
-    written: list[AuditEvent] = []
+    if session.info.get("writing") is False:
+        raise RuntimeError("audit events are written in a writing session (store.session())")
+    session.flush()  # the caller's pending rows first, as before any query (and their ids)
+    connection = session.connection()
+    head = connection.execute(_LOCK_HEAD).one_or_none()
+    if head is None:  # migration 0004 creates it; a missing head means a damaged schema
+        raise RuntimeError("the audit chain's head row is missing (run `spilldesk init`)")
+    seq, last_hash = head
+    rows: list[dict[str, Any]] = []
     at = clock.now()
     # Round-trip through JSON now so the hash covers exactly what the database will return.
     for actor, action, object_type, object_id, detail in events:
         clean = None if detail is None else json.loads(json.dumps(detail, default=str))
-        seq = head.last_seq + 1
+        seq += 1
         oid = None if object_id is None else str(object_id)
-        digest = _digest(key, head.last_hash, seq, at, actor, action, object_type, oid, clean)
-        event = AuditEvent(
-            seq=seq, at=at, actor=actor, action=action, object_type=object_type,
-            object_id=oid, detail=clean, prev_hash=head.last_hash, hash=digest,
-        )
-        written.append(event)
-        head.last_seq, head.last_hash = seq, digest
-    session.add_all(written)
-    session.flush()
-    return written
+        digest = _digest(key, last_hash, seq, at, actor, action, object_type, oid, clean)
+        rows.append({"seq": seq, "at": at, "actor": actor, "action": action,
+                     "object_type": object_type, "object_id": oid, "detail": clean,
+                     "prev_hash": last_hash, "hash": digest})
+        last_hash = digest
+    if len(connection.execute(_APPEND, rows).all()) != len(rows):
+        raise RuntimeError("the audit log did not take every event of the batch")
+    connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": last_hash})
+    loaded = session.identity_map.get(identity_key(AuditHead, 1))
+    if loaded is not None:  # a head this session loaded before: read it again when used
+        session.expire(loaded)
 
 
 @dataclass(frozen=True)
