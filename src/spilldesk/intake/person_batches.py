@@ -10,19 +10,19 @@ and a bounded queue holds at most a few batches.
 
 from __future__ import annotations
 
-import hmac
 import json
 import multiprocessing
 import queue
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from spilldesk.intake.registry_rows import RowError, read_person_row
 from spilldesk.intake.tabular import Table, TableError, open_table
-from spilldesk.store.crypto import Key, Keyring, encode_payload
+from spilldesk.store.crypto import Key, KeyedHash, Keyring, encode_payload
 from spilldesk.store.models import Person
 from spilldesk.store.people import name_dob_key
 from spilldesk.store.sealing import sealed_fields
@@ -66,8 +66,12 @@ _DIGESTED = json.JSONEncoder(sort_keys=True, default=str)  # built once, not per
 
 def row_digest(key: bytes, values: dict[str, Any]) -> str:
     """A keyed digest of a row, so unchanged rows are recognised without decrypting."""
-    body = _DIGESTED.encode(values).encode()
-    return hmac.digest(key, body, "sha256").hex()
+    return _keyed(key).hexdigest(_DIGESTED.encode(values).encode())
+
+
+@lru_cache(maxsize=4)
+def _keyed(key: bytes) -> KeyedHash:
+    return KeyedHash(key)
 
 
 def checked_batches(table: Table, known: Known, keyring: Keyring) -> Iterator[Batch]:
