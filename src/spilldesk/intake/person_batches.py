@@ -3,11 +3,11 @@
 `checked_batches` yields each batch of checked rows, or the first bad row's one-line error
 after the good rows before it (so the caller stops at the first bad row in file order). A large
 CSV or Parquet file is read and checked in worker processes while the caller seals and writes
-the batches before: checking is the larger part of the work, so two workers each read the
-whole file and check every other batch (reading is cheap next to checking), and the caller
-takes their batches in turn, in the file's order. The workers get the blind-index key only
-(they compute indexes and digests, they seal nothing) and a bounded queue each holds at most
-a few batches.
+the batches before: checking (and computing the rows' blocking tokens) is the larger part of
+the work, so two workers each read the whole file and check every other batch (reading is
+cheap next to checking), and the caller takes their batches in turn, in the file's order.
+The workers get the blind-index key only (they compute indexes, digests and tokens, they
+seal nothing) and a bounded queue each holds at most a few batches.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 from spilldesk.intake.registry_rows import RowError, read_person_row
 from spilldesk.intake.tabular import Table, TableError, open_table
+from spilldesk.link.blocking_keys import registry_tokens
 from spilldesk.store.crypto import Key, KeyedHash, Keyring, encode_payload
 from spilldesk.store.models import Person
 from spilldesk.store.people import name_dob_key
@@ -51,6 +52,8 @@ class Checked(NamedTuple):
 class Batch(NamedTuple):
     rows: list[Checked]
     error: str | None  # the first bad row's one-line error: stop after these rows
+    # The rows' blocking tokens (`link.blocking_keys.registry_tokens`), in the rows' order.
+    tokens: list[tuple[int | None, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def _check(table: Table, known: Known, keyring: Keyring, size: int, part: int = 
            parts: int = 1) -> Iterator[Batch]:
     """Batches `part`, `part + parts`, ... of the table (all of them by default), checked; the
     others are read and passed over (a file unreadable part-way is reported wherever)."""
-    key = digest_key(keyring)
+    key, secret = digest_key(keyring), keyring.blocking_key()
     rows = iter(table.rows)
     for number in count():
         try:
@@ -105,15 +108,18 @@ def _check(table: Table, known: Known, keyring: Keyring, size: int, part: int = 
         if number % parts != part:
             continue
         checked: dict[str, Checked] = {}
-        error = _check_batch(table.path, batch, known, keyring, key, checked)
-        yield Batch(list(checked.values()), error)
+        people: list[dict[str, Any]] = []
+        error = _check_batch(table.path, batch, known, keyring, key, checked, people)
+        yield Batch(list(checked.values()), error, registry_tokens(people, secret))
         if error:
             return
 
 
 def _check_batch(path: Path, batch: list[tuple[int, dict[str, str]]], known: Known,
-                 keyring: Keyring, key: bytes, checked: dict[str, Checked]) -> str | None:
-    """Fill `checked` (by A-number blind index) up to the first bad row; return its error."""
+                 keyring: Keyring, key: bytes, checked: dict[str, Checked],
+                 people: list[dict[str, Any]]) -> str | None:
+    """Fill `checked` (by A-number blind index) and `people` (their data, in the same order)
+    up to the first bad row; return its error."""
     for number, row in batch:
         where = f"{path}, row {number}, field"
         try:
@@ -144,6 +150,7 @@ def _check_batch(path: Path, batch: list[tuple[int, dict[str, str]]], known: Kno
                       a_number_tail=person.a_number[-4:])
         checked[index] = Checked(number, index, values, encode_payload(facts),
                                  encode_payload(dict(pii)), digest)
+        people.append(pii)
     return None
 
 
