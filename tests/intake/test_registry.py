@@ -182,7 +182,10 @@ def stored_persons(store) -> list[tuple[int, str, str]]:
      "row 188, field a_number: the same A-number is on row 5"),
     (lambda rows: rows.__setitem__(186, {**rows[186], "a_number": rows[40]["a_number"]}),
      "row 188, field a_number: the same A-number is on row 42"),
-], ids=["bad date", "repeat of a new person", "repeat of a stored person"])
+    (lambda rows: rows.__setitem__(96, {**rows[96], "sex": "Q"}),
+     "row 98, field sex: not a sex code (use M, F or X)"),
+], ids=["bad date", "repeat of a new person", "repeat of a stored person",
+        "bad code in an odd batch (the second reader's)"])
 @pytest.mark.parametrize("reader", ["in process", "worker process"])
 def test_a_bad_row_after_many_written_batches_changes_nothing(store, tmp_path, monkeypatch,
                                                               spoil, message, reader) -> None:
@@ -201,7 +204,7 @@ def test_a_bad_row_after_many_written_batches_changes_nothing(store, tmp_path, m
         import_file(session, path, kind=None, actor="t", tz=ET)
     assert str(caught.value) == f"{path}, {message}"
     assert stored_persons(store) == before and counts(store) == audit
-    rows[186] = many(200)[186]
+    rows[96], rows[186] = many(200)[96], many(200)[186]
     write_csv(path, rows)
     with store.session() as session:
         report = import_file(session, path, kind=None, actor="t", tz=ET)

@@ -69,9 +69,17 @@ def test_a_failed_import_leaves_no_tokens(store, tmp_path: Path) -> None:
     assert _tokens(store) == {}
 
 
-def test_a_reimport_that_renames_a_person_rewrites_their_tokens(store, tmp_path: Path) -> None:
+@pytest.mark.parametrize("reader", ["in process", "worker processes"])
+def test_a_reimport_that_renames_a_person_rewrites_their_tokens(
+    store, tmp_path: Path, monkeypatch, reader: str
+) -> None:
+    """Tokens are computed with the batch's checks (in the reading workers for a large file,
+    here batches of 4 so both workers take part) and written with the persons."""
+    import spilldesk.intake.person_batches as batches
     from spilldesk.scenario.noisy_registry import make_registry
 
+    monkeypatch.setattr(batches, "BATCH", 4)
+    monkeypatch.setattr(batches, "WORKER_FROM_BYTES", 0 if reader != "in process" else 1 << 40)
     frame = make_registry(30, seed=3).drop(columns=["person_id"])
     frame = frame.rename(columns={"country": "country_of_citizenship"})
     path = tmp_path / "persons.csv"
@@ -79,6 +87,7 @@ def test_a_reimport_that_renames_a_person_rewrites_their_tokens(store, tmp_path:
     with store.session() as session:
         import_file(session, path, kind="persons", actor=ACTOR, tz=ET)
     before = _tokens(store)
+    assert before == _expected(store) and len(before) == 30
     frame.loc[4, "family_name"] = "Zzyzx Quartermaine"
     frame.to_csv(path, index=False)
     with store.session() as session:

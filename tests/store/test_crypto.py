@@ -1,9 +1,12 @@
+import hmac
 import os
 import stat
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from spilldesk.store.crypto import KeyFileError, Keyring, create_key_file, load_keyring
+from spilldesk.store.crypto import KeyedHash, KeyFileError, Keyring, create_key_file, load_keyring
 
 
 def test_key_file_is_private_and_never_overwritten(tmp_path) -> None:
@@ -66,3 +69,10 @@ def test_blind_index_is_keyed_and_namespaced(tmp_path) -> None:
     first, second = load_keyring(one), load_keyring(two)
     assert first.blind_index("a_number", "A1") != second.blind_index("a_number", "A1")
     assert first.blind_index("a_number", "A1") != first.blind_index("name_dob", "A1")
+
+
+@given(key=st.binary(max_size=100), message=st.binary(max_size=300))
+def test_keyed_hash_is_hmac_sha256(key: bytes, message: bytes) -> None:
+    """The blind indexes' and row digests' fast HMAC gives the standard library's digests
+    (keys shorter and longer than SHA-256's block included)."""
+    assert KeyedHash(key).hexdigest(message) == hmac.digest(key, message, "sha256").hex()

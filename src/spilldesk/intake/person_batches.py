@@ -2,34 +2,39 @@
 
 `checked_batches` yields each batch of checked rows, or the first bad row's one-line error
 after the good rows before it (so the caller stops at the first bad row in file order). A large
-CSV or Parquet file is read and checked in a worker process while the caller seals and writes
-the batch before: the two halves of the work are about even, so the import runs on two cores.
-The worker gets the blind-index key only (it computes indexes and digests, it seals nothing)
-and a bounded queue holds at most a few batches.
+CSV or Parquet file is read and checked in worker processes while the caller seals and writes
+the batches before: checking (and computing the rows' blocking tokens) is the larger part of
+the work, so two workers each read the whole file and check every other batch (reading is
+cheap next to checking), and the caller takes their batches in turn, in the file's order.
+The workers get the blind-index key only (they compute indexes, digests and tokens, they
+seal nothing) and a bounded queue each holds at most a few batches.
 """
 
 from __future__ import annotations
 
-import hmac
 import json
 import multiprocessing
+import os
 import queue
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from functools import lru_cache
+from itertools import count, islice
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from spilldesk.intake.registry_rows import RowError, read_person_row
 from spilldesk.intake.tabular import Table, TableError, open_table
-from spilldesk.store.crypto import Key, Keyring, encode_payload
+from spilldesk.link.blocking_keys import registry_tokens
+from spilldesk.store.crypto import Key, KeyedHash, Keyring, encode_payload
 from spilldesk.store.models import Person
 from spilldesk.store.people import name_dob_key
 from spilldesk.store.sealing import sealed_fields
 
 BATCH = 5000  # persons read, checked, sealed and written at a time
 WORKER_FROM_BYTES = 16 << 20  # CSV / Parquet files this large are read in a worker process
-_QUEUED = 3  # batches the worker may run ahead
+_QUEUED = 3  # batches a worker may run ahead
+READERS = 2  # worker processes that read and check a large file, each every other batch
 Rows = Iterable[tuple[int, dict[str, str]]]
 
 
@@ -47,6 +52,8 @@ class Checked(NamedTuple):
 class Batch(NamedTuple):
     rows: list[Checked]
     error: str | None  # the first bad row's one-line error: stop after these rows
+    # The rows' blocking tokens (`link.blocking_keys.registry_tokens`), in the rows' order.
+    tokens: list[tuple[int | None, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,8 +73,12 @@ _DIGESTED = json.JSONEncoder(sort_keys=True, default=str)  # built once, not per
 
 def row_digest(key: bytes, values: dict[str, Any]) -> str:
     """A keyed digest of a row, so unchanged rows are recognised without decrypting."""
-    body = _DIGESTED.encode(values).encode()
-    return hmac.digest(key, body, "sha256").hex()
+    return _keyed(key).hexdigest(_DIGESTED.encode(values).encode())
+
+
+@lru_cache(maxsize=4)
+def _keyed(key: bytes) -> KeyedHash:
+    return KeyedHash(key)
 
 
 def checked_batches(table: Table, known: Known, keyring: Keyring) -> Iterator[Batch]:
@@ -80,10 +91,13 @@ def checked_batches(table: Table, known: Known, keyring: Keyring) -> Iterator[Ba
         yield from _check(table, known, keyring, BATCH)
 
 
-def _check(table: Table, known: Known, keyring: Keyring, size: int) -> Iterator[Batch]:
-    key = digest_key(keyring)
+def _check(table: Table, known: Known, keyring: Keyring, size: int, part: int = 0,
+           parts: int = 1) -> Iterator[Batch]:
+    """Batches `part`, `part + parts`, ... of the table (all of them by default), checked; the
+    others are read and passed over (a file unreadable part-way is reported wherever)."""
+    key, secret = digest_key(keyring), keyring.blocking_key()
     rows = iter(table.rows)
-    while True:
+    for number in count():
         try:
             batch = list(islice(rows, size))
         except TableError as exc:
@@ -91,16 +105,21 @@ def _check(table: Table, known: Known, keyring: Keyring, size: int) -> Iterator[
             return
         if not batch:
             return
+        if number % parts != part:
+            continue
         checked: dict[str, Checked] = {}
-        error = _check_batch(table.path, batch, known, keyring, key, checked)
-        yield Batch(list(checked.values()), error)
+        people: list[dict[str, Any]] = []
+        error = _check_batch(table.path, batch, known, keyring, key, checked, people)
+        yield Batch(list(checked.values()), error, registry_tokens(people, secret))
         if error:
             return
 
 
 def _check_batch(path: Path, batch: list[tuple[int, dict[str, str]]], known: Known,
-                 keyring: Keyring, key: bytes, checked: dict[str, Checked]) -> str | None:
-    """Fill `checked` (by A-number blind index) up to the first bad row; return its error."""
+                 keyring: Keyring, key: bytes, checked: dict[str, Checked],
+                 people: list[dict[str, Any]]) -> str | None:
+    """Fill `checked` (by A-number blind index) and `people` (their data, in the same order)
+    up to the first bad row; return its error."""
     for number, row in batch:
         where = f"{path}, row {number}, field"
         try:
@@ -131,48 +150,65 @@ def _check_batch(path: Path, batch: list[tuple[int, dict[str, str]]], known: Kno
                       a_number_tail=person.a_number[-4:])
         checked[index] = Checked(number, index, values, encode_payload(facts),
                                  encode_payload(dict(pii)), digest)
+        people.append(pii)
     return None
 
 
 def _from_worker(path: Path, known: Known, keyring: Keyring) -> Iterator[Batch]:
     context = multiprocessing.get_context("spawn")  # no copy of the caller's open database
-    batches: Any = context.Queue(maxsize=_QUEUED)
-    # The worker indexes and digests; it seals nothing, so it gets no encryption key.
+    # The workers index and digest; they seal nothing, so they get no encryption key.
     index_only = Key(keyring.index_key_id, bytes(32), _index_key(keyring))
-    worker = context.Process(target=_work, args=(str(path), known, index_only, BATCH, batches),
-                             name="spilldesk-registry-reader", daemon=True)
-    worker.start()
+    parts = _workers()
+    queues: list[Any] = [context.Queue(maxsize=_QUEUED) for _ in range(parts)]
+    workers = [context.Process(target=_work, args=(str(path), known, index_only, BATCH, part,
+                                                   parts, queues[part]),
+                               name=f"spilldesk-registry-reader-{part}", daemon=True)
+               for part in range(parts)]
+    for worker in workers:
+        worker.start()
     try:
-        while True:
-            try:
-                item = batches.get(timeout=1.0)
-            except queue.Empty:
-                if not worker.is_alive():
-                    yield Batch([], f"{path}: the reading process ended unexpectedly")
-                    return
-                continue
+        for number in count():  # batch n comes from worker n % parts: the file's order
+            batches, worker = queues[number % parts], workers[number % parts]
+            while True:
+                try:
+                    item = batches.get(timeout=1.0)
+                    break
+                except queue.Empty:
+                    if not worker.is_alive():
+                        yield Batch([], f"{path}: the reading process ended unexpectedly")
+                        return
             if item is None:
                 return
             yield item
             if item.error:
                 return
     finally:
-        if worker.is_alive():
-            worker.kill()
-        worker.join()
-        batches.close()
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
+        for batches in queues:
+            batches.close()
+
+
+def _workers() -> int:
+    """Reading processes for a large file: checking is most of an import's work, and the
+    caller (sealing and writing) is the lighter of the processes; two on two cores or more."""
+    return max(1, min(READERS, os.cpu_count() or 1))
 
 
 def _index_key(keyring: Keyring) -> bytes:
     return next(key.index for key in keyring.keys if key.key_id == keyring.index_key_id)
 
 
-def _work(path: str, known: Known, index_key: Key, size: int, batches: Any) -> None:
-    """The worker: read and check the file, put each batch (then None) on the queue."""
+def _work(path: str, known: Known, index_key: Key, size: int, part: int, parts: int,
+          batches: Any) -> None:
+    """A worker: read the file, check its part of the batches, put each (then None) on its
+    queue."""
     keyring = Keyring([index_key], index_key.key_id, index_key.key_id)
     try:
         with open_table(Path(path)) as table:
-            for batch in _check(table, known, keyring, size):
+            for batch in _check(table, known, keyring, size, part, parts):
                 batches.put(batch)
     except TableError as exc:
         batches.put(Batch([], str(exc)))

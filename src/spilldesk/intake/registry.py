@@ -43,7 +43,6 @@ from spilldesk.intake.registry_rows import (
     read_representative_row,
 )
 from spilldesk.intake.tabular import Table, TableError, open_table
-from spilldesk.link.blocking_keys import registry_tokens
 from spilldesk.store.audit import record_event
 from spilldesk.store.blocking import token_rows, write_tokens
 from spilldesk.store.bulk import insert_rows
@@ -54,6 +53,7 @@ from spilldesk.store.people import PII, seal_pii
 from spilldesk.store.sealing import SEALED, insert_sealed, reserve_ids, row_purpose
 
 KINDS = tuple(COLUMNS)
+Tokens = tuple[int | None, ...]  # a person's blocking tokens (`link.blocking_keys`)
 Progress = Callable[[int, int | None], None]  # (rows just done, rows in the file if known)
 
 
@@ -187,12 +187,14 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> Impor
     for batch in checked_batches(table, known, keyring):
         stored = _stored(session, [row.a_number_index for row in batch.rows])
         inserts: list[Checked] = []
+        inserted_tokens: list[Tokens] = []
         updates: list[dict[str, Any]] = []
-        retokened: list[tuple[int, Checked]] = []
-        for row in batch.rows:
+        retokened: list[tuple[int, Tokens]] = []
+        for row, tokens in zip(batch.rows, batch.tokens or [], strict=True):
             previous = stored.get(row.a_number_index)
             if previous is None:
                 inserts.append(row)
+                inserted_tokens.append(tokens)
                 continue
             pk, digest = previous
             if not named.add(pk):
@@ -201,7 +203,7 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> Impor
                 continue
             updates.append({"_id": pk, **row.values, "record_digest": row.digest,
                             "updated_at": now, **_sealed(keyring, pk, row)})
-            retokened.append((pk, row))
+            retokened.append((pk, tokens))
             changed.append(pk)
         ids = reserve_ids(session, Person, len(inserts))
         for pk in ids:
@@ -210,23 +212,17 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> Impor
             {"id": pk, **row.values, "record_digest": row.digest, "created_at": now,
              "updated_at": now, **_sealed(keyring, pk, row)}
             for pk, row in zip(ids, inserts, strict=True)], updates)
-        # The written persons' blocking tokens, in the same transaction (`store.blocking`).
-        # Computed here, not in the reading worker: that process is the busier of the two.
-        secret = keyring.blocking_key()
-        write_tokens(session, token_rows(ids, _tokens(inserts, secret)))
+        # The written persons' blocking tokens (computed with the batch's checks, by
+        # `person_batches`), in the same transaction (`store.blocking`).
+        write_tokens(session, token_rows(ids, inserted_tokens))
         write_tokens(session, token_rows([pk for pk, _ in retokened],
-                                         _tokens([row for _, row in retokened], secret)),
-                     replace=True)
+                                         [tokens for _, tokens in retokened]), replace=True)
         if batch.error:
             raise RegistryError(batch.error)
         rows += len(batch.rows)
         created += len(inserts)
         progress(len(batch.rows), table.total)
     return rows, created, len(changed), changed
-
-
-def _tokens(rows: list[Checked], secret: bytes) -> list[tuple[int | None, ...]]:
-    return registry_tokens([json.loads(row.pii) for row in rows], secret)
 
 
 def _sealed(keyring: Keyring, pk: int, row: Checked) -> dict[str, bytes]:

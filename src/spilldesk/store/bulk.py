@@ -3,8 +3,10 @@
 SQLAlchemy's executemany processes every parameter of every row through its type machinery;
 for a million registry rows that is a fifth of the import. Here the statement is compiled once,
 each column's bind processor (the dialect's own: booleans, binary, aware timestamps) is looked
-up once, and the rows go to the driver's executemany (SQLite), or through COPY (PostgreSQL:
-psycopg's `cursor.copy`, one stream per batch, in the session's transaction).
+up once and run once per distinct value of a batch's column (a batch's rows share one
+timestamp), the values are bound a column at a time, and the rows go to the driver's
+executemany (SQLite), or through COPY (PostgreSQL: psycopg's `cursor.copy`, one stream per
+batch, in the session's transaction).
 """
 
 from __future__ import annotations
@@ -25,9 +27,8 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     processors = {c: table.c[c].type._cached_bind_processor(dialect) for c in columns}
 
     def bound(order: list[str]) -> list[tuple[Any, ...]]:
-        convert = [processors[c] for c in order]
-        return [tuple([value if p is None else p(value) for p, value in
-                       zip(convert, [row[c] for c in order], strict=True)]) for row in rows]
+        return list(zip(*(_column(processors[c], [row[c] for row in rows]) for c in order),
+                        strict=True))
 
     if dialect.name == "postgresql" and dialect.driver == "psycopg":
         _copy(connection, table, columns, bound(columns))
@@ -38,6 +39,26 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     else:
         connection.exec_driver_sql(compiled.string, [dict(zip(columns, values, strict=True))
                                                      for values in bound(columns)])
+
+
+def _column(process: Any, values: list[Any]) -> list[Any]:
+    """One column's values bound. A bind processor here is a boolean's or a timestamp's (a
+    batch holds a few distinct values): each distinct value is processed once."""
+    if process is None:
+        return values
+    done: dict[tuple[type, Any], Any] = {}
+
+    def once(value: Any) -> Any:
+        key = (type(value), value)  # True and 1 are equal, not the same value
+        try:
+            return done[key]
+        except KeyError:
+            done[key] = bound = process(value)
+            return bound
+        except TypeError:  # unhashable: processed as it is
+            return process(value)
+
+    return [once(value) for value in values]
 
 
 def _copy(connection: Connection, table: Table, columns: list[str],

@@ -41,6 +41,27 @@ class Key:
     index: bytes
 
 
+class KeyedHash:
+    """HMAC-SHA256 under one key, the key's padded blocks hashed once: each message then costs
+    two SHA-256 copies instead of a whole HMAC set-up (the same digests as `hmac.digest`, about
+    twice as fast for the short messages of blind indexes and row digests)."""
+
+    def __init__(self, key: bytes) -> None:
+        block = hashlib.sha256().block_size
+        if len(key) > block:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(block, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+    def hexdigest(self, message: bytes) -> str:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+
 class Keyring:
     """Seals and opens person data; computes blind indexes."""
 
@@ -56,6 +77,7 @@ class Keyring:
         # Changing the index key means re-indexing everything (`spilldesk keys rotate`).
         self._index_id = index
         self._index_key = self._keys[index].index
+        self._index_hash = KeyedHash(self._index_key)
 
     @property
     def keys(self) -> list[Key]:
@@ -122,8 +144,7 @@ class Keyring:
 
     def blind_index(self, kind: str, normalised: str) -> str:
         """HMAC-SHA256 of a normalised value, namespaced by kind (hex, 64 chars)."""
-        message = kind.encode() + b"\x00" + normalised.encode()
-        return hmac.digest(self._index_key, message, "sha256").hex()
+        return self._index_hash.hexdigest(kind.encode() + b"\x00" + normalised.encode())
 
 
 _PAYLOAD = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)  # built once, not per call

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -104,7 +105,12 @@ def a_number_index(session: Session, a_number: str) -> str:
 
 def name_dob_key(family: str, given: str, dob: date | str | None) -> str:
     """The normalised text behind the name + date-of-birth blind index."""
-    return f"{normalize_name(family)}|{normalize_name(given)}|{dob or ''}"
+    return f"{_normalized(family)}|{_normalized(given)}|{dob or ''}"
+
+
+# Names repeat across a registry (an import makes a million of these keys): each distinct
+# name is normalised once per process, within a bound.
+_normalized = lru_cache(maxsize=1 << 16)(normalize_name)
 
 
 def name_dob_index(session: Session, family: str, given: str, dob: date | str | None) -> str:
