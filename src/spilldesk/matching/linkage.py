@@ -29,7 +29,7 @@ from spilldesk.store import blocking
 from spilldesk.store.audit import record_event
 from spilldesk.store.db import keyring_of
 from spilldesk.store.models import DisclosedDocument, DisclosedRecord, Exposure, Person, ReviewItem
-from spilldesk.store.people import a_numbers_for, find_people, read_records, read_registry
+from spilldesk.store.people import a_numbers_for, find_people, open_registry, read_records
 
 if TYPE_CHECKING:  # pandas and the engine load on first use (fast command start-up)
     import pandas as pd
@@ -103,20 +103,20 @@ def registry_frame(
     """Registry persons (all, or `person_ids`) as the engine's frame: one audited bulk read."""
     import pandas as pd
 
-    opened = read_registry(session, person_ids, actor=actor, purpose=purpose)
+    ids, piis, facts = open_registry(session, person_ids, actor=actor, purpose=purpose)
     return pd.DataFrame(
         {
-            "person_id": [pk for pk, _, _ in opened],
-            "a_number": [pii.a_number for _, pii, _ in opened],
-            "family_name": [pii.family_name for _, pii, _ in opened],
-            "given_name": [pii.given_name for _, pii, _ in opened],
-            "date_of_birth": [pii.date_of_birth for _, pii, _ in opened],
-            "sex": [facts.get("sex") for _, _, facts in opened],
-            "country": [facts.get("country_of_citizenship") for _, _, facts in opened],
-            "book_in_date": [_date(facts.get("book_in_date")) for _, _, facts in opened],
-            "book_out_date": [_date(facts.get("book_out_date")) for _, _, facts in opened],
+            "person_id": ids,
+            **{name: [pii.get(name) for pii in piis] for name in _PERSON_COLUMNS},
+            "sex": [fact.get("sex") for fact in facts],
+            "country": [fact.get("country_of_citizenship") for fact in facts],
+            "book_in_date": [_date(fact.get("book_in_date")) for fact in facts],
+            "book_out_date": [_date(fact.get("book_out_date")) for fact in facts],
         }
     )
+
+
+_PERSON_COLUMNS = ("a_number", "family_name", "given_name", "date_of_birth")
 
 
 def _date(value: object) -> date | None:
@@ -143,7 +143,7 @@ def blocked_registry(
     rest: those the A-number blind index and the blocking tokens find, and a seeded sample for
     the u-probabilities (the whole registry when it is no larger than the sample)."""
     from spilldesk.link.blocking_keys import FREQUENCY_KEYS, WholeRegistry
-    from spilldesk.link.linking import identifier_of, record_tokens
+    from spilldesk.link.linking import identifier_of, wanted_tokens
 
     size = int(session.scalar(select(func.count()).select_from(Person)) or 0)
     if size <= settings.registry_sample or settings.extra_blocking:
@@ -154,11 +154,12 @@ def blocked_registry(
     if blocking.missing(session):
         blocking.backfill(session, keyring, actor=actor)
     secret = keyring.blocking_key()
-    wanted: set[int] = blocking.candidates(session, record_tokens(records, secret))
+    wanted: set[int] = blocking.candidates(session, wanted_tokens(records, secret))
     if settings.use_identifier:
         identifiers = {i for i in (identifier_of(r) for r in records) if i}
         wanted |= {p.id for p in find_people(session, identifiers).values()}
-    everyone = list(session.scalars(select(Person.id).order_by(Person.id)))
+    persons = Person.__table__
+    everyone = session.execute(select(persons.c.id).order_by(persons.c.id)).scalars().all()
     sampler = random.Random(settings.seed)  # nosec B311 # a seeded statistical sample, not a secret
     wanted |= set(sampler.sample(everyone, settings.registry_sample))
     frame = registry_frame(session, actor=actor, purpose=purpose, person_ids=sorted(wanted))
