@@ -194,7 +194,7 @@ def term_frequencies(
         column = key.name
         on_records = records[column].dropna().value_counts()
         values = sorted(set(on_records.index) | set(registry_part[column].dropna()))
-        tokens = [token(whole.secret, key.name, (value,)) for value in values]
+        tokens = _tokens(whole.secret, [f"{key.name}\x00{value}" for value in values])
         in_registry = whole.count(key.name, sorted(set(tokens)))
         total = int(records[column].notna().sum()) + whole.non_null[key.name]
         tables[column] = pd.DataFrame(
