@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import BigInteger, cast, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
@@ -174,7 +174,10 @@ def _sample(session: Session, size: int, seed: int) -> set[int]:
     first in an order the seed scrambles (a multiplicative hash modulo a prime, so it owes
     nothing to the order persons were stored in), without reading every id."""
     persons = Person.__table__
-    scrambled = (persons.c.id * _MULTIPLIER + seed) % _PRIME
+    big = BigInteger()
+    scrambled = (cast(persons.c.id, big) * literal(_MULTIPLIER, big) + literal(seed, big)) % (
+        literal(_PRIME, big)
+    )
     query = select(persons.c.id).order_by(scrambled, persons.c.id).limit(size)
     return set(session.execute(query).scalars().all())
 
