@@ -125,17 +125,17 @@ class Keyring:
         aeads = {key_id.encode(): aead for key_id, aead in self._aead.items()}
         plaintexts: list[bytes] = []
         append = plaintexts.append
-        for n, (blob, purpose) in enumerate(zip(blobs, purposes, strict=True)):
-            blob = blob if isinstance(blob, bytes) else bytes(blob)
-            try:
+        n = 0
+        try:
+            for n, (blob, purpose) in enumerate(zip(blobs, purposes, strict=True)):  # noqa: B007
                 id_end = 2 + blob[1]
-                aead = aeads.get(blob[2:id_end]) if blob[0] == _FORMAT else None
+                aead = aeads.get(bytes(blob[2:id_end])) if blob[0] == _FORMAT else None
                 if aead is None:
                     raise OpenFailed(n, "")
                 append(aead.decrypt(blob[id_end : id_end + _NONCE], blob[id_end + _NONCE :],
                                     purpose))
-            except (IndexError, InvalidTag, OpenFailed):
-                raise OpenFailed(n, self._why(blob, purpose.decode())) from None
+        except (IndexError, InvalidTag, OpenFailed):
+            raise OpenFailed(n, self._why(bytes(blobs[n]), purposes[n].decode())) from None
         try:
             # Each plaintext is one sealed JSON object (authenticated above): joined, they parse
             # as one array at a fraction of the cost of a parse each.
