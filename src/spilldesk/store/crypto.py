@@ -127,7 +127,7 @@ class Keyring:
         append = plaintexts.append
         n = 0
         try:
-            for n, (blob, purpose) in enumerate(zip(blobs, purposes, strict=True)):  # noqa: B007
+            for n, (blob, purpose) in enumerate(zip(blobs, purposes, strict=True)):
                 id_end = 2 + blob[1]
                 aead = aeads.get(bytes(blob[2:id_end])) if blob[0] == _FORMAT else None
                 if aead is None:
