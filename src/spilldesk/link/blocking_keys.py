@@ -185,15 +185,17 @@ def term_frequencies(
     records: pd.DataFrame, registry_part: pd.DataFrame, whole: WholeRegistry
 ) -> dict[str, pd.DataFrame]:
     """Each frequency column's term frequencies as splink computes them over the records and
-    the whole registry (count of the value / count of values), for every value the records or
-    the registry part hold."""
+    the whole registry (count of the value / count of values), for every value the records
+    hold: the comparisons weigh a frequency only where the two names are the same
+    (`link.comparisons`), and splink takes the one side's frequency when the other's is
+    absent, so a value the records lack is never weighed (`registry_part` is not read)."""
     import pandas as pd
 
     tables: dict[str, pd.DataFrame] = {}
     for key in FREQUENCY_KEYS:
         column = key.name
         on_records = records[column].dropna().value_counts()
-        values = sorted(set(on_records.index) | set(registry_part[column].dropna()))
+        values = sorted(on_records.index)
         tokens = _tokens(whole.secret, [f"{key.name}\x00{value}" for value in values])
         in_registry = whole.count(key.name, sorted(set(tokens)))
         total = int(records[column].notna().sum()) + whole.non_null[key.name]
