@@ -49,7 +49,7 @@ def test_import_writes_each_persons_tokens(store, scenario) -> None:  # noqa: F8
     stored = _tokens(store)
     assert stored == _expected(store)
     assert len(stored) == 401
-    dobs = [row[TOKEN_COLUMNS.index("dob")] for row in stored.values()]
+    dobs = [row[TOKEN_COLUMNS.index("dob_family")] for row in stored.values()]
     assert all(isinstance(t, int) and -(2**63) <= t < 2**63 for t in dobs)
     # The two twins (same name and birth date, other A-number) share every token.
     twins = list(scenario["twin_ids"])

@@ -76,3 +76,24 @@ def test_keyed_hash_is_hmac_sha256(key: bytes, message: bytes) -> None:
     """The blind indexes' and row digests' fast HMAC gives the standard library's digests
     (keys shorter and longer than SHA-256's block included)."""
     assert KeyedHash(key).hexdigest(message) == hmac.digest(key, message, "sha256").hex()
+
+
+def test_a_bulk_open_gives_each_rows_payload_and_names_the_row_that_fails(tmp_path) -> None:
+    from spilldesk.store.sealing import SealedFieldError, open_rows, seal_for_row
+
+    path = tmp_path / "desk.key"
+    create_key_file(path)
+    keyring = load_keyring(path)
+    payloads = [{"family_name": f"Pérez {n}", "n": n} for n in range(5)]
+    rows = [(n, seal_for_row(keyring, p, "persons", n, "pii")) for n, p in enumerate(payloads)]
+    assert open_rows(keyring, rows, "persons", "pii") == payloads
+    assert open_rows(keyring, [], "persons", "pii") == []
+    swapped = [*rows[:3], (3, rows[4][1]), rows[4]]  # row 4's value in row 3
+    with pytest.raises(SealedFieldError, match="persons row 3, field pii: ciphertext failed"):
+        open_rows(keyring, swapped, "persons", "pii")
+    with pytest.raises(SealedFieldError, match="persons row 2, field pii: the sealed value is"):
+        open_rows(keyring, [rows[0], rows[1], (2, None)], "persons", "pii")
+    # A sealed value that is not one JSON object (only a key holder could write one) is refused.
+    odd = [(0, keyring.seal_encoded(b'1],[2', "persons:0:pii"))]
+    with pytest.raises(SealedFieldError, match="no sealed payload"):
+        open_rows(keyring, odd, "persons", "pii")

@@ -26,28 +26,53 @@ Side = Literal["l", "r"]
 
 @dataclass(frozen=True)
 class BlockingKey:
-    """One blocking rule: each record column held equal to a registry column."""
+    """One blocking rule: each record column held equal to a registry column.
+
+    Its tokens are kept in the token column `column` names (its own name if none): keys that
+    share a column hold the same registry columns equal (the first owns it), so one stored
+    token per person serves all of them (a record's given name against the registry's family
+    name, say).
+    """
 
     name: str
     pairs: tuple[tuple[str, str], ...]  # (record column, registry column)
+    column: str = ""
 
     @property
     def rule(self) -> str:
         return " AND ".join(f"l.{left} = r.{right}" for left, right in self.pairs)
 
+    @property
+    def token_column(self) -> str:
+        return self.column or self.name
+
     def columns(self, side: Side) -> tuple[str, ...]:
         return tuple(left if side == "l" else right for left, right in self.pairs)
 
 
-def _key(name: str, *pairs: tuple[str, str] | str) -> BlockingKey:
-    return BlockingKey(name, tuple((p, p) if isinstance(p, str) else p for p in pairs))
+def _key(name: str, *pairs: tuple[str, str] | str, column: str = "") -> BlockingKey:
+    return BlockingKey(name, tuple((p, p) if isinstance(p, str) else p for p in pairs), column)
 
 
-# Beyond the exact and swapped birth date, every key pairs a phonetic name with a part of the
-# birth date: names alone would pair every GARCIA with every other at scale.
+# Every key pairs something of the birth date with something of the name: names alone would
+# pair every GARCIA with every other at scale, and a birth date alone is shared by about one
+# person in 30,000 (some thirty in a registry of a million). The birth date (as written, or
+# with day and month swapped) goes with one name's initial sound (the first letter of its
+# phonetic code: Philip and Filip agree), either name against either (given and family names
+# swapped): a name mistyped or spelt another way past its first sound is still found.
+_DOB_FAMILY, _DOB_GIVEN = "dob_family", "dob_given"
+_DOB_KEYS = tuple(
+    _key(name, dob, (left, right), column=column)
+    for dob, infix in ((("dob", "dob"), ""), (("dob_swapped", "dob"), "_swapped"))
+    for name, left, right, column in (
+        (f"dob{infix}_family", "family_sound_initial", "family_sound_initial", _DOB_FAMILY),
+        (f"dob{infix}_given", "given_sound_initial", "given_sound_initial", _DOB_GIVEN),
+        (f"dob{infix}_family_given", "family_sound_initial", "given_sound_initial", _DOB_GIVEN),
+        (f"dob{infix}_given_family", "given_sound_initial", "family_sound_initial", _DOB_FAMILY),
+    )
+)
 BLOCKING_KEYS: tuple[BlockingKey, ...] = (
-    _key("dob", "dob"),
-    _key("dob_swapped", ("dob", "dob_swapped")),
+    *_DOB_KEYS,
     # The whole name written the same: a birth date mistyped beyond one part.
     _key("name", "family_key", "given_norm"),
     _key("sound_year", "surname_1_sound", "given_sound", "dob_year"),
@@ -67,7 +92,9 @@ FREQUENCY_KEYS: tuple[BlockingKey, ...] = (
     _key("family_norm", "family_norm"),
     _key("given_norm", "given_norm"),
 )
-TOKEN_KEYS = BLOCKING_KEYS + FREQUENCY_KEYS
+# The keys whose tokens a registry person has: each token column's owner.
+TOKEN_KEYS = tuple(key for key in BLOCKING_KEYS if key.token_column == key.name)
+TOKEN_KEYS += FREQUENCY_KEYS
 TOKEN_COLUMNS = tuple(key.name for key in TOKEN_KEYS)
 # What a registry row's tokens are computed from (`PersonPII`'s names).
 PERSON_FIELDS = ("a_number", "family_name", "given_name", "date_of_birth")
@@ -109,7 +136,7 @@ def side_tokens(
     }
     out: dict[str, list[int | None]] = {}
     for key in keys:
-        prefix = f"{key.name}\x00"
+        prefix = f"{key.token_column}\x00"
         rows = list(zip(*(columns[name] for name in key.columns(side)), strict=True))
         present = [n for n, values in enumerate(rows) if None not in values]
         hashed = _tokens(secret, [prefix + "\x1f".join(rows[n]) for n in present])
@@ -158,16 +185,18 @@ def term_frequencies(
     records: pd.DataFrame, registry_part: pd.DataFrame, whole: WholeRegistry
 ) -> dict[str, pd.DataFrame]:
     """Each frequency column's term frequencies as splink computes them over the records and
-    the whole registry (count of the value / count of values), for every value the records or
-    the registry part hold."""
+    the whole registry (count of the value / count of values), for every value the records
+    hold: the comparisons weigh a frequency only where the two names are the same
+    (`link.comparisons`), and splink takes the one side's frequency when the other's is
+    absent, so a value the records lack is never weighed (`registry_part` is not read)."""
     import pandas as pd
 
     tables: dict[str, pd.DataFrame] = {}
     for key in FREQUENCY_KEYS:
         column = key.name
         on_records = records[column].dropna().value_counts()
-        values = sorted(set(on_records.index) | set(registry_part[column].dropna()))
-        tokens = [token(whole.secret, key.name, (value,)) for value in values]
+        values = sorted(on_records.index)
+        tokens = _tokens(whole.secret, [f"{key.name}\x00{value}" for value in values])
         in_registry = whole.count(key.name, sorted(set(tokens)))
         total = int(records[column].notna().sum()) + whole.non_null[key.name]
         tables[column] = pd.DataFrame(

@@ -60,7 +60,8 @@ def _family_features(family: pd.Series) -> dict[str, pd.Series]:
         "surname_1": first,
         "surname_2": second,
         "surname_1_key": _per_distinct(first, lambda v: _joined(v) or v),
-        "surname_1_sound": _per_distinct(first, _phonetic),
+        "surname_1_sound": (sound := _per_distinct(first, _phonetic)),
+        "family_sound_initial": _per_distinct(sound, lambda v: v[:1]),
     }
 
 
@@ -77,7 +78,8 @@ def _given_features(given: pd.Series) -> dict[str, pd.Series]:
         "given_norm": norm,
         "given_1": first,
         "given_canon": _per_distinct(first, _canonical),
-        "given_sound": _per_distinct(first, _phonetic),
+        "given_sound": (sound := _per_distinct(first, _phonetic)),
+        "given_sound_initial": _per_distinct(sound, lambda v: v[:1]),
     }
 
 

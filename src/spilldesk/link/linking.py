@@ -94,6 +94,16 @@ def record_tokens(records: Sequence[LinkRecord], secret: bytes) -> dict[str, lis
     return side_tokens(frame, secret, "l", BLOCKING_KEYS)
 
 
+def wanted_tokens(records: Sequence[LinkRecord], secret: bytes) -> dict[str, set[int]]:
+    """Each token column's tokens the records look for (keys that share a column pooled)."""
+    tokens = record_tokens(records, secret)
+    wanted: dict[str, set[int]] = {}
+    for key in BLOCKING_KEYS:
+        found = wanted.setdefault(key.token_column, set())
+        found.update(t for t in tokens[key.name] if t is not None)
+    return wanted
+
+
 def identifier_of(record: LinkRecord) -> str | None:
     """A record's identifier in the form the A-number stage compares."""
     return _identifier_or_none(record.a_number)

@@ -11,13 +11,12 @@ Re-running changes nothing that is already right and never undoes a reviewer's d
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import BigInteger, cast, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from spilldesk import clock
@@ -29,7 +28,7 @@ from spilldesk.store import blocking
 from spilldesk.store.audit import record_event
 from spilldesk.store.db import keyring_of
 from spilldesk.store.models import DisclosedDocument, DisclosedRecord, Exposure, Person, ReviewItem
-from spilldesk.store.people import a_numbers_for, find_people, read_records, read_registry
+from spilldesk.store.people import a_numbers_for, find_people, open_registry, read_records
 
 if TYPE_CHECKING:  # pandas and the engine load on first use (fast command start-up)
     import pandas as pd
@@ -103,20 +102,20 @@ def registry_frame(
     """Registry persons (all, or `person_ids`) as the engine's frame: one audited bulk read."""
     import pandas as pd
 
-    opened = read_registry(session, person_ids, actor=actor, purpose=purpose)
+    ids, piis, facts = open_registry(session, person_ids, actor=actor, purpose=purpose)
     return pd.DataFrame(
         {
-            "person_id": [pk for pk, _, _ in opened],
-            "a_number": [pii.a_number for _, pii, _ in opened],
-            "family_name": [pii.family_name for _, pii, _ in opened],
-            "given_name": [pii.given_name for _, pii, _ in opened],
-            "date_of_birth": [pii.date_of_birth for _, pii, _ in opened],
-            "sex": [facts.get("sex") for _, _, facts in opened],
-            "country": [facts.get("country_of_citizenship") for _, _, facts in opened],
-            "book_in_date": [_date(facts.get("book_in_date")) for _, _, facts in opened],
-            "book_out_date": [_date(facts.get("book_out_date")) for _, _, facts in opened],
+            "person_id": ids,
+            **{name: [pii.get(name) for pii in piis] for name in _PERSON_COLUMNS},
+            "sex": [fact.get("sex") for fact in facts],
+            "country": [fact.get("country_of_citizenship") for fact in facts],
+            "book_in_date": [_date(fact.get("book_in_date")) for fact in facts],
+            "book_out_date": [_date(fact.get("book_out_date")) for fact in facts],
         }
     )
+
+
+_PERSON_COLUMNS = ("a_number", "family_name", "given_name", "date_of_birth")
 
 
 def _date(value: object) -> date | None:
@@ -143,7 +142,7 @@ def blocked_registry(
     rest: those the A-number blind index and the blocking tokens find, and a seeded sample for
     the u-probabilities (the whole registry when it is no larger than the sample)."""
     from spilldesk.link.blocking_keys import FREQUENCY_KEYS, WholeRegistry
-    from spilldesk.link.linking import identifier_of, record_tokens
+    from spilldesk.link.linking import identifier_of, wanted_tokens
 
     size = int(session.scalar(select(func.count()).select_from(Person)) or 0)
     if size <= settings.registry_sample or settings.extra_blocking:
@@ -154,13 +153,11 @@ def blocked_registry(
     if blocking.missing(session):
         blocking.backfill(session, keyring, actor=actor)
     secret = keyring.blocking_key()
-    wanted: set[int] = blocking.candidates(session, record_tokens(records, secret))
+    wanted: set[int] = blocking.candidates(session, wanted_tokens(records, secret))
     if settings.use_identifier:
         identifiers = {i for i in (identifier_of(r) for r in records) if i}
         wanted |= {p.id for p in find_people(session, identifiers).values()}
-    everyone = list(session.scalars(select(Person.id).order_by(Person.id)))
-    sampler = random.Random(settings.seed)  # nosec B311 # a seeded statistical sample, not a secret
-    wanted |= set(sampler.sample(everyone, settings.registry_sample))
+    wanted |= _sample(session, settings.registry_sample, settings.seed)
     frame = registry_frame(session, actor=actor, purpose=purpose, person_ids=sorted(wanted))
     names = [key.name for key in FREQUENCY_KEYS]
     whole = WholeRegistry(
@@ -170,6 +167,24 @@ def blocked_registry(
         count=lambda key, tokens: blocking.counts(session, key, tokens),
     )
     return RegistryPart(frame, whole)
+
+
+def _sample(session: Session, size: int, seed: int) -> set[int]:
+    """A seeded sample of `size` persons, drawn by the database: the persons whose ids come
+    first in an order the seed scrambles (a multiplicative hash modulo a prime, so it owes
+    nothing to the order persons were stored in), without reading every id."""
+    persons = Person.__table__
+    big = BigInteger()
+    scrambled = (cast(persons.c.id, big) * literal(_MULTIPLIER, big) + literal(seed, big)) % (
+        literal(_PRIME, big)
+    )
+    query = select(persons.c.id).order_by(scrambled, persons.c.id).limit(size)
+    return set(session.execute(query).scalars().all())
+
+
+# The multiplier (2^32 / golden ratio) and a prime above 2^32: id * multiplier stays within
+# 64 bits for ids below 2^31.
+_MULTIPLIER, _PRIME = 2_654_435_761, 4_294_967_311
 
 
 # --- storing outcomes ----------------------------------------------------------------------

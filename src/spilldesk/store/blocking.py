@@ -10,7 +10,7 @@ run again).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Column, MetaData, Table, delete, func, or_, select
@@ -24,7 +24,7 @@ from spilldesk.store.crypto import Keyring
 from spilldesk.store.linkage_models import PersonBlockingKeys
 from spilldesk.store.models import Person
 from spilldesk.store.people import PII
-from spilldesk.store.sealing import open_for_row
+from spilldesk.store.sealing import open_rows
 
 BATCH = 5000
 TOKENS = cast(Table, PersonBlockingKeys.__table__)
@@ -112,11 +112,14 @@ def backfill(session: Session, keyring: Keyring, *, actor: str) -> int:
             "count": len(rows),
         },
     )
-    return _write_from(
-        session,
-        keyring,
-        ((pk, open_for_row(keyring, blob, persons.name, pk, PII)) for pk, blob in rows),
-    )
+
+    def opened() -> Iterator[tuple[int, Mapping[str, Any]]]:
+        for start in range(0, len(rows), BATCH):
+            batch = [(pk, blob) for pk, blob in rows[start : start + BATCH]]
+            persons_data = open_rows(keyring, batch, persons.name, PII)
+            yield from zip([pk for pk, _ in batch], persons_data, strict=True)
+
+    return _write_from(session, keyring, opened())
 
 
 def _fill(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -131,7 +134,8 @@ def _drop(session: Session, table: Table) -> None:
 
 
 def candidates(session: Session, wanted: Mapping[str, Iterable[int]]) -> set[int]:
-    """Persons whose token of some key equals one of that key's wanted tokens (one scan)."""
+    """Persons whose token in some column equals one of that column's wanted tokens (one
+    scan)."""
     rows = [{"key": key, "token": t} for key, tokens in wanted.items() for t in set(tokens)]
     if not rows:
         return set()
@@ -140,8 +144,8 @@ def candidates(session: Session, wanted: Mapping[str, Iterable[int]]) -> set[int
         conditions = [
             TOKENS.c[key].in_(select(_WANTED.c.token).where(_WANTED.c.key == key)) for key in wanted
         ]
-        found = session.execute(select(TOKENS.c.person_id).where(or_(*conditions))).scalars()
-        return set(found)
+        found = session.execute(select(TOKENS.c.person_id).where(or_(*conditions)))
+        return set(found.scalars().all())
     finally:
         _drop(session, _WANTED)
 

@@ -18,6 +18,7 @@ import json
 import os
 import secrets
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,14 @@ _NONCE = 12
 
 class KeyFileError(Exception):
     """The key file is missing, unreadable or does not hold the key a ciphertext needs."""
+
+
+class OpenFailed(KeyFileError):
+    """One of many ciphertexts (`Keyring.open_many`) did not open: `index` says which."""
+
+    def __init__(self, index: int, why: str) -> None:
+        super().__init__(why)
+        self.index = index
 
 
 @dataclass(frozen=True)
@@ -128,6 +137,45 @@ class Keyring:
             raise KeyFileError("ciphertext failed authentication (tampered or wrong key)") from None
         result: dict[str, object] = json.loads(plaintext)
         return result
+
+    def open_many(
+        self, blobs: Sequence[bytes], purposes: Sequence[bytes]
+    ) -> list[dict[str, object]]:
+        """`open` of many ciphertexts (a bulk read): the same checks, each payload authenticated
+        against its own purpose, the plaintexts parsed in one pass. Raises `OpenFailed` naming
+        the first that does not open."""
+        aeads = {key_id.encode(): aead for key_id, aead in self._aead.items()}
+        plaintexts: list[bytes] = []
+        append = plaintexts.append
+        n = 0
+        try:
+            for n, (blob, purpose) in enumerate(zip(blobs, purposes, strict=True)):
+                id_end = 2 + blob[1]
+                aead = aeads.get(bytes(blob[2:id_end])) if blob[0] == _FORMAT else None
+                if aead is None:
+                    raise OpenFailed(n, "")
+                append(aead.decrypt(blob[id_end : id_end + _NONCE], blob[id_end + _NONCE :],
+                                    purpose))
+        except (IndexError, InvalidTag, OpenFailed):
+            raise OpenFailed(n, self._why(bytes(blobs[n]), purposes[n].decode())) from None
+        try:
+            # Each plaintext is one sealed JSON object (authenticated above): joined, they parse
+            # as one array at a fraction of the cost of a parse each.
+            opened = json.loads(b"[" + b",".join(plaintexts) + b"]")
+        except ValueError:
+            opened = None
+        if (not isinstance(opened, list) or len(opened) != len(plaintexts)
+                or not all(isinstance(item, dict) for item in opened)):
+            raise KeyFileError("a sealed value holds no sealed payload") from None
+        return opened
+
+    def _why(self, blob: bytes, purpose: str) -> str:
+        """What `open` says of a ciphertext that does not open."""
+        try:
+            self.open(blob, purpose)
+        except KeyFileError as exc:
+            return str(exc)
+        return "ciphertext failed authentication (tampered or wrong key)"
 
     def fingerprint_key(self) -> bytes:
         """The leak monitor's own key: derived from the index key under a label of its own, so

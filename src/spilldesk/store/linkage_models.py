@@ -25,8 +25,8 @@ class PersonBlockingKeys(Base):
     person_id: Mapped[int] = mapped_column(
         ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
     )
-    dob: Mapped[int | None] = mapped_column(BigInteger)
-    dob_swapped: Mapped[int | None] = mapped_column(BigInteger)
+    dob_family: Mapped[int | None] = mapped_column(BigInteger)
+    dob_given: Mapped[int | None] = mapped_column(BigInteger)
     name: Mapped[int | None] = mapped_column(BigInteger)
     sound_year: Mapped[int | None] = mapped_column(BigInteger)
     sound_month_day: Mapped[int | None] = mapped_column(BigInteger)

@@ -187,10 +187,20 @@ def read_registry(
     session: Session, person_ids: Sequence[int] | None, *, actor: str, purpose: str
 ) -> list[tuple[int, PersonPII, dict[str, Any]]]:
     """Open registry persons' data and case facts (all, or `person_ids`), in id order, in one
-    audited bulk read (the event lists who and how many, not what). Rows are read at the core,
-    not as objects: linkage opens tens of thousands at a time."""
+    audited bulk read (the event lists who and how many, not what)."""
+    ids, piis, facts = open_registry(session, person_ids, actor=actor, purpose=purpose)
+    return [(pk, PersonPII.from_dict(pii), fact)
+            for pk, pii, fact in zip(ids, piis, facts, strict=True)]
+
+
+def open_registry(
+    session: Session, person_ids: Sequence[int] | None, *, actor: str, purpose: str
+) -> tuple[list[int], list[dict[str, Any]], list[dict[str, Any]]]:
+    """`read_registry` as three lists: the persons' ids, their opened data (`PersonPII`'s
+    fields) and their case facts. Rows are read at the core, not as objects, and opened in
+    bulk: linkage opens hundreds of thousands at a time."""
     from spilldesk.store import blocking
-    from spilldesk.store.sealing import SEALED
+    from spilldesk.store.sealing import SEALED, open_rows
 
     persons = Person.__table__
     query = select(persons.c.id, persons.c.pii, persons.c.sealed).order_by(persons.c.id)
@@ -208,9 +218,9 @@ def read_registry(
     )
     keyring = keyring_of(session)
     table = persons.name
-    return [(pk, PersonPII.from_dict(open_for_row(keyring, pii, table, pk, PII)),
-             open_for_row(keyring, sealed, table, pk, SEALED))
-            for pk, pii, sealed in rows]
+    piis = open_rows(keyring, [(pk, pii) for pk, pii, _ in rows], table, PII)
+    facts = open_rows(keyring, [(pk, sealed) for pk, _, sealed in rows], table, SEALED)
+    return [row[0] for row in rows], piis, facts
 
 
 def a_numbers_for(
