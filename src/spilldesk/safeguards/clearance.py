@@ -56,6 +56,7 @@ from spilldesk.domain.holds import (
 from spilldesk.errors import ServiceError
 from spilldesk.store.audit import AuditRow, record_events
 from spilldesk.store.db import keyring_of
+from spilldesk.store.read_sets import persons_named
 from spilldesk.store.sealing import SEALED, open_for_row
 from spilldesk.store.types import UTCDateTime
 
@@ -203,13 +204,13 @@ def clearance_manifest(
     (through `audit`, as for `clearance`)."""
     normals = [normalize_a_number(a) for a in a_numbers]
     answers = tuple(_answers(session, normals, on, tz))
-    known = sorted({a.person_id for a in answers if a.person_id is not None})
     audit(session, (actor, "clearance.manifest", "person", None, {
         "on": on.isoformat(),
         "checked": len(answers),
         "blocked": sum(not a.cleared for a in answers),
         "unknown": sum(a.person_id is None for a in answers),
-        "person_ids": known[:20000],
+        # `count`: the distinct registry persons the manifest named
+        **persons_named(a.person_id for a in answers if a.person_id is not None),
     }))
     return ManifestAnswer(on, answers)
 

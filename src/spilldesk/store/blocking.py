@@ -24,6 +24,7 @@ from spilldesk.store.crypto import Keyring
 from spilldesk.store.linkage_models import PersonBlockingKeys
 from spilldesk.store.models import Person
 from spilldesk.store.people import PII
+from spilldesk.store.read_sets import persons_named
 from spilldesk.store.sealing import open_rows
 
 BATCH = 5000
@@ -109,7 +110,7 @@ def backfill(session: Session, keyring: Keyring, *, actor: str) -> int:
         object_id=None,
         detail={
             "purpose": "blocking keys of persons stored before linkage kept them",
-            "count": len(rows),
+            **persons_named(pk for pk, _ in rows),
         },
     )
 
