@@ -14,7 +14,7 @@ decrypting it. The values come from `link.features.comparison_frame`, their one 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -115,11 +115,6 @@ def _tokens(secret: bytes, messages: Sequence[str]) -> list[int]:
     hashed = hash_array(values, encoding="utf8", hash_key=_hash_key(secret), categorize=False)
     tokens: list[int] = hashed.view(np.int64).tolist()
     return tokens
-
-
-def token(secret: bytes, name: str, values: Iterable[str]) -> int:
-    """The keyed token of one key's values (a signed 64-bit integer)."""
-    return _tokens(secret, [f"{name}\x00" + "\x1f".join(values)])[0]
 
 
 def side_tokens(
