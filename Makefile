@@ -64,12 +64,12 @@ BENCHES := \
 	"bench_hook.py" \
 	"bench_registry.py" \
 	"bench_registry.py scale" \
-	"bench_registry.py scale --postgres $(BENCH_POSTGRES)" \
+	"bench_registry.py scale --postgres $(BENCH_POSTGRES) --sizes 1000000 10000000" \
 	"bench_linkage.py" \
 	"bench_pseudopeople.py" \
 	"bench_planning.py" \
 	"bench_clearance.py" \
-	"bench_growth.py" \
+	"bench_growth.py --sizes 100000 1000000 10000000" \
 	"bench_http.py --postgres $(BENCH_POSTGRES)" \
 	"bench_packets.py" \
 	"bench_monitor.py" \

@@ -88,7 +88,8 @@ def floor_import(scenario: Path, work: Path) -> float:
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-c", "from spilldesk.cli.main import main; main()"]
-TARGET_SECONDS = 60.0
+TARGET_SECONDS = 60.0  # 1,000,000 persons
+POSTGRES_10M_SECONDS = 600.0  # 10,000,000 persons into PostgreSQL with COPY (issue #18)
 # One run in a fresh wrapper: its RUSAGE_CHILDREN is that one import's peak, not an earlier one.
 # Its output goes to the file named by $BENCH_STDOUT, if set.
 MEASURE = """
@@ -173,6 +174,9 @@ def scale(args: argparse.Namespace) -> None:
         generate(root / "scenario", seed=2022, persons=40_000)
         registry = root / "scenario" / "registry"
         runs = [("this tree", ROOT / "src", args.sizes)]
+        targets = {1_000_000: TARGET_SECONDS}
+        if args.postgres:
+            targets[10_000_000] = POSTGRES_10M_SECONDS
         if args.src:
             runs.append((args.label, Path(args.src).resolve(), args.before_sizes))
         for size in sorted(set(args.sizes) | set(args.before_sizes if args.src else [])):
@@ -187,8 +191,9 @@ def scale(args: argparse.Namespace) -> None:
                                    database)
                 if args.postgres:
                     _drop_postgres(args.postgres, f"bench_registry_{len(lines)}")
-                verdict = ("" if size != 1_000_000 else
-                           f" ({'met' if r['wall'] <= TARGET_SECONDS else 'missed'})")
+                target = targets.get(size)
+                verdict = ("" if target is None else
+                           f" ({'met' if r['wall'] <= target else 'missed'})")
                 lines.append(f"| {label} | {size:,} | {r['wall']:.1f} s{verdict} | "
                              f"{r['cpu']:.1f} s | {r['rss_mb']:,.0f} MB | "
                              f"{size / r['wall']:,.0f} | {load:.1f} |")
@@ -197,7 +202,9 @@ def scale(args: argparse.Namespace) -> None:
             persons.unlink()
     where = "PostgreSQL" if args.postgres else "SQLite"
     body = (f"Whole process `spilldesk registry import persons.csv`, {where}, a fresh desk each. "
-            f"Target: 1,000,000 persons in ≤ {TARGET_SECONDS:.0f} s by the wall clock; peak "
+            f"Target: 1,000,000 persons in ≤ {TARGET_SECONDS:.0f} s by the wall clock"
+            + (f", 10,000,000 in ≤ {POSTGRES_10M_SECONDS / 60:.0f} minutes" if args.postgres
+               else "") + "; peak "
             "memory flat in the file's size. CPU is the import's and its reading worker's "
             "together (a file of 16 MB and up is read and checked in a second process; the "
             "database server's own CPU is not in it), so wall time below CPU time is the two "
