@@ -33,8 +33,16 @@ def _digits(text: str) -> str:
     value = str(text)
     if value.isdigit():
         return value
-    if value[:1] in ("A", "a") and value[1:].isdigit():
-        return value[1:]
+    if value[:1] in ("A", "a"):
+        rest = value[1:]
+        if rest.isdigit():
+            return rest
+        # `A-123-456-789`, `A# 123456789`: after the `A` and an optional `#`, only ASCII
+        # digits, dashes and spaces; the prefix and the separators both drop every dash and
+        # space, so what remains is the digits.
+        bare = (rest[1:] if rest[:1] == "#" else rest).replace("-", "").replace(" ", "")
+        if bare.isdigit() and bare.isascii():
+            return bare
     return _SEPARATORS.sub("", _PREFIX.sub("", value))
 
 

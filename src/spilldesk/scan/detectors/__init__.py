@@ -18,7 +18,7 @@ from spilldesk.scan.detectors import (
     phone,
     ssn,
 )
-from spilldesk.scan.detectors.base import REPORTABLE, Candidate, Hit, masked
+from spilldesk.scan.detectors.base import REPORTABLE, Candidate, Hit
 from spilldesk.scan.detectors.engine import Scan
 
 __all__ = [
@@ -74,7 +74,8 @@ def same_length_lower(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-_START, _SCORE = itemgetter(1), itemgetter(3)  # a Candidate's start and score
+_START, _SCORE = itemgetter(1), itemgetter(3)
+_new_tuple = tuple.__new__  # a Candidate's start and score
 
 
 def find_all(text: str, engine: str | None = None) -> list[Hit]:
@@ -96,4 +97,8 @@ def find_all(text: str, engine: str | None = None) -> list[Hit]:
                 kept[-1] = candidate
             continue
         kept.append(candidate)
-    return list(map(masked, kept))
+    # `masked` for each, inline (a call a hit costs more than the tuple it builds).
+    return [
+        _new_tuple(Hit, (entity, start, end, score, value, mask(value), pattern, validation))
+        for entity, start, end, score, value, mask, pattern, validation in kept
+    ]

@@ -101,6 +101,9 @@ def masked(candidate: Candidate) -> Hit:
 
 def mask_generic(value: str) -> str:
     """Keep the shape, hide the content: `****1234` for numbers, stars for words."""
+    last = value[-4:]
+    if len(last) == 4 and last.isdigit():  # ends in four digits (a phone number): no filter
+        return "*" * max(len(value.strip()) - 4, 1) + last
     digits = "".join(filter(str.isdigit, value))
     if len(digits) >= 4:
         return "*" * max(len(value.strip()) - 4, 1) + digits[-4:]
@@ -166,7 +169,12 @@ class PatternDetector:
                     continue
                 if words:
                     context = context or ContextWords(lowered, words, scan)
-                    near = context.before(start)
+                    ends = context.ends
+                    if ends is None:
+                        near = context.before(start)
+                    else:  # `context.before(start)`, inline: asked for most candidates
+                        index = bisect_right(ends, start)
+                        near = index > 0 and context.latest[index - 1] >= start - CONTEXT_WINDOW
                 else:
                     near = False
                 if validation is confirm:
@@ -182,24 +190,25 @@ class ContextWords:
     otherwise (a short text: a cell, a line) the window before each candidate is searched,
     which costs less for a few candidates than finding every word first."""
 
-    __slots__ = ("_lowered", "_words", "_found", "_ends", "_latest", "_windows")
+    __slots__ = ("_lowered", "_words", "_found", "ends", "latest", "_windows")
 
     def __init__(self, lowered: str, words: tuple[str, ...], scan: Scan | None = None) -> None:
         self._lowered, self._words = lowered, words
         self._found = scan.words(words) if scan is not None else None
         self._windows: list[tuple[int, int]] | None = None
-        self._ends: list[int] | None = None
-        self._latest: list[int] = []
+        # With Hyperscan: the words' ends, sorted, and the latest start among the first i.
+        self.ends: list[int] | None = None
+        self.latest: list[int] = []
         if self._found is not None:
-            self._ends = [end for end, _ in self._found]
-            self._latest = list(accumulate((at for _, at in self._found), max))
+            self.ends = [end for end, _ in self._found]
+            self.latest = list(accumulate((at for _, at in self._found), max))
 
     def before(self, start: int) -> bool:
         """`has_context`: does a word lie whole in the CONTEXT_WINDOW characters before?"""
-        if self._ends is None:
+        if self.ends is None:
             return has_context(self._lowered, start, self._words)
-        index = bisect_right(self._ends, start)
-        return index > 0 and self._latest[index - 1] >= start - CONTEXT_WINDOW
+        index = bisect_right(self.ends, start)
+        return index > 0 and self.latest[index - 1] >= start - CONTEXT_WINDOW
 
     def windows(self) -> list[tuple[int, int]]:
         """Stretches of text that follow a context word (merged when they overlap).

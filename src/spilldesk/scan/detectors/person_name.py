@@ -13,12 +13,12 @@ from spilldesk.domain.names import normalize_name
 from spilldesk.scan.detectors.base import (
     CONTEXT_BOOST,
     Candidate,
+    ContextWords,
     Hit,
     Validation,
-    has_context,
     masked,
 )
-from spilldesk.scan.detectors.engine import Scan, register
+from spilldesk.scan.detectors.engine import Scan, register, register_words
 
 CONTEXT = (
     "name:",
@@ -116,6 +116,7 @@ _RUN = re.compile(
     r"[A-ZÀ-Ý](?<![\w'-][A-ZÀ-Ý])[A-Za-zÀ-ÿ'-]+(?:,?\s[A-ZÀ-Ý][A-Za-zÀ-ÿ'-]+){1,3}(?![\w'-])"
 )
 register(_RUN)
+register_words(CONTEXT)
 _TITLES = frozenset({"mr", "mrs", "ms", "sr", "sra", "srta", "señor", "señora", "dr"})
 _TITLE_ENDS = frozenset(".rsaRSA")
 _LEADS = _TITLES | {"dear", "estimado", "estimada", "querido", "querida", "hello", "hola"}
@@ -191,12 +192,18 @@ class PersonNameDetector:
         self, text: str, lowered: str | None = None, scan: Scan | None = None
     ) -> Iterator[Candidate]:
         lowered = lowered if lowered is not None else text.lower()
-        known = known_words()
+        worth_a_look, known = _worth_a_look(), known_words()
         reader = scan if scan is not None and scan.text is text else Scan(text, lowered, "re")
+        context: ContextWords | None = None
         for match in reader.finditer(_RUN):
-            start, value = match.start(), match.group(0)
-            # Per run (~10,000 a MB of dense text): the cheap tests first.
+            start, end = match.span()
+            value = text[start:end]
+            # Per run (~10,000 a MB of dense text): the common case first, in one test. An
+            # ASCII run with no known name word, no title among its words and no title
+            # before it is no name: dropping leads below would only shorten it.
             titled = start > 2 and text[start - 2] in _TITLE_ENDS and _titled(text, start)
+            if not titled and value.isascii() and worth_a_look.isdisjoint(value.upper().split()):
+                continue
             # "Dear Mr Quintavex" / "Señora Quintavex": salutations are not the name.
             while (
                 value[:1] in _LEAD_HEADS
@@ -205,18 +212,28 @@ class PersonNameDetector:
             ):
                 titled = titled or value[:space].rstrip(".").lower() in _TITLES
                 value = value[space + 1 :].lstrip()
-                start = match.end() - len(value)
+                start = end - len(value)
             if not titled and value.isascii() and known.isdisjoint(value.upper().split()):
-                continue  # the common case: no known name word, no title
+                continue  # leads only: no known name word, no title
             score = name_likelihood(value)
             if titled:
                 score = max(score, 0.2) + CONTEXT_BOOST
-            elif score and has_context(lowered, start, CONTEXT):
-                score += CONTEXT_BOOST
+            elif score:
+                context = context or ContextWords(lowered, CONTEXT, reader)
+                if context.before(start):
+                    score += CONTEXT_BOOST
             if score >= 0.15:
                 how = "titled" if titled else "known_names"
-                yield (self.entity, start, match.end(), min(score, 1.0), value, _initials, how,
+                yield (self.entity, start, end, min(score, 1.0), value, _initials, how,
                        Validation.UNKNOWN)
+
+
+@cache
+def _worth_a_look() -> frozenset[str]:
+    """The words (upper case, as `str.split` leaves them) that make an ASCII run worth the
+    full test: the known name words, and the titles (a title among the leads makes it
+    titled)."""
+    return known_words() | {title.upper() for title in _TITLES}
 
 
 def _initials(value: str) -> str:

@@ -40,10 +40,19 @@ def check_phone(text: str) -> Validation:
     """
     written = text.strip()
     digits = sum(map(str.isdigit, written))
-    if not 8 <= digits <= 15 or _A_DATE.search(written) or _NOT_A_PHONE.match(written):
+    if not 8 <= digits <= 15:
         return Validation.REJECT
-    if digits == len(written):  # an unbroken run only at full national length
-        return Validation.unless(digits in (10, 11))
+    unbroken = digits == len(written)
+    # Each regex is asked only where it can match (a date holds `-`; an IPv4 address and a
+    # decimal number hold dots; a long account number is all digits): once per candidate,
+    # a regex call costs as much as the rest of the check.
+    if "-" in written and _A_DATE.search(written):
+        return Validation.REJECT
+    dots = written.count(".")  # an IPv4 address holds three, a decimal number one
+    if (dots == 1 or dots == 3 or unbroken) and _NOT_A_PHONE.match(written):
+        return Validation.REJECT
+    if unbroken:  # an unbroken run only at full national length
+        return Validation.UNKNOWN if digits in (10, 11) else Validation.REJECT
     if digits > 8 or "(" in written or "+" in written:
         return Validation.UNKNOWN
     return Validation.CONFIRM if _valid_somewhere(written) else Validation.REJECT
