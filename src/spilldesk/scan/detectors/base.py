@@ -29,6 +29,8 @@ from spilldesk.scan.detectors.engine import Scan, register, register_words
 
 CONTEXT_WINDOW = 48
 CONTEXT_BOOST = 0.4
+# How far before a candidate `back` is first searched (see PatternDetector.candidates).
+_NEAR = 32
 REPORTABLE = 0.5  # a hit at or above this score is a finding; below it, a hint only
 CONFIRMED = 1.0  # Presidio's MAX_SCORE: what a confirmed candidate scores, unless told less
 
@@ -55,6 +57,8 @@ class Pattern:
     name: str
     regex: re.Pattern[str]
     score: float
+    # `back` must end where the match starts in one place at most: it begins with a
+    # look-behind that refuses every character it consumes (tests/scan check each).
     back: re.Pattern[str] | None = None
     context_only: bool = False
     # How far before a match `back` is searched: its longest match, plus one for a `$` that
@@ -159,7 +163,15 @@ class PatternDetector:
                 # Per candidate (~30,000 a MB of dense text): kept to plain steps, inline.
                 start, end = match.span()
                 if back is not None:
-                    before = back.search(text, max(0, start - reach), start)
+                    # The nearest characters first: `back` ends at `start` in one place at
+                    # most, so a match found there is the one the whole reach would give
+                    # (an e-mail's local part is short; its reach, 65, is searched place by
+                    # place).
+                    before = None
+                    if reach > _NEAR:
+                        before = back.search(text, max(0, start - _NEAR), start)
+                    if before is None:
+                        before = back.search(text, max(0, start - reach), start)
                     if before is None:
                         continue
                     start = before.start()

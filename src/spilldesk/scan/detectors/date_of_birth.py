@@ -46,7 +46,7 @@ def plausible_birth_date(text: str) -> bool:
 
 def check_birth_date(text: str) -> Validation:
     """Not a date, or not a living person's birth date: REJECT; any other date: UNKNOWN."""
-    return Validation.unless(plausible_birth_date(text))
+    return Validation.UNKNOWN if plausible_birth_date(text) else Validation.REJECT
 
 
 def mask_date(_text: str) -> str:

@@ -16,7 +16,7 @@ def plausible_passport(text: str) -> bool:
 
 def check_passport(text: str) -> Validation:
     """Passport numbers have no check the gate can run: refuted by shape, never confirmed."""
-    return Validation.unless(plausible_passport(text))
+    return Validation.UNKNOWN if plausible_passport(text) else Validation.REJECT  # `unless`, inline
 
 
 DETECTOR = PatternDetector(
