@@ -77,13 +77,25 @@ def hits(text: str, engine: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[
 
 
 def test_bare_patterns_drop_look_arounds_and_keep_classes() -> None:
-    assert bare(r"[+(\d](?<![\w+/.(-][+(\d])\d{3}(?![\w/-]|\.\d)") == (r"[+(\d]\d{3}", 2)
+    assert bare(r"[+(\d](?<![\w+/.(-][+(\d])\d{3}(?![\w/-]|\.\d)") == (
+        r"(?:^|[^\w+/.(-])[+(\d]\d{3}",
+        2,
+    )
     assert bare(r"\b\w+@x\.org\b") == (r"\w+@x\.org", 1)
     # `re`'s \s also matches the ASCII separators \x1c-\x1f: the bare form must too.
     assert bare(r"a\s[\sb]") == (r"a[\s\x1c-\x1f][\s\x1c-\x1fb]", 1)
     # Read over the whole text, a final negative look-ahead becomes a consumed character.
     assert bare(r"\d{3}(?![\w-])", whole_text=True) == (r"\d{3}(?:[^\w-]|\z)", 1)
     assert bare(r"\d{3}(?!\w)", whole_text=True) == (r"\d{3}(?:\W|\z)", 1)
+    # A leading negative look-behind of one class (at the start, or right after a first
+    # element that it repeats) becomes a consumed character or the text's start.
+    assert bare(r"(?<![\w/.-])\d{2}") == (r"(?:^|[^\w/.-])\d{2}", 1)
+    assert bare(r"\d(?<![\w.,-]\d)\d{8}") == (r"(?:^|[^\w.,-])\d\d{8}", 1)
+    assert bare(r"A(?<!\wA)\d") == (r"(?:^|\W)A\d", 1)
+    # Not for other look-behinds: left out, as before.
+    assert bare(r"\d(?<![\w-]\w)\d") == (r"\d\d", 1)
+    assert bare(r"(?<![\s-])\d") == (r"\d", 1)
+    assert bare(r"(?<=\d-)\d") == (r"\d", 1)
 
 
 @pytest.mark.parametrize("crowding", [True, False])
@@ -224,3 +236,23 @@ def test_a_pattern_too_large_for_starts_is_read_by_re_only_where_it_can_match() 
         scan = Scan(text, text.lower(), engine="hyperscan")
         assert [m.span() for m in scan.finditer(calle)] == [m.span() for m in calle.finditer(text)]
         assert (scan._stretches[compiled.ids[calle]] is None) is readable
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_back_ends_where_a_match_starts_in_one_place_at_most(seed: int) -> None:
+    """`PatternDetector` searches the nearest characters first for a pattern's `back`: that
+    gives the whole reach's answer only if `back` can end at a match's start in one place.
+    Checked at every place of crafted text (with long e-mail local parts) for every `back`."""
+    rng = random.Random(seed)
+    text = crafted(seed, 400, ascii_only=False) + "".join(
+        rng.choice(["x" * rng.randint(20, 70) + "@example.org ", "a.b+c-d_" * 9 + "@x.io "])
+        for _ in range(40)
+    )
+    for detector in DETECTORS:
+        for pattern in getattr(detector, "patterns", []):
+            if pattern.back is None:
+                continue
+            for start in range(1, len(text) + 1):
+                low = max(0, start - pattern.back_reach)
+                places = [at for at in range(low, start) if pattern.back.match(text, at, start)]
+                assert len(places) <= 1, (pattern.name, start, places)
