@@ -140,6 +140,11 @@ def family_names() -> frozenset[str]:
 
 
 @cache
+def _given_and_family() -> tuple[frozenset[str], frozenset[str]]:
+    return given_names(), family_names()
+
+
+@cache
 def known_words() -> frozenset[str]:
     """Every word that may make a run a name (commas stay attached: checked again later)."""
     names = given_names() | family_names()
@@ -162,8 +167,9 @@ def name_likelihood(text: str) -> float:
     tokens = set(text.upper().replace(",", " ").split() if plain else normalize_name(text).split())
     if len(tokens) < 2 or not INSTITUTIONAL.isdisjoint(tokens):
         return 0.0
-    given = not given_names().isdisjoint(tokens)
-    family = not family_names().isdisjoint(tokens)
+    given_set, family_set = _given_and_family()
+    given = not given_set.isdisjoint(tokens)
+    family = not family_set.isdisjoint(tokens)
     if given and family:
         return 0.55
     return 0.15 if given or family else 0.0
@@ -237,7 +243,9 @@ def _worth_a_look() -> frozenset[str]:
 
 
 def _initials(value: str) -> str:
-    return " ".join(word[0] + "." for word in value.replace(",", " ").split())
+    """`J. S.` for `John Smith`."""
+    words = value.replace(",", " ").split()
+    return ". ".join([word[0] for word in words]) + "." if words else ""
 
 
 DETECTOR = PersonNameDetector()
