@@ -34,13 +34,18 @@ _MONTHS = (
 )
 
 
+_LOADED = dt.date.today()
+
+
 def plausible_birth_date(text: str) -> bool:
     for day_first in (False, True):
         try:
             born = parse_date(text, day_first=day_first)
         except (InvalidDate, ValueError):
             continue
-        return born.year >= 1900 and born <= dt.date.today()
+        # Before the day this module was loaded, a date is past whatever day it is now;
+        # only a later one asks the clock (once per candidate, that costs more than parsing).
+        return born.year >= 1900 and (born < _LOADED or born <= dt.date.today())
     return False
 
 

@@ -318,11 +318,15 @@ def _merge_into(starts: list[int], ends: list[int], crowded: list[bool]):  # typ
     """A Hyperscan match handler that gathers a pattern's reports as merged stretches, and
     stops the scan (noting it in `crowded`) once they prove crowded."""
 
+    # Read once a scan (a call per report: tens of thousands a MB of dense text).
+    add_start, add_end = starts.append, ends.append
+    sample, crowded_end = _SAMPLE, _SAMPLE * _CROWDED
+
     def on_match(_id: int, start: int, end: int, _flags: int, _context: object) -> bool:
         if not ends or start > ends[-1]:  # the common case: a new stretch
-            starts.append(start)
-            ends.append(end)
-            if len(ends) == _SAMPLE and end < _SAMPLE * _CROWDED:
+            add_start(start)
+            add_end(end)
+            if len(ends) == sample and end < crowded_end:
                 crowded.append(True)
                 return True  # stops the scan: Hyperscan raises ScanTerminated
             return False
@@ -403,10 +407,12 @@ class Scan:
         if self._words is None:
             database, owners = _word_database()
             found: list[list[tuple[int, int]]] = [[] for _ in _WORD_SETS]
+            # Per word: where its places go and its length (one lookup a place found).
+            into = [(found[index].append, size) for index, size in owners]
 
             def on_word(id_: int, _start: int, end: int, _flags: int, _context: object) -> None:
-                index, size = owners[id_]
-                found[index].append((end, end - size))
+                append, size = into[id_]
+                append((end, end - size))
 
             try:
                 with _SCANNING:
