@@ -74,8 +74,8 @@ def same_length_lower(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-_START, _SCORE = itemgetter(1), itemgetter(3)
-_new_tuple = tuple.__new__  # a Candidate's start and score
+_START = itemgetter(1)  # a Candidate's start
+_new_tuple = tuple.__new__
 
 
 def find_all(text: str, engine: str | None = None) -> list[Hit]:
@@ -88,9 +88,10 @@ def find_all(text: str, engine: str | None = None) -> list[Hit]:
     found: list[Candidate] = []
     for detector in DETECTORS:
         found.extend(detector.candidates(text, lowered, scan))
-    # By start, then higher score first: two stable sorts on plain fields (faster than a key
-    # tuple for each of ~30,000 hits a MB of dense text; the same order).
-    found.sort(key=_SCORE, reverse=True)
+    # By start only (stable: detectors in order). Among candidates that start together the
+    # loop keeps the first of the highest score, as it would were they sorted by score too:
+    # they all overlap whatever is kept before them, or none does, and each replaces the
+    # one kept only when it scores more.
     found.sort(key=_START)
     kept: list[Candidate] = []
     for candidate in found:
