@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import random
 import re
 import sys
+from operator import itemgetter
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from spilldesk.domain.anumber import mask_a_number
-from spilldesk.scan.detectors import REPORTABLE, find_all, nationality, person_name, phone
+from spilldesk.scan.detectors import (
+    REPORTABLE,
+    find_all,
+    nationality,
+    person_name,
+    phone,
+    resolve_overlaps,
+)
+from spilldesk.scan.detectors.base import Validation, mask_generic
 from spilldesk.scan.detectors.columns import header_field, value_field
 from spilldesk.scan.detectors.ssn import valid_ssn
 
@@ -144,3 +154,28 @@ def test_every_nationality_label_holds_one_of_the_stems() -> None:
     for label in labels:
         assert nationality._LABEL.fullmatch(label)
         assert any(stem in label for stem in nationality._STEMS), label
+
+
+def test_overlaps_resolve_as_sorted_by_start_then_higher_score() -> None:
+    """`resolve_overlaps` sorts by start only; it must keep what the loop keeps on candidates
+    sorted by start and then by higher score (ties in detector order)."""
+    def by_start_then_score(found: list) -> list:  # type: ignore[type-arg]
+        ordered = sorted(sorted(found, key=itemgetter(3), reverse=True), key=itemgetter(1))
+        kept: list = []  # type: ignore[type-arg]
+        for candidate in ordered:
+            if kept and candidate[1] < kept[-1][2]:
+                if candidate[3] > kept[-1][3]:
+                    kept[-1] = candidate
+                continue
+            kept.append(candidate)
+        return kept
+
+    rng = random.Random(17)
+    for _ in range(20_000):
+        found = []
+        for order in range(rng.randint(0, 9)):
+            start = rng.randint(0, 12)
+            found.append((f"E{order}", start, start + rng.randint(1, 7),
+                          rng.choice([0.1, 0.5, 0.5, 0.55, 0.9, 1.0]), "v", mask_generic, "p",
+                          Validation.UNKNOWN))
+        assert resolve_overlaps(list(found)) == by_start_then_score(found)

@@ -30,6 +30,7 @@ __all__ = [
     "GateDetector",
     "Hit",
     "find_all",
+    "resolve_overlaps",
     "same_length_lower",
 ]
 
@@ -88,10 +89,22 @@ def find_all(text: str, engine: str | None = None) -> list[Hit]:
     found: list[Candidate] = []
     for detector in DETECTORS:
         found.extend(detector.candidates(text, lowered, scan))
-    # By start only (stable: detectors in order). Among candidates that start together the
-    # loop keeps the first of the highest score, as it would were they sorted by score too:
-    # they all overlap whatever is kept before them, or none does, and each replaces the
-    # one kept only when it scores more.
+    kept = resolve_overlaps(found)
+    # `masked` for each, inline (a call a hit costs more than the tuple it builds).
+    return [
+        _new_tuple(Hit, (entity, start, end, score, value, mask(value), pattern, validation))
+        for entity, start, end, score, value, mask, pattern, validation in kept
+    ]
+
+
+def resolve_overlaps(found: list[Candidate]) -> list[Candidate]:
+    """Overlapping candidates resolved in favour of the higher score (the earlier detector
+    on a tie), in order of start. Sorts `found` in place.
+
+    By start only (stable: detectors in order). Among candidates that start together the
+    loop keeps the first of the highest score, as it would were they sorted by score too:
+    they all overlap whatever is kept before them, or none does, and each replaces the one
+    kept only when it scores more."""
     found.sort(key=_START)
     kept: list[Candidate] = []
     for candidate in found:
@@ -100,8 +113,4 @@ def find_all(text: str, engine: str | None = None) -> list[Hit]:
                 kept[-1] = candidate
             continue
         kept.append(candidate)
-    # `masked` for each, inline (a call a hit costs more than the tuple it builds).
-    return [
-        _new_tuple(Hit, (entity, start, end, score, value, mask(value), pattern, validation))
-        for entity, start, end, score, value, mask, pattern, validation in kept
-    ]
+    return kept
