@@ -447,8 +447,15 @@ class Scan:
     ) -> Iterator[re.Match[str]]:
         """What `regex.finditer(self.text, start, end)` gives, match for match."""
         stop = len(self.text) if end is None else end
-        if self._compiled is None or regex not in self._compiled.ids:
+        compiled = self._compiled
+        if compiled is None or regex not in compiled.ids:
             return regex.finditer(self.text, start, stop)
+        id_ = compiled.ids[regex]
+        if not (compiled.whole_text[id_] and stop < len(self.text)):
+            if id_ not in self._stretches:
+                self._scan(compiled, id_)
+            if self._stretches[id_] is None:  # `re` reads it alone: its own iterator, as is
+                return regex.finditer(self.text, start, stop)
         return self._matches(regex, [(start, stop)])
 
     def _matches(
@@ -476,6 +483,8 @@ class Scan:
         for start, end in spans:  # sorted and disjoint: the stretches are walked once
             stop = end if end < size else size
             first = bisect_right(ends, start, first)  # the first stretch ending after start
+            if first == count:
+                return  # no stretch ends after here: no match in this span or a later one
             pos, index = start, first
             while index < count and starts[index] < stop:
                 high = ends[index]
