@@ -70,6 +70,7 @@ BENCHES := \
 	"bench_planning.py" \
 	"bench_clearance.py" \
 	"bench_growth.py --sizes 100000 1000000 10000000" \
+	"bench_spark.py --sizes 1000000 10000000" \
 	"bench_http.py --postgres $(BENCH_POSTGRES)" \
 	"bench_packets.py" \
 	"bench_monitor.py" \

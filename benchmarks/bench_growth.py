@@ -100,20 +100,27 @@ def quiet(env: dict[str, str], *args: str) -> str:
                           text=True).stdout
 
 
-def run_size(size: int, root: Path, database: str | None) -> dict[str, object]:
-    folder = root / f"{size}"
-    folder.mkdir()
-    persons, disclosed, manifest, truth = write_registry(size, folder)
-    env = _env(folder / "desk", ROOT / "src", database)
+def open_desk(env: dict[str, str], persons: Path, disclosed: Path) -> dict[str, float]:
+    """A fresh desk: the registry imported (timed; its figures returned), incident NOV28
+    opened and the disclosed list ingested."""
     quiet(env, "init")
-    load = os.getloadavg()[0]
-    steps = {"registry import": timed(env, "registry", "import", str(persons))}
+    imported = timed(env, "registry", "import", str(persons))
     quiet(env, "incident", "open", "NOV28", "--title", "Detention statistics posting",
           "--exposed-from", "2022-11-28T09:45:00-05:00",
           "--exposed-until", "2022-11-28T14:04:00-05:00",
           "--custody-reference-date", REFERENCE, "--disclosed-how", "public_posting",
           "--language", "en", "--language", "es")
     quiet(env, "incident", "ingest", "NOV28", str(disclosed))
+    return imported
+
+
+def run_size(size: int, root: Path, database: str | None) -> dict[str, object]:
+    folder = root / f"{size}"
+    folder.mkdir()
+    persons, disclosed, manifest, truth = write_registry(size, folder)
+    env = _env(folder / "desk", ROOT / "src", database)
+    load = os.getloadavg()[0]
+    steps = {"registry import": open_desk(env, persons, disclosed)}
     steps["link"] = timed(env, "link", "NOV28", "--json", "--show-a-numbers",
                           output=folder / "link.json")
     linked = json.loads((folder / "link.json").read_text())

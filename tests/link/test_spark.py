@@ -103,3 +103,26 @@ def test_spark_on_the_candidate_path_gives_duckdbs_outcomes(
         m["a_number"] for m in on_duckdb["matches"]]
     for spark_match, duck_match in zip(on_spark["matches"], on_duckdb["matches"], strict=True):
         assert spark_match["probability"] == pytest.approx(duck_match["probability"], abs=1e-6)
+
+
+def test_the_desks_frames_are_held_by_the_executors_not_the_driver(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A registered frame is read from checkpointed partitions: the driver keeps no copy of
+    its rows in the plan (at registry scale those rows filled the driver's heap during EM)."""
+    _need_spark()
+    from spilldesk.link.backends import PARTITIONS, database_api, spark_session
+
+    monkeypatch.setenv("SPILLDESK_SPARK_MASTER", "local[2]")
+    try:
+        api = database_api("spark")
+        registry = make_registry(200, seed=13)
+        api.register(registry, table_name="registry_held")
+        table = spark_session("local[2]").table("registry_held")
+        plan = table._jdf.queryExecution().analyzed().toString()
+        assert "LocalRelation" not in plan
+        assert "LogicalRDD" in plan
+        assert table.rdd.getNumPartitions() == PARTITIONS
+        assert table.count() == 200
+    finally:
+        spark_session("local[2]").stop()
+        spark_session.cache_clear()

@@ -18,6 +18,8 @@ from splink.internals.database_api import DatabaseAPI
 from spilldesk.config import SPARK_MASTER
 from spilldesk.link.model import Backend
 
+PARTITIONS = 4  # shuffles and splink's repartitions: a few per executor core
+
 
 def database_api(backend: Backend) -> DatabaseAPI[Any]:
     if backend == "duckdb":
@@ -29,14 +31,37 @@ def database_api(backend: Backend) -> DatabaseAPI[Any]:
         connection.execute("SET enable_progress_bar = false")
         return DuckDBAPI(connection)
     if backend == "spark":
-        from splink import SparkAPI
-
         spark = spark_session(SPARK_MASTER.read())
         # In local mode, caching breaks lineage without a checkpoint directory on disk.
-        return SparkAPI(  # type: ignore[no-untyped-call]
-            spark_session=spark, num_partitions_on_repartition=4, break_lineage_method="persist"
+        return _spark_api()(
+            spark_session=spark, num_partitions_on_repartition=PARTITIONS,
+            break_lineage_method="persist",
         )
     raise ValueError(f"unknown linkage backend {backend!r}: use duckdb or spark")
+
+
+@cache
+def _spark_api() -> type[DatabaseAPI[Any]]:
+    from splink import SparkAPI
+    from splink.internals.misc import is_pandas_frame
+
+    class ExecutorTables(SparkAPI):  # type: ignore[misc]
+        """splink's SparkAPI, with the desk's frames held by the executors, not the driver.
+
+        Spark turns a pandas frame into a table whose rows the driver keeps and sends with
+        every query that reads it; the registry's candidates (hundreds of thousands of persons
+        at registry scale) then fill the driver's heap during EM. Sent once through Arrow,
+        split into partitions and checkpointed on the executors, the table's lineage no longer
+        holds the rows.
+        """
+
+        def _table_registration(self, input: Any, table_name: str) -> None:
+            if is_pandas_frame(input):
+                input = (self.spark.createDataFrame(self._clean_pandas_df(input))
+                         .repartition(PARTITIONS).localCheckpoint(eager=True))
+            super()._table_registration(input, table_name)
+
+    return ExecutorTables
 
 
 @cache
@@ -51,9 +76,14 @@ def spark_session(master: str) -> Any:
         .config("spark.jars", similarity_jar_location())
         # The executors' Python workers run this interpreter (the same packages as here).
         .config("spark.pyspark.python", sys.executable)
-        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.shuffle.partitions", str(PARTITIONS))
         .config("spark.ui.enabled", "false")
         .config("spark.driver.memory", "2g")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        # A JVM out of memory exits (the link fails, naming it) instead of leaving the
+        # driver waiting for an answer its dead thread will never send.
+        .config("spark.driver.extraJavaOptions", "-XX:+ExitOnOutOfMemoryError")
+        .config("spark.executor.extraJavaOptions", "-XX:+ExitOnOutOfMemoryError")
         .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
