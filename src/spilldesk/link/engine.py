@@ -138,21 +138,20 @@ def _expectation_maximisation(
     return linker
 
 
-def score(
+def _trained_model(
     records: pd.DataFrame,
     registry: pd.DataFrame,
-    *,
-    backend: Backend,
     settings: LinkSettings,
-    registry_size: int | None = None,
-    frequencies: dict[str, pd.DataFrame] | None = None,
-) -> ScoredPairs:
-    """Score every blocked (record, registry person) pair above a small floor.
+    registry_size: int | None,
+) -> dict[str, Any]:
+    """The model (u and m probabilities), learnt in DuckDB whatever the backend.
 
-    `registry` may be a part of the registry (the candidates and a sample): `registry_size`
-    then gives the prior and `frequencies` the whole registry's term frequencies.
-    """
-    linker, inputs = _linker(records, registry, backend, settings, registry_size)
+    Training reads a sample of pairs and the registry persons a training rule can pair
+    with a record: small next to prediction, and in the frames already in memory. Learnt
+    in one engine, the model is the same for every backend (each engine draws splink's
+    random sample of pairs with its own hash, so models learnt in two engines differ a
+    little, and so would a few borderline matches)."""
+    linker, inputs = _linker(records, registry, "duckdb", settings, registry_size)
     # One pass over the sampled pairs: splink's default keeps resampling until every level
     # has 100 non-matching pairs, which rare levels (surnames swapped) never reach.
     linker.training.estimate_u_using_random_sampling(
@@ -169,7 +168,50 @@ def score(
         if _pairs_on(records, registry, keys) >= settings.em_min_pairs
     ]
     trainer = _expectation_maximisation(trainer, training_inputs, settings, rules)
-    linker = Linker(inputs, trainer.misc.save_model_to_json(), log_level=None)
+    model: dict[str, Any] = trainer.misc.save_model_to_json()
+    return model
+
+
+def _with_probabilities(model: dict[str, Any], trained: dict[str, Any]) -> dict[str, Any]:
+    """`model` (a backend's settings) with the m and u probabilities of `trained` (the same
+    comparisons and levels, learnt in DuckDB), level by level."""
+    learnt = {c["output_column_name"]: c["comparison_levels"] for c in trained["comparisons"]}
+    for comparison in model["comparisons"]:
+        levels = learnt[comparison["output_column_name"]]
+        if len(levels) != len(comparison["comparison_levels"]):
+            raise ValueError(f"{comparison['output_column_name']}: levels differ by engine")
+        for level, taught in zip(comparison["comparison_levels"], levels, strict=True):
+            if level["label_for_charts"] != taught["label_for_charts"]:
+                raise ValueError(f"{comparison['output_column_name']}: levels differ by engine")
+            for probability in ("m_probability", "u_probability"):
+                if probability in taught:
+                    level[probability] = taught[probability]
+    model["probability_two_random_records_match"] = trained[
+        "probability_two_random_records_match"
+    ]
+    return model
+
+
+def score(
+    records: pd.DataFrame,
+    registry: pd.DataFrame,
+    *,
+    backend: Backend,
+    settings: LinkSettings,
+    registry_size: int | None = None,
+    frequencies: dict[str, pd.DataFrame] | None = None,
+) -> ScoredPairs:
+    """Score every blocked (record, registry person) pair above a small floor.
+
+    `registry` may be a part of the registry (the candidates and a sample): `registry_size`
+    then gives the prior and `frequencies` the whole registry's term frequencies.
+    """
+    trained = _trained_model(records, registry, settings, registry_size)
+    # Training ran embedded; the pairs are scored where the backend says, with the
+    # comparisons written in its SQL dialect and the probabilities learnt.
+    untrained, inputs = _linker(records, registry, backend, settings, registry_size)
+    model = _with_probabilities(untrained.misc.save_model_to_json(), trained)
+    linker = Linker(inputs, model, log_level=None)
     if frequencies:
         _register_frequencies(linker, frequencies)
     predictions = linker.inference.predict(
