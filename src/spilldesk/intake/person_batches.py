@@ -120,33 +120,37 @@ def _check_batch(path: Path, batch: list[tuple[int, dict[str, str]]], known: Kno
                  people: list[dict[str, Any]]) -> str | None:
     """Fill `checked` (by A-number blind index) and `people` (their data, in the same order)
     up to the first bad row; return its error."""
+    # Looked up once per batch, not per row: this loop is most of an import's work.
+    blind_index = keyring.blind_index
+    sealed, facilities, reps = sealed_fields(Person), known.facilities, known.reps
     for number, row in batch:
-        where = f"{path}, row {number}, field"
         try:
             person = read_person_row(row)
         except RowError as exc:
-            return f"{where} {exc.field}: {exc}"
-        index = keyring.blind_index("a_number", person.a_number)
+            return f"{path}, row {number}, field {exc.field}: {exc}"
+        index = blind_index("a_number", person.a_number)
         if index in checked:
-            return f"{where} a_number: the same A-number is on row {checked[index].number}"
-        if person.facility_code and person.facility_code not in known.facilities:
-            return f"{where} facility_code: unknown facility (import facilities first)"
+            return (f"{path}, row {number}, field a_number: the same A-number is on row "
+                    f"{checked[index].number}")
+        if person.facility_code and person.facility_code not in facilities:
+            return (f"{path}, row {number}, field facility_code: unknown facility (import "
+                    "facilities first)")
         rep_pk = None
         if person.representative_id:
-            rep_pk = known.reps.get(person.representative_id)
+            rep_pk = reps.get(person.representative_id)
             if rep_pk is None:
-                return (f"{where} representative_id: unknown representative (import "
-                        "representatives first)")
+                return (f"{path}, row {number}, field representative_id: unknown "
+                        "representative (import representatives first)")
         values = dict(person.attributes)  # dates stay ISO text: they are sealed
         values["facility_code"] = person.facility_code
         values["representative_id"] = rep_pk
-        digest = row_digest(key, {**values, **person.pii})
-        facts = {name: values.pop(name) for name in sealed_fields(Person)}
         pii = person.pii
+        digest = row_digest(key, {**values, **pii})
+        facts = {name: values.pop(name) for name in sealed}
         name_dob = name_dob_key(pii["family_name"] or "", pii["given_name"] or "",
                                 pii["date_of_birth"])
         values.update(a_number_index=index,
-                      name_dob_index=keyring.blind_index("name_dob", name_dob),
+                      name_dob_index=blind_index("name_dob", name_dob),
                       a_number_tail=person.a_number[-4:])
         checked[index] = Checked(number, index, values, encode_payload(facts),
                                  encode_payload(dict(pii)), digest)

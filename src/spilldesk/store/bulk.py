@@ -6,14 +6,15 @@ each column's bind processor (the dialect's own: booleans, binary, aware timesta
 up once and run once per distinct value of a batch's column (a batch's rows share one
 timestamp), the values are bound a column at a time, and the rows go to the driver's
 executemany (SQLite), or through COPY (PostgreSQL: psycopg's `cursor.copy`, one stream per
-batch, in the session's transaction).
+batch, in the session's transaction; binary values go to COPY as they are, psycopg writes bytes
+as bytea, so wrapping each sealed value first would be work for nothing).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert
+from sqlalchemy import Connection, LargeBinary, Table, bindparam, insert
 from sqlalchemy.orm import Session
 
 
@@ -24,13 +25,15 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     connection = session.connection()
     dialect = connection.dialect
     columns = list(rows[0])
-    processors = {c: table.c[c].type._cached_bind_processor(dialect) for c in columns}
+    copying = dialect.name == "postgresql" and dialect.driver == "psycopg"
+    processors = {c: None if copying and isinstance(table.c[c].type, LargeBinary)
+                  else table.c[c].type._cached_bind_processor(dialect) for c in columns}
 
     def bound(order: list[str]) -> list[tuple[Any, ...]]:
         return list(zip(*(_column(processors[c], [row[c] for row in rows]) for c in order),
                         strict=True))
 
-    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+    if copying:
         _copy(connection, table, columns, bound(columns))
         return
     compiled = insert(table).values({c: bindparam(c) for c in columns}).compile(dialect=dialect)
