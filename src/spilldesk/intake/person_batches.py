@@ -38,12 +38,19 @@ READERS = 2  # worker processes that read and check a large file, each every oth
 Rows = Iterable[tuple[int, dict[str, str]]]
 
 
+# A person row's clear columns as the checks make them: every column of persons but its id,
+# sealed values, digest and times (which the writer adds).
+CLEAR_COLUMNS = tuple(c.name for c in Person.__table__.columns  # type: ignore[attr-defined]
+                      if c.name not in ("id", "pii", "sealed", "record_digest", "created_at",
+                                        "updated_at"))
+
+
 class Checked(NamedTuple):
     """One checked person row, ready to seal (a tuple: it crosses a process boundary)."""
 
     number: int  # row number, as a spreadsheet user sees it
     a_number_index: str  # A-number blind index
-    values: dict[str, Any]  # clear columns
+    values: tuple[Any, ...]  # clear columns, in `CLEAR_COLUMNS` order (a tuple: cheap to pass)
     facts: bytes  # the sealed case facts, encoded (`crypto.encode_payload`), not yet sealed
     pii: bytes  # the person's data, encoded likewise: sealed once the row's id is known
     digest: str  # keyed digest of the row, to recognise an unchanged person
@@ -152,7 +159,10 @@ def _check_batch(path: Path, batch: list[tuple[int, dict[str, str]]], known: Kno
         values.update(a_number_index=index,
                       name_dob_index=blind_index("name_dob", name_dob),
                       a_number_tail=person.a_number[-4:])
-        checked[index] = Checked(number, index, values, encode_payload(facts),
+        if len(values) != len(CLEAR_COLUMNS):
+            raise RuntimeError("a checked person row does not have the persons' clear columns")
+        checked[index] = Checked(number, index, tuple([values[c] for c in CLEAR_COLUMNS]),
+                                 encode_payload(facts),
                                  encode_payload(dict(pii)), digest)
         people.append(pii)
     return None

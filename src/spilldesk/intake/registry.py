@@ -17,6 +17,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -31,6 +32,7 @@ from spilldesk.casework.planning import replan_people
 from spilldesk.domain.anumber import InvalidANumber, normalize_a_number
 from spilldesk.errors import ServiceError
 from spilldesk.intake.person_batches import (
+    CLEAR_COLUMNS,
     Checked,
     Known,
     checked_batches,
@@ -45,8 +47,8 @@ from spilldesk.intake.registry_rows import (
 )
 from spilldesk.intake.tabular import Table, TableError, open_table
 from spilldesk.store.audit import record_event
-from spilldesk.store.blocking import token_rows, write_tokens
-from spilldesk.store.bulk import insert_rows
+from spilldesk.store.blocking import insert_tokens, token_rows, write_tokens
+from spilldesk.store.bulk import insert_columns
 from spilldesk.store.crypto import KeyFileError, Keyring
 from spilldesk.store.db import bulk_cache, check_index_key, keyring_of
 from spilldesk.store.models import Facility, Person, Representative
@@ -203,7 +205,8 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> Impor
                 raise _duplicate(table, row.number, json.loads(row.pii)["a_number"])
             if digest == row.digest:
                 continue
-            updates.append({"_id": pk, **row.values, "record_digest": row.digest,
+            updates.append({"_id": pk, **dict(zip(CLEAR_COLUMNS, row.values, strict=True)),
+                            "record_digest": row.digest,
                             "updated_at": now})
             updated_rows.append(row)
             retokened.append((pk, tokens))
@@ -214,14 +217,10 @@ def _import_persons(session: Session, table: Table, progress: Progress) -> Impor
         ids = reserve_ids(session, Person, len(inserts))
         for pk in ids:
             named.add(pk)
-        _write_persons(session, [
-            {"id": pk, **row.values, "record_digest": row.digest, "created_at": now,
-             "updated_at": now, PII: pii, SEALED: facts}
-            for pk, row, (pii, facts) in zip(ids, inserts, _sealed(keyring, ids, inserts),
-                                             strict=True)], updates)
+        _write_persons(session, ids, inserts, _sealed(keyring, ids, inserts), now, updates)
         # The written persons' blocking tokens (computed with the batch's checks, by
         # `person_batches`), in the same transaction (`store.blocking`).
-        write_tokens(session, token_rows(ids, inserted_tokens))
+        insert_tokens(session, ids, inserted_tokens)
         write_tokens(session, token_rows([pk for pk, _ in retokened],
                                          [tokens for _, tokens in retokened]), replace=True)
         if batch.error:
@@ -279,11 +278,20 @@ def _duplicate(table: Table, number: int, a_number: str) -> RegistryError:
                          f"{earlier}")
 
 
-def _write_persons(session: Session, inserts: list[dict[str, Any]],
+def _write_persons(session: Session, ids: list[int], inserts: list[Checked],
+                   sealed: list[tuple[bytes, bytes]], now: datetime,
                    updates: list[dict[str, Any]]) -> None:
-    """Core executemany, sealed values included: one statement per batch, no per-row flush."""
+    """Core executemany (COPY on PostgreSQL), sealed values included: one statement per batch,
+    no per-row flush; the new rows passed a column at a time, no dict per row."""
     persons = cast(DbTable, Person.__table__)
-    insert_rows(session, persons, inserts)
+    if inserts:
+        clear = list(zip(*(row.values for row in inserts), strict=True))
+        piis, facts = zip(*sealed, strict=True)
+        insert_columns(session, persons,
+                       ["id", *CLEAR_COLUMNS, "record_digest", "created_at", "updated_at", PII,
+                        SEALED],
+                       [ids, *clear, [row.digest for row in inserts], [now] * len(ids),
+                        [now] * len(ids), piis, facts])
     if updates:
         columns = [c for c in updates[0] if c != "_id"]
         session.execute(update(persons).where(persons.c.id == bindparam("_id"))
