@@ -38,12 +38,19 @@ READERS = 2  # worker processes that read and check a large file, each every oth
 Rows = Iterable[tuple[int, dict[str, str]]]
 
 
+# A person row's clear columns as the checks make them: every column of persons but its id,
+# sealed values, digest and times (which the writer adds).
+CLEAR_COLUMNS = tuple(c.name for c in Person.__table__.columns  # type: ignore[attr-defined]
+                      if c.name not in ("id", "pii", "sealed", "record_digest", "created_at",
+                                        "updated_at"))
+
+
 class Checked(NamedTuple):
     """One checked person row, ready to seal (a tuple: it crosses a process boundary)."""
 
     number: int  # row number, as a spreadsheet user sees it
     a_number_index: str  # A-number blind index
-    values: dict[str, Any]  # clear columns
+    values: tuple[Any, ...]  # clear columns, in `CLEAR_COLUMNS` order (a tuple: cheap to pass)
     facts: bytes  # the sealed case facts, encoded (`crypto.encode_payload`), not yet sealed
     pii: bytes  # the person's data, encoded likewise: sealed once the row's id is known
     digest: str  # keyed digest of the row, to recognise an unchanged person
@@ -120,35 +127,42 @@ def _check_batch(path: Path, batch: list[tuple[int, dict[str, str]]], known: Kno
                  people: list[dict[str, Any]]) -> str | None:
     """Fill `checked` (by A-number blind index) and `people` (their data, in the same order)
     up to the first bad row; return its error."""
+    # Looked up once per batch, not per row: this loop is most of an import's work.
+    blind_index = keyring.blind_index
+    sealed, facilities, reps = sealed_fields(Person), known.facilities, known.reps
     for number, row in batch:
-        where = f"{path}, row {number}, field"
         try:
             person = read_person_row(row)
         except RowError as exc:
-            return f"{where} {exc.field}: {exc}"
-        index = keyring.blind_index("a_number", person.a_number)
+            return f"{path}, row {number}, field {exc.field}: {exc}"
+        index = blind_index("a_number", person.a_number)
         if index in checked:
-            return f"{where} a_number: the same A-number is on row {checked[index].number}"
-        if person.facility_code and person.facility_code not in known.facilities:
-            return f"{where} facility_code: unknown facility (import facilities first)"
+            return (f"{path}, row {number}, field a_number: the same A-number is on row "
+                    f"{checked[index].number}")
+        if person.facility_code and person.facility_code not in facilities:
+            return (f"{path}, row {number}, field facility_code: unknown facility (import "
+                    "facilities first)")
         rep_pk = None
         if person.representative_id:
-            rep_pk = known.reps.get(person.representative_id)
+            rep_pk = reps.get(person.representative_id)
             if rep_pk is None:
-                return (f"{where} representative_id: unknown representative (import "
-                        "representatives first)")
+                return (f"{path}, row {number}, field representative_id: unknown "
+                        "representative (import representatives first)")
         values = dict(person.attributes)  # dates stay ISO text: they are sealed
         values["facility_code"] = person.facility_code
         values["representative_id"] = rep_pk
-        digest = row_digest(key, {**values, **person.pii})
-        facts = {name: values.pop(name) for name in sealed_fields(Person)}
         pii = person.pii
+        digest = row_digest(key, {**values, **pii})
+        facts = {name: values.pop(name) for name in sealed}
         name_dob = name_dob_key(pii["family_name"] or "", pii["given_name"] or "",
                                 pii["date_of_birth"])
         values.update(a_number_index=index,
-                      name_dob_index=keyring.blind_index("name_dob", name_dob),
+                      name_dob_index=blind_index("name_dob", name_dob),
                       a_number_tail=person.a_number[-4:])
-        checked[index] = Checked(number, index, values, encode_payload(facts),
+        if len(values) != len(CLEAR_COLUMNS):
+            raise RuntimeError("a checked person row does not have the persons' clear columns")
+        checked[index] = Checked(number, index, tuple([values[c] for c in CLEAR_COLUMNS]),
+                                 encode_payload(facts),
                                  encode_payload(dict(pii)), digest)
         people.append(pii)
     return None

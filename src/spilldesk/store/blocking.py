@@ -19,7 +19,7 @@ from sqlalchemy.types import BigInteger, Integer, String
 
 from spilldesk.link.blocking_keys import TOKEN_COLUMNS, registry_tokens
 from spilldesk.store.audit import record_event
-from spilldesk.store.bulk import insert_rows
+from spilldesk.store.bulk import insert_columns, insert_rows
 from spilldesk.store.crypto import Keyring
 from spilldesk.store.linkage_models import PersonBlockingKeys
 from spilldesk.store.models import Person
@@ -56,6 +56,15 @@ def write_tokens(session: Session, rows: list[dict[str, Any]], *, replace: bool 
         for start in range(0, len(ids), 900):
             session.execute(delete(TOKENS).where(TOKENS.c.person_id.in_(ids[start : start + 900])))
     insert_rows(session, TOKENS, rows)
+
+
+def insert_tokens(
+    session: Session, person_ids: Sequence[int], tokens: Sequence[Sequence[int | None]]
+) -> None:
+    """Store new persons' tokens (`token_rows`' rows, passed a column at a time)."""
+    if person_ids:
+        insert_columns(session, TOKENS, ["person_id", *TOKEN_COLUMNS],
+                       [person_ids, *zip(*tokens, strict=True)])
 
 
 def rekey(

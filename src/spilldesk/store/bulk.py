@@ -6,14 +6,16 @@ each column's bind processor (the dialect's own: booleans, binary, aware timesta
 up once and run once per distinct value of a batch's column (a batch's rows share one
 timestamp), the values are bound a column at a time, and the rows go to the driver's
 executemany (SQLite), or through COPY (PostgreSQL: psycopg's `cursor.copy`, one stream per
-batch, in the session's transaction).
+batch, in the session's transaction; binary values go to COPY as they are, psycopg writes bytes
+as bytea, so wrapping each sealed value first would be work for nothing).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert
+from sqlalchemy import Connection, LargeBinary, Table, bindparam, insert
 from sqlalchemy.orm import Session
 
 
@@ -21,24 +23,36 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     """Insert `rows` (all with the same keys, values as the model takes them) into `table`."""
     if not rows:
         return
+    columns = list(rows[0])
+    insert_columns(session, table, columns, [[row[c] for row in rows] for c in columns])
+
+
+def insert_columns(session: Session, table: Table, names: Sequence[str],
+                   columns: Sequence[Sequence[Any]]) -> None:
+    """Insert rows given a column at a time: `columns[i]` holds every row's `names[i]` (a
+    caller that has its rows as tuples makes no dict per row)."""
+    if not columns or not len(columns[0]):
+        return
     connection = session.connection()
     dialect = connection.dialect
-    columns = list(rows[0])
-    processors = {c: table.c[c].type._cached_bind_processor(dialect) for c in columns}
+    copying = dialect.name == "postgresql" and dialect.driver == "psycopg"
+    processed = {
+        name: _column(None if copying and isinstance(table.c[name].type, LargeBinary)
+                      else table.c[name].type._cached_bind_processor(dialect), list(values))
+        for name, values in zip(names, columns, strict=True)}
 
-    def bound(order: list[str]) -> list[tuple[Any, ...]]:
-        return list(zip(*(_column(processors[c], [row[c] for row in rows]) for c in order),
-                        strict=True))
+    def bound(order: Sequence[str]) -> list[tuple[Any, ...]]:
+        return list(zip(*(processed[c] for c in order), strict=True))
 
-    if dialect.name == "postgresql" and dialect.driver == "psycopg":
-        _copy(connection, table, columns, bound(columns))
+    if copying:
+        _copy(connection, table, list(names), bound(names))
         return
-    compiled = insert(table).values({c: bindparam(c) for c in columns}).compile(dialect=dialect)
+    compiled = insert(table).values({c: bindparam(c) for c in names}).compile(dialect=dialect)
     if compiled.positional:
         connection.exec_driver_sql(compiled.string, bound(list(compiled.positiontup or [])))
     else:
-        connection.exec_driver_sql(compiled.string, [dict(zip(columns, values, strict=True))
-                                                     for values in bound(columns)])
+        connection.exec_driver_sql(compiled.string, [dict(zip(names, values, strict=True))
+                                                     for values in bound(names)])
 
 
 def _column(process: Any, values: list[Any]) -> list[Any]:

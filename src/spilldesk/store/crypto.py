@@ -121,6 +121,17 @@ class Keyring:
         sealed = self._aead[self._current.key_id].encrypt(nonce, plaintext, purpose.encode())
         return bytes([_FORMAT, len(key_id)]) + key_id + nonce + sealed
 
+    def seal_many(self, plaintexts: Sequence[bytes], purposes: Sequence[str]) -> list[bytes]:
+        """`seal_encoded` of many payloads (a bulk import): the same ciphertexts' format, each
+        with a fresh random nonce (drawn from the OS in one call) and its own purpose."""
+        key_id = self._current.key_id.encode()
+        head = bytes([_FORMAT, len(key_id)]) + key_id
+        encrypt = self._aead[self._current.key_id].encrypt
+        nonces = os.urandom(_NONCE * len(plaintexts))
+        return [head + nonces[n * _NONCE:(n + 1) * _NONCE]
+                + encrypt(nonces[n * _NONCE:(n + 1) * _NONCE], plaintext, purpose.encode())
+                for n, (plaintext, purpose) in enumerate(zip(plaintexts, purposes, strict=True))]
+
     def open(self, blob: bytes, purpose: str) -> dict[str, object]:
         blob = bytes(blob)
         if not blob or blob[0] != _FORMAT:
