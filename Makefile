@@ -54,8 +54,8 @@ $(PEERS)/.installed: benchmarks/peers.txt
 bench-peers: $(PEERS)/.installed
 
 # Every run `make bench` makes: each rewrites its own section of docs/benchmarks.md (a missed
-# target is written as missed and does not stop the others); collect.py then merges them and
-# names any section this run did not rewrite.
+# target is written as missed; a run that fails is named at the end and stops none of the others);
+# collect.py then merges the sections and names any section this run did not rewrite.
 BENCH_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/postgres
 BENCHES := \
 	"bench_startup.py" \
@@ -79,8 +79,10 @@ BENCHES := \
 
 bench: $(STAMP) system-deps bench-peers
 	@mkdir -p benchmarks/out && touch benchmarks/out/bench-started
-	@for run in $(BENCHES); do echo "== $$run"; $(BIN)/python benchmarks/$$run || exit 1; done
-	$(BIN)/python benchmarks/collect.py --since benchmarks/out/bench-started
+	@failed=""; for run in $(BENCHES); do echo "== $$run"; \
+	  $(BIN)/python benchmarks/$$run || failed="$$failed [$$run]"; done; \
+	$(BIN)/python benchmarks/collect.py --since benchmarks/out/bench-started; \
+	if [ -n "$$failed" ]; then echo "these runs failed (their sections are not rewritten):$$failed"; exit 1; fi
 
 serve: $(STAMP)
 	$(BIN)/spilldesk serve --workdir demo-run
